@@ -20,15 +20,15 @@ build-release:
 	$(SWIFT) build -c release
 
 # The suite runs test targets in parallel processes; peers (grpcio, k6, protoc) come from setup.
-test: setup
+test: setup lint
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build --parallel --num-workers 2
 
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Benchmarks Package.swift
 
 format:
-	$(SWIFT) format --in-place --recursive --parallel Sources Tests Package.swift
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Benchmarks Package.swift
 
 # Benchmarks build in release mode and compare against peers side by side in one run.
 bench: setup build-release

@@ -77,6 +77,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Benchmarks (driven by bench/*.sh)
+        .executableTarget(
+            name: "reprise-bench",
+            dependencies: [
+                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/reprise-bench",
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Test support and tests
         .target(
             name: "TestSupport",
@@ -87,8 +98,10 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "ProtoSchemaTests", dependencies: ["ProtoSchema", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "ProtoCodecTests", dependencies: ["ProtoCodec", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProtoSchemaTests", dependencies: ["ProtoSchema", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProtoCodecTests", dependencies: ["ProtoCodec", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GRPCWireTests", dependencies: ["GRPCWire", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"], swiftSettings: swiftSettings),
     ]

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// Benchmark drivers that `bench/*.sh` run side by side with the peers (one subcommand per area).
+@main
+struct RepriseBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "reprise-bench",
+        abstract: "Reprise's benchmark drivers; run them through `make bench`.",
+        subcommands: [
+            // One file per area, in this folder.
+        ]
+    )
+}

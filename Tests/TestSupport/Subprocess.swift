@@ -1,0 +1,105 @@
+import Foundation
+
+/// The result of a finished child process.
+public struct ProcessOutput: Sendable {
+    public var status: Int32
+    public var stdout: Data
+    public var stderr: Data
+    public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
+    public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
+}
+
+/// A child process that exited with an unexpected status.
+public struct ProcessFailed: Error, CustomStringConvertible {
+    public var command: [String]
+    public var output: ProcessOutput
+    public var description: String {
+        "`\(command.joined(separator: " "))` exited with \(output.status)\nstderr:\n\(output.stderrText)\nstdout:\n\(output.stdoutText.prefix(4000))"
+    }
+}
+
+/// Runs child processes for tests: peers (protoc, python, k6) and the `reprise` binary itself.
+public enum Subprocess {
+    /// Runs `command` to completion, feeding `input` on stdin, and returns its status and output.
+    /// Output is read concurrently so large outputs never deadlock on a full pipe.
+    @discardableResult
+    public static func run(
+        _ command: [String],
+        input: Data? = nil,
+        environment: [String: String] = [:],
+        currentDirectory: URL? = nil,
+        timeout: Duration = .seconds(120)
+    ) throws -> ProcessOutput {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        let outPipe = Pipe()
+        let errPipe = Pipe()
+        let inPipe = Pipe()
+        process.standardOutput = outPipe
+        process.standardError = errPipe
+        process.standardInput = inPipe
+        try process.run()
+
+        let collected = OutputCollector()
+        let group = DispatchGroup()
+        for (pipe, isOut) in [(outPipe, true), (errPipe, false)] {
+            group.enter()
+            DispatchQueue.global().async {
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                collected.set(data, isOut: isOut)
+                group.leave()
+            }
+        }
+        DispatchQueue.global().async {
+            if let input { try? inPipe.fileHandleForWriting.write(contentsOf: input) }
+            try? inPipe.fileHandleForWriting.close()
+        }
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        if group.wait(timeout: .now() + seconds) == .timedOut {
+            process.terminate()
+            group.wait()
+            process.waitUntilExit()
+            throw ProcessFailed(command: command, output: collected.output(status: -1))
+        }
+        process.waitUntilExit()
+        return collected.output(status: process.terminationStatus)
+    }
+
+    /// Runs `command` and throws `ProcessFailed` unless it exits with status 0.
+    @discardableResult
+    public static func check(
+        _ command: [String],
+        input: Data? = nil,
+        environment: [String: String] = [:],
+        currentDirectory: URL? = nil,
+        timeout: Duration = .seconds(120)
+    ) throws -> ProcessOutput {
+        let output = try run(
+            command, input: input, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
+        guard output.status == 0 else { throw ProcessFailed(command: command, output: output) }
+        return output
+    }
+}
+
+private final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var out = Data()
+    private var err = Data()
+
+    func set(_ data: Data, isOut: Bool) {
+        lock.lock()
+        defer { lock.unlock() }
+        if isOut { out = data } else { err = data }
+    }
+
+    func output(status: Int32) -> ProcessOutput {
+        lock.lock()
+        defer { lock.unlock() }
+        return ProcessOutput(status: status, stdout: out, stderr: err)
+    }
+}
