@@ -7,19 +7,23 @@ extension MetricsSink {
         var batch: [RecordedSample] = []
         registry.state.withLock { state in
             var carried = false
-            for index in counters.indices where !counters[index].isEmpty {
-                state.counters.totals[index].merge(counters[index])
-                counters[index] = CounterAccumulator()
+            counters.forEachSlot { index, slot in
+                guard !slot.pointee.isEmpty else { return }
+                state.counters.totals[index].merge(slot.pointee)
+                slot.pointee = CounterAccumulator()
                 carried = true
             }
-            for index in rates.indices where !rates[index].isEmpty {
-                state.rates.totals[index].merge(rates[index])
-                rates[index] = RateAccumulator()
+            rates.forEachSlot { index, slot in
+                guard !slot.pointee.isEmpty else { return }
+                state.rates.totals[index].merge(slot.pointee)
+                slot.pointee = RateAccumulator()
                 carried = true
             }
-            for index in trends.indices where !trends[index].isEmpty {
-                state.trends.totals[index].merge(trends[index])
-                trends[index].reset()
+            trends.forEachSlot { index, slot in
+                // Read through the slot (no named copy), so reset() finds the histogram unshared.
+                guard !slot.pointee.isEmpty else { return }
+                state.trends.totals[index].merge(slot.pointee)
+                slot.pointee.reset()
                 carried = true
             }
             if carried, state.firstDataAt == nil { state.firstDataAt = WallClock.now() }
