@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ProtoCodec", targets: ["ProtoCodec"]),
         .library(name: "GRPCWire", targets: ["GRPCWire"]),
         .library(name: "Metrics", targets: ["Metrics"]),
+        .library(name: "MetricsExporter", targets: ["MetricsExporter"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -63,7 +64,14 @@ let package = Package(
         // MARK: Metrics
         .target(
             name: "Metrics",
-            dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The live Prometheus endpoint lives apart so Metrics stays free of NIO. (swift-prometheus can't
+        // join the graph: its swift-metrics dependency declares a target named `Metrics` too.)
+        .target(
+            name: "MetricsExporter",
+            dependencies: nio + ["Metrics", .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
 
@@ -71,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "reprise",
             dependencies: [
-                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics",
+                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -81,12 +89,16 @@ let package = Package(
         .executableTarget(
             name: "reprise-bench",
             dependencies: [
-                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics",
+                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "CMallocCounter",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/reprise-bench",
             swiftSettings: swiftSettings
         ),
+
+        // Counts malloc/calloc/realloc calls by interposing them; only the bench executable links it.
+        .target(name: "CMallocCounter", path: "Benchmarks/CMallocCounter"),
 
         // MARK: Test support and tests
         .target(
@@ -103,6 +115,8 @@ let package = Package(
         .testTarget(
             name: "ProtoCodecTests", dependencies: ["ProtoCodec", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "GRPCWireTests", dependencies: ["GRPCWire", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MetricsTests", dependencies: ["Metrics", "MetricsExporter", "TestSupport"],
+            swiftSettings: swiftSettings),
     ]
 )

