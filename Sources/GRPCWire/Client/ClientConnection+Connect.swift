@@ -12,14 +12,16 @@ extension ClientConnection {
     ) -> EventLoopFuture<ClientConnection> {
         let eventLoop = group.next()
         let target = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        let serverName = configuration.tls == nil ? nil : Self.serverName(configuration: configuration, host: host)
+        // A name (not an IP) under full verification is checked by TLSHandshakeCheckHandler, Go's way.
+        let checkedName = configuration.tls?.verification == .full ? serverName : nil
         let sslContext: NIOSSLContext?
         do {
-            sslContext = try configuration.tls.map(TLSContexts.client)
+            sslContext = try configuration.tls.map { try TLSContexts.client($0, checksNameItself: checkedName != nil) }
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
         let authority = configuration.authority ?? target
-        let serverName = sslContext == nil ? nil : Self.serverName(configuration: configuration, host: host)
         let byteCounter = ByteCounter()
         let ready = eventLoop.makePromise(of: Void.self)
         let timeout = eventLoop.scheduleTask(in: configuration.connectTimeout) {
@@ -34,7 +36,7 @@ extension ClientConnection {
                     try pipeline.addHandler(ByteCountingHandler(counters: [byteCounter] + configuration.byteCounters))
                     if let sslContext {
                         try pipeline.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
-                        try pipeline.addHandler(ALPNCheckHandler(target: target))
+                        try pipeline.addHandler(TLSHandshakeCheckHandler(target: target, expectedName: checkedName))
                     }
                     try pipeline.addHandler(
                         HTTP2HandlerFactory.make(

@@ -16,6 +16,7 @@ is killed. Methods (service test.Peer):
   Compressed     echoes, compressing the response with the algorithm named by metadata x-compress
   Concurrent     sleeps 0.05 s while counting concurrent calls; MaxConcurrent returns the max seen
   Empty          returns OK without any response message
+  Deadline       answers with the seconds left before the call's deadline (as text), or "none"
 """
 
 import argparse
@@ -114,6 +115,10 @@ class Peer:
     def empty(self, request, context):
         return None
 
+    def deadline(self, request, context):
+        remaining = context.time_remaining()
+        return b"none" if remaining is None else f"{remaining:.3f}".encode()
+
 
 def main():
     parser = argparse.ArgumentParser()
@@ -139,6 +144,7 @@ def main():
         "Concurrent": unary(peer.concurrent),
         "MaxConcurrent": unary(peer.max_concurrent),
         "Empty": unary(peer.empty),
+        "Deadline": unary(peer.deadline),
     }
     options = [
         ("grpc.max_receive_message_length", 64 * 1024 * 1024),
