@@ -106,7 +106,14 @@ let package = Package(
         .testTarget(
             name: "ProtoCodecTests", dependencies: ["ProtoCodec", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
-            name: "GRPCWireTests", dependencies: ["GRPCWire", "TestSupport"], exclude: ["Peers"],
+            name: "GRPCWireTests",
+            dependencies: nio + [
+                "GRPCWire", "TestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ],
+            exclude: ["Peers"],
             swiftSettings: swiftSettings),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", "TestSupport"], swiftSettings: swiftSettings),
     ]

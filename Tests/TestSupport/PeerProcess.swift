@@ -66,6 +66,13 @@ public final class PeerProcess: @unchecked Sendable {
         process.waitUntilExit()
     }
 
+    /// Kills the peer with SIGKILL, as a crash would: no GOAWAY, no trailers, just a closed socket.
+    public func kill() {
+        guard process.isRunning else { return }
+        Foundation.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     deinit { stop() }
 }
 

@@ -43,7 +43,7 @@ public final class ClientCall: @unchecked Sendable {
         self.options = options
         self.eventLoop = eventLoop
         self.delegate = delegate
-        self.deadline = options.timeout.map { .now() + $0 }
+        self.deadline = options.timeout.map { eventLoop.now + $0 }
         self.state = ClientCallStateMachine(
             maxReceiveMessageSize: options.maxReceiveMessageSize, acceptedEncodings: acceptedEncodings)
         self.window = InboundWindow(size: streamWindowSize)

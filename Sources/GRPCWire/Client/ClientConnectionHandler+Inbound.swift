@@ -74,6 +74,10 @@ extension ClientConnectionHandler {
         let wasReady: Bool
         if case .awaitingSettings = phase { wasReady = false } else { wasReady = true }
         if case .closed = phase { return }
+        if case .goingAway(let lastStreamID, let code) = phase {
+            // Calls started from now on fail because the server sent GOAWAY: say so, they may be retried.
+            failureForNewCalls = goAwayFailure(lastStreamID: lastStreamID, code: code)
+        }
         phase = .closed
         shared.stopAcceptingCalls()
         keepalive?.cancel()

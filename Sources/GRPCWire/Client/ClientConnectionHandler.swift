@@ -40,6 +40,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var flushPending = false
     var emptyBuffer = ByteBuffer()
     var terminalFailure: TransportFailure?
+    /// Why calls started after the connection closed fail (GOAWAY, when that was the reason).
+    var failureForNewCalls: TransportFailure?
     var keepalive: KeepaliveState?
 
     init(
@@ -99,7 +101,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func startCall(_ call: ClientCall) {
         call.connection = self
         if let deadline = call.deadline {
-            if deadline <= .now() {
+            if deadline <= call.eventLoop.now {
                 call.finishLocally(GRPCStatus(code: .deadlineExceeded, message: "context deadline exceeded"))
                 return
             }
@@ -108,7 +110,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
         switch phase {
         case .closed:
-            call.finishLocally(unavailable(terminalFailure ?? closedFailure()))
+            call.finishLocally(unavailable(failureForNewCalls ?? terminalFailure ?? closedFailure()))
         case .goingAway(let lastStreamID, let code):
             call.finishLocally(unavailable(goAwayFailure(lastStreamID: lastStreamID, code: code)))
         case .awaitingSettings:
@@ -164,7 +166,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         if let acceptEncodingValue { headers.add(name: "grpc-accept-encoding", value: acceptEncodingValue) }
         if let compression = call.options.compression { headers.add(name: "grpc-encoding", value: compression.name) }
         if let deadline = call.deadline {
-            headers.add(name: "grpc-timeout", value: GRPCTimeout.encode(deadline - .now()), indexing: .nonIndexable)
+            headers.add(
+                name: "grpc-timeout", value: GRPCTimeout.encode(deadline - call.eventLoop.now), indexing: .nonIndexable)
         }
         call.options.metadata.append(to: &headers)
         return headers

@@ -11,7 +11,7 @@ enum GRPCTimeout {
             (3_600_000_000_000, "H"),
         ]
         for (size, unit) in units {
-            let value = (nanoseconds + size - 1) / size
+            let value = nanoseconds / size + (nanoseconds % size == 0 ? 0 : 1)
             if value <= 99_999_999 { return "\(value)\(unit)" }
         }
         return "99999999H"

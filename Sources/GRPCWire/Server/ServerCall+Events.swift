@@ -64,6 +64,7 @@ extension ServerCall {
             writeFinish(status, trailers: [:])
         } else {
             state.abandon()
+            let connection = self.connection
             if resetStream { connection?.writeReset(streamID: streamID, code: .cancel) }
             release()
             connection?.callEnded(self)

@@ -109,7 +109,7 @@ extension ServerConnectionHandler {
                 rejectStatus(.internalError, "transport: malformed grpc-timeout: \"\(timeoutText)\"")
                 return
             }
-            deadline = .now() + timeout
+            deadline = context.eventLoop.now + timeout
         }
         var requestEncoding: CompressionAlgorithm?
         switch ResponseHead.encodingName(headers.first(name: "grpc-encoding")) {
