@@ -82,9 +82,11 @@ let package = Package(
         // MARK: Benchmarks (driven by bench/*.sh)
         .executableTarget(
             name: "reprise-bench",
-            dependencies: [
+            dependencies: nio + [
                 "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             path: "Benchmarks/reprise-bench",
             swiftSettings: swiftSettings

@@ -8,6 +8,9 @@ struct RepriseBench: AsyncParsableCommand {
         abstract: "Reprise's benchmark drivers; run them through `make bench`.",
         subcommands: [
             // One file per area, in this folder.
+            WireUnaryCommand.self,
+            WireStreamsCommand.self,
+            WireBareCommand.self,
         ]
     )
 }

@@ -124,10 +124,11 @@ import Testing
     }
 
     @Test(arguments: [
-        (TimeAmount.nanoseconds(5), "5n"), (.milliseconds(1), "1000000n"), (.seconds(1), "1000000u"),
-        (.minutes(2), "120000m"), (.hours(30), "108000S"), (.hours(2_000_000), "2000000H"),
+        (TimeAmount.nanoseconds(5), "5n"), (.milliseconds(1), "1000u"), (.seconds(1), "1000m"),
+        (.minutes(2), "120000m"), (.nanoseconds(119_999_999_001), "120000m"), (.hours(30), "1800M"),
+        (.hours(2_000_000), "2000000H"), (.nanoseconds(1_500), "1500n"),
     ])
-    func timeoutsUseTheFinestUnitThatFitsEightDigits(timeout: TimeAmount, header: String) {
+    func timeoutsAreRoundedUpToAStableCoarseUnit(timeout: TimeAmount, header: String) {
         #expect(GRPCTimeout.encode(timeout) == header)
     }
 

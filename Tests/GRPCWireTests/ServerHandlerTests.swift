@@ -86,6 +86,26 @@ import Testing
         #expect(pair.serverHandler.calls.isEmpty)
     }
 
+    @Test func aStreamLevelProtocolErrorEndsOnlyThatCall() throws {
+        let log = CancellationLog()
+        let pair = try EmbeddedPair(router: Self.router(cancellations: log))
+        let observed = EmbeddedClient.Observed()
+        let call = ClientCall(
+            path: "/s.S/Hang", options: .defaults, eventLoop: pair.client.embeddedEventLoop, delegate: observed,
+            acceptedEncodings: [], streamWindowSize: 65535)
+        pair.clientHandler.startCall(call)
+        call.send(ByteBuffer(string: "x"))
+        try pair.pump()
+        // WINDOW_UPDATE with a zero increment on stream 1: a stream error (RFC 9113 6.9), not a connection one.
+        try pair.client.writeInbound(ByteBuffer(bytes: [0, 0, 4, 8, 0, 0, 0, 0, 1, 0, 0, 0, 0]))
+        try pair.pump()
+        #expect(observed.result?.status.code == .internalError)
+        #expect(observed.result?.status.transportFailure?.http2ErrorCode == .protocolError)
+        #expect(pair.client.isActive)
+        let next = try pair.call("/s.S/Echo", requests: [ByteBuffer(string: "still fine")])
+        #expect(next.messages == [ByteBuffer(string: "still fine")])
+    }
+
     @Test func drainingSendsTwoGoAwaysAndClosesAfterTheLastCall() throws {
         let log = CancellationLog()
         let pair = try EmbeddedPair(router: Self.router(cancellations: log))

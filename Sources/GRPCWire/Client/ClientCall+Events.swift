@@ -9,7 +9,7 @@ extension ClientCall {
             return
         }
         guard let connection, let streamID else {
-            queuedWrites.append(QueuedWrite(message: message, endStream: endStream, promise: promise))
+            queuedWrites.append(QueuedWrites.Write(message: message, endStream: endStream, promise: promise))
             if endStream { state.requestEnded = true }
             return
         }
@@ -31,23 +31,28 @@ extension ClientCall {
     /// The connection gave the call a stream and sent its HEADERS: send what was written meanwhile.
     func opened(streamID: HTTP2StreamID) {
         self.streamID = streamID
-        guard !queuedWrites.isEmpty, let connection else { return }
-        let writes = queuedWrites
-        queuedWrites = []
-        for queued in writes {
-            var framed: ByteBuffer?
-            if let message = queued.message {
-                do throws(GRPCStatus) {
-                    framed = try connection.frame(
-                        message, compression: options.compression, maxSize: options.maxSendMessageSize)
-                } catch {
-                    queued.promise?.fail(error)
-                    finishLocally(error)
-                    return
-                }
+        guard !queuedWrites.isEmpty else { return }
+        let (first, rest) = queuedWrites.removeAll()
+        if let first, !sendQueued(first, streamID: streamID) { return }
+        for queued in rest where !sendQueued(queued, streamID: streamID) { return }
+    }
+
+    /// Sends one queued write; false when framing failed and the call ended.
+    private func sendQueued(_ queued: QueuedWrites.Write, streamID: HTTP2StreamID) -> Bool {
+        guard let connection else { return false }
+        var framed: ByteBuffer?
+        if let message = queued.message {
+            do throws(GRPCStatus) {
+                framed = try connection.frame(
+                    message, compression: options.compression, maxSize: options.maxSendMessageSize)
+            } catch {
+                queued.promise?.fail(error)
+                finishLocally(error)
+                return false
             }
-            connection.writeData(framed, streamID: streamID, endStream: queued.endStream, promise: queued.promise)
         }
+        connection.writeData(framed, streamID: streamID, endStream: queued.endStream, promise: queued.promise)
+        return true
     }
 
     func receivedHeaders(_ payload: HTTP2Frame.FramePayload.Headers) {
@@ -108,10 +113,9 @@ extension ClientCall {
             delegate?.callReceivedHeaders(self, headers: headers)
         case .finish(let result, let resetStream):
             isFinished = true
-            deadlineCallback?.cancel()
-            deadlineCallback = nil
-            for queued in queuedWrites { queued.promise?.fail(result.status) }
-            queuedWrites = []
+            let (first, rest) = queuedWrites.removeAll()
+            first?.promise?.fail(result.status)
+            for queued in rest { queued.promise?.fail(result.status) }
             let connection = self.connection
             self.connection = nil
             connection?.callFinished(self, resetStream: resetStream)

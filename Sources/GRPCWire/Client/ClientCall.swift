@@ -19,8 +19,11 @@ public final class ClientCall: @unchecked Sendable {
     var delegate: (any ClientCallDelegate)?
     var state: ClientCallStateMachine
     /// Writes made before the stream was opened (the call was queued behind the concurrency limit).
-    var queuedWrites: [QueuedWrite] = []
-    var deadlineCallback: NIOScheduledCallback?
+    var queuedWrites = QueuedWrites()
+    /// Links in the connection's deadline list (see `ClientConnectionHandler+Deadlines`).
+    var deadlineNext: ClientCall?
+    unowned(unsafe) var deadlinePrevious: ClientCall?
+    var inDeadlineList = false
     var window: InboundWindow
     /// The HTTP/2 stream, once the call has been given one.
     public internal(set) var streamID: HTTP2StreamID?
@@ -28,12 +31,6 @@ public final class ClientCall: @unchecked Sendable {
     public internal(set) var lastMessageWireLength = 0
     /// Whether the call has finished (its delegate got `callFinished`).
     public internal(set) var isFinished = false
-
-    struct QueuedWrite {
-        var message: ByteBuffer?
-        var endStream: Bool
-        var promise: EventLoopPromise<Void>?
-    }
 
     init(
         path: String, options: CallOptions, eventLoop: any EventLoop, delegate: any ClientCallDelegate,

@@ -38,13 +38,16 @@ extension ClientConnection {
                         try pipeline.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
                         try pipeline.addHandler(TLSHandshakeCheckHandler(target: target, expectedName: checkedName))
                     }
+                    let witness = GoAwayWitness()
                     try pipeline.addHandler(
                         HTTP2HandlerFactory.make(
-                            mode: .client, settings: ClientConnectionHandler.initialSettings(configuration)))
+                            mode: .client, settings: ClientConnectionHandler.initialSettings(configuration),
+                            validateHeaders: false, witness: witness))
                     try pipeline.addHandler(
                         ClientConnectionHandler(
                             configuration: configuration, target: target, authority: authority,
-                            useTLS: sslContext != nil, shared: ConnectionState(), readyPromise: ready))
+                            useTLS: sslContext != nil, shared: ConnectionState(), readyPromise: ready, witness: witness)
+                    )
                 }
             }
             .connect(host: host, port: port)

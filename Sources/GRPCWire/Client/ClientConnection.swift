@@ -25,6 +25,8 @@ public final class ClientConnection: Sendable {
     private let acceptedEncodings: [CompressionAlgorithm]
     private let streamWindowSize: Int
     private let handler: NIOLoopBound<ClientConnectionHandler>
+    /// The same handler, for use after `eventLoop.inEventLoop` was checked (saves a second check per call).
+    nonisolated(unsafe) private let handlerOnLoop: ClientConnectionHandler
 
     init(channel: any Channel, handler: ClientConnectionHandler, target: String, byteCounter: ByteCounter) {
         self.channel = channel
@@ -36,6 +38,7 @@ public final class ClientConnection: Sendable {
         self.acceptedEncodings = handler.configuration.acceptedEncodings
         self.streamWindowSize = handler.configuration.http2.streamWindowSize
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+        self.handlerOnLoop = handler
     }
 
     /// Whether new calls can start here (false after GOAWAY or close).
@@ -52,7 +55,7 @@ public final class ClientConnection: Sendable {
             path: path, options: options, eventLoop: eventLoop, delegate: delegate,
             acceptedEncodings: acceptedEncodings, streamWindowSize: streamWindowSize)
         if eventLoop.inEventLoop {
-            handler.value.startCall(call)
+            handlerOnLoop.startCall(call)
         } else {
             let handler = self.handler
             eventLoop.execute { handler.value.startCall(call) }
@@ -69,10 +72,10 @@ public final class ClientConnection: Sendable {
         let call = ClientCall(
             path: path, options: options, eventLoop: eventLoop, delegate: delegate,
             acceptedEncodings: acceptedEncodings, streamWindowSize: streamWindowSize)
-        call.queuedWrites.append(ClientCall.QueuedWrite(message: request, endStream: true, promise: nil))
+        call.queuedWrites.append(QueuedWrites.Write(message: request, endStream: true, promise: nil))
         call.state.requestEnded = true
         if eventLoop.inEventLoop {
-            handler.value.startCall(call)
+            handlerOnLoop.startCall(call)
         } else {
             let handler = self.handler
             eventLoop.execute { handler.value.startCall(call) }

@@ -38,13 +38,20 @@ extension ClientConnectionHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let closed = event as? StreamClosedEvent, let call = calls[closed.streamID] {
+        // NIO fires several events per call; comparing the type first avoids a dynamic cast for each.
+        if type(of: event) == StreamClosedEvent.self, let closed = event as? StreamClosedEvent,
+            let call = calls[closed.streamID]
+        {
             // NIO closed a stream we still track (e.g. our RST_STREAM could not be sent): end the call.
             let code = closed.reason ?? .cancel
+            let name = TransportFailure.name(of: code)
             call.finishWithoutReset(
                 GRPCStatus(
-                    code: .unavailable, message: "the stream closed with \(TransportFailure.name(of: code))",
-                    transportFailure: TransportFailure(.streamError, "stream closed", http2ErrorCode: code)))
+                    code: ClientCallStateMachine.statusCode(forReset: code),
+                    message: "stream terminated with error code: \(name)",
+                    transportFailure: TransportFailure(
+                        .streamError, "the stream was closed with \(name) after a protocol error", http2ErrorCode: code)
+                ))
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -58,6 +65,9 @@ extension ClientConnectionHandler {
                         .streamError, "HTTP/2 stream error: \(streamError.baseError)", http2ErrorCode: .protocolError)))
             return
         }
+        // A protocol error NIO answered with RST_STREAM concerns one stream, whose closure event ends
+        // its call; only one it answered with GOAWAY (a connection error) ends the connection.
+        if error.isHTTP2ProtocolError && witness.goAwaysWritten == 0 { return }
         if terminalFailure == nil {
             terminalFailure = TransportFailure.classify(error, target: target)
         }
@@ -81,6 +91,7 @@ extension ClientConnectionHandler {
         phase = .closed
         shared.stopAcceptingCalls()
         keepalive?.cancel()
+        cancelDeadlineTimer()
         let failure =
             terminalFailure
             ?? (wasReady

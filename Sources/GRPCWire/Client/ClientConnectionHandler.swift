@@ -23,6 +23,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     let target: String
     let shared: ConnectionState
     let readyPromise: EventLoopPromise<Void>
+    let witness: GoAwayWitness
     let compression = CompressionCache()
     private(set) var allocator = ByteBufferAllocator()
     private let scheme: String
@@ -40,14 +41,19 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var flushPending = false
     var emptyBuffer = ByteBuffer()
     var terminalFailure: TransportFailure?
+    var deadlineHead: ClientCall?
+    unowned(unsafe) var deadlineTail: ClientCall?
+    var deadlineTimer: NIOScheduledCallback?
+    var deadlineTimerAt: NIODeadline?
     /// Why calls started after the connection closed fail (GOAWAY, when that was the reason).
     var failureForNewCalls: TransportFailure?
     var keepalive: KeepaliveState?
 
     init(
         configuration: ClientConnection.Configuration, target: String, authority: String, useTLS: Bool,
-        shared: ConnectionState, readyPromise: EventLoopPromise<Void>
+        shared: ConnectionState, readyPromise: EventLoopPromise<Void>, witness: GoAwayWitness
     ) {
+        self.witness = witness
         self.configuration = configuration
         self.target = target
         self.authority = authority
@@ -83,6 +89,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
+        cancelDeadlineTimer()
         self.context = nil
     }
 
@@ -105,14 +112,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 call.finishLocally(GRPCStatus(code: .deadlineExceeded, message: "context deadline exceeded"))
                 return
             }
-            call.deadlineCallback = try? call.eventLoop.assumeIsolated().scheduleCallback(
-                at: deadline, handler: DeadlineCallback(call: call))
         }
         switch phase {
         case .closed:
             call.finishLocally(unavailable(failureForNewCalls ?? terminalFailure ?? closedFailure()))
+            return
         case .goingAway(let lastStreamID, let code):
             call.finishLocally(unavailable(goAwayFailure(lastStreamID: lastStreamID, code: code)))
+            return
         case .awaitingSettings:
             queued.append(call)
         case .ready:
@@ -122,6 +129,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 queued.append(call)
             }
         }
+        if !call.isFinished { trackDeadline(call) }
     }
 
     private var maxConcurrentStreams: Int {
@@ -166,8 +174,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         if let acceptEncodingValue { headers.add(name: "grpc-accept-encoding", value: acceptEncodingValue) }
         if let compression = call.options.compression { headers.add(name: "grpc-encoding", value: compression.name) }
         if let deadline = call.deadline {
-            headers.add(
-                name: "grpc-timeout", value: GRPCTimeout.encode(deadline - call.eventLoop.now), indexing: .nonIndexable)
+            headers.add(name: "grpc-timeout", value: GRPCTimeout.encode(deadline - call.eventLoop.now))
         }
         call.options.metadata.append(to: &headers)
         return headers
@@ -202,6 +209,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// A call ended: forget it, reset its stream if asked, and let a queued call have its slot.
     func callFinished(_ call: ClientCall, resetStream: Bool) {
+        untrackDeadline(call)
         if let streamID = call.streamID {
             guard calls.removeValue(forKey: streamID) != nil else { return }
             shared.streamClosed()
@@ -247,15 +255,5 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             "the server sent GOAWAY (\(TransportFailure.name(of: code)), last stream \(lastStreamID)) before "
                 + "processing this call; it is safe to retry on a new connection",
             http2ErrorCode: code, isSafeToRetry: true)
-    }
-}
-
-/// Fires a call's deadline; a value so scheduling it allocates nothing of its own.
-private struct DeadlineCallback: NIOScheduledCallbackHandler {
-    let call: ClientCall
-
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        call.deadlineCallback = nil
-        call.finishLocally(GRPCStatus(code: .deadlineExceeded, message: "context deadline exceeded"))
     }
 }

@@ -90,6 +90,7 @@ enum ContentType {
     static let grpc = "application/grpc"
 
     static func isGRPC(_ value: String) -> Bool {
+        if value == grpc { return true }  // the usual case, without lower-casing a copy
         let lowered = value.lowercased()
         guard lowered.hasPrefix(grpc) else { return false }
         let rest = lowered.utf8.dropFirst(grpc.utf8.count)

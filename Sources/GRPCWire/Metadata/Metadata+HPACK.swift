@@ -56,16 +56,18 @@ extension Metadata {
             guard !ReservedHeaders.isHiddenOnReceipt(name) || (keepUserAgent && name == "user-agent") else {
                 continue
             }
+            // One allocation for the whole block, made only when something is kept.
+            if metadata.isEmpty { metadata.reserveCapacity(headers.count) }
             if isBinaryKey(name) {
                 // Several values may arrive joined by commas (HTTP list syntax).
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {
                     guard let bytes = Base64.decode(part.trimmingSpaces()) else {
                         return .failure(MetadataDecodingError(key: name, value: value))
                     }
-                    metadata.add(name, binary: bytes)
+                    metadata.appendLowercased(name, .binary(bytes))
                 }
             } else {
-                metadata.add(name, value: .string(value))
+                metadata.appendLowercased(name, .string(value))
             }
         }
         return .success(metadata)

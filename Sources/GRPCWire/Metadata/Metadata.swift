@@ -78,6 +78,14 @@ public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLit
         entries.append(Entry(key: key.lowercased(), value: value))
     }
 
+    /// Reserves room for `count` pairs.
+    mutating func reserveCapacity(_ count: Int) { entries.reserveCapacity(count) }
+
+    /// Appends a pair whose key is known to be lower case already (HTTP/2 header names are).
+    mutating func appendLowercased(_ key: String, _ value: Value) {
+        entries.append(Entry(key: key, value: value))
+    }
+
     /// Appends every pair of `other`, after these.
     public mutating func add(contentsOf other: Metadata) { entries += other.entries }
 

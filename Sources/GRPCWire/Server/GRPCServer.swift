@@ -44,10 +44,13 @@ public final class GRPCServer: Sendable {
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     if let sslContext { try pipeline.addHandler(NIOSSLServerHandler(context: sslContext)) }
+                    let witness = GoAwayWitness()
                     try pipeline.addHandler(
                         HTTP2HandlerFactory.make(
-                            mode: .server, settings: ServerConnectionHandler.initialSettings(configuration)))
-                    try pipeline.addHandler(ServerConnectionHandler(configuration: configuration, router: router))
+                            mode: .server, settings: ServerConnectionHandler.initialSettings(configuration),
+                            validateHeaders: true, witness: witness))
+                    try pipeline.addHandler(
+                        ServerConnectionHandler(configuration: configuration, router: router, witness: witness))
                 }
             }
             .bind(host: host, port: port)

@@ -59,6 +59,9 @@ extension ServerConnectionHandler {
                 sendStatus: false, resetStream: false)
             return
         }
+        // A protocol error NIO answered with RST_STREAM concerns one stream (closed separately); only
+        // one it answered with GOAWAY ends the connection.
+        if error.isHTTP2ProtocolError && witness.goAwaysWritten == ownGoAways { return }
         context.close(promise: nil)
     }
 

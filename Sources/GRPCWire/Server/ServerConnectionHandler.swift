@@ -18,6 +18,9 @@ final class ServerConnectionHandler: ChannelInboundHandler {
 
     let configuration: GRPCServer.Configuration
     let router: ServerRouter
+    let witness: GoAwayWitness
+    /// GOAWAY frames this handler sent itself (draining), to tell them from NIO's.
+    var ownGoAways = 0
     let compression = CompressionCache()
     let acceptEncodingValue: String?
     var allocator = ByteBufferAllocator()
@@ -30,7 +33,8 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     var drain = Drain.none
     static let drainPing = HTTP2PingData(withInteger: 0x7265_7072_6973_6521)
 
-    init(configuration: GRPCServer.Configuration, router: ServerRouter) {
+    init(configuration: GRPCServer.Configuration, router: ServerRouter, witness: GoAwayWitness) {
+        self.witness = witness
         self.configuration = configuration
         self.router = router
         self.connectionWindow = InboundWindow(size: configuration.http2.connectionWindowSize)
@@ -130,6 +134,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func startDraining() {
         guard case .none = drain, let context else { return }
         drain = .announced
+        ownGoAways += 1
         context.write(
             wrapOutboundOut(
                 HTTP2Frame(
@@ -143,6 +148,7 @@ final class ServerConnectionHandler: ChannelInboundHandler {
     func sendFinalGoAway() {
         guard case .announced = drain, let context else { return }
         drain = .final
+        ownGoAways += 1
         context.writeAndFlush(
             wrapOutboundOut(
                 HTTP2Frame(

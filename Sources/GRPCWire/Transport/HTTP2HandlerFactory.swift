@@ -7,9 +7,17 @@ import NIOHTTP2
 /// what such bursts produce while still bounding a misbehaving peer. (Each rate limiter preallocates its
 /// count of timestamps, so the counts stay in the thousands per second.)
 enum HTTP2HandlerFactory {
-    static func make(mode: NIOHTTP2Handler.ParserMode, settings: HTTP2Settings) -> NIOHTTP2Handler {
+    /// `validateHeaders`: NIO's strict header block checks. The client turns them off: it builds its own
+    /// headers from validated metadata and reads responses tolerantly, as grpc-go does, and the checks
+    /// cost several percent of a unary call. The server keeps them.
+    static func make(
+        mode: NIOHTTP2Handler.ParserMode, settings: HTTP2Settings, validateHeaders: Bool, witness: GoAwayWitness
+    ) -> NIOHTTP2Handler {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = settings
+        connection.headerBlockValidation = validateHeaders ? .enabled : .disabled
+        // gRPC never uses content-length; checking it only adds work.
+        connection.contentLengthValidation = .disabled
         connection.maximumSequentialEmptyDataFrames = 16
         connection.maximumBufferedControlFrames = 100_000
         connection.maximumRecentlyResetStreams = 4096
@@ -21,6 +29,7 @@ enum HTTP2HandlerFactory {
         stream.streamResetFrameRateLimit.windowLength = .seconds(1)
         stream.streamErrorRateLimit.maximumCount = 10_000
         stream.streamErrorRateLimit.windowLength = .seconds(1)
-        return NIOHTTP2Handler(mode: mode, connectionConfiguration: connection, streamConfiguration: stream)
+        return NIOHTTP2Handler(
+            mode: mode, frameDelegate: witness, connectionConfiguration: connection, streamConfiguration: stream)
     }
 }

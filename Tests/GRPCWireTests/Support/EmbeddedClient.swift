@@ -17,7 +17,7 @@ final class EmbeddedClient {
         ready = loop.makePromise()
         handler = ClientConnectionHandler(
             configuration: configuration, target: "embedded:1", authority: "embedded:1", useTLS: false,
-            shared: ConnectionState(), readyPromise: ready)
+            shared: ConnectionState(), readyPromise: ready, witness: GoAwayWitness())
         try channel.pipeline.syncOperations.addHandler(handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     }
@@ -48,7 +48,7 @@ final class EmbeddedClient {
         options: CallOptions = .defaults, observer: Observed = Observed()
     ) -> Observed {
         let call = makeCall(options: options, observer: observer)
-        call.queuedWrites.append(.init(message: ByteBuffer(bytes: [42]), endStream: true, promise: nil))
+        call.queuedWrites.append(QueuedWrites.Write(message: ByteBuffer(bytes: [42]), endStream: true, promise: nil))
         call.state.requestEnded = true
         handler.startCall(call)
         return observer

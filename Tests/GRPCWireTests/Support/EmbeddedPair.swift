@@ -16,17 +16,22 @@ final class EmbeddedPair {
         router: ServerRouter, server serverConfiguration: GRPCServer.Configuration = .defaults,
         client clientConfiguration: ClientConnection.Configuration = .defaults
     ) throws {
+        let clientWitness = GoAwayWitness()
+        let serverWitness = GoAwayWitness()
         clientHandler = ClientConnectionHandler(
             configuration: clientConfiguration, target: "pair:1", authority: "pair:1", useTLS: false,
-            shared: ConnectionState(), readyPromise: client.embeddedEventLoop.makePromise())
-        serverHandler = ServerConnectionHandler(configuration: serverConfiguration, router: router)
+            shared: ConnectionState(), readyPromise: client.embeddedEventLoop.makePromise(), witness: clientWitness)
+        serverHandler = ServerConnectionHandler(
+            configuration: serverConfiguration, router: router, witness: serverWitness)
         try client.pipeline.syncOperations.addHandler(
             HTTP2HandlerFactory.make(
-                mode: .client, settings: ClientConnectionHandler.initialSettings(clientConfiguration)))
+                mode: .client, settings: ClientConnectionHandler.initialSettings(clientConfiguration),
+                validateHeaders: false, witness: clientWitness))
         try client.pipeline.syncOperations.addHandler(clientHandler)
         try server.pipeline.syncOperations.addHandler(
             HTTP2HandlerFactory.make(
-                mode: .server, settings: ServerConnectionHandler.initialSettings(serverConfiguration)))
+                mode: .server, settings: ServerConnectionHandler.initialSettings(serverConfiguration),
+                validateHeaders: true, witness: serverWitness))
         try server.pipeline.syncOperations.addHandler(serverHandler)
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: 1)
         try server.connect(to: address).wait()
