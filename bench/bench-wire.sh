@@ -70,7 +70,7 @@ read -r K6_START_USER K6_START_SYS _ _ < "$WORK/k6-startup.time"
 
 for run in $(seq "$RUNS"); do
   # Reprise (GRPCWire client), no warm-up so the process-level CPU covers exactly the calls counted.
-  timed "$WORK/reprise.time" "$BIN/reprise-bench" wire-unary --port "$PORT" --total "$TOTAL" \
+  timed "$WORK/reprise.time" "$BIN/reprise-bench" wire-unary --port "$PORT" --total "$TOTAL" --warmup 0 \
     --concurrency "$CONCURRENCY" --connections "$CONNECTIONS" --json > "$WORK/reprise.json"
   read -r user sys elapsed rss < "$WORK/reprise.time"
   seconds=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['seconds'])" "$WORK/reprise.json")

@@ -20,6 +20,7 @@ struct WireUnaryCommand: AsyncParsableCommand {
     @Option(help: "Event loop threads.") var threads = 1
     @Option(help: "Per-call timeout in ms (k6's invoke default is 2 minutes); 0 for none.") var timeoutMs = 120_000
     @Option(help: "Request payload (sent as protobuf field 1, bytes).") var payload = "hello world!"
+    @Option(help: "Unmeasured calls first (default: a tenth of --total, at most 5000).") var warmup: Int?
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
     func validate() throws {
@@ -40,7 +41,10 @@ struct WireUnaryCommand: AsyncParsableCommand {
         if timeoutMs > 0 { options.timeout = .milliseconds(Int64(timeoutMs)) }
 
         // Warm up (connections, HPACK tables, allocator caches), then measure.
-        _ = try await drive(opened, calls: min(total / 10 + 100, 5000), request: request, options: options)
+        let warmupCalls = warmup ?? min(total / 10 + 100, 5000)
+        if warmupCalls > 0 {
+            _ = try await drive(opened, calls: warmupCalls, request: request, options: options)
+        }
         let before = ProcessUsage.now()
         let failures = try await drive(opened, calls: total, request: request, options: options)
         let after = ProcessUsage.now()

@@ -24,6 +24,8 @@ public final class ClientCall: @unchecked Sendable {
     var deadlineNext: ClientCall?
     unowned(unsafe) var deadlinePrevious: ClientCall?
     var inDeadlineList = false
+    /// Whether the call waited for a stream slot (its deadline is then re-read when it opens).
+    var wasQueued = false
     var window: InboundWindow
     /// The HTTP/2 stream, once the call has been given one.
     public internal(set) var streamID: HTTP2StreamID?

@@ -12,6 +12,8 @@ public final class ServerCall: @unchecked Sendable {
     public let path: String
     /// The request metadata (with `user-agent`; without pseudo-headers and transport headers).
     public let requestMetadata: Metadata
+    /// The request's header block as received (pseudo-headers and transport headers included).
+    public let requestHeaders: HPACKHeaders
     /// The request's `:authority`.
     public let authority: String?
     /// When the call's `grpc-timeout` runs out, if the client sent one.
@@ -41,11 +43,13 @@ public final class ServerCall: @unchecked Sendable {
     public var isFinished: Bool { state.isFinished }
 
     init(
-        path: String, requestMetadata: Metadata, authority: String?, deadline: NIODeadline?,
+        path: String, requestHeaders: HPACKHeaders, requestMetadata: Metadata, authority: String?,
+        deadline: NIODeadline?,
         remoteAddress: SocketAddress?, requestEncoding: CompressionAlgorithm?, eventLoop: any EventLoop,
         streamID: HTTP2StreamID, connection: ServerConnectionHandler, maxReceiveMessageSize: Int, streamWindowSize: Int
     ) {
         self.path = path
+        self.requestHeaders = requestHeaders
         self.requestMetadata = requestMetadata
         self.authority = authority
         self.deadline = deadline

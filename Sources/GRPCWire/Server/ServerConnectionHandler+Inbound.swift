@@ -139,7 +139,9 @@ extension ServerConnectionHandler {
             return
         }
         let call = ServerCall(
-            path: path, requestMetadata: metadata, authority: headers.first(name: ":authority"), deadline: deadline,
+            path: path, requestHeaders: headers, requestMetadata: metadata,
+            authority: headers.first(name: ":authority"),
+            deadline: deadline,
             remoteAddress: context.channel.remoteAddress, requestEncoding: requestEncoding,
             eventLoop: context.eventLoop, streamID: streamID, connection: self,
             maxReceiveMessageSize: configuration.maxReceiveMessageSize,

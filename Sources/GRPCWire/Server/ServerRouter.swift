@@ -40,6 +40,25 @@ public struct ServerRouter: Sendable {
         register(path) { _ in SingleRequestHandler(body) }
     }
 
+    /// A unary method answered by an async closure: its returned message is the response, a thrown
+    /// `GRPCStatus` the error (any other error becomes UNKNOWN). This convenience runs one `Task` per call;
+    /// handlers on the hot path should use `unary(_:_:)` and answer through the call instead.
+    public mutating func unaryAsync(
+        _ path: String, _ body: @escaping @Sendable (ByteBuffer, ServerCall) async throws -> ByteBuffer
+    ) {
+        unary(path) { request, call in
+            Task {
+                do {
+                    call.respond(try await body(request, call))
+                } catch let status as GRPCStatus {
+                    call.finish(status)
+                } catch {
+                    call.finish(GRPCStatus(code: .unknown, message: "\(error)"))
+                }
+            }
+        }
+    }
+
     /// The paths with routes, sorted.
     public var paths: [String] { routes.keys.sorted() }
 
