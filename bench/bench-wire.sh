@@ -80,6 +80,12 @@ for run in $(seq "$RUNS"); do
   echo "{\"tool\":\"reprise-inprocess\",\"run\":$run,\"us\":$inproc}" >> "$RESULTS"
   record reprise "$run" "$TOTAL" "$seconds" "$(python3 -c "print($user+$sys)")" "$rss"
 
+  # The floor under GRPCWire: the same loop on bare NIOHTTP2Handler frames (no gRPC parsing at all).
+  timed "$WORK/bare.time" "$BIN/reprise-bench" wire-bare --port "$PORT" --total "$TOTAL" \
+    --concurrency "$CONCURRENCY" --connections "$CONNECTIONS" --json > "$WORK/bare.json"
+  bare=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['cpuMicrosecondsPerCall'])" "$WORK/bare.json")
+  echo "{\"tool\":\"bare-inprocess\",\"run\":$run,\"us\":$bare}" >> "$RESULTS"
+
   # h2load (nghttp2): the HTTP/2 speed limit for a client.
   timed "$WORK/h2load.time" h2load -n "$TOTAL" -c "$CONNECTIONS" -m "$PER_CONNECTION" -d "$WORK/request.bin" \
     -H 'content-type: application/grpc' -H 'te: trailers' "http://$ADDR/bench.Echo/Unary" > "$WORK/h2load.out"
@@ -124,12 +130,14 @@ for tool in ("reprise", "h2load", "k6"):
     table[tool] = (rate, cpu_us)
 k6_adjusted = med("k6", lambda r: max(r["cpu"] - k6_startup, 0) * 1e6 / r["calls"])
 inproc = statistics.median(r["us"] for r in rows if r["tool"] == "reprise-inprocess")
+bare = statistics.median(r["us"] for r in rows if r["tool"] == "bare-inprocess")
 
 print(f"{'client':<10} {'calls/s':>10} {'CPU µs/call':>12} {'calls per CPU s':>16}")
 for tool, (rate, cpu_us) in table.items():
     print(f"{tool:<10} {rate:>10.0f} {cpu_us:>12.1f} {1e6 / cpu_us:>16.0f}")
 print(f"k6 without its start-up ({k6_startup:.2f} CPU s for {k6_total} calls): {k6_adjusted:.1f} µs/call")
-print(f"reprise in-process (loop only, after warm-up): {inproc:.1f} µs/call")
+print(f"reprise in-process (loop only, after warm-up): {inproc:.1f} µs/call;"
+      f" bare NIOHTTP2Handler frame loop, same measure: {bare:.1f} µs/call")
 r_rate, r_cpu = table["reprise"]
 h_rate, h_cpu = table["h2load"]
 k_rate, k_cpu = table["k6"]

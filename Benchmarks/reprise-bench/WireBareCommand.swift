@@ -34,7 +34,12 @@ struct WireBareCommand: AsyncParsableCommand {
                     .channelOption(.socketOption(.tcp_nodelay), value: 1)
                     .channelInitializer { channel in
                         channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(NIOHTTP2Handler(mode: .client))
+                            // The same NIO settings GRPCWire's client uses: no header or content-length checks.
+                            var settings = NIOHTTP2Handler.ConnectionConfiguration()
+                            settings.headerBlockValidation = .disabled
+                            settings.contentLengthValidation = .disabled
+                            try channel.pipeline.syncOperations.addHandler(
+                                NIOHTTP2Handler(mode: .client, connectionConfiguration: settings))
                             try channel.pipeline.syncOperations.addHandler(BareLoop(headers: headers, request: request))
                         }
                     }

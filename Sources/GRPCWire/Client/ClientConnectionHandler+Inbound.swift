@@ -38,10 +38,11 @@ extension ClientConnectionHandler {
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // NIO fires several events per call; comparing the type first avoids a dynamic cast for each.
-        if type(of: event) == StreamClosedEvent.self, let closed = event as? StreamClosedEvent,
-            let call = calls[closed.streamID]
-        {
+        // NIO fires several stream events per call; this handler ends the pipeline, so they stop here
+        // (comparing types first avoids a dynamic cast for each).
+        let type = type(of: event)
+        if type == NIOHTTP2StreamCreatedEvent.self || type == NIOHTTP2WindowUpdatedEvent.self { return }
+        if type == StreamClosedEvent.self, let closed = event as? StreamClosedEvent, let call = calls[closed.streamID] {
             // NIO closed a stream we still track (e.g. our RST_STREAM could not be sent): end the call.
             let code = closed.reason ?? .cancel
             let name = TransportFailure.name(of: code)
@@ -53,6 +54,7 @@ extension ClientConnectionHandler {
                         .streamError, "the stream was closed with \(name) after a protocol error", http2ErrorCode: code)
                 ))
         }
+        if type == StreamClosedEvent.self { return }
         context.fireUserInboundEventTriggered(event)
     }
 
