@@ -184,3 +184,67 @@ import Testing
         #expect(open.result?.status.transportFailure?.kind == .connectionClosed)
     }
 }
+
+/// The per-connection deadline timer.
+@Suite struct DeadlineTimerTests {
+    @Test func callsWithDifferentTimeoutsExpireInDeadlineOrder() throws {
+        let client = try EmbeddedClient()
+        try client.settings(maxConcurrentStreams: 10)
+        let long = client.startUnary(options: .defaults { $0.timeout = .seconds(3) })
+        let short = client.startUnary(options: .defaults { $0.timeout = .seconds(1) })
+        let middle = client.startUnary(options: .defaults { $0.timeout = .seconds(2) })
+        let none = client.startUnary()
+        client.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1500))
+        #expect(short.result?.status.code == .deadlineExceeded)
+        #expect(middle.result == nil && long.result == nil)
+        client.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(middle.result?.status.code == .deadlineExceeded)
+        #expect(long.result == nil)
+        client.channel.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(long.result?.status.code == .deadlineExceeded)
+        #expect(none.result == nil)
+    }
+
+    @Test func aCallStartedWhileDeadlinesFireDoesNotDelayAnEarlierOne() throws {
+        let client = try EmbeddedClient()
+        try client.settings(maxConcurrentStreams: 10)
+        let restarter = Restarter(client: client)
+        let first = client.startUnary(options: .defaults { $0.timeout = .seconds(1) }, observer: restarter)
+        let second = client.startUnary(options: .defaults { $0.timeout = .milliseconds(1500) })
+        _ = first
+        client.channel.embeddedEventLoop.advanceTime(by: .milliseconds(1100))
+        // The first call's end started a 10 s call from its callback; the second must still expire at 1.5 s.
+        #expect(restarter.result?.status.code == .deadlineExceeded)
+        client.channel.embeddedEventLoop.advanceTime(by: .milliseconds(500))
+        #expect(second.result?.status.code == .deadlineExceeded)
+        #expect(restarter.restarted?.result == nil)
+    }
+
+    @Test func finishedCallsLeaveTheListAndTheConnectionKeepsWorking() throws {
+        let client = try EmbeddedClient()
+        try client.settings(maxConcurrentStreams: 10)
+        for streamID in stride(from: 1, through: 19, by: 2) {
+            let observed = client.startUnary(options: .defaults { $0.timeout = .seconds(1) })
+            try client.respondOK(streamID: streamID)
+            #expect(observed.result?.status.isOK == true)
+        }
+        #expect(client.handler.deadlineHead == nil)
+        client.channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        let later = client.startUnary(options: .defaults { $0.timeout = .seconds(1) })
+        client.channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(later.result?.status.code == .deadlineExceeded)
+    }
+}
+
+/// Starts a long call from the callback of the call it observes.
+private final class Restarter: EmbeddedClient.Observed {
+    let client: EmbeddedClient
+    var restarted: EmbeddedClient.Observed?
+
+    init(client: EmbeddedClient) { self.client = client }
+
+    override func callFinished(_ call: ClientCall, result: CallResult) {
+        super.callFinished(call, result: result)
+        restarted = client.startUnary(options: .defaults { $0.timeout = .seconds(10) })
+    }
+}

@@ -63,7 +63,9 @@ extension ClientConnectionHandler {
             untrackDeadline(head)
             head.finishLocally(GRPCStatus(code: .deadlineExceeded, message: "context deadline exceeded"))
         }
-        if deadlineTimer == nil, let head = deadlineHead, let deadline = head.deadline {
+        // Calls started from the callbacks above may have armed the timer for a later deadline than the
+        // earliest one still waiting: the timer must follow the head of the list.
+        if let head = deadlineHead, let deadline = head.deadline, deadlineTimerAt.map({ deadline < $0 }) ?? true {
             armDeadlineTimer(at: deadline)
         }
     }

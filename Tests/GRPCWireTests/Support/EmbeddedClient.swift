@@ -23,7 +23,7 @@ final class EmbeddedClient {
     }
 
     /// One call's events.
-    final class Observed: ClientCallDelegate {
+    class Observed: ClientCallDelegate {
         var headers: Metadata?
         var messages: [ByteBuffer] = []
         var result: CallResult?
