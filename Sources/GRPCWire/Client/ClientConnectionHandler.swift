@@ -42,6 +42,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var emptyBuffer = ByteBuffer()
     var terminalFailure: TransportFailure?
     var headerTemplates: [String: HPACKHeaders] = [:]
+    /// The last timeout encoded, and its header value: calls usually share one timeout.
+    var lastTimeout: TimeAmount?
+    var lastTimeoutHeader = ""
     var lastTemplatePath: String?
     var lastTemplate: HPACKHeaders?
     var deadlineHead: ClientCall?
@@ -172,7 +175,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         if let deadline = call.deadline {
             // A call opened as it started has its whole timeout left; only a queued one reads the clock.
             let remaining = call.wasQueued ? deadline - call.eventLoop.now : call.options.timeout ?? .zero
-            headers.add(name: "grpc-timeout", value: GRPCTimeout.encode(remaining))
+            if remaining != lastTimeout {
+                lastTimeout = remaining
+                lastTimeoutHeader = GRPCTimeout.encode(remaining)
+            }
+            headers.add(name: "grpc-timeout", value: lastTimeoutHeader)
         }
         call.options.metadata.append(to: &headers)
         return headers

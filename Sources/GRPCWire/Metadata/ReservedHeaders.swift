@@ -14,7 +14,12 @@ enum ReservedHeaders {
     }
 
     static func isHiddenOnReceipt(_ key: String) -> Bool {
-        if key.hasPrefix(":") { return true }
+        // Every hidden name starts with ':', 'g', 'u' or 't': most application keys leave at once.
+        switch key.utf8.first {
+        case UInt8(ascii: ":"): return true
+        case UInt8(ascii: "g"), UInt8(ascii: "u"), UInt8(ascii: "t"): break
+        default: return false
+        }
         switch key {
         case "user-agent", "te", "grpc-encoding", "grpc-message", "grpc-status", "grpc-timeout",
             "grpc-status-details-bin", "grpc-message-type":
