@@ -6,6 +6,12 @@ public struct CollectedResponse: Sendable {
     public var result: CallResult
     /// The response messages, in order (kept even when the status is not OK).
     public var messages: [ByteBuffer]
+
+    /// A response from its parts.
+    public init(result: CallResult, messages: [ByteBuffer]) {
+        self.result = result
+        self.messages = messages
+    }
 }
 
 /// Sends the requests as they are given, half-closes, and collects everything the server answers.

@@ -6,6 +6,12 @@ public struct UnaryResponse: Sendable {
     public var result: CallResult
     /// The response message; `nil` unless the status is OK.
     public var message: ByteBuffer?
+
+    /// A response from its parts.
+    public init(result: CallResult, message: ByteBuffer?) {
+        self.result = result
+        self.message = message
+    }
 }
 
 /// Collects the single response of a unary call and completes a promise with it.
