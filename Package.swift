@@ -34,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
     ],
     targets: [
         // MARK: Schema and codec
@@ -54,6 +55,7 @@ let package = Package(
             name: "GRPCWire",
             dependencies: nio + [
                 "CZlib",
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -88,10 +90,12 @@ let package = Package(
         // MARK: Benchmarks (driven by bench/*.sh)
         .executableTarget(
             name: "reprise-bench",
-            dependencies: [
+            dependencies: nio + [
                 "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "CMallocCounter",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             path: "Benchmarks/reprise-bench",
             swiftSettings: swiftSettings
@@ -106,6 +110,7 @@ let package = Package(
             dependencies: nio + [
                 .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
@@ -114,7 +119,16 @@ let package = Package(
             name: "ProtoSchemaTests", dependencies: ["ProtoSchema", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProtoCodecTests", dependencies: ["ProtoCodec", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(name: "GRPCWireTests", dependencies: ["GRPCWire", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "GRPCWireTests",
+            dependencies: nio + [
+                "GRPCWire", "TestSupport",
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "MetricsTests", dependencies: ["Metrics", "MetricsExporter", "TestSupport"],
             swiftSettings: swiftSettings),

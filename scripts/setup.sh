@@ -18,6 +18,9 @@ APT_PACKAGES=(
   tshark
   pkg-config
   python3-venv
+  openssl               # GRPCWire TLS tests: legacy-encrypted client keys
+  g++                   # bench-wire: compiles the grpc++ echo server
+  time                  # bench-wire: /usr/bin/time for client CPU
 )
 VENV=${REPRISE_VENV:-.build/venv}
 PY_PACKAGES=(

@@ -8,7 +8,10 @@ struct RepriseBench: AsyncParsableCommand {
         abstract: "Reprise's benchmark drivers; run them through `make bench`.",
         subcommands: [
             // One file per area, in this folder.
-            MetricsBench.self
+            MetricsBench.self,
+            WireUnaryCommand.self,
+            WireStreamsCommand.self,
+            WireBareCommand.self,
         ]
     )
 }

@@ -1,0 +1,18 @@
+/// How a call ended: its status, the response headers and the trailers.
+public struct CallResult: Sendable, CustomStringConvertible {
+    /// The final status (from the trailers, or made locally for transport failures and deadlines).
+    public var status: GRPCStatus
+    /// The response headers (empty when the server sent a trailers-only response or none at all).
+    public var headers: Metadata
+    /// The trailing metadata, without `grpc-status`, `grpc-message` and `grpc-status-details-bin`.
+    public var trailers: Metadata
+
+    /// A result from its parts.
+    public init(status: GRPCStatus, headers: Metadata = [:], trailers: Metadata = [:]) {
+        self.status = status
+        self.headers = headers
+        self.trailers = trailers
+    }
+
+    public var description: String { "\(status) headers=\(headers) trailers=\(trailers)" }
+}

@@ -1,0 +1,146 @@
+import NIOCore
+import NIOHTTP2
+
+/// Frames and events from `NIOHTTP2Handler`: responses to calls, SETTINGS, GOAWAY, PING ACKs, failures.
+extension ClientConnectionHandler {
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        isReading = true
+        let frame = unwrapInboundIn(data)
+        switch frame.payload {
+        case .headers(let headers):
+            calls[frame.streamID]?.receivedHeaders(headers)
+        case .data(let payload):
+            let length = payload.data.readableBytes + (payload.paddingBytes.map { $0 + 1 } ?? 0)
+            if let increment = connectionWindow.consumed(length) {
+                writeWindowUpdate(streamID: .rootStream, increment: increment)
+            }
+            calls[frame.streamID]?.receivedData(payload, flowControlledLength: length)
+        case .rstStream(let code):
+            calls[frame.streamID]?.receivedReset(code)
+        case .settings(.settings(let settings)):
+            receivedSettings(settings)
+        case .goAway(let lastStreamID, let code, _):
+            receivedGoAway(lastStreamID: lastStreamID, code: code)
+        case .ping(let data, ack: true):
+            receivedPingAck(data)
+        case .settings(.ack), .ping, .windowUpdate, .priority, .pushPromise, .alternativeService, .origin:
+            break
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        isReading = false
+        if flushPending {
+            flushPending = false
+            context.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // NIO fires several stream events per call; this handler ends the pipeline, so they stop here
+        // (comparing types first avoids a dynamic cast for each).
+        let type = type(of: event)
+        if type == NIOHTTP2StreamCreatedEvent.self || type == NIOHTTP2WindowUpdatedEvent.self { return }
+        if type == StreamClosedEvent.self, let closed = event as? StreamClosedEvent, let call = calls[closed.streamID] {
+            // NIO closed a stream we still track (e.g. our RST_STREAM could not be sent): end the call.
+            let code = closed.reason ?? .cancel
+            let name = TransportFailure.name(of: code)
+            call.finishWithoutReset(
+                GRPCStatus(
+                    code: ClientCallStateMachine.statusCode(forReset: code),
+                    message: "stream terminated with error code: \(name)",
+                    transportFailure: TransportFailure(
+                        .streamError, "the stream was closed with \(name) after a protocol error", http2ErrorCode: code)
+                ))
+        }
+        if type == StreamClosedEvent.self { return }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let streamError = error as? NIOHTTP2Errors.StreamError {
+            calls[streamError.streamID]?.finishWithoutReset(
+                GRPCStatus(
+                    code: .internalError, message: "HTTP/2 stream error: \(streamError.baseError)",
+                    transportFailure: TransportFailure(
+                        .streamError, "HTTP/2 stream error: \(streamError.baseError)", http2ErrorCode: .protocolError)))
+            return
+        }
+        // A protocol error NIO answered with RST_STREAM concerns one stream, whose closure event ends
+        // its call; only one it answered with GOAWAY (a connection error) ends the connection.
+        if error.isHTTP2ProtocolError && witness.goAwaysWritten == 0 { return }
+        if terminalFailure == nil {
+            terminalFailure = TransportFailure.classify(error, target: target)
+        }
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        connectionClosed()
+        context.fireChannelInactive()
+    }
+
+    /// Fails everything still open or queued; safe to call more than once.
+    func connectionClosed() {
+        let wasReady: Bool
+        if case .awaitingSettings = phase { wasReady = false } else { wasReady = true }
+        if case .closed = phase { return }
+        if case .goingAway(let lastStreamID, let code) = phase {
+            // Calls started from now on fail because the server sent GOAWAY: say so, they may be retried.
+            failureForNewCalls = goAwayFailure(lastStreamID: lastStreamID, code: code)
+        }
+        phase = .closed
+        shared.stopAcceptingCalls()
+        keepalive?.cancel()
+        cancelDeadlineTimer()
+        let failure =
+            terminalFailure
+            ?? (wasReady
+                ? closedFailure()
+                : TransportFailure.classify(ClosedDuringSetup(stage: "before its HTTP/2 SETTINGS"), target: target))
+        readyPromise.fail(failure)
+        let status = unavailable(failure)
+        let open = Array(calls.values)
+        let waiting = Array(queued)
+        queued.removeAll()
+        for call in open + waiting { call.finishWithoutReset(status) }
+    }
+
+    private func receivedSettings(_ settings: HTTP2Settings) {
+        for setting in settings where setting.parameter == .maxConcurrentStreams {
+            peerMaxConcurrentStreams = setting.value
+        }
+        if case .awaitingSettings = phase {
+            phase = .ready
+            readyPromise.succeed()
+            startKeepalive()
+        }
+        openQueuedCalls()
+    }
+
+    private func receivedGoAway(lastStreamID: HTTP2StreamID, code: HTTP2ErrorCode) {
+        switch phase {
+        case .closed: return
+        case .awaitingSettings, .ready, .goingAway: break
+        }
+        phase = .goingAway(lastStreamID: lastStreamID, code: code)
+        shared.stopAcceptingCalls()
+        let failure = goAwayFailure(lastStreamID: lastStreamID, code: code)
+        readyPromise.fail(failure)
+        // Streams above the last id were never processed: NIO has closed them, no reset is needed.
+        let unprocessed = calls.filter { $0.key > lastStreamID }.map(\.value)
+        let waiting = Array(queued)
+        queued.removeAll()
+        for call in unprocessed + waiting { call.finishWithoutReset(unavailable(failure)) }
+        if calls.isEmpty { context?.close(promise: nil) }
+    }
+}
+
+extension ClientCall {
+    /// Ends the call without touching its stream (the stream is already gone).
+    func finishWithoutReset(_ status: GRPCStatus) {
+        guard !isFinished else { return }
+        perform(state.finishLocally(status, streamOpen: false))
+    }
+}

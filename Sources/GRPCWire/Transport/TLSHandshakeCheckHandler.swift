@@ -1,0 +1,79 @@
+import NIOCore
+import NIOSSL
+import NIOTLS
+
+/// Checks what TLS settled once the handshake completes: that ALPN chose `h2` (a server falling back to
+/// HTTP/1.1 would otherwise fail later with a confusing preface error), and, when a host *name* is
+/// expected, that the certificate lists it.
+///
+/// The name check is done here rather than by swift-nio-ssl because swift-nio-ssl also accepts a
+/// certificate whose IP address matches the socket's, whatever name was asked for; Go (and so k6) checks
+/// only the name, so an `authority` override that the certificate does not list must fail.
+final class TLSHandshakeCheckHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+
+    private let target: String
+    private let expectedName: String?
+
+    init(target: String, expectedName: String?) {
+        self.target = target
+        self.expectedName = expectedName
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .handshakeCompleted(let negotiated) = event as? TLSUserEvent {
+            if let negotiated, negotiated != "h2" {
+                fail(
+                    context: context,
+                    TransportFailure(
+                        .tls, "\(target) negotiated \"\(negotiated)\" by ALPN instead of h2: it is not a gRPC server"))
+                return
+            }
+            if let expectedName {
+                let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate()
+                guard let certificate, HostnameMatcher.certificate(certificate, matches: expectedName) else {
+                    fail(
+                        context: context,
+                        TransportFailure(
+                            .tlsHostnameMismatch,
+                            "TLS handshake with \(target) failed: x509: certificate is not valid for \"\(expectedName)\";"
+                                + " connect by a name the certificate lists, or set `authority` to one"))
+                    return
+                }
+            }
+            context.pipeline.syncOperations.removeHandler(self, promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func fail(context: ChannelHandlerContext, _ failure: TransportFailure) {
+        context.fireErrorCaught(failure)
+        context.close(promise: nil)
+    }
+}
+
+/// RFC 6125 name matching against the DNS names of a certificate's subjectAltName, as Go does it:
+/// case-insensitive, a wildcard only as the whole left-most label, no fallback to the common name.
+enum HostnameMatcher {
+    static func certificate(_ certificate: NIOSSLCertificate, matches name: String) -> Bool {
+        let wanted = Array(name.lowercased().utf8.drop { $0 == 0 }).trimmingTrailingDot()
+        for alternative in certificate._subjectAlternativeNames() where alternative.nameType == .dnsName {
+            let dnsName = Array(String(decoding: Array(alternative.contents), as: UTF8.self).lowercased().utf8)
+            if matches(pattern: dnsName.trimmingTrailingDot(), name: wanted) { return true }
+        }
+        return false
+    }
+
+    static func matches(pattern: [UInt8], name: [UInt8]) -> Bool {
+        if pattern == name { return true }
+        guard pattern.count > 2, pattern[0] == UInt8(ascii: "*"), pattern[1] == UInt8(ascii: ".") else { return false }
+        guard let firstDot = name.firstIndex(of: UInt8(ascii: ".")), firstDot > 0 else { return false }
+        return Array(name[firstDot...]) == Array(pattern[1...])
+    }
+}
+
+extension Array where Element == UInt8 {
+    fileprivate func trimmingTrailingDot() -> [UInt8] {
+        last == UInt8(ascii: ".") ? Array(dropLast()) : self
+    }
+}

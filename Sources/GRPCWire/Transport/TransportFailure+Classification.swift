@@ -1,0 +1,115 @@
+import NIOCore
+import NIOHTTP2
+import NIOPosix
+import NIOSSL
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension TransportFailure {
+    /// Classifies an error from NIO, swift-nio-ssl or swift-nio-http2 into k6's categories, with a message
+    /// that names `target` and suggests what to check.
+    static func classify(_ error: any Error, target: String, connectTimeout: TimeAmount? = nil) -> TransportFailure {
+        switch error {
+        case let failure as TransportFailure:
+            return failure
+        case let connection as NIOConnectionError:
+            if connection.connectionErrors.isEmpty, let dns = connection.dnsAError ?? connection.dnsAAAAError {
+                return TransportFailure(
+                    .dnsLookup, "cannot resolve \"\(connection.host)\" (\(dns)): check the host name",
+                    isSafeToRetry: true)
+            }
+            if let first = connection.connectionErrors.first {
+                return classify(first.error, target: target, connectTimeout: connectTimeout)
+            }
+            return TransportFailure(.dial, "cannot connect to \(target): \(connection)", isSafeToRetry: true)
+        case ChannelError.connectTimeout(let amount):
+            return dialTimeout(target: target, after: amount)
+        case let io as IOError:
+            return classify(errno: io.errnoCode, description: "\(io)", target: target)
+        case let ssl as NIOSSLError:
+            return classify(ssl: ssl, target: target)
+        case let extra as NIOSSLExtraError where extra == .failedToValidateHostname:
+            return TransportFailure(
+                .tlsHostnameMismatch,
+                "TLS handshake with \(target) failed: x509: certificate doesn't match the host name (\(extra)); "
+                    + "connect by a name the certificate lists, or set `authority` to one")
+        case let extra as NIOSSLExtraError:
+            return TransportFailure(.tls, "TLS with \(target) failed: \(extra)")
+        case let closed as ClosedDuringSetup:
+            return TransportFailure(.connectionClosed, closed.message(target: target), isSafeToRetry: true)
+        default:
+            if "\(type(of: error))".contains("HTTP2") || "\(error)".contains("HTTP2") {
+                return TransportFailure(
+                    .connectionError, "HTTP/2 connection to \(target) failed: \(error)", http2ErrorCode: .protocolError)
+            }
+            return TransportFailure(.connectionError, "connection to \(target) failed: \(error)")
+        }
+    }
+
+    static func dialTimeout(target: String, after amount: TimeAmount) -> TransportFailure {
+        TransportFailure(
+            .dialTimeout,
+            "connecting to \(target) timed out after \(Self.describe(amount)): the host may be unreachable, "
+                + "or the server does not speak HTTP/2 on that port",
+            isSafeToRetry: true)
+    }
+
+    private static func classify(errno: CInt, description: String, target: String) -> TransportFailure {
+        switch errno {
+        case ECONNREFUSED:
+            return TransportFailure(
+                .connectionRefused,
+                "connection refused by \(target): nothing listens there; check the address and that the server runs",
+                isSafeToRetry: true)
+        case ECONNRESET:
+            return TransportFailure(.connectionReset, "the connection to \(target) was reset by the peer")
+        case EPIPE:
+            return TransportFailure(.brokenPipe, "writing to \(target) failed: broken pipe (the peer closed)")
+        case ETIMEDOUT:
+            return TransportFailure(
+                .dialTimeout, "connecting to \(target) timed out: \(description)", isSafeToRetry: true)
+        case ENETUNREACH, EHOSTUNREACH:
+            return TransportFailure(.dial, "cannot reach \(target): \(description)", isSafeToRetry: true)
+        default:
+            return TransportFailure(.dial, "connection to \(target) failed: \(description)")
+        }
+    }
+
+    private static func classify(ssl: NIOSSLError, target: String) -> TransportFailure {
+        let text = "\(ssl)"
+        if case .uncleanShutdown = ssl {
+            return TransportFailure(.connectionClosed, "\(target) closed the TLS connection without close_notify")
+        }
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return TransportFailure(
+                .tlsUnknownAuthority,
+                "TLS handshake with \(target) failed: x509: certificate signed by unknown authority; "
+                    + "pass the CA certificate (tls cacerts), or skip verification for testing")
+        }
+        if text.contains("WRONG_VERSION_NUMBER") {
+            return TransportFailure(
+                .tls, "TLS handshake with \(target) failed: the server does not speak TLS there (try plaintext)")
+        }
+        return TransportFailure(.tls, "TLS handshake with \(target) failed: \(text)")
+    }
+
+    static func describe(_ amount: TimeAmount) -> String {
+        let nanoseconds = amount.nanoseconds
+        if nanoseconds % 1_000_000_000 == 0 { return "\(nanoseconds / 1_000_000_000)s" }
+        return "\(nanoseconds / 1_000_000)ms"
+    }
+}
+
+/// The connection closed before it was ready (no TLS handshake end, no SETTINGS from the server).
+struct ClosedDuringSetup: Error {
+    var stage: String
+    func message(target: String) -> String {
+        "\(target) closed the connection \(stage); is it a gRPC (HTTP/2) server, and does it expect TLS?"
+    }
+}

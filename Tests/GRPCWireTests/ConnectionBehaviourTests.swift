@@ -1,0 +1,208 @@
+import Foundation
+import GRPCWire
+import NIOCore
+import NIOEmbedded
+import NIOPosix
+import Synchronization
+import TestSupport
+import Testing
+
+/// How connections behave under limits and failures: SETTINGS_MAX_CONCURRENT_STREAMS, GOAWAY, a server
+/// that disappears, keepalive.
+@Suite(.timeLimit(.minutes(2))) struct ConnectionBehaviourTests {
+    @Test func callsBeyondGRPCIOsStreamLimitWaitInsteadOfFailing() async throws {
+        let peer = try GRPCIOPeer.start(["--max-concurrent-streams", "2"])
+        let connection = try await ClientConnection.connect(host: "127.0.0.1", port: peer.port, group: testGroup)
+        let responses = await withTaskGroup(of: UnaryResponse.self) { group in
+            for index in 0..<10 {
+                group.addTask {
+                    await connection.unary(path: GRPCIOPeer.path("Concurrent"), request: .text("\(index)"))
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(responses.allSatisfy { $0.result.status.isOK })
+        let maxSeen = await connection.unary(path: GRPCIOPeer.path("MaxConcurrent"), request: .text(""))
+        #expect(Int(String(buffer: try #require(maxSeen.message))) ?? 99 <= 2)
+        await connection.close()
+    }
+
+    @Test func callsBeyondOwnServersStreamLimitAreQueuedInOrder() async throws {
+        let tracker = ConcurrencyTracker()
+        var router = ServerRouter()
+        router.unary("/t.T/Hold") { request, call in
+            tracker.enter()
+            call.eventLoop.scheduleTask(in: .milliseconds(20)) {
+                tracker.leave()
+                call.respond(request)
+            }
+        }
+        let server = try await GRPCServer.start(
+            configuration: .defaults { $0.http2.maxConcurrentStreams = 3 }, router: router, group: testGroup)
+        let connection = try await ClientConnection.connect(host: "127.0.0.1", port: server.port, group: testGroup)
+        let responses = await withTaskGroup(of: UnaryResponse.self) { group in
+            for index in 0..<12 {
+                group.addTask { await connection.unary(path: "/t.T/Hold", request: .text("\(index)")) }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(responses.allSatisfy { $0.result.status.isOK })
+        #expect(tracker.maximum == 3)
+        await connection.close()
+        await server.close()
+    }
+
+    @Test func gracefulShutdownLetsCallsInFlightFinishAndRefusesNewOnes() async throws {
+        let held = HeldCalls()
+        var router = ServerRouter()
+        router.unary("/t.T/Held") { request, call in held.add(call, request) }
+        router.unary("/t.T/Quick") { request, call in call.respond(request) }
+        let server = try await GRPCServer.start(router: router, group: testGroup)
+        let connection = try await ClientConnection.connect(host: "127.0.0.1", port: server.port, group: testGroup)
+        let inFlight = (0..<4).map { index in
+            connection.unary(path: "/t.T/Held", request: .text("held \(index)"))
+        }
+        while held.count < 4 { try await Task.sleep(for: .milliseconds(10)) }
+
+        let shutdown = Task { await server.shutdown(gracePeriod: .seconds(30)) }
+        while connection.isAcceptingCalls { try await Task.sleep(for: .milliseconds(10)) }
+        let refused = await connection.unary(path: "/t.T/Quick", request: .text("late"))
+        #expect(refused.result.status.code == .unavailable)
+        #expect(refused.result.status.transportFailure?.kind == .goAway)
+        #expect(refused.result.status.isSafeToRetry)
+
+        held.releaseAll()
+        for future in inFlight {
+            let response = try await future.get()
+            #expect(response.result.status.isOK)
+        }
+        await shutdown.value
+        try await connection.closeFuture.get()
+    }
+
+    @Test func goAwayAboveTheLastStreamFailsOnlyThoseCallsAsSafeToRetry() async throws {
+        let channel = try EmbeddedClient()
+        try channel.settings(maxConcurrentStreams: 100)
+        let first = channel.startUnary()
+        let second = channel.startUnary()
+        let third = channel.startUnary()
+        try channel.receive(goAwayLastStreamID: 3)
+        #expect(third.result?.status.code == .unavailable)
+        #expect(third.result?.status.isSafeToRetry == true)
+        #expect(first.result == nil && second.result == nil)
+        try channel.respondOK(streamID: 1)
+        try channel.respondOK(streamID: 3)
+        #expect(first.result?.status.isOK == true && second.result?.status.isOK == true)
+        let late = channel.startUnary()
+        #expect(late.result?.status.transportFailure?.kind == .goAway)
+        #expect(!channel.channel.isActive)
+    }
+
+    @Test func poolMovesToANewConnectionWhenGRPCIOSendsGoAway() async throws {
+        let peer = try GRPCIOPeer.start(["--max-connection-age-ms", "300"])
+        let pool = ConnectionPool(host: "127.0.0.1", port: peer.port, group: testGroup, maxConnections: 2)
+        let first = try await pool.connection()
+        var statuses: [GRPCStatus] = []
+        // Keep calling until the first connection has been told to go away (bounded).
+        for _ in 0..<400 where first.isAcceptingCalls || statuses.count < 5 {
+            statuses.append(await pool.unary(path: GRPCIOPeer.path("Unary"), request: .text("x")).result.status)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        #expect(!first.isAcceptingCalls)
+        let after = await pool.unary(path: GRPCIOPeer.path("Unary"), request: .text("after"))
+        #expect(after.result.status.isOK)
+        let current = try await pool.connection()
+        #expect(current !== first)
+        #expect(statuses.allSatisfy { $0.isOK }, "\(statuses.filter { !$0.isOK })")
+        await pool.close()
+    }
+
+    @Test func serverThatVanishesMidStreamGivesUnavailableNotAHang() async throws {
+        let peer = try GRPCIOPeer.start()
+        let connection = try await ClientConnection.connect(host: "127.0.0.1", port: peer.port, group: testGroup)
+        let recorded: EventLoopFuture<RecordedCall> = try await connection.eventLoop.submit {
+            let recorder = Recorder(eventLoop: connection.eventLoop)
+            let call = connection.makeCall(path: GRPCIOPeer.path("Bidi"), delegate: recorder)
+            call.send(.text("first"))
+            return recorder.promise.futureResult
+        }.get()
+        // Wait for the echo so the stream is surely open on the server, then kill it.
+        while connection.byteCounter.received < 100 { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(100))
+        peer.kill()
+        let call = try await recorded.get()
+        #expect(call.status.code == .unavailable)
+        #expect(call.strings == ["first"])
+        let kind = try #require(call.status.transportFailure?.kind)
+        #expect([TransportFailure.Kind.connectionClosed, .connectionReset].contains(kind))
+        #expect(!connection.isAcceptingCalls)
+    }
+
+    @Test func connectionRefusedIsClassifiedForK6() async throws {
+        // Bind and close a socket to get a port nobody listens on.
+        let probe = try await ServerBootstrap(group: testGroup).bind(host: "127.0.0.1", port: 0).get()
+        let port = probe.localAddress!.port!
+        try await probe.close()
+        do {
+            let _: ClientConnection = try await ClientConnection.connect(
+                host: "127.0.0.1", port: port, group: testGroup)
+            Issue.record("connected to a closed port")
+        } catch let failure as TransportFailure {
+            #expect(failure.kind == .connectionRefused)
+            #expect(failure.k6ErrorCode == 1212)
+            #expect(failure.k6ErrorMessage == "dial: connection refused")
+        }
+    }
+
+    @Test func silentPeerFailsTheConnectTimeout() async throws {
+        // Accepts TCP but never speaks HTTP/2: the SETTINGS wait must end at the connect timeout.
+        let silent = try await ServerBootstrap(group: testGroup).bind(host: "127.0.0.1", port: 0).get()
+        do {
+            let _: ClientConnection = try await ClientConnection.connect(
+                host: "127.0.0.1", port: silent.localAddress!.port!,
+                configuration: .defaults { $0.connectTimeout = .milliseconds(300) }, group: testGroup)
+            Issue.record("connected to a silent peer")
+        } catch let failure as TransportFailure {
+            #expect(failure.kind == .dialTimeout)
+        }
+        try await silent.close()
+    }
+
+    @Test func keepaliveWithoutAcknowledgementClosesTheConnection() async throws {
+        let mute = try await MuteHTTP2Server.start()
+        let connection = try await ClientConnection.connect(
+            host: "127.0.0.1", port: mute.port,
+            configuration: .defaults {
+                $0.keepalive = .init(interval: .milliseconds(50), timeout: .milliseconds(100))
+            }, group: testGroup)
+        let response = await connection.unary(path: "/t.T/Never", request: .text("x"))
+        #expect(response.result.status.code == .unavailable)
+        #expect(response.result.status.message.contains("keepalive"))
+        try await mute.close()
+    }
+}
+
+/// Counts how many handlers run at once.
+final class ConcurrencyTracker: Sendable {
+    private let state = Mutex((current: 0, maximum: 0))
+
+    func enter() {
+        state.withLock {
+            $0.current += 1
+            $0.maximum = max($0.maximum, $0.current)
+        }
+    }
+    func leave() { state.withLock { $0.current -= 1 } }
+    var maximum: Int { state.withLock { $0.maximum } }
+}
+
+/// Server calls parked until the test releases them.
+final class HeldCalls: Sendable {
+    private let calls = Mutex<[(ServerCall, ByteBuffer)]>([])
+
+    func add(_ call: ServerCall, _ request: ByteBuffer) { calls.withLock { $0.append((call, request)) } }
+    var count: Int { calls.withLock { $0.count } }
+    func releaseAll() {
+        for (call, request) in calls.withLock({ $0 }) { call.respond(request) }
+    }
+}
