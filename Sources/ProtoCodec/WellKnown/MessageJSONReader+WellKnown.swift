@@ -73,7 +73,12 @@ extension MessageJSONReader {
         let rest = object.members.filter { $0.key != "@type" }
         let inner: DynamicMessage
         if type.layout.wellKnownType != nil {
-            guard let value = rest.first(where: { $0.key == "value" }) else {
+            // Python's protobuf writes an Any holding Empty without "value"; accept that too.
+            let empty = JSONObject.Member(key: "value", value: .object(JSONObject()))
+            guard
+                let value = rest.first(where: { $0.key == "value" })
+                    ?? (type.layout.wellKnownType == .empty ? empty : nil)
+            else {
                 throw CodecError(.invalidValue, "an Any holding \(type.fullName) needs a \"value\" member")
             }
             if let other = rest.first(where: { $0.key != "value" }) {
