@@ -45,7 +45,7 @@ struct MessageJSONReader {
                 guard let value = try readFieldValue(member.value, info, depth: depth) else { continue }
                 message[info] = value
             } catch {
-                throw error.at(".\(Self.pathKey(member.key))")
+                throw error.at(Self.pathStep(member.key))
             }
         }
     }
@@ -61,7 +61,7 @@ struct MessageJSONReader {
         }
         if options.ignoreUnknownFields { return nil }
         throw CodecError(
-            .unknownField, "unknown field \"\(key)\" in \(layout.fullName)", path: "$.\(Self.pathKey(key))")
+            .unknownField, "unknown field \"\(key)\" in \(layout.fullName)", path: "$" + Self.pathStep(key))
     }
 
     /// `null` sets `google.protobuf.Value` (to null_value) and `NullValue` enums; elsewhere it means unset.
@@ -201,14 +201,14 @@ struct MessageJSONReader {
         }
     }
 
-    /// `key` as a path step: plain when it is a simple name, else quoted in brackets.
-    static func pathKey(_ key: String) -> String {
+    /// `key` as a path step: `.name` when it is a simple name, else `["quoted"]`.
+    static func pathStep(_ key: String) -> String {
         let simple =
             !key.isEmpty
             && key.utf8.allSatisfy { c in
                 (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x5F
             }
-        return simple ? key : "[\(JSONWriter.quoted(key))]"
+        return simple ? ".\(key)" : "[\(JSONWriter.quoted(key))]"
     }
 
     static func typedList(_ values: [Value], kind: ValueKind) -> RepeatedValue {

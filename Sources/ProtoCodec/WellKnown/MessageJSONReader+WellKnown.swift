@@ -119,7 +119,7 @@ extension MessageJSONReader {
                 let value = try readMessage(member.value, layout: valueLayout, depth: depth + 1)
                 map.appendUnchecked(.string(member.key), .message(value))
             } catch {
-                throw error.at(".\(Self.pathKey(member.key))")
+                throw error.at(Self.pathStep(member.key))
             }
         }
         message.set(number: 1, .map(map))

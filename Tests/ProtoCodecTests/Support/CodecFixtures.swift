@@ -63,3 +63,25 @@ extension Array where Element == UInt8 {
     /// The bytes as lowercase hex.
     var hex: String { map { String(format: "%02x", $0) }.joined() }
 }
+
+extension CodecFixtures {
+    /// A message of the fixture type `name` read from proto3 JSON.
+    static func message(_ name: String, _ json: String) throws -> DynamicMessage {
+        try DynamicMessage(type: type(name), jsonString: json)
+    }
+
+    /// Nested length-delimited field 2 (`Tree.left`) `depth` times.
+    static func nestedTrees(_ depth: Int) -> [UInt8] {
+        var inner: [UInt8] = []
+        for _ in 0..<depth {
+            var length: [UInt8] = []
+            var n = inner.count
+            repeat {
+                length.append(UInt8(n & 0x7F) | (n >= 0x80 ? 0x80 : 0))
+                n >>= 7
+            } while n > 0
+            inner = [0x12] + length + inner
+        }
+        return inner
+    }
+}
