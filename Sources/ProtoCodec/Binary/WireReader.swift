@@ -74,7 +74,7 @@ struct WireReader {
     @inline(__always)
     mutating func readFixed32() throws(CodecError) -> UInt32 {
         guard limit - position >= 4 else {
-            throw CodecError(.truncated, "truncated fixed32 value (\(remaining) bytes left)", offset: position)
+            throw CodecError(.truncated, "truncated fixed32 value (\(Self.bytes(remaining)) left)", offset: position)
         }
         let value = UnsafeRawPointer(base + position).loadUnaligned(as: UInt32.self)
         position += 4
@@ -84,7 +84,7 @@ struct WireReader {
     @inline(__always)
     mutating func readFixed64() throws(CodecError) -> UInt64 {
         guard limit - position >= 8 else {
-            throw CodecError(.truncated, "truncated fixed64 value (\(remaining) bytes left)", offset: position)
+            throw CodecError(.truncated, "truncated fixed64 value (\(Self.bytes(remaining)) left)", offset: position)
         }
         let value = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
         position += 8
@@ -98,11 +98,14 @@ struct WireReader {
         let length = try readVarint()
         guard length <= UInt64(limit - position) else {
             throw CodecError(
-                .truncated, "length \(length) runs past the end of the input (\(limit - position) bytes left)",
+                .truncated, "length \(length) runs past the end of the input (\(Self.bytes(limit - position)) left)",
                 offset: start)
         }
         return Int(length)
     }
+
+    /// "1 byte", "2 bytes".
+    static func bytes(_ count: Int) -> String { count == 1 ? "1 byte" : "\(count) bytes" }
 
     /// The next `count` bytes (already checked by ``readLength()``).
     @inline(__always)
