@@ -9,7 +9,9 @@ struct Reprise: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             // One file per subcommand, under Sources/reprise/Commands/.
-            MetricsCommand.self
+            MetricsCommand.self,
+            DecodeCommand.self,
+            EncodeCommand.self,
         ]
     )
 }

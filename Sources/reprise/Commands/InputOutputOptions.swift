@@ -1,0 +1,37 @@
+import ArgumentParser
+import Foundation
+
+/// Where a command reads its input and writes its output (standard input and output by default).
+struct InputOutputOptions: ParsableArguments {
+    @Option(
+        name: [.short, .long], help: ArgumentHelp("Read from this file instead of standard input.", valueName: "file"))
+    var input: String?
+
+    @Option(
+        name: [.short, .long], help: ArgumentHelp("Write to this file instead of standard output.", valueName: "file"))
+    var output: String?
+
+    /// The name of the input for error messages.
+    var inputName: String { input ?? "standard input" }
+
+    func read() throws -> Data {
+        guard let input else { return FileHandle.standardInput.readDataToEndOfFile() }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: input))
+        } catch {
+            throw CommandError("cannot read \(input): \(error.localizedDescription)")
+        }
+    }
+
+    func write(_ data: Data) throws {
+        guard let output else {
+            FileHandle.standardOutput.write(data)
+            return
+        }
+        do {
+            try data.write(to: URL(fileURLWithPath: output))
+        } catch {
+            throw CommandError("cannot write \(output): \(error.localizedDescription)")
+        }
+    }
+}

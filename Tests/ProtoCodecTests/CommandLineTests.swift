@@ -1,0 +1,111 @@
+import Foundation
+import ProtoCodec
+import TestSupport
+import Testing
+
+/// `reprise encode` and `reprise decode`, run as the real binary.
+@Suite struct CommandLineTests {
+    let protoset: URL
+    let directory: TemporaryDirectory
+
+    init() throws {
+        directory = try TemporaryDirectory(prefix: "reprise-cli")
+        protoset = directory.path("codec.protoset")
+        try CodecFixtures.protoset.write(to: protoset)
+    }
+
+    func reprise(_ arguments: [String], input: Data = Data()) throws -> ProcessOutput {
+        try Subprocess.run([try RepriseExecutable.path()] + arguments, input: input)
+    }
+
+    @Test func encodeThenDecodeRoundTripsWithK6Defaults() throws {
+        let json = #"{"fInt64": 7, "fString": "héllo", "f_enum": "COLOR_RED"}"#
+        let encoded = try reprise(
+            ["encode", "--protoset", protoset.path, "--type", "reprise.codec.p3.Scalars"], input: Data(json.utf8))
+        #expect(encoded.status == 0, "\(encoded.stderrText)")
+        #expect(Array(encoded.stdout) == [UInt8](hex: "1807 4a06 68c3a96c6c6f 6001"))
+        let decoded = try reprise(
+            ["decode", "--protoset", protoset.path, "--type", "reprise.codec.p3.Scalars"], input: encoded.stdout)
+        #expect(decoded.status == 0)
+        let value = try JSONValue(parsing: decoded.stdout)
+        #expect(value["fInt64"] == "7" && value["fEnum"] == "COLOR_RED" && value["fMessage"] == .null)
+        #expect(value["fDouble"] == 0)  // k6 writes unset fields with their defaults
+        #expect(decoded.stdoutText.hasSuffix("}\n"))
+    }
+
+    @Test func jsonFlagsChangeTheOutput() throws {
+        let bytes = Data([UInt8](hex: "6001 8a01 02 2801"))
+        let decoded = try reprise(
+            [
+                "decode", "--protoset", protoset.path, "--type", "reprise.codec.p3.Scalars", "--omit-defaults",
+                "--proto-names", "--enums-as-numbers", "--pretty",
+            ], input: bytes)
+        #expect(decoded.stdoutText == "{\n  \"f_enum\": 1,\n  \"f_message\": {\n    \"f_int32\": 1\n  }\n}\n")
+    }
+
+    @Test func filesCanBeGivenInsteadOfStandardInputAndOutput() throws {
+        let input = try directory.write("in.json", #"{"rInt32": [1, 2, 3]}"#)
+        let output = directory.path("out.bin")
+        let result = try reprise([
+            "encode", "--protoset", protoset.path, "--type", "reprise.codec.p3.Repeated", "-i", input.path, "-o",
+            output.path,
+        ])
+        #expect(result.status == 0 && result.stdout.isEmpty)
+        #expect(Array(try Data(contentsOf: output)) == [UInt8](hex: "2a03 010203"))
+    }
+
+    @Test func rawDecodingNeedsNoSchemaAndEncodesBackExactly() throws {
+        let bytes = Data([UInt8](hex: "0896 01 1202 6869 1a03 08c801"))
+        let decoded = try reprise(["decode", "--raw"], input: bytes)
+        #expect(
+            decoded.stdoutText
+                == #"[{"field":1,"varint":150},{"field":2,"string":"hi"},{"field":3,"message":[{"field":1,"varint":200}]}]"#
+                + "\n")
+        let encoded = try reprise(["encode", "--raw"], input: decoded.stdout)
+        #expect(encoded.stdout == bytes)
+    }
+
+    @Test func aMistypedTypeNameListsCloseMatches() throws {
+        let result = try reprise(
+            ["decode", "--protoset", protoset.path, "--type", "reprise.codec.p3.Scalar"], input: Data())
+        #expect(result.status == 1)
+        #expect(
+            result.stderrText
+                == "Error: unknown message type \"reprise.codec.p3.Scalar\"; did you mean reprise.codec.p3.Scalars?\n")
+    }
+
+    @Test func malformedInputIsReportedWithItsPlaceAndNoStackTrace() throws {
+        let binary = try reprise(
+            ["decode", "--protoset", protoset.path, "--type", "reprise.codec.p3.Scalars"],
+            input: Data([UInt8](hex: "4a05 6869")))
+        #expect(binary.status == 1)
+        #expect(
+            binary.stderrText
+                == "Error: standard input is not a valid reprise.codec.p3.Scalars: byte 1, $.fString: length 5 runs past the end of the input (2 bytes left)\n"
+        )
+        let json = try reprise(
+            ["encode", "--protoset", protoset.path, "--type", "reprise.codec.p3.Scalars"],
+            input: Data(#"{"fMessage": {"nope": 1}}"#.utf8))
+        #expect(json.status == 1)
+        #expect(json.stderrText.contains(#"$.fMessage.nope: unknown field "nope" in reprise.codec.p3.Scalars"#))
+        let lenient = try reprise(
+            ["encode", "--protoset", protoset.path, "--type", "reprise.codec.p3.Scalars", "--allow-unknown"],
+            input: Data(#"{"fMessage": {"nope": 1}}"#.utf8))
+        #expect(lenient.status == 0 && Array(lenient.stdout) == [UInt8](hex: "8a01 00"))
+        let syntax = try reprise(
+            ["encode", "--protoset", protoset.path, "--type", "reprise.codec.p3.Scalars"],
+            input: Data("{\n  \"a\": }".utf8))
+        #expect(
+            syntax.stderrText
+                == "Error: standard input is not valid JSON: line 2, column 8: unexpected '}': expected a value\n")
+    }
+
+    @Test func protoFilesAreNotYetSupportedAndSaySo() throws {
+        let result = try reprise(["decode", "-I", "protos", "--proto", "a.proto", "--type", "a.B"])
+        #expect(result.status == 1)
+        #expect(result.stderrText.contains("--proto is not yet supported"))
+        #expect(result.stderrText.contains("use --protoset"))
+        let missing = try reprise(["decode", "--protoset", protoset.path])
+        #expect(missing.status != 0 && missing.stderrText.contains("Missing --type"))
+    }
+}
