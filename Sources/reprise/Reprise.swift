@@ -9,6 +9,7 @@ struct Reprise: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             // One file per subcommand, under Sources/reprise/Commands/.
+            CompileCommand.self
         ]
     )
 }
