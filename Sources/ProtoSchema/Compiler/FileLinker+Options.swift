@@ -12,6 +12,7 @@ extension FileLinker {
             try applyStandardOptions(owner, canonicalBytes(target))
         }
         try resolveFeatures()
+        try validateFeatureLifetimes()
         for index in targets.indices {
             try interpreter.interpret(&targets[index].target, custom: true)
         }

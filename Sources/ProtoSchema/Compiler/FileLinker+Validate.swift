@@ -25,7 +25,6 @@ extension FileLinker {
             for field in file.extensions { try validateProto3(field) }
             for message in file.messages { try validateProto3(message) }
         }
-        try validateFeatureTargets()
         for message in file.messages { try validate(message) }
         for node in file.enums { try validate(node) }
         for field in file.extensions { try validate(field) }
@@ -37,6 +36,7 @@ extension FileLinker {
                     at: service.namePosition)
             }
         }
+        try validateOptionTargets()
     }
 
     // MARK: proto3

@@ -31,11 +31,10 @@ enum FloatFormatting {
         return String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// protoc's `io::SafeDoubleToFloat`: out-of-range values become infinities.
+    /// A double narrowed to float with IEEE rounding (values just above the largest float round
+    /// down to it; larger ones become infinities), as protoc's output shows.
     static func float(_ value: Double) -> Float {
-        if value > Double(Float.greatestFiniteMagnitude) { return .infinity }
-        if value < -Double(Float.greatestFiniteMagnitude) { return -.infinity }
-        return Float(value)
+        Float(value)
     }
 
     /// `absl::CEscape`: C escapes for `\n \r \t \" \' \\`, three-digit octal for other

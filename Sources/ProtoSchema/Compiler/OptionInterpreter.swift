@@ -175,14 +175,14 @@ struct OptionInterpreter {
                 throw error("Value must be identifier for enum-valued option \"\(name)\".", at: at)
             }
             guard let enumType = field.enumType else { return WireRecord(number: number, value: .varint(0)) }
-            let scopeName = String(enumType.fullName.dropLast(enumType.name.count)) + text
-            if case .enumValue(let value)? = compilation.symbols[scopeName]?.kind {
-                guard value.enumType === enumType else {
-                    throw error(
-                        "Enum type \"\(enumType.fullName)\" has no value named \"\(text)\" for option \"\(name)\". This appears to be a value from a sibling type.",
-                        at: at)
-                }
+            if let value = enumType.values.first(where: { $0.name == text }) {
                 return WireRecord(number: number, value: .varint(UInt64(bitPattern: Int64(value.number))))
+            }
+            let siblingName = String(enumType.fullName.dropLast(enumType.name.count)) + text
+            if case .enumValue? = compilation.symbols[siblingName]?.kind {
+                throw error(
+                    "Enum type \"\(enumType.fullName)\" has no value named \"\(text)\" for option \"\(name)\". This appears to be a value from a sibling type.",
+                    at: at)
             }
             throw error(
                 "Enum type \"\(enumType.fullName)\" has no value named \"\(text)\" for option \"\(name)\".", at: at)

@@ -29,8 +29,14 @@ extension Parser {
             }
         case .integer:
             let max = negative ? UInt64(Int64.max) + 1 : UInt64.max
-            let magnitude = try consumeInteger64(max: max, "Expected integer.")
-            value = negative ? .negativeInteger(Int64(bitPattern: 0 &- magnitude)) : .positiveInteger(magnitude)
+            if let magnitude = Literals.integer(source[current.start..<current.end], max: max) {
+                try advance()
+                value = negative ? .negativeInteger(Int64(bitPattern: 0 &- magnitude)) : .positiveInteger(magnitude)
+            } else {
+                // Too large for an integer: protoc reads it as a floating-point number.
+                let number = try consumeNumber("Expected number.")
+                value = .double(negative ? -number : number)
+            }
         case .float:
             let number = try consumeNumber("Expected number.")
             value = .double(negative ? -number : number)

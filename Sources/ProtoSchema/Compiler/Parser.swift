@@ -103,11 +103,18 @@ struct Parser {
             try advance()
             return value
         case .integer:
-            guard let value = Literals.integer(source[current.start..<current.end], max: .max) else {
+            let text = source[current.start..<current.end]
+            let value: Double
+            if let integer = Literals.integer(text, max: .max) {
+                value = Double(integer)
+            } else if text.first == UInt8(ascii: "0") {
                 throw error("Integer out of range.")
+            } else {
+                // A decimal integer too large for 64 bits is read as a floating-point number.
+                value = Literals.float(text)
             }
             try advance()
-            return Double(value)
+            return value
         default:
             if try tryConsume("inf") { return .infinity }
             if try tryConsume("nan") { return .nan }
