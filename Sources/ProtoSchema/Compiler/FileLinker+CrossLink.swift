@@ -111,18 +111,25 @@ extension FileLinker {
         }
     }
 
-    /// The suffix protoc adds to duplicate field number errors.
+    /// The suffix protoc adds to duplicate field number errors: the lowest number not used by a
+    /// field, a reserved or extension range, or the implementation range. Jumps over ranges so a
+    /// message reserving everything costs no more than its declarations.
     private static func nextAvailable(in message: MessageNode) -> String {
         let used = Set(message.fields.map(\.number))
-        var candidate: Int32 = 1
-        func taken(_ number: Int32) -> Bool {
-            used.contains(number) || (19000...19999).contains(number)
-                || message.reservedRanges.contains { $0.start <= number && number < $0.end }
-                || message.extensionRanges.contains { $0.start <= number && number < $0.end }
+        let ranges =
+            message.reservedRanges.map { (Int64($0.start), Int64($0.end)) }
+            + message.extensionRanges.map { (Int64($0.start), Int64($0.end)) } + [(19000, 20000)]
+        var candidate: Int64 = 1
+        while candidate <= Int64(maxFieldNumber) {
+            if let range = ranges.first(where: { $0.0 <= candidate && candidate < $0.1 }) {
+                candidate = range.1
+            } else if used.contains(Int32(candidate)) {
+                candidate += 1
+            } else {
+                return "Next available field number is \(candidate)"
+            }
         }
-        while candidate <= maxFieldNumber && taken(candidate) { candidate += 1 }
-        return candidate <= maxFieldNumber
-            ? "Next available field number is \(candidate)" : "There are no available field numbers"
+        return "There are no available field numbers"
     }
 
     private func resolveMethodType(_ name: String, _ method: MethodNode, at position: SourcePosition) throws -> String {

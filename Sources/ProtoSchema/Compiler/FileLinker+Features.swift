@@ -41,7 +41,10 @@ extension FileLinker {
                     .invalid, "Option \(field.fullName) cannot be set on an entity of type `\(kind.rawValue)`.",
                     at: position)
             }
-            let isFeatures = inFeatures || (field.name == "features" && field.containingMessage?.file?.name == "google/protobuf/descriptor.proto")
+            let isFeatures =
+                inFeatures
+                || (field.name == "features"
+                    && field.containingMessage?.file?.name == "google/protobuf/descriptor.proto")
             if field.isMessageLike {
                 for case .message(let inner) in values {
                     try check(inner, kind: kind, inFeatures: isFeatures, targetsOnly: targetsOnly, at: position)

@@ -110,6 +110,8 @@ struct OptionInterpreter {
     /// protoc's `ExamineIfOptionIsSet`: whether an earlier option already set `leaf` through the
     /// same chain of sub-messages.
     private static func isSet(_ path: ArraySlice<FieldNode>, _ leaf: FieldNode, in records: [WireRecord]) -> Bool {
+        // Records nested deeper than the decoder accepts cannot hold an earlier setting.
+        if path.count > 200 { return false }
         guard let first = path.first else {
             return records.contains { $0.number == leaf.number }
         }

@@ -7,9 +7,9 @@ struct Parser {
     var previous = Token.initial
     let file: FileNode
     var syntax: FileNode.SyntaxKind = .proto2
-    /// Message nesting depth; protoc stops at 32 nested messages.
+    /// Message nesting depth; protoc rejects the 32nd nested message.
     var depth = 0
-    static let maxDepth = 32
+    static let maxDepth = 31
 
     var source: [UInt8] { lexer.source }
 
