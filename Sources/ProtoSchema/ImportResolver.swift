@@ -6,7 +6,7 @@ import Foundation
 /// importing file's folder. The well-known types are built in as a fallback.
 struct ImportResolver {
     /// Reads an absolute path: the bytes, nil when there is no such file, or an error.
-    typealias FileReader = (String) throws -> [UInt8]?
+    typealias FileReader = @Sendable (String) throws -> [UInt8]?
 
     let importPaths: [String]
     let baseDirectory: String

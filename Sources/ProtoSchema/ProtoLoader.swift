@@ -13,19 +13,23 @@ public struct ProtoLoader: Sendable {
     /// What relative import paths (and an empty list) refer to: the script's folder for k6-style
     /// loading, the current directory for the CLI.
     public let baseDirectory: String
+    private let readFile: ImportResolver.FileReader
 
     /// A loader; `baseDirectory` defaults to the current directory.
     public init(importPaths: [String], baseDirectory: String? = nil) {
+        self.init(importPaths: importPaths, baseDirectory: baseDirectory, readFile: ImportResolver.readFromDisk)
+    }
+
+    /// A loader reading files through `readFile` (absolute path to bytes, nil when absent).
+    init(importPaths: [String], baseDirectory: String?, readFile: @escaping ImportResolver.FileReader) {
         self.importPaths = importPaths
         self.baseDirectory = baseDirectory ?? FileManager.default.currentDirectoryPath
+        self.readFile = readFile
     }
 
     /// The requested files and their transitive imports, each after the files it imports.
     public func load(_ files: [String]) throws -> [Google_Protobuf_FileDescriptorProto] {
-        try load(files, resolver: ImportResolver(importPaths: importPaths, baseDirectory: baseDirectory))
-    }
-
-    func load(_ files: [String], resolver: ImportResolver) throws -> [Google_Protobuf_FileDescriptorProto] {
+        let resolver = ImportResolver(importPaths: importPaths, baseDirectory: baseDirectory, readFile: readFile)
         let compilation = Compilation(read: resolver.read)
         compilation.describeMissing = { name in
             "looked for " + resolver.candidates(for: name).joined(separator: ", ")

@@ -26,6 +26,9 @@ struct OptionTarget {
 /// protoc's `OptionInterpreter`: resolves option names (standard fields, `(extensions)` with
 /// scoping, `.sub.fields`), type-checks values, and encodes them as the options message's bytes.
 struct OptionInterpreter {
+    /// The longest option name (`(a).b.c...`) protoc can write out.
+    static let maxNameParts = 101
+
     let lookup: SymbolLookup
     let compilation: Compilation
     let fileName: String
@@ -44,6 +47,12 @@ struct OptionInterpreter {
     private func interpret(_ option: OptionNode, _ target: inout OptionTarget) throws {
         if !option.name[0].isExtension && option.name[0].name == "uninterpreted_option" {
             throw error("Option must not use reserved name \"uninterpreted_option\".", at: option.namePosition)
+        }
+        if option.name.count > Self.maxNameParts {
+            // protoc aborts on such options; a path this deep is never meant.
+            throw error(
+                "Option \"\(option.displayName.prefix(200))...\" nests more than \(Self.maxNameParts) fields deep.",
+                at: option.namePosition)
         }
         guard var descriptor = compilation.optionsMessage(target.optionsType) else {
             throw error("Cannot interpret options: \(target.optionsType) is not defined.", at: option.namePosition)
@@ -110,8 +119,6 @@ struct OptionInterpreter {
     /// protoc's `ExamineIfOptionIsSet`: whether an earlier option already set `leaf` through the
     /// same chain of sub-messages.
     private static func isSet(_ path: ArraySlice<FieldNode>, _ leaf: FieldNode, in records: [WireRecord]) -> Bool {
-        // Records nested deeper than the decoder accepts cannot hold an earlier setting.
-        if path.count > 200 { return false }
         guard let first = path.first else {
             return records.contains { $0.number == leaf.number }
         }

@@ -10,6 +10,9 @@ final class OptionMessage {
         case message(OptionMessage)
     }
 
+    /// Nesting beyond this stays as raw bytes (protobuf parsers stop at 100 levels).
+    static let maxDepth = 100
+
     let type: MessageNode
     private(set) var values: [Int32: [Value]] = [:]
     private(set) var fields: [Int32: FieldNode] = [:]
@@ -47,9 +50,9 @@ final class OptionMessage {
 
     /// Merges wire records as a protobuf parser would (last scalar wins when written, messages
     /// merge, repeated values append, packed runs are split).
-    func merge(_ records: [WireRecord]) {
+    func merge(_ records: [WireRecord], depth: Int = 0) {
         for record in records {
-            guard let field = field(number: record.number) else {
+            guard let field = field(number: record.number), !field.isMessageLike || depth < Self.maxDepth else {
                 unknown.append(record)
                 continue
             }
@@ -71,10 +74,10 @@ final class OptionMessage {
                 if field.isRepeated {
                     guard let type = field.messageType else { continue }
                     let message = OptionMessage(type: type, extensions: extensions)
-                    message.merge(inner)
+                    message.merge(inner, depth: depth + 1)
                     append(.message(message), for: field)
                 } else {
-                    subMessage(for: field)?.merge(inner)
+                    subMessage(for: field)?.merge(inner, depth: depth + 1)
                 }
             } else if case .bytes(let bytes) = record.value, field.isPackable {
                 for element in Self.unpack(bytes, as: field.scalarWireType) {

@@ -75,7 +75,7 @@ enum WireCoding {
     private static func decode(_ bytes: [UInt8], _ index: inout Int, endGroup: inout Int32?, depth: Int)
         -> [WireRecord]?
     {
-        guard depth < 200 else { return nil }
+        guard depth < 100 else { return nil }
         var records: [WireRecord] = []
         while index < bytes.count {
             guard let tag = readVarint(bytes, &index) else { return nil }
