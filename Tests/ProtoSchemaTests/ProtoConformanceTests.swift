@@ -24,7 +24,7 @@ import Testing
             "package", "imports", "nested_types", "enum_alias", "reserved", "reserved_editions", "oneofs", "maps",
             "groups", "required_optional", "proto3_optional", "extensions", "services", "standard_options",
             "custom_options", "comments", "strings", "json_name", "defaults", "numbers", "editions", "scoping",
-            "message_set", "no_syntax", "keywords_as_names", "wkt_usage",
+            "message_set", "no_syntax", "keywords_as_names", "wkt_usage", "extension_declarations",
         ] {
             #expect(names.contains("constructs/\(construct).proto"), "missing construct file \(construct).proto")
         }

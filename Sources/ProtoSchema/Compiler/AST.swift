@@ -131,6 +131,8 @@ struct ExtensionRangeNode {
     var options: [OptionNode]
     var hasOptions: Bool
     var optionBytes: [UInt8]? = nil
+    /// Standard options before source-retention stripping (extension declarations live here).
+    var standardOptions = Google_Protobuf_ExtensionRangeOptions()
 }
 
 /// A reserved or extension number range. `end` is exclusive for messages, inclusive for enums.

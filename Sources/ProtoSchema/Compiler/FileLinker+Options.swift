@@ -83,6 +83,7 @@ extension FileLinker {
             if options.hasFeatures { try requireEditions(at: method.namePosition) }
         case .extensionRange(let message, let index):
             let options: Google_Protobuf_ExtensionRangeOptions = Self.decode(bytes)
+            message.extensionRanges[index].standardOptions = options
             if options.hasFeatures { try requireEditions(at: message.extensionRanges[index].position) }
         }
     }

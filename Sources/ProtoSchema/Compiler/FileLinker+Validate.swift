@@ -86,6 +86,7 @@ extension FileLinker {
     // MARK: Messages and fields
 
     private func validate(_ message: MessageNode) throws {
+        try validateDeclarations(of: message)
         if !message.standardOptions.deprecatedLegacyJsonFieldConflicts {
             try checkJSONNames(message, custom: false)
             try checkJSONNames(message, custom: true)
@@ -133,6 +134,7 @@ extension FileLinker {
 
     private func validate(_ field: FieldNode) throws {
         try validateFeatures(field)
+        try validateAgainstDeclarations(field)
         let options = field.standardOptions
         if field.isExtension && field.isRequired && !isEditions {
             throw error(.invalid, "The extension \(field.fullName) cannot be required.", at: field.typePosition)
