@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// Finds `.proto` files the way k6's `client.load` does: each import path in order, joined to the
 /// name with Go's `filepath.Join` (an absolute name is appended, not substituted), relative results
 /// taken from the base directory; imports resolve against the import paths only, never against the
@@ -36,15 +42,40 @@ struct ImportResolver {
         return WellKnownProtos.source(for: name)
     }
 
+    /// Reads a file with POSIX calls (cheaper than Foundation's). A missing file (or a folder) is
+    /// nil; any other failure is an error, as in k6.
     static func readFromDisk(_ path: String) throws -> [UInt8]? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else {
-            return nil
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        if descriptor < 0 {
+            if errno == ENOENT || errno == ENOTDIR { return nil }
+            throw SchemaError(.io, "open \(path): \(String(cString: strerror(errno)))")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SchemaError(.io, "open \(path): cannot read the file (check its permissions)")
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else {
+            throw SchemaError(.io, "stat \(path): \(String(cString: strerror(errno)))")
         }
-        return [UInt8](data)
+        if info.st_mode & S_IFMT == S_IFDIR { return nil }
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: max(Int(info.st_size), 4096))
+        while true {
+            let count = chunk.withUnsafeMutableBytes { Self.systemRead(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                throw SchemaError(.io, "read \(path): \(String(cString: strerror(errno)))")
+            }
+            if count == 0 { break }
+            bytes.append(contentsOf: chunk[0..<count])
+        }
+        return bytes
+    }
+
+    private static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+        #if canImport(Glibc)
+            Glibc.read(descriptor, buffer, count)
+        #else
+            Darwin.read(descriptor, buffer, count)
+        #endif
     }
 
     // MARK: Go's path/filepath
@@ -58,25 +89,33 @@ struct ImportResolver {
 
     /// `filepath.Clean`: the shortest equivalent path, processed lexically.
     static func clean(_ path: String) -> String {
-        if path.isEmpty { return "." }
-        let rooted = path.hasPrefix("/")
-        var parts: [Substring] = []
-        for part in path.split(separator: "/", omittingEmptySubsequences: true) {
-            switch part {
-            case ".":
-                continue
-            case "..":
-                if let last = parts.last, last != ".." {
+        let input = Array(path.utf8)
+        guard let first = input.first else { return "." }
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        let rooted = first == slash
+        var parts: [ArraySlice<UInt8>] = []
+        func isDotDot(_ part: ArraySlice<UInt8>) -> Bool { part.count == 2 && part.first == dot && part.last == dot }
+        var start = 0
+        for index in 0...input.count where index == input.count || input[index] == slash {
+            let part = input[start..<index]
+            start = index + 1
+            if part.isEmpty || (part.count == 1 && part.first == dot) { continue }
+            if isDotDot(part) {
+                if let last = parts.last, !isDotDot(last) {
                     parts.removeLast()
                 } else if !rooted {
                     parts.append(part)
                 }
-            default:
+            } else {
                 parts.append(part)
             }
         }
-        let body = parts.joined(separator: "/")
-        if rooted { return "/" + body }
-        return body.isEmpty ? "." : body
+        var output: [UInt8] = rooted ? [slash] : []
+        for (index, part) in parts.enumerated() {
+            if index > 0 { output.append(slash) }
+            output += part
+        }
+        return output.isEmpty ? "." : String(decoding: output, as: UTF8.self)
     }
 }

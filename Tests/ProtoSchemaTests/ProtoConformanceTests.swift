@@ -16,6 +16,9 @@ import Testing
         set.file = try ProtoLoader(importPaths: [root]).load([entry.name])
         let actual = try set.serializedData()
         #expect(actual == expected, "\(DescriptorSetDiff.describe(expected: expected, actual: actual))")
+        // What the compiler writes, the pool links.
+        let pool = try DescriptorPool(files: set.file)
+        #expect(pool.file(named: entry.name) != nil)
     }
 
     @Test func corpusCoversEveryConstructAndTheGRPCProtos() {

@@ -93,6 +93,8 @@ final class FieldNode {
     var defaultPosition = SourcePosition.unknown
     var jsonName: String?
     var jsonNamePosition = SourcePosition.unknown
+    /// protoc's `ToJsonName(name)`, computed once the name is final.
+    lazy var defaultJSONName = FieldNode.jsonName(name)
     var options: [OptionNode] = []
     var hasOptions = false
     /// The message a `group` field declares, or a map field's entry.

@@ -34,8 +34,6 @@ final class Compilation {
     /// Explains where a missing file was looked for (appended to "not found" errors).
     var describeMissing: ((String) -> String)?
     private var stack: [(name: String, node: FileNode)] = []
-    /// descriptor.proto compiled on its own, for option types when no loaded file provides them.
-    private var fallbackOptions: Compilation?
 
     init(read: @escaping SourceReader) {
         self.read = read
@@ -96,13 +94,7 @@ final class Compilation {
     /// else from the bundled one, as protoc falls back to its compiled-in descriptors.
     func optionsMessage(_ fullName: String) -> MessageNode? {
         if case .message(let message)? = symbols[fullName]?.kind { return message }
-        if fallbackOptions == nil {
-            let fallback = Compilation(read: { WellKnownProtos.source(for: $0) })
-            _ = try? fallback.compile("google/protobuf/descriptor.proto")
-            fallbackOptions = fallback
-        }
-        if case .message(let message)? = fallbackOptions?.symbols[fullName]?.kind { return message }
-        return nil
+        return BundledOptionTypes.shared.message(fullName)
     }
 
     static func error(_ code: SchemaError.Code, _ message: String, file: String, at position: SourcePosition)
@@ -110,5 +102,24 @@ final class Compilation {
     {
         if position.line < 0 { return SchemaError(code, message, file: file) }
         return SchemaError(code, message, file: file, line: Int(position.line) + 1, column: Int(position.column) + 1)
+    }
+}
+
+/// The bundled descriptor.proto, compiled once per process for files whose options need
+/// `google.protobuf.*Options` without importing descriptor.proto.
+///
+/// Unchecked `Sendable`: the compilation is complete when `shared` is initialized (Swift
+/// initializes statics once, thread-safely) and is only read afterwards.
+final class BundledOptionTypes: @unchecked Sendable {
+    static let shared = BundledOptionTypes()
+    private let compilation = Compilation(read: { WellKnownProtos.source(for: $0) })
+
+    private init() {
+        _ = try? compilation.compile("google/protobuf/descriptor.proto")
+    }
+
+    func message(_ fullName: String) -> MessageNode? {
+        if case .message(let message)? = compilation.symbols[fullName]?.kind { return message }
+        return nil
     }
 }

@@ -93,7 +93,7 @@ extension FileLinker {
             proto.defaultValue = Self.canonicalDefault(value, type: field.resolvedType)
         }
         if let index = field.oneofIndex { proto.oneofIndex = Int32(index) }
-        proto.jsonName = field.jsonName ?? FieldNode.jsonName(field.name)
+        proto.jsonName = field.jsonName ?? field.defaultJSONName
         if let bytes = field.optionBytes { proto.options = Self.decode(bytes) }
         if field.proto3Optional { proto.proto3Optional = true }
         return proto

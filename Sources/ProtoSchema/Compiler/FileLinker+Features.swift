@@ -20,11 +20,9 @@ extension FileLinker {
     private func checkOptions(targetsOnly: Bool) throws {
         // protoc visits elements parent first (a service before its methods).
         let ranks = preOrderRanks()
-        let ordered = targets.sorted { rank(of: $0.owner, ranks) < rank(of: $1.owner, ranks) }
-        for (owner, target) in ordered {
-            guard let type = compilation.optionsMessage(target.optionsType) else { continue }
-            let options = OptionMessage(type: type, extensions: compilation.extensionIndex)
-            options.merge(target.records)
+        let ordered = targets.enumerated().sorted { rank(of: $0.1.owner, ranks) < rank(of: $1.1.owner, ranks) }
+        for (index, (owner, target)) in ordered {
+            guard let options = mergedOptions[index] else { continue }
             try check(options, kind: target.kind, inFeatures: false, targetsOnly: targetsOnly, at: position(of: owner))
         }
     }

@@ -8,41 +8,38 @@ extension FileLinker {
         for index in targets.indices {
             try interpreter.interpret(&targets[index].target, custom: false)
         }
-        for (owner, target) in targets {
-            try applyStandardOptions(owner, canonicalBytes(target))
+        mergedOptions = targets.map { merge($0.target) }
+        for (index, (owner, _)) in targets.enumerated() {
+            try applyStandardOptions(owner, mergedOptions[index]?.serialized() ?? [])
         }
         try resolveFeatures()
         try validateFeatureLifetimes()
         for index in targets.indices {
+            let before = targets[index].target.records.count
             try interpreter.interpret(&targets[index].target, custom: true)
+            if targets[index].target.records.count != before { mergedOptions[index] = merge(targets[index].target) }
         }
-        for (owner, target) in targets {
-            store(owner, outputBytes(target))
+        for (index, (owner, target)) in targets.enumerated() {
+            store(owner, outputBytes(target, mergedOptions[index]))
         }
     }
 
-    /// The options as written to the descriptor: source-retention options removed, and the whole
-    /// options message dropped when that removal leaves it empty (as protoc does).
-    private func outputBytes(_ target: OptionTarget) -> [UInt8]? {
-        guard let type = compilation.optionsMessage(target.optionsType) else {
-            return WireCoding.encode(target.records)
-        }
+    /// Every option of the element merged into one options message, as protoc reparses them.
+    private func merge(_ target: OptionTarget) -> OptionMessage? {
+        guard let type = compilation.optionsMessage(target.optionsType) else { return nil }
         let message = OptionMessage(type: type, extensions: compilation.extensionIndex)
         message.merge(target.records)
+        return message
+    }
+
+    /// The options as written to the descriptor: fields in number order, source-retention options
+    /// removed, and the whole options message dropped when that removal leaves it empty (as protoc
+    /// does).
+    private func outputBytes(_ target: OptionTarget, _ merged: OptionMessage?) -> [UInt8]? {
+        guard let merged else { return WireCoding.encode(target.records) }
         var stripped = false
-        let bytes = message.serializedForOutput(stripped: &stripped)
+        let bytes = merged.serializedForOutput(stripped: &stripped)
         return stripped && bytes.isEmpty ? nil : bytes
-    }
-
-    /// The options message protoc writes: every option merged into one message and serialized
-    /// in field-number order.
-    private func canonicalBytes(_ target: OptionTarget) -> [UInt8] {
-        guard let type = compilation.optionsMessage(target.optionsType) else {
-            return WireCoding.encode(target.records)
-        }
-        let message = OptionMessage(type: type, extensions: compilation.extensionIndex)
-        message.merge(target.records)
-        return message.serialized()
     }
 
     private static func decode<M: SwiftProtobuf.Message>(_ bytes: [UInt8], as _: M.Type = M.self) -> M {

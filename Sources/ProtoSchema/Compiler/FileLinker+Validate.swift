@@ -105,7 +105,7 @@ extension FileLinker {
     private func checkJSONNames(_ message: MessageNode, custom: Bool) throws {
         var seen: [String: (field: FieldNode, isCustom: Bool)] = [:]
         for field in message.fields {
-            let defaultName = FieldNode.jsonName(field.name)
+            let defaultName = field.defaultJSONName
             var name = defaultName
             var isCustom = false
             if custom, let explicit = field.jsonName, explicit != defaultName {
@@ -171,7 +171,7 @@ extension FileLinker {
                     at: field.typePosition)
             }
         }
-        if field.isExtension, let json = field.jsonName, json != FieldNode.jsonName(field.name) {
+        if field.isExtension, let json = field.jsonName, json != field.defaultJSONName {
             throw error(.invalid, "option json_name is not allowed on extension fields.", at: field.jsonNamePosition)
         }
         if let json = field.jsonName, json.utf8.contains(0) {

@@ -13,6 +13,8 @@ struct FileLinker {
     var extensionNumbers: [String: [Int32: FieldNode]] = [:]
     /// Every element with options, in protoc's interpretation order.
     var targets: [(owner: OptionOwner, target: OptionTarget)] = []
+    /// Each target's options merged into one message (after the last pass that added any).
+    var mergedOptions: [OptionMessage?] = []
     var fileOptions = Google_Protobuf_FileOptions()
     var oneofFeatures: [ObjectIdentifier: Google_Protobuf_FeatureSet] = [:]
     var enumFeatures: [ObjectIdentifier: Google_Protobuf_FeatureSet] = [:]
