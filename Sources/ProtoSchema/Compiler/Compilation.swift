@@ -34,6 +34,8 @@ final class Compilation {
     /// Explains where a missing file was looked for (appended to "not found" errors).
     var describeMissing: ((String) -> String)?
     private var stack: [(name: String, node: FileNode)] = []
+    /// Imports are compiled depth first; a deeper chain is refused rather than risking the stack.
+    static let maxImportDepth = 256
 
     init(read: @escaping SourceReader) {
         self.read = read
@@ -67,6 +69,11 @@ final class Compilation {
             throw SchemaError(.importNotFound, "File not found.\(hint)", file: name)
         }
         let node = try Parser.parse(source, fileName: name)
+        if stack.count >= Self.maxImportDepth, let importer {
+            throw Self.error(
+                .importCycle, "Import chain deeper than \(Self.maxImportDepth) files at \"\(name)\".",
+                file: importer.file.name, at: importer.statement.position)
+        }
         stack.append((name, node))
         defer { stack.removeLast() }
         var seen = Set<String>()

@@ -26,13 +26,14 @@ struct Lexer {
     @inline(__always) private mutating func advance() {
         guard index < source.count else { return }
         let byte = source[index]
+        // Wrapping arithmetic: a pathological multi-gigabyte line must not trap.
         if byte == UInt8(ascii: "\n") {
-            line += 1
+            line &+= 1
             column = 0
         } else if byte == UInt8(ascii: "\t") {
-            column += 8 - column % 8
+            column &+= 8 &- column % 8
         } else {
-            column += 1
+            column &+= 1
         }
         index += 1
     }
