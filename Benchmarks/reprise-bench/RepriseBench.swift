@@ -12,6 +12,7 @@ struct RepriseBench: AsyncParsableCommand {
             WireUnaryCommand.self,
             WireStreamsCommand.self,
             WireBareCommand.self,
+            SchemaBench.self,
         ]
     )
 }

@@ -12,6 +12,7 @@ struct Reprise: AsyncParsableCommand {
             MetricsCommand.self,
             DecodeCommand.self,
             EncodeCommand.self,
+            CompileCommand.self,
         ]
     )
 }
