@@ -53,6 +53,28 @@ def ok(cmd):
 old_paths = debian_paths + corpus_paths
 old_files = [f for f in corpus_files if not f.startswith("google/") and ok(debian_cmd(old_paths, [f]))] if os.path.exists("/usr/bin/protoc") else []
 
+# The corpus twenty times over (packages and imports renamed per copy): process start-up
+# amortized, so the compilers' own speed shows.
+def scaled_copy(files, copies, folder):
+    import re
+    names = []
+    for i in range(copies):
+        for name in files:
+            source = os.path.join(grpc if os.path.exists(os.path.join(grpc, name)) else fixtures, name)
+            text = open(source, encoding="utf-8").read().replace("reprise.fixtures", f"reprise.c{i}.fixtures")
+            for kind in ("import ", "import public ", "import weak "):
+                text = text.replace(kind + '"constructs/', kind + f'"c{i}/constructs/')
+            text = re.sub(r"^package grpc\.", f"package grpc.c{i}.", text, flags=re.M)
+            target = os.path.join(folder, f"c{i}", name)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            open(target, "w", encoding="utf-8").write(text)
+            names.append(f"c{i}/{name}")
+    return names
+
+scaled_dir = os.path.join(out, "scaled")
+scaled_files = scaled_copy([f for f in corpus_files if not f.startswith("google/")], 20, scaled_dir)
+scaled_old = scaled_copy(old_files, 20, os.path.join(out, "scaled_old")) if old_files else []
+
 def measure(cmd):
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -76,6 +98,8 @@ groups = [
     ("corpus (constructs, gRPC, well-known types)", corpus_paths, corpus_files, False),
     ("Debian libprotobuf-dev protos", debian_paths, debian_files, True),
     ("corpus files protoc 3.21 accepts", old_paths, old_files, True),
+    ("corpus x20 (renamed copies)", ["-I" + scaled_dir], scaled_files, False),
+    ("protoc-3.21 files x20 (renamed copies)", debian_paths + ["-I" + os.path.join(out, "scaled_old")], scaled_old, True),
 ]
 print(f"{'group':46} {'files':>5} {'tool':28} {'wall ms':>9} {'cpu ms':>9} {'wall x':>7} {'cpu x':>7}")
 for title, paths, files, with_debian in groups:
@@ -94,7 +118,7 @@ for title, paths, files, with_debian in groups:
         print(f"{title[:46]:46} {len(files):5} {name:28} {wall*1000:9.1f} {cpu*1000:9.1f} {ratio}")
     # The same compile repeated inside one process: the compiler's own cost, without start-up.
     names = [f for f in files]
-    inproc = subprocess.run([os.path.join(bin_dir, "reprise-bench"), "schema", "--iterations", "30"] + paths + names,
+    inproc = subprocess.run([os.path.join(bin_dir, "reprise-bench"), "schema", "--iterations", "5" if len(files) > 100 else "30"] + paths + names,
                             check=True, capture_output=True, text=True).stdout.split()
     print(f"{title[:46]:46} {len(files):5} {'  reprise, in-process':28} {float(inproc[0])*1000:9.1f} {float(inproc[1])*1000:9.1f}")
     print()

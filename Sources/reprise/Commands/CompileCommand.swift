@@ -41,7 +41,7 @@ struct CompileCommand: AsyncParsableCommand {
 
     func run() async throws {
         let directory = FileManager.default.currentDirectoryPath
-        let names = files.map { Self.virtualName(of: $0, importPaths: importPaths, currentDirectory: directory) }
+        let names = Self.virtualNames(of: files, importPaths: importPaths, currentDirectory: directory)
         let set: Google_Protobuf_FileDescriptorSet
         do {
             let protos = try ProtoLoader(importPaths: importPaths, baseDirectory: directory).load(names)
@@ -51,11 +51,29 @@ struct CompileCommand: AsyncParsableCommand {
             throw ExitCode(1)
         }
         do {
-            try Self.write(try set.serializedBytes(), to: output)
+            try Self.write(try Self.serialize(set), to: output)
         } catch {
             FileHandle.standardError.write(Data("\(output): cannot write the protoset: \(error)\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    /// The set's bytes, built file by file: SwiftProtobuf sizes nested messages once per level, so
+    /// framing the files here saves a pass over the whole set.
+    static func serialize(_ set: Google_Protobuf_FileDescriptorSet) throws -> [UInt8] {
+        var out: [UInt8] = []
+        for file in set.file {
+            let bytes: [UInt8] = try file.serializedBytes()
+            out.append(0x0A)  // field 1, length-delimited
+            var length = UInt64(bytes.count)
+            while length >= 0x80 {
+                out.append(UInt8(truncatingIfNeeded: length) | 0x80)
+                length >>= 7
+            }
+            out.append(UInt8(length))
+            out += bytes
+        }
+        return out
     }
 
     /// Writes with plain C stdio: Foundation's `Data.write` syncs the file to disk, which costs
@@ -90,19 +108,32 @@ struct CompileCommand: AsyncParsableCommand {
 
     /// A path on disk under an import path becomes the name relative to it (protoc's
     /// `MakeInputsBeRelativeToProtoPath`); anything else is looked up in the import paths as is.
-    static func virtualName(of file: String, importPaths: [String], currentDirectory: String) -> String {
-        guard FileManager.default.fileExists(atPath: file) else { return file }
+    static func virtualNames(of files: [String], importPaths: [String], currentDirectory: String) -> [String] {
         func absolute(_ path: String) -> String {
-            let joined = path.hasPrefix("/") ? path : currentDirectory + "/" + path
-            return URL(fileURLWithPath: joined).standardizedFileURL.path
+            normalized(path.hasPrefix("/") ? path : currentDirectory + "/" + path)
         }
-        let target = absolute(file)
-        let roots = importPaths.isEmpty ? [currentDirectory] : importPaths
-        for root in roots {
-            var prefix = absolute(root.hasPrefix("file://") ? String(root.dropFirst(7)) : root)
-            if !prefix.hasSuffix("/") { prefix += "/" }
-            if target.hasPrefix(prefix) { return String(target.dropFirst(prefix.count)) }
+        let prefixes = (importPaths.isEmpty ? [currentDirectory] : importPaths).map { root in
+            let path = absolute(root.hasPrefix("file://") ? String(root.dropFirst(7)) : root)
+            return path.hasSuffix("/") ? path : path + "/"
         }
-        return file
+        return files.map { file in
+            guard access(file, F_OK) == 0 else { return file }
+            let target = absolute(file)
+            guard let prefix = prefixes.first(where: { target.hasPrefix($0) }) else { return file }
+            return String(target.dropFirst(prefix.count))
+        }
+    }
+
+    /// An absolute path with `.`, `..` and repeated slashes resolved lexically.
+    static func normalized(_ path: String) -> String {
+        var parts: [Substring] = []
+        for part in path.split(separator: "/") where part != "." {
+            if part == ".." {
+                if !parts.isEmpty { parts.removeLast() }
+            } else {
+                parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 }
