@@ -17,7 +17,7 @@ build:
 	$(SWIFT) build -c $(CONFIG)
 
 build-release:
-	$(SWIFT) build -c release
+	$(SWIFT) build -c release --static-swift-stdlib
 
 # The suite runs test targets in parallel processes; peers (grpcio, k6, protoc) come from setup.
 test: setup lint

@@ -83,6 +83,7 @@ let package = Package(
             dependencies: [
                 "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
