@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "GRPCWire", targets: ["GRPCWire"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "MetricsExporter", targets: ["MetricsExporter"]),
+        .library(name: "Reflection", targets: ["Reflection"]),
+        .library(name: "DemoServer", targets: ["DemoServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -63,6 +65,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Reflection and health (client and server), on the wire and the codec
+        .target(
+            name: "Reflection",
+            dependencies: nio + [
+                "GRPCWire", "ProtoCodec", "ProtoSchema", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The demo server (tests, `reprise demo-server`)
+        .target(
+            name: "DemoServer",
+            dependencies: nio + ["GRPCWire", "ProtoCodec", "ProtoSchema", "Reflection"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Metrics
         .target(
             name: "Metrics",
@@ -81,7 +99,7 @@ let package = Package(
         .executableTarget(
             name: "reprise",
             dependencies: [
-                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter",
+                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter", "Reflection", "DemoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -128,6 +146,19 @@ let package = Package(
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReflectionTests",
+            dependencies: nio + [
+                "Reflection", "GRPCWire", "ProtoSchema", "ProtoCodec", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DemoServerTests",
+            dependencies: nio + ["DemoServer", "GRPCWire", "Reflection", "TestSupport"],
             exclude: ["Peers"],
             swiftSettings: swiftSettings),
         .testTarget(
