@@ -8,6 +8,7 @@ struct RepriseBench: AsyncParsableCommand {
         abstract: "Reprise's benchmark drivers; run them through `make bench`.",
         subcommands: [
             // One file per area, in this folder.
+            CodecBenchmark.self
         ]
     )
 }

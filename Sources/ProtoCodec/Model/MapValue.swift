@@ -5,7 +5,9 @@
 public struct MapValue: Sendable, Equatable {
     /// One key and its value.
     public struct Entry: Sendable, Equatable {
+        /// The key.
         public var key: MapKey
+        /// The value.
         public var value: Value
 
         /// An entry of `key` and `value`.
