@@ -9,7 +9,7 @@ extension BinaryDecoder {
         let entryLayout = info.messageLayout!
         let keyInfo = entryLayout.fields[entryLayout.slot(forNumber: 1)]
         let valueInfo = entryLayout.fields[entryLayout.slot(forNumber: 2)]
-        var map = slot?.mapValue ?? MapValue()
+        var map = slot?.mapValue ?? MapValue(reservingCapacity: 4)
         slot = nil
         var entryStart = keyStart
         repeat {

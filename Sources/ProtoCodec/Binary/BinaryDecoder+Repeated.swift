@@ -12,6 +12,7 @@ extension BinaryDecoder {
             let layout = info.messageLayout!
             let type = MessageType(registry: layout.registry, layout: layout)
             var list: [DynamicMessage] = []
+            list.reserveCapacity(4)
             repeat {
                 var message = DynamicMessage(storage: MessageStorage.make(type: type))
                 do throws(CodecError) {
@@ -28,6 +29,7 @@ extension BinaryDecoder {
             appendElements(.messages(list), to: &slot)
         case .string:
             var list: [String] = []
+            list.reserveCapacity(4)
             repeat {
                 do throws(CodecError) {
                     list.append(try readString(info))
@@ -103,6 +105,7 @@ extension BinaryDecoder {
         -> [T]
     {
         var list: [T] = []
+        list.reserveCapacity(4)
         repeat {
             list.append(try read(&reader))
         } while nextKeyIs(key)

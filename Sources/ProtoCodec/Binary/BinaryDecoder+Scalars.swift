@@ -28,18 +28,14 @@ extension BinaryDecoder {
 
     @inline(__always)
     mutating func readString(_ info: FieldInfo) throws(CodecError) -> String {
-        let start = reader.position
         let bytes = reader.take(try reader.readLength())
-        if info.flags.contains(.validatesUTF8) {
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw CodecError(
-                    .invalidUTF8, "invalid UTF-8 in string field \(info.descriptor.fullName)",
-                    offset: start
-                        + UTF8Check.firstInvalidOffset(bytes, lengthPrefixEnd: reader.position - bytes.count - start))
-            }
-            return text
+        if info.flags.contains(.validatesUTF8), !UTF8Check.isValid(bytes) {
+            throw CodecError(
+                .invalidUTF8, "invalid UTF-8 in string field \(info.descriptor.fullName)",
+                offset: reader.position - bytes.count + UTF8Check.firstInvalidIndex(bytes))
         }
-        // Fields that do not validate keep what they can; invalid sequences become U+FFFD.
+        // Checking here and then copying is much faster than String's generic `validating:` initialiser.
+        // Fields that do not validate keep what they can: invalid sequences become U+FFFD.
         return String(decoding: bytes, as: UTF8.self)
     }
 }
@@ -54,9 +50,20 @@ enum ZigZag {
 
 /// Locates invalid UTF-8 for error messages.
 enum UTF8Check {
-    /// The offset from the start of the length prefix to the first byte of the first invalid sequence.
-    static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>, lengthPrefixEnd: Int) -> Int {
-        lengthPrefixEnd + firstInvalidIndex(bytes)
+    /// Whether `bytes` is valid UTF-8; ASCII is checked eight bytes at a time.
+    @inline(__always)
+    static func isValid(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        let n = bytes.count
+        while i + 8 <= n, raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
+            i += 8
+        }
+        while i < n, base[i] < 0x80 { i += 1 }
+        if i == n { return true }
+        let rest = UnsafeBufferPointer(rebasing: bytes[i...])
+        return firstInvalidIndex(rest) == rest.count
     }
 
     /// The index of the first byte that starts an invalid or truncated sequence (count when valid).

@@ -17,9 +17,10 @@ struct BinaryDecoder {
         let layout = message.layout
         let fields = layout.fields
         let oneofSlots = layout.oneofSlots
-        let knownExtensions = layout.extensions
+        let hasExtensions = layout.mayHaveExtensions
+        let knownExtensions = hasExtensions ? layout.extensions : [:]
         var unknown: [UInt8] = []
-        var extensions = message.storage.header.extensions
+        var extensions = hasExtensions ? message.storage.header.extensions : []
         var closed = group == 0
         let storage = message.storage
         try storage.withUnsafeMutablePointerToElements { (slots) throws(CodecError) in
@@ -53,7 +54,7 @@ struct BinaryDecoder {
                     } else if info.oneof >= 0 {
                         for other in oneofSlots[info.oneof] where other != slot { slots[other] = nil }
                     }
-                } else if let info = knownExtensions[number] {
+                } else if hasExtensions, let info = knownExtensions[number] {
                     let index = extensions.firstIndex { $0.number >= number }
                     var current: Value? = nil
                     if let index, extensions[index].number == number { current = extensions[index].value }
@@ -83,7 +84,7 @@ struct BinaryDecoder {
         guard closed else {
             throw CodecError(.truncated, "group \(group) is not closed (no END_GROUP)", offset: reader.position)
         }
-        if !extensions.isEmpty || !message.storage.header.extensions.isEmpty {
+        if hasExtensions {
             message.storage.header.extensions = extensions
         }
         if !unknown.isEmpty, !options.discardUnknownFields {

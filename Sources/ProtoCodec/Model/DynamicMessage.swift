@@ -20,8 +20,8 @@ public struct DynamicMessage: @unchecked Sendable {
     /// The type of this message.
     public var type: MessageType { storage.header.type }
     /// The descriptor of this message's type.
-    public var descriptor: MessageDescriptor { storage.header.type.layout.descriptor }
-    var layout: MessageLayout { storage.header.type.layout }
+    public var descriptor: MessageDescriptor { storage.layout.descriptor }
+    @inline(__always) var layout: MessageLayout { storage.layout }
 
     /// Fields the schema does not know, as the raw wire bytes they were read from; written back
     /// unchanged after the known fields.

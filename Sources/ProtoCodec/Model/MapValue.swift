@@ -23,6 +23,11 @@ public struct MapValue: Sendable, Equatable {
     /// An empty map.
     public init() { entries = [] }
 
+    init(reservingCapacity capacity: Int) {
+        entries = []
+        entries.reserveCapacity(capacity)
+    }
+
     /// A map of these entries; for repeated keys the last value wins and keeps the first position.
     public init(_ entries: [Entry]) {
         self.entries = entries
@@ -53,24 +58,34 @@ public struct MapValue: Sendable, Equatable {
         entries.append(Entry(key: key, value: value))
     }
 
-    /// Removes repeated keys, keeping the first position and the last value.
+    /// Removes repeated keys, keeping the first position and the last value. Small maps are checked
+    /// pairwise (no hashing, no allocation); nothing is rebuilt unless a key repeats.
     mutating func deduplicate() {
-        guard entries.count > 1 else { return }
+        let count = entries.count
+        guard count > 1 else { return }
+        if count <= 16 {
+            var repeated = false
+            outer: for i in 1..<count {
+                for j in 0..<i where entries[j].key == entries[i].key {
+                    repeated = true
+                    break outer
+                }
+            }
+            guard repeated else { return }
+        }
         var positions: [MapKey: Int] = [:]
-        positions.reserveCapacity(entries.count)
+        positions.reserveCapacity(count)
         var result: [Entry] = []
-        result.reserveCapacity(entries.count)
-        var duplicates = false
+        result.reserveCapacity(count)
         for entry in entries {
             if let at = positions[entry.key] {
                 result[at].value = entry.value
-                duplicates = true
             } else {
                 positions[entry.key] = result.count
                 result.append(entry)
             }
         }
-        if duplicates { entries = result }
+        if result.count != count { entries = result }
     }
 
     /// Maps are equal when they hold the same keys with equal values, in any order.

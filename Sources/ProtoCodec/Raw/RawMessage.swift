@@ -113,7 +113,7 @@ struct RawDecoder {
     }
 
     private func interpret(_ bytes: UnsafeBufferPointer<UInt8>, depth: Int) -> RawValue {
-        let text = String(validating: bytes, as: UTF8.self)
+        let text = UTF8Check.isValid(bytes) ? String(decoding: bytes, as: UTF8.self) : nil
         if let text, Self.isReadable(text) { return .string(text) }
         if depth < recursionLimit, !bytes.isEmpty {
             var inner = WireReader(UnsafeRawBufferPointer(bytes))
