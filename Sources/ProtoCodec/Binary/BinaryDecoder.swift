@@ -20,7 +20,7 @@ struct BinaryDecoder {
         let hasExtensions = layout.mayHaveExtensions
         let knownExtensions = hasExtensions ? layout.extensions : [:]
         var unknown: [UInt8] = []
-        var extensions = hasExtensions ? message.storage.header.extensions : []
+        var extensions = hasExtensions ? message.storage.extensions : []
         var closed = group == 0
         let storage = message.storage
         try storage.withUnsafeMutablePointerToElements { (slots) throws(CodecError) in
@@ -85,10 +85,10 @@ struct BinaryDecoder {
             throw CodecError(.truncated, "group \(group) is not closed (no END_GROUP)", offset: reader.position)
         }
         if hasExtensions {
-            message.storage.header.extensions = extensions
+            message.storage.extensions = extensions
         }
         if !unknown.isEmpty, !options.discardUnknownFields {
-            message.storage.header.unknownFields.append(contentsOf: unknown)
+            message.storage.appendUnknownFields(unknown)
         }
     }
 

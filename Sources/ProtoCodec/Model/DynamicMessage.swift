@@ -18,7 +18,7 @@ public struct DynamicMessage: @unchecked Sendable {
     }
 
     /// The type of this message.
-    public var type: MessageType { storage.header.type }
+    public var type: MessageType { storage.type }
     /// The descriptor of this message's type.
     public var descriptor: MessageDescriptor { storage.layout.descriptor }
     @inline(__always) var layout: MessageLayout { storage.layout }
@@ -26,10 +26,10 @@ public struct DynamicMessage: @unchecked Sendable {
     /// Fields the schema does not know, as the raw wire bytes they were read from; written back
     /// unchanged after the known fields.
     public var unknownFields: [UInt8] {
-        get { storage.header.unknownFields }
+        get { storage.unknownFields }
         set {
             makeUnique()
-            storage.header.unknownFields = newValue
+            storage.unknownFields = newValue
         }
     }
 
@@ -92,7 +92,7 @@ public struct DynamicMessage: @unchecked Sendable {
         for slot in layout.slotsByNumber {
             if let value = slotValue(slot) { result.append((layout.fields[slot].descriptor, value)) }
         }
-        for entry in storage.header.extensions {
+        for entry in storage.extensions {
             if let info = layout.extensions[entry.number] { result.append((info.descriptor, entry.value)) }
         }
         return result.sorted { $0.field.number < $1.field.number }
@@ -113,7 +113,7 @@ public struct DynamicMessage: @unchecked Sendable {
     subscript(info: FieldInfo) -> Value? {
         get {
             if info.slot >= 0 { return slotValue(info.slot) }
-            return storage.header.extensions.first { $0.number == info.number }?.value
+            return storage.extensions.first { $0.number == info.number }?.value
         }
         set {
             makeUnique()
@@ -132,8 +132,8 @@ public struct DynamicMessage: @unchecked Sendable {
     }
 
     private mutating func setExtension(_ number: Int32, _ value: Value?) {
-        var extensions = storage.header.extensions
-        storage.header.extensions = []
+        var extensions = storage.extensions
+        storage.extensions = []
         if let index = extensions.firstIndex(where: { $0.number >= number }) {
             if extensions[index].number == number {
                 if let value { extensions[index].value = value } else { extensions.remove(at: index) }
@@ -143,7 +143,7 @@ public struct DynamicMessage: @unchecked Sendable {
         } else if let value {
             extensions.append(ExtensionEntry(number: number, value: value))
         }
-        storage.header.extensions = extensions
+        storage.extensions = extensions
     }
 
     private func fieldNotInType(_ field: FieldDescriptor) -> Never {

@@ -34,6 +34,31 @@ final class MessageStorage: ManagedBuffer<MessageHeader, Value?> {
         withUnsafeMutablePointerToHeader { $0.pointee.layout }
     }
 
+    /// The header's fields, projected through a pointer: reading `header` itself would copy the whole
+    /// header (and retain everything in it).
+    @inline(__always)
+    var unknownFields: [UInt8] {
+        get { withUnsafeMutablePointerToHeader { $0.pointee.unknownFields } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.unknownFields = newValue } }
+    }
+
+    @inline(__always)
+    var hasUnknownFields: Bool { withUnsafeMutablePointerToHeader { !$0.pointee.unknownFields.isEmpty } }
+
+    @inline(__always)
+    func appendUnknownFields(_ bytes: [UInt8]) {
+        withUnsafeMutablePointerToHeader { $0.pointee.unknownFields.append(contentsOf: bytes) }
+    }
+
+    @inline(__always)
+    var extensions: [ExtensionEntry] {
+        get { withUnsafeMutablePointerToHeader { $0.pointee.extensions } }
+        set { withUnsafeMutablePointerToHeader { $0.pointee.extensions = newValue } }
+    }
+
+    @inline(__always)
+    var type: MessageType { withUnsafeMutablePointerToHeader { $0.pointee.type } }
+
     func copy() -> MessageStorage {
         let count = header.count
         let buffer = MessageStorage.create(minimumCapacity: count) { _ in header }
@@ -49,10 +74,8 @@ final class MessageStorage: ManagedBuffer<MessageHeader, Value?> {
         // generic array destroy, and skips unset slots.
         withUnsafeMutablePointers { header, elements in
             for i in 0..<header.pointee.count where elements[i] != nil {
-                (elements + i).deinitialize(count: 1)
-                (elements + i).initialize(to: nil)
+                (elements + i).deinitialize(count: 1)  // unset slots (nil) hold nothing to release
             }
-            _ = elements.deinitialize(count: header.pointee.count)
         }
     }
 }
