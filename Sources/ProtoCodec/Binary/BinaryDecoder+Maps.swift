@@ -65,7 +65,8 @@ extension BinaryDecoder {
             }
             entryStart = reader.position
         } while nextKeyIs(key)
-        map.deduplicate()
+        // Repeated keys are removed once the whole message is read (decodeFields), not per run, so
+        // input that interleaves map entries with other fields stays linear.
         slot = map.isEmpty ? nil : .map(map)
     }
 }
