@@ -59,14 +59,12 @@ extension BinaryDecoder {
             if keep {
                 let mapKey = MapKey(entryKey ?? entryLayout.defaults[keyInfo.slot] ?? .int32(0)) ?? .int32(0)
                 let value = entryValue ?? entryLayout.unsetValue(of: valueInfo)
-                map.appendUnchecked(mapKey, value)
+                map.insertOrReplace(mapKey, value)
             } else {
                 unknown.append(contentsOf: reader.bytes(from: entryStart))
             }
             entryStart = reader.position
         } while nextKeyIs(key)
-        // Repeated keys are removed once the whole message is read (decodeFields), not per run, so
-        // input that interleaves map entries with other fields stays linear.
         slot = map.isEmpty ? nil : .map(map)
     }
 }

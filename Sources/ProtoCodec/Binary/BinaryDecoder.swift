@@ -22,7 +22,6 @@ struct BinaryDecoder {
         var unknown: [UInt8] = []
         var extensions = hasExtensions ? message.storage.extensions : []
         var closed = group == 0
-        var mapSlots: [Int] = []  // map fields that got entries: their repeated keys are removed at the end
         let storage = message.storage
         try storage.withUnsafeMutablePointerToElements { (slots) throws(CodecError) in
             while reader.position < reader.limit {
@@ -54,8 +53,6 @@ struct BinaryDecoder {
                         unknown.append(contentsOf: reader.bytes(from: keyStart))
                     } else if info.oneof >= 0 {
                         for other in oneofSlots[info.oneof] where other != slot { slots[other] = nil }
-                    } else if info.isMap, !mapSlots.contains(slot) {
-                        mapSlots.append(slot)
                     }
                 } else if hasExtensions, let info = knownExtensions[number] {
                     let index = extensions.firstIndex { $0.number >= number }
@@ -90,16 +87,6 @@ struct BinaryDecoder {
         }
         guard closed else {
             throw CodecError(.truncated, "group \(group) is not closed (no END_GROUP)", offset: reader.position)
-        }
-        if !mapSlots.isEmpty {
-            storage.withUnsafeMutablePointerToElements { slots in
-                for slot in mapSlots {
-                    guard case .map(var map)? = slots[slot] else { continue }
-                    slots[slot] = nil
-                    map.deduplicate()
-                    slots[slot] = .map(map)
-                }
-            }
         }
         if hasExtensions {
             message.storage.extensions = extensions
