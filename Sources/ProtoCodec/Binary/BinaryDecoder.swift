@@ -39,6 +39,11 @@ struct BinaryDecoder {
                     closed = true
                     return
                 }
+                if key == MessageSetItem.startKey, layout.isMessageSet {
+                    try decodeMessageSetItem(
+                        layout: layout, itemStart: keyStart, extensions: &extensions, unknown: &unknown, depth: depth)
+                    continue
+                }
                 let slot = layout.slot(forNumber: number)
                 if slot >= 0 {
                     let info = fields[slot]

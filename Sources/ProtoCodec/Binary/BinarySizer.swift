@@ -49,6 +49,13 @@ struct BinarySizer {
         -> Int
     {
         guard let info = layout.extensions[entry.number] else { return 0 }
+        if layout.isMessageSet, case .message(let message) = entry.value {
+            let at = sizes.count
+            sizes.append(0)
+            let inner = try nestedSize(message, depth: depth)
+            sizes[at] = inner
+            return MessageSetItem.size(typeID: entry.number, messageSize: inner)
+        }
         var value: Value? = entry.value
         do throws(CodecError) {
             return try fieldSize(info, &value, depth: depth)

@@ -47,6 +47,16 @@ struct BinaryWriter {
 
     private mutating func writeExtension(_ entry: ExtensionEntry, layout: MessageLayout) {
         guard let info = layout.extensions[entry.number] else { return }
+        if layout.isMessageSet, case .message(let message) = entry.value {
+            out.writeKey(MessageSetItem.startKey)
+            out.writeKey(MessageSetItem.typeIDKey)
+            out.writeVarint(UInt64(UInt32(bitPattern: entry.number)))
+            out.writeKey(MessageSetItem.messageKey)
+            out.writeVarint(UInt64(nextSize()))
+            writeMessage(message)
+            out.writeKey(MessageSetItem.endKey)
+            return
+        }
         var value: Value? = entry.value
         writeField(info, &value)
     }

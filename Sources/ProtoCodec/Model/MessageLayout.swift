@@ -24,6 +24,9 @@ final class MessageLayout: @unchecked Sendable {
     let requiredSlots: [Int]
     /// Whether the pool defines extensions of this message.
     let mayHaveExtensions: Bool
+    /// Whether the message uses the legacy MessageSet wire format (`message_set_wire_format`): each
+    /// extension travels as a group `Item { type_id = 2; message = 3 }` under field 1.
+    let isMessageSet: Bool
     /// Whether this type or a type it contains (transitively) has required fields; set while the
     /// registry is built.
     var mayHaveRequiredFields = false
@@ -43,6 +46,7 @@ final class MessageLayout: @unchecked Sendable {
         wellKnownType = descriptor.wellKnownType
         isMapEntry = descriptor.isMapEntry
         mayHaveExtensions = !descriptor.extensionsByNumber.isEmpty
+        isMessageSet = descriptor.proto.options.messageSetWireFormat
 
         let descriptors = descriptor.fields
         var oneofIndex: [ObjectIdentifier: Int] = [:]
