@@ -182,28 +182,43 @@ final class DifferentialRun: Sendable {
         }
         let binary = Array(Data(base64Encoded: item["binary"]?.stringValue ?? "") ?? Data())
         let hasUnknown = item["unknown"]?.boolValue ?? false
+        // Python leaves a required field unset where the type requires itself (no finite value exists);
+        // both sides then must refuse the message by default and agree on it with partial messages allowed.
+        let partial = item["partial"]?.boolValue ?? false
         var findings: [String] = []
         func note(_ text: String) { findings.append("\(seed): \(text)") }
 
         let message: DynamicMessage
         do {
-            message = try DynamicMessage(type: type, serializedBytes: binary)
+            if partial {
+                do {
+                    _ = try DynamicMessage(type: type, serializedBytes: binary)
+                    note("a message without its required fields decodes although partial messages are not allowed")
+                } catch  where error.code == .missingRequired {}
+            }
+            message = try DynamicMessage(
+                type: type, serializedBytes: binary, options: .with { $0.allowPartial = partial })
         } catch {
             return (["\(seed): Python's binary does not decode: \(error)"], nil)
         }
         // Decoding keeps map entries in wire order, so writing them back in insertion order must give
         // Python's bytes exactly. (Deterministic map order differs: upb's is its own, checked below by
         // Python re-serializing Swift's deterministic bytes.)
-        let deterministic = BinaryEncodingOptions.with { $0.deterministic = true }
+        let deterministic = BinaryEncodingOptions.with {
+            $0.deterministic = true
+            $0.allowPartial = partial
+        }
         do {
-            let again = try message.serializedBytes()
+            let again = try message.serializedBytes(options: .with { $0.allowPartial = partial })
             // upb writes extensions in descending number order; those messages are compared by Python
             // re-serializing Swift's bytes instead.
             if again != binary, !Self.hasExtensions(message) {
                 note("re-encoded binary differs:\n  python \(binary.hex)\n  swift  \(again.hex)")
             }
             let sorted = try message.serializedBytes(options: deterministic)
-            if try DynamicMessage(type: type, serializedBytes: sorted) != message {
+            if try DynamicMessage(type: type, serializedBytes: sorted, options: .with { $0.allowPartial = partial })
+                != message
+            {
                 note("deterministic bytes read back as a different message: \(sorted.hex)")
             }
         } catch {
@@ -230,7 +245,8 @@ final class DifferentialRun: Sendable {
                     note("\(key) differs at \(difference)\n  python \(text)\n  swift  \(swift)")
                 }
                 if !hasUnknown {
-                    let parsed = try DynamicMessage(type: type, json: python)
+                    let parsed = try DynamicMessage(
+                        type: type, json: python, options: .with { $0.allowPartial = partial })
                     if Self.canonicalAny(parsed) != Self.canonicalAny(message) {
                         let bytes = try parsed.serializedBytes(options: deterministic)
                         note("Python's \(key) reads back differently:\n  python \(binary.hex)\n  swift  \(bytes.hex)")
