@@ -21,7 +21,9 @@ import Testing
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(responses.allSatisfy { $0.result.status.isOK })
+        #expect(
+            responses.allSatisfy { $0.result.status.isOK },
+            "\(responses.map(\.result.status).filter { !$0.isOK })")
         let maxSeen = await connection.unary(path: GRPCIOPeer.path("MaxConcurrent"), request: .text(""))
         #expect(Int(String(buffer: try #require(maxSeen.message))) ?? 99 <= 2)
         await connection.close()
@@ -46,7 +48,9 @@ import Testing
             }
             return await group.reduce(into: []) { $0.append($1) }
         }
-        #expect(responses.allSatisfy { $0.result.status.isOK })
+        #expect(
+            responses.allSatisfy { $0.result.status.isOK },
+            "\(responses.map(\.result.status).filter { !$0.isOK })")
         #expect(tracker.maximum == 3)
         await connection.close()
         await server.close()

@@ -87,7 +87,10 @@ public final class ConnectionPool: Sendable {
     }
 
     /// Runs a unary call on a pooled connection. A call the server never processed (refused by GOAWAY, or a
-    /// connection that went away first) is sent once more on a fresh connection.
+    /// connection that went away first) is sent again on a fresh connection, up to
+    /// ``transparentRetries`` times: like grpc-core's transparent retries, this is safe because the
+    /// server said it never saw the call. (One retry was not enough: under load a server that ages its
+    /// connections quickly can send GOAWAY on the fresh connection before the retried call starts.)
     public func unary(path: String, request: ByteBuffer, options: CallOptions = .defaults) async -> UnaryResponse {
         var attempt = 0
         while true {
@@ -104,10 +107,13 @@ public final class ConnectionPool: Sendable {
                 response = UnaryResponse(
                     result: CallResult(status: GRPCStatus(code: .unavailable, message: "\(error)")), message: nil)
             }
-            if attempt < 2, response.result.status.isSafeToRetry { continue }
+            if attempt <= Self.transparentRetries, response.result.status.isSafeToRetry { continue }
             return response
         }
     }
+
+    /// How many times a call the server never processed is sent again.
+    public static let transparentRetries = 4
 
     /// The connections in use.
     public var connections: [ClientConnection] { state.withLock { $0.connections } }
