@@ -26,6 +26,7 @@ let package = Package(
         .library(name: "MetricsExporter", targets: ["MetricsExporter"]),
         .library(name: "Reflection", targets: ["Reflection"]),
         .library(name: "DemoServer", targets: ["DemoServer"]),
+        .library(name: "Engine", targets: ["Engine"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -81,6 +82,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: The engine: k6's gRPC API on the wire, the codec and the metrics
+        .target(
+            name: "Engine",
+            dependencies: nio + [
+                "GRPCWire", "ProtoCodec", "ProtoSchema", "Reflection", "Metrics",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Metrics
         .target(
             name: "Metrics",
@@ -100,6 +111,7 @@ let package = Package(
             name: "reprise",
             dependencies: [
                 "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter", "Reflection", "DemoServer",
+                "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -153,6 +165,13 @@ let package = Package(
             dependencies: nio + [
                 "Reflection", "GRPCWire", "ProtoSchema", "ProtoCodec", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: nio + [
+                "Engine", "DemoServer", "GRPCWire", "Reflection", "Metrics", "ProtoCodec", "ProtoSchema", "TestSupport",
             ],
             exclude: ["Peers"],
             swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import ProtoCodec
 import ProtoSchema
+import Reflection
 
 /// The demo server's schema (demo.v1.Demo, hello.HelloService and google.rpc's error details), compiled
 /// once per process from the texts in `DemoSchema+Sources.swift`.
@@ -10,7 +11,8 @@ public enum DemoSchema {
     /// The file texts by import name, for writing them out (`reprise demo-server --write-protos`) or for
     /// loading them elsewhere.
     public static let sources: [String: String] = [
-        fileNames[0]: demoSource, fileNames[1]: helloSource, fileNames[2]: errorDetailsSource,
+        fileNames[0]: demoSource, fileNames[1]: helloSource,
+        fileNames[2]: StandardProtos.sources["google/rpc/error_details.proto"]!,
     ]
 
     /// The compiled files and their dependencies.

@@ -100,11 +100,30 @@ import Testing
                 == "Error: standard input is not valid JSON: line 2, column 8: unexpected '}': expected a value\n")
     }
 
-    @Test func protoFilesAreNotYetSupportedAndSaySo() throws {
-        let result = try reprise(["decode", "-I", "protos", "--proto", "a.proto", "--type", "a.B"])
+    @Test func protoFilesAreCompiledInProcessLikeAProtoset() throws {
+        let json = #"{"fInt64": 7, "fString": "héllo", "f_enum": "COLOR_RED"}"#
+        let fromProto = try reprise(
+            [
+                "encode", "-I", Repository.fixture("protos/codec").path, "--proto", "scalars3.proto", "--type",
+                "reprise.codec.p3.Scalars",
+            ], input: Data(json.utf8))
+        #expect(fromProto.status == 0, "\(fromProto.stderrText)")
+        #expect(Array(fromProto.stdout) == [UInt8](hex: "1807 4a06 68c3a96c6c6f 6001"))
+        let decoded = try reprise(
+            [
+                "decode", "-I", Repository.fixture("protos/codec").path, "--proto", "scalars3.proto", "--type",
+                "reprise.codec.p3.Scalars",
+            ], input: fromProto.stdout)
+        #expect(decoded.status == 0, "\(decoded.stderrText)")
+        #expect(try JSONValue(parsing: decoded.stdout)["fString"] == "héllo")
+    }
+
+    @Test func aMissingProtoFileSaysWhereItWasLookedFor() throws {
+        let result = try reprise(["decode", "-I", directory.url.path, "--proto", "absent.proto", "--type", "a.B"])
         #expect(result.status == 1)
-        #expect(result.stderrText.contains("--proto is not yet supported"))
-        #expect(result.stderrText.contains("use --protoset"))
+        #expect(result.stderrText.contains("absent.proto"), "\(result.stderrText)")
+        let none = try reprise(["decode", "--type", "a.B"])
+        #expect(none.status == 1 && none.stderrText.contains("no schema given"), "\(none.stderrText)")
         let missing = try reprise(["decode", "--protoset", protoset.path])
         #expect(missing.status != 0 && missing.stderrText.contains("Missing --type"))
     }

@@ -2,25 +2,27 @@ import ProtoCodec
 import ProtoSchema
 import SwiftProtobuf
 
-/// The reflection (v1 and v1alpha) and health schemas, compiled once per process from the texts in
-/// `BuiltinProtos+Sources.swift`.
+/// The reflection (v1 and v1alpha), health and rich error model schemas, compiled once per process from
+/// the texts in `BuiltinProtos+Sources.swift`.
 enum BuiltinProtos {
-    /// The import names of the built-in files, as grpc-go names them.
+    /// The import names of the built-in files, as grpc-go and googleapis name them.
     static let fileNames = [
         "grpc/reflection/v1/reflection.proto", "grpc/reflection/v1alpha/reflection.proto",
-        "grpc/health/v1/health.proto",
+        "grpc/health/v1/health.proto", "google/rpc/error_details.proto",
     ]
 
-    /// The compiled files, in dependency order.
+    /// The texts by import name.
+    static let sources = [
+        fileNames[0]: reflectionV1, fileNames[1]: reflectionV1Alpha, fileNames[2]: health, fileNames[3]: errorDetails,
+    ]
+
+    /// The compiled files (with the well-known types they import), in dependency order.
     static let files: [Google_Protobuf_FileDescriptorProto] = {
-        let loader = ProtoLoader(sources: [
-            fileNames[0]: reflectionV1, fileNames[1]: reflectionV1Alpha, fileNames[2]: health,
-        ])
         // The texts are fixed and tested; a failure here is a bug in Reprise, not an input problem.
-        return try! loader.load(fileNames)
+        try! ProtoLoader(sources: sources).load(fileNames)
     }()
 
-    /// A pool of the three files.
+    /// A pool of the files.
     static let pool = try! DescriptorPool(files: files)
 
     /// Their message types.
@@ -31,4 +33,16 @@ enum BuiltinProtos {
         guard let type = registry.type(named: name) else { preconditionFailure("\(name) is not built in") }
         return type
     }
+}
+
+/// The standard gRPC protocol files Reprise carries compiled in: server reflection v1 and v1alpha, health
+/// v1, and google.rpc's error details (ErrorInfo, BadRequest, RetryInfo...). The engine renders rich error
+/// details with them when the user's schema lacks those types, as k6 does with its global registry.
+public enum StandardProtos {
+    /// The files' texts by import name (`google/rpc/error_details.proto`, ...).
+    public static var sources: [String: String] { BuiltinProtos.sources }
+    /// The compiled files, with the well-known types they import.
+    public static var pool: DescriptorPool { BuiltinProtos.pool }
+    /// Their message types.
+    public static var registry: MessageRegistry { BuiltinProtos.registry }
 }

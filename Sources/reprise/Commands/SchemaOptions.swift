@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import ProtoCodec
 import ProtoSchema
+import SwiftProtobuf
 
-/// Where message types come from: protosets (and, once the parser lands, `.proto` files).
+/// Where message types come from: `.proto` files (compiled in process, k6's import rules) and protosets.
 struct SchemaOptions: ParsableArguments {
     @Option(
         name: .long,
@@ -15,20 +16,44 @@ struct SchemaOptions: ParsableArguments {
         help: ArgumentHelp("A directory to resolve .proto imports in.", valueName: "dir"))
     var importPaths: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("A .proto file to load (relative to an import path).", valueName: "file"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("A .proto file to compile (relative to an import path; repeatable).", valueName: "file"))
     var proto: [String] = []
 
-    /// The registry of every loaded file.
-    func registry() throws -> MessageRegistry {
+    /// Whether any schema source was given.
+    var isEmpty: Bool { protoset.isEmpty && proto.isEmpty }
+
+    /// The compiled files of every `--proto` (with their imports) and every `--protoset`, in order.
+    func files() throws -> [Google_Protobuf_FileDescriptorProto] {
+        var files: [Google_Protobuf_FileDescriptorProto] = []
         if !proto.isEmpty {
-            throw CommandError(
-                "--proto is not yet supported (the .proto parser has not landed); compile a protoset with "
-                    + "`protoc --include_imports --descriptor_set_out=schema.protoset ...` and use --protoset")
+            do {
+                files += try ProtoLoader(importPaths: importPaths).load(proto)
+            } catch {
+                throw CommandError("\(error)")
+            }
         }
-        guard !protoset.isEmpty else {
-            throw CommandError("no schema given: pass --protoset FILE (or use --raw to decode without a schema)")
+        for path in protoset {
+            do {
+                files += try DescriptorPool(protosetAt: path).files.map(\.proto)
+            } catch {
+                throw CommandError("\(error)")
+            }
         }
+        return files
+    }
+
+    /// The pool of every loaded file.
+    func pool() throws -> DescriptorPool {
         var pool = DescriptorPool()
+        if !proto.isEmpty {
+            do {
+                pool = try DescriptorPool(files: ProtoLoader(importPaths: importPaths).load(proto))
+            } catch {
+                throw CommandError("\(error)")
+            }
+        }
         for path in protoset {
             do {
                 pool = try pool.merging(DescriptorPool(protosetAt: path))
@@ -36,8 +61,20 @@ struct SchemaOptions: ParsableArguments {
                 throw CommandError("\(error)")
             }
         }
+        return pool
+    }
+
+    /// The registry of every loaded file.
+    func registry() throws -> MessageRegistry {
+        guard !isEmpty else {
+            throw CommandError(
+                "no schema given: pass --proto FILE (with -I DIR) or --protoset FILE (or use --raw to work without a "
+                    + "schema)")
+        }
         do {
-            return try MessageRegistry(pool: pool)
+            return try MessageRegistry(pool: pool())
+        } catch let error as CommandError {
+            throw error
         } catch {
             throw CommandError("\(error)")
         }

@@ -1,0 +1,158 @@
+import Foundation
+import GRPCWire
+import Metrics
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A gRPC client with k6's `k6/net/grpc` API: load a schema, connect, invoke, stream, check health,
+/// close. Like a k6 VU's client it owns one connection at a time.
+///
+/// ```swift
+/// let client = Client()
+/// try client.load(importPaths: ["protos"], "hello.proto")
+/// try await client.connect("127.0.0.1:50051", params: .with { $0.plaintext = true })
+/// let response = try await client.invoke("hello.HelloService/SayHello", request: .json(#"{"greeting":"Bert"}"#))
+/// print(response.status, response.message ?? "")
+/// await client.close()
+/// ```
+///
+/// Calls complete on the connection's event loop. For load, prepare a call once (`prepare`) and start it
+/// with a `ResponseHandler` (`start`): no JSON, no `Task` per call.
+public final class Client: Sendable {
+    /// How a client records metrics and where it runs.
+    public struct Configuration: Sendable {
+        /// The event loops connections run on (a single `EventLoop` pins the client to it).
+        public var group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+        /// Where k6's gRPC metrics go; nil records nothing.
+        public var metrics: EngineMetrics?
+        /// Tags on every sample (k6's VU tags: `scenario`, `group`, user tags).
+        public var tags: TagSet = ["scenario": "default", "group": ""]
+        /// The `user-agent` header.
+        public var userAgent = "reprise/0.1 (k6/net/grpc compatible)"
+        /// What relative `.proto` import paths and protoset paths are relative to (k6: the script's
+        /// folder); nil means the current directory.
+        public var baseDirectory: String?
+        /// Where k6's warnings go (`can't send empty message`, unknown stream events...).
+        public var warn: @Sendable (String) -> Void = { message in
+            FileHandle.standardError.write(Data("WARN \(message)\n".utf8))
+        }
+
+        /// The defaults: NIO's shared event loops, no metrics.
+        public init() {}
+
+        /// The defaults changed by `configure`.
+        public static func with(_ configure: (inout Configuration) -> Void) -> Configuration {
+            var configuration = Configuration()
+            configure(&configuration)
+            return configuration
+        }
+    }
+
+    /// What a connected client knows about its connection.
+    struct Session: Sendable {
+        let connection: ClientConnection
+        /// The address as given to `connect` (k6's `url` tag prefix).
+        let address: String
+        let maxReceiveSize: Int
+        let maxSendSize: Int
+        let metrics: LoopMetrics?
+    }
+
+    struct State {
+        var schema: ClientSchema
+        var session: Session?
+        var streams: [ObjectIdentifier: Stream] = [:]
+        var series: [SeriesKey: CallSeries] = [:]
+    }
+
+    struct SeriesKey: Hashable {
+        var address: String
+        var path: String
+        var tags: TagSet
+    }
+
+    /// The configuration the client was made with.
+    public let configuration: Configuration
+    let state: Mutex<State>
+
+    /// A client with its own (empty) schema.
+    public init(configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        state = Mutex(State(schema: .empty))
+    }
+
+    /// A client starting from `schema` (shared with other clients: load once, use from many).
+    public init(schema: ClientSchema, configuration: Configuration = Configuration()) {
+        self.configuration = configuration
+        state = Mutex(State(schema: schema))
+    }
+
+    /// The types and methods loaded so far.
+    public var schema: ClientSchema { state.withLock { $0.schema } }
+
+    /// Whether `connect` succeeded and `close` was not called since.
+    public var isConnected: Bool { state.withLock { $0.session != nil } }
+
+    /// The connection, while connected (for its byte counter, event loop and open stream count).
+    public var connection: ClientConnection? { state.withLock { $0.session?.connection } }
+
+    /// Closes the connection (open streams end with an `error` then `end`, as in k6). A no-op when not
+    /// connected; `connect` may be called again afterwards.
+    public func close() async {
+        let (session, streams) = state.withLock { state -> (Session?, [Stream]) in
+            defer {
+                state.session = nil
+                state.streams = [:]
+            }
+            return (state.session, Array(state.streams.values))
+        }
+        guard let session else { return }
+        for stream in streams { stream.closeByClient() }
+        await session.connection.close()
+        session.metrics?.untrack(session.connection.byteCounter)
+    }
+
+    // MARK: Internals shared by the call paths
+
+    /// The session, or k6's "not connected" error.
+    func currentSession() throws(EngineError) -> (Session, ClientSchema) {
+        let (session, schema) = state.withLock { ($0.session, $0.schema) }
+        guard let session else { throw EngineError(.notConnected, EngineError.notConnectedMessage) }
+        return (session, schema)
+    }
+
+    /// The series of `method` with `tags` on `session`'s address, resolved once per combination.
+    func callSeries(for method: RPCMethod, session: Session, tags: TagSet) -> CallSeries? {
+        guard let metrics = configuration.metrics else { return nil }
+        let key = SeriesKey(address: session.address, path: method.path, tags: tags)
+        if let found = state.withLock({ $0.series[key] }) { return found }
+        let made = CallSeries(
+            registry: metrics.registry,
+            tags: CallSeries.tags(base: configuration.tags, address: session.address, method: method, user: tags))
+        return state.withLock { state in
+            if let raced = state.series[key] { return raced }
+            if state.series.count > 4096 { state.series.removeAll() }
+            state.series[key] = made
+            return made
+        }
+    }
+
+    /// The series of samples without call tags (reflection, health checks): the base tags and `status`.
+    func bareSeries() -> CallSeries? {
+        guard let metrics = configuration.metrics else { return nil }
+        let key = SeriesKey(address: "", path: "", tags: .empty)
+        if let found = state.withLock({ $0.series[key] }) { return found }
+        let made = CallSeries(registry: metrics.registry, tags: configuration.tags)
+        state.withLock { $0.series[key] = made }
+        return made
+    }
+
+    func register(_ stream: Stream) {
+        state.withLock { $0.streams[ObjectIdentifier(stream)] = stream }
+    }
+
+    func unregister(_ stream: Stream) {
+        _ = state.withLock { $0.streams.removeValue(forKey: ObjectIdentifier(stream)) }
+    }
+}

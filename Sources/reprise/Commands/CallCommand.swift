@@ -1,0 +1,193 @@
+import ArgumentParser
+import Engine
+import Foundation
+import GRPCWire
+import ProtoCodec
+
+/// `reprise call`: one gRPC call from the command line, grpcurl style, or a quick closed-loop load run
+/// of the same call (`-n`).
+struct CallCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "call",
+        abstract: "Call a gRPC method once (grpcurl style), or many times as a quick load test.",
+        discussion: """
+            The request is proto3 JSON (-d, '@' reads standard input, '@FILE' a file). Types come from --proto \
+            (with -I) or --protoset, or else from the server's reflection service. The response goes to standard \
+            output as JSON, the status to standard error; the exit status is 0 for OK and 64 + the gRPC code \
+            otherwise (as grpcurl), 1 when the call could not be made.
+
+              reprise call --plaintext -d '{"greeting":"Bert"}' 127.0.0.1:50051 hello.HelloService/SayHello
+
+            With -n the call runs TOTAL times, -c at a time over --connections connections, and prints k6's \
+            end-of-test summary and the calls per second (--json: one JSON object instead). --threshold, --out \
+            and --summary-export work as in k6; a failed threshold exits with 99.
+
+              reprise call --plaintext -n 10000 -c 50 --connections 2 --threshold 'grpc_req_duration=p(99)<50' \\
+                  127.0.0.1:50051 hello.HelloService/SayHello
+            """)
+
+    @Argument(help: ArgumentHelp("The server, host:port.", valueName: "address"))
+    var address: String
+
+    @Argument(help: ArgumentHelp("The method: pkg.Service/Method (or pkg.Service.Method).", valueName: "method"))
+    var method: String
+
+    @Option(
+        name: [.customShort("d"), .customLong("data")],
+        help: ArgumentHelp("The request as JSON; '@' reads standard input, '@FILE' a file.", valueName: "json"))
+    var data = "{}"
+
+    @Option(
+        name: [.customShort("H"), .customLong("header")],
+        help: ArgumentHelp("Request metadata 'key: value' (repeatable; -bin keys take base64).", valueName: "header"))
+    var headers: [String] = []
+
+    @OptionGroup var schema: SchemaOptions
+    @OptionGroup var tls: CallTLSOptions
+
+    @Option(
+        name: .customLong("connect-timeout"),
+        help: ArgumentHelp("Seconds the connection (and reflection) may take.", valueName: "seconds"))
+    var connectTimeout: Double = 60
+
+    @Option(
+        name: .customLong("max-time"),
+        help: ArgumentHelp("The call's deadline in seconds (default 120, as k6's invoke).", valueName: "seconds"))
+    var maxTime: Double?
+
+    @Option(
+        name: .customLong("reflect-header"),
+        help: ArgumentHelp("Metadata for the reflection call only 'key: value' (repeatable).", valueName: "header"))
+    var reflectHeaders: [String] = []
+
+    @Option(
+        name: .customLong("max-msg-size"),
+        help: ArgumentHelp("The largest response message accepted, in bytes (default 4 MiB).", valueName: "bytes"))
+    var maxReceiveSize = 0
+
+    @Flag(name: [.customShort("v"), .long], help: "Also print the response headers and trailers on standard error.")
+    var verbose = false
+
+    @OptionGroup var load: CallLoadOptions
+
+    func validate() throws {
+        if connectTimeout <= 0 { throw ValidationError("--connect-timeout must be positive.") }
+        if let maxTime, maxTime <= 0 { throw ValidationError("--max-time must be positive.") }
+        if maxReceiveSize < 0 { throw ValidationError("--max-msg-size must not be negative.") }
+        _ = try Self.metadata(headers, option: "-H")
+        try load.validate()
+    }
+
+    func run() async throws {
+        let client = try await connectedClient()
+        if load.isLoad {
+            let code = try await runLoad(first: client)
+            if code != 0 { throw ExitCode(code) }
+            return
+        }
+        let response: Response
+        do {
+            response = try await client.invoke(methodURL, request: try request(), params: try callParams())
+        } catch {
+            await client.close()
+            throw CommandError("\(error)")
+        }
+        await client.close()
+        if let message = response.message, response.status == .ok {
+            FileHandle.standardOutput.write(Data(message.jsonUTF8(pretty: true) + [UInt8(ascii: "\n")]))
+        }
+        var report = ""
+        if verbose {
+            report += "headers: \(response.headers.k6JSON.jsonString())\n"
+            report += "trailers: \(response.trailers.k6JSON.jsonString())\n"
+        }
+        report += "status: \(response.status.name) (\(response.status.rawValue))"
+        if let error = response.error {
+            report += ": \(error.message)"
+            for detail in error.details { report += "\n  detail: \(detail.jsonString())" }
+        }
+        FileHandle.standardError.write(Data((report + "\n").utf8))
+        if response.status != .ok { throw ExitCode(Int32(64 + response.status.rawValue)) }
+    }
+
+    // MARK: Pieces shared by both modes
+
+    /// The method as k6 names it: `pkg.Service/Method` (grpcurl's `pkg.Service.Method` accepted too).
+    var methodURL: String {
+        if method.contains("/") { return method }
+        guard let dot = method.lastIndex(of: ".") else { return method }
+        return method[..<dot] + "/" + method[method.index(after: dot)...]
+    }
+
+    /// A client with the schema loaded (or reflected) and connected.
+    func connectedClient(configuration: Client.Configuration = .init(), reflect: Bool? = nil) async throws -> Client {
+        let client = Client(configuration: configuration)
+        let useReflection = reflect ?? schema.isEmpty
+        if !useReflection, !schema.isEmpty {
+            do {
+                try client.add(try schema.files())
+            } catch let error as EngineError {
+                throw CommandError("\(error)")
+            }
+        }
+        var params = try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000)))
+        params.reflect = useReflection
+        params.reflectMetadata = try Self.metadata(reflectHeaders, option: "--reflect-header")
+        params.maxReceiveSize = maxReceiveSize
+        do {
+            try await client.connect(address, params: params)
+        } catch {
+            throw CommandError("cannot connect to \(address): \(error)")
+        }
+        return client
+    }
+
+    /// The request: `-d`'s JSON, from standard input or a file when it starts with `@`.
+    func request() throws -> Request {
+        guard data.hasPrefix("@") else { return .json(data) }
+        let path = String(data.dropFirst())
+        if path.isEmpty {
+            return .json(String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self))
+        }
+        do {
+            return .json(try String(contentsOfFile: path, encoding: .utf8))
+        } catch {
+            throw CommandError("cannot read the request from \(path): \(error.localizedDescription)")
+        }
+    }
+
+    /// The call params: metadata and deadline.
+    func callParams() throws -> CallParams {
+        var params = CallParams()
+        params.metadata = try Self.metadata(headers, option: "-H")
+        if let maxTime { params.timeout = .milliseconds(Int64(maxTime * 1000)) }
+        return params
+    }
+
+    /// Metadata from `key: value` arguments; `-bin` values are base64, as grpcurl takes them.
+    static func metadata(_ arguments: [String], option: String) throws -> Metadata {
+        var metadata = Metadata()
+        for argument in arguments {
+            guard let colon = argument.firstIndex(of: ":") else {
+                throw ValidationError("\(option) '\(argument)' is not 'key: value'.")
+            }
+            let key = argument[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = argument[argument.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            guard !key.isEmpty else { throw ValidationError("\(option) '\(argument)' has an empty key.") }
+            if key.hasSuffix("-bin") {
+                guard
+                    let bytes = Data(base64Encoded: value)
+                        ?? Data(
+                            base64Encoded: value.padding(
+                                toLength: (value.count + 3) / 4 * 4, withPad: "=", startingAt: 0))
+                else {
+                    throw ValidationError("\(option) '\(argument)': the value of a -bin key must be base64.")
+                }
+                metadata.add(key, binary: Array(bytes))
+            } else {
+                metadata.add(key, value)
+            }
+        }
+        return metadata
+    }
+}

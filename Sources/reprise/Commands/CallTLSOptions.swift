@@ -1,0 +1,53 @@
+import ArgumentParser
+import Engine
+import Foundation
+
+/// How `reprise call` secures its connection: grpcurl's flags, mapped onto k6's connect params.
+struct CallTLSOptions: ParsableArguments {
+    @Flag(help: "Use HTTP/2 without TLS (h2c), as k6's plaintext: true.")
+    var plaintext = false
+
+    @Flag(help: "Skip verifying the server's certificate (testing only).")
+    var insecure = false
+
+    @Option(help: ArgumentHelp("Trust this PEM CA certificate besides the system's roots.", valueName: "file"))
+    var cacert: [String] = []
+
+    @Option(help: ArgumentHelp("Present this PEM client certificate chain (mTLS; needs --key).", valueName: "file"))
+    var cert: String?
+
+    @Option(help: ArgumentHelp("The PEM private key of --cert.", valueName: "file"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("The :authority and TLS server name to use instead of the address's host."))
+    var authority: String?
+
+    func validate() throws {
+        if (cert == nil) != (key == nil) { throw ValidationError("Give --cert and --key together.") }
+        if plaintext, !cacert.isEmpty || cert != nil || insecure {
+            throw ValidationError("--plaintext does not combine with --cacert, --cert, --key or --insecure.")
+        }
+    }
+
+    /// The connect params these flags stand for.
+    func connectParams(timeout: Duration) throws -> ConnectParams {
+        var params = ConnectParams()
+        params.plaintext = plaintext
+        params.timeout = timeout
+        params.authority = authority
+        params.insecureSkipTLSVerify = insecure
+        if !plaintext, !cacert.isEmpty || cert != nil {
+            params.tls = TLSParams(
+                cert: try cert.map(Self.read), key: try key.map(Self.read), cacerts: try cacert.map(Self.read))
+        }
+        return params
+    }
+
+    private static func read(_ path: String) throws -> String {
+        do {
+            return try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw CommandError("cannot read \(path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import DemoServer
+import Foundation
+import NIOCore
+import NIOPosix
+import ProtoCodec
+import TestSupport
+import Testing
+
+/// `reprise call`, run as the real binary against Reprise's demo server.
+@Suite("reprise call")
+struct CallCommandTests {
+    func reprise(_ arguments: [String], input: Data = Data()) async throws -> ProcessOutput {
+        let executable = try RepriseExecutable.path()
+        return try await Task.detached { try Subprocess.run([executable] + arguments, input: input) }.value
+    }
+
+    func withDemo(_ body: (String) async throws -> Void) async throws {
+        let server = try await DemoServer.start(group: MultiThreadedEventLoopGroup.singleton)
+        do {
+            try await body("127.0.0.1:\(server.port)")
+        } catch {
+            await server.shutdown(gracePeriod: .milliseconds(100))
+            throw error
+        }
+        await server.shutdown(gracePeriod: .milliseconds(100))
+    }
+
+    @Test func oneCallByReflectionPrintsTheResponseAndStatus() async throws {
+        try await withDemo { address in
+            let result = try await reprise([
+                "call", "--plaintext", "-d", #"{"greeting":"Bert"}"#, address, "hello.HelloService/SayHello",
+            ])
+            #expect(result.status == 0, "\(result.stderrText)")
+            #expect(try JSONValue(parsing: result.stdout) == ["reply": "hello Bert"])
+            #expect(result.stderrText == "status: OK (0)\n")
+        }
+    }
+
+    @Test func protoFilesMetadataAndGrpcurlMethodSpelling() async throws {
+        try await withDemo { address in
+            let result = try await reprise(
+                [
+                    "call", "--plaintext", "-I", DemoFiles.importPath, "--proto", "demo/v1/demo.proto", "-H",
+                    "x-token: abc",
+                    "-H", "x-blob-bin: AAH/", "-d", "@", address, "demo.v1.Demo.Echo",
+                ], input: Data(#"{"text":"hi","number":7}"#.utf8))
+            #expect(result.status == 0, "\(result.stderrText)")
+            let reply = try JSONValue(parsing: result.stdout)
+            #expect(reply["request"]?["number"] == "7")
+            #expect(reply["metadata"]?[0] == ["key": "x-token", "value": "abc"])
+            #expect(reply["metadata"]?[1] == ["key": "x-blob-bin", "value": "AAH/"])
+        }
+    }
+
+    @Test(arguments: [(5, 69), (9, 73), (16, 80)])
+    func aFailedCallExitsWith64PlusTheCode(_ code: Int, _ exit: Int32) async throws {
+        try await withDemo { address in
+            let result = try await reprise([
+                "call", "--plaintext", "-d", #"{"code":\#(code),"message":"nope"}"#, address, "demo.v1.Demo/Fail",
+            ])
+            #expect(result.status == exit)
+            #expect(result.stdout.isEmpty)
+            #expect(result.stderrText.contains("(\(code)): nope"))
+            #expect(result.stderrText.contains(#""@type":"type.googleapis.com/google.rpc.ErrorInfo""#))
+        }
+    }
+
+    @Test func problemsBeforeTheCallExitWithOneAndSayWhat() async throws {
+        try await withDemo { address in
+            let unknown = try await reprise(["call", "--plaintext", address, "demo.v1.Demo/Nope"])
+            #expect(unknown.status == 1)
+            #expect(unknown.stderrText.contains(#"method "/demo.v1.Demo/Nope" not found"#))
+            let badJSON = try await reprise([
+                "call", "--plaintext", "-d", #"{"nope":1}"#, address, "demo.v1.Demo/SayHello",
+            ])
+            #expect(badJSON.status == 1)
+            #expect(badJSON.stderrText.contains("nope"), "\(badJSON.stderrText)")
+        }
+        let refused = try await reprise(["call", "--plaintext", "127.0.0.1:1", "demo.v1.Demo/SayHello"])
+        #expect(refused.status == 1)
+        #expect(refused.stderrText.contains("refused"), "\(refused.stderrText)")
+        let badFlags = try await reprise(["call", "--plaintext", "--insecure", "127.0.0.1:1", "a.B/C"])
+        #expect(badFlags.status != 0 && badFlags.stderrText.contains("--plaintext does not combine"))
+    }
+
+    @Test func loadModeReportsCallsAndPercentilesAsJSON() async throws {
+        try await withDemo { address in
+            let result = try await reprise([
+                "call", "--plaintext", "-n", "300", "-c", "8", "--connections", "2", "--json", "-d",
+                #"{"greeting":"x"}"#, address, "hello.HelloService/SayHello",
+            ])
+            #expect(result.status == 0, "\(result.stderrText)")
+            let report = try JSONValue(parsing: result.stdout)
+            #expect(report["calls"] == 300 && report["ok"] == 300 && report["failed"] == 0)
+            #expect(report["statuses"] == ["OK": 300])
+            let latency = try #require(report["latencyMs"])
+            let p50 = try #require(latency["p50"]?.doubleValue)
+            let p99 = try #require(latency["p99"]?.doubleValue)
+            let max = try #require(latency["max"]?.doubleValue)
+            #expect(0 < p50 && p50 <= p99 && p99 <= max)
+        }
+    }
+
+    @Test func aFailedThresholdExitsWith99AndTheSummaryIsExported() async throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-call")
+        let summary = directory.path("summary.json")
+        let samples = directory.path("samples.json")
+        try await withDemo { address in
+            let result = try await reprise([
+                "call", "--plaintext", "-n", "40", "-c", "4", "-d", #"{"code":5}"#, address, "demo.v1.Demo/Fail",
+                "--threshold", "grpc_req_failed=rate<0.01", "--threshold", "grpc_reqs=count==40",
+                "--summary-export", summary.path, "--out", "json=\(samples.path)",
+            ])
+            #expect(result.status == 99, "\(result.stdoutText)\n\(result.stderrText)")
+            #expect(result.stderrText.contains("thresholds on metrics 'grpc_req_failed' have been crossed"))
+            #expect(result.stdoutText.contains("grpc_req_duration"))
+            #expect(result.stdoutText.contains("40 calls in"))
+            let exported = try JSONValue(parsing: try Data(contentsOf: summary))
+            #expect(exported["metrics"]?["grpc_reqs"]?["values"]?["count"] == 40)
+            let lines = try String(contentsOf: samples, encoding: .utf8).split(separator: "\n")
+            let points = lines.filter {
+                $0.contains(#""type":"Point""#) && $0.contains(#""metric":"grpc_req_duration""#)
+            }
+            #expect(points.count == 40)
+            #expect(points.allSatisfy { $0.contains(#""status":"5""#) && $0.contains(#""method":"Fail""#) })
+
+            let passing = try await reprise([
+                "call", "--plaintext", "-n", "20", "-c", "2", address, "hello.HelloService/SayHello",
+                "--threshold", "grpc_req_failed=rate<0.01", "--threshold", "grpc_reqs=count==20",
+            ])
+            #expect(passing.status == 0, "\(passing.stdoutText)\n\(passing.stderrText)")
+        }
+    }
+}
