@@ -57,10 +57,12 @@ public final class RecordingSession {
     /// Messages recorded.
     public private(set) var messagesRecorded = 0
 
-    /// A session writing to `writer`, decoding with `registry` (nil: every message kept raw).
-    public init(
-        writer: RecordingWriter, registry: MessageRegistry?, redaction: RedactionPolicy, options: Options = Options()
-    ) throws(RedactionError) {
+    /// A session writing to `writer`, decoding with `registry` (nil: every message kept raw) and redacting
+    /// what the writer's header says is redacted.
+    public init(writer: RecordingWriter, registry: MessageRegistry?, options: Options = Options())
+        throws(RedactionError)
+    {
+        let redaction = writer.header.redaction
         self.writer = writer
         self.registry = registry
         self.redactor = try MessageRedactor(policy: redaction, pool: registry?.pool)

@@ -15,6 +15,8 @@ import Foundation
 public final class RecordingWriter {
     /// The file's path.
     public let path: String
+    /// The header line written first.
+    public let header: RecordingHeader
     /// Bytes written to the file so far (header included).
     public private(set) var bytesWritten = 0
     /// Event lines written so far.
@@ -34,6 +36,7 @@ public final class RecordingWriter {
         path: String, header: RecordingHeader, sync: SyncPolicy = .defaults, overwrite: Bool = false
     ) throws(RecordingWriteError) {
         self.path = path
+        self.header = header
         self.syncPolicy = sync
         var flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND
         flags |= overwrite ? O_TRUNC : O_EXCL

@@ -111,6 +111,11 @@ class Recorder(pb_grpc.RecorderServicer):
             yield pb.Note(text=f"drop-{i}", count=i)
             time.sleep(0.05)
 
+    def Flood(self, request, context):
+        blob = bytes(range(256)) * 4096
+        for i in range(request.count):
+            yield pb.Note(count=i, blob=blob)
+
 
 def _code(number):
     for code in grpc.StatusCode:

@@ -78,8 +78,7 @@ extension RecordCommand {
             var options = RecordingSession.Options()
             options.includeRawFields = rawFields
             recorder.start(
-                session: try RecordingSession(
-                    writer: writer, registry: registry, redaction: redaction.policy, options: options))
+                session: try RecordingSession(writer: writer, registry: registry, options: options))
         } catch {
             await proxy.close()
             throw CommandError("\(error)")
