@@ -161,6 +161,7 @@ let package = Package(
         .testTarget(
             name: "ProxyTests",
             dependencies: nio + [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "Proxy", "Recording", "GRPCWire", "ProtoCodec", "ProtoSchema", "TestSupport",
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),

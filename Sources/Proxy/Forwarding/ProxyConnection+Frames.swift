@@ -231,6 +231,10 @@ extension ProxyConnection {
                     time: recorder.now()))
         }
         streams.removeValue(forKey: streamID)
-        if case .final = drain, streams.isEmpty { close() }
+        if case .final = drain, streams.isEmpty {
+            // Stream closures arrive from inside NIO's write of the stream's last frame: closing now would
+            // drop that frame, so close once the write (and its flush) are done.
+            eventLoop.assumeIsolated().execute { [self] in close() }
+        }
     }
 }
