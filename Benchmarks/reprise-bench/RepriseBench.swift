@@ -13,6 +13,7 @@ struct RepriseBench: AsyncParsableCommand {
             WireStreamsCommand.self,
             WireBareCommand.self,
             SchemaBench.self,
+            CodecBenchmark.self,
         ]
     )
 }

@@ -14,6 +14,7 @@ struct Reprise: AsyncParsableCommand {
             EncodeCommand.self,
             CompileCommand.self,
             RecordCommand.self,
+            DemoServerCommand.self,
         ]
     )
 }

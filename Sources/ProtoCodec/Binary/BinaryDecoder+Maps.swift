@@ -9,7 +9,7 @@ extension BinaryDecoder {
         let entryLayout = info.messageLayout!
         let keyInfo = entryLayout.fields[entryLayout.slot(forNumber: 1)]
         let valueInfo = entryLayout.fields[entryLayout.slot(forNumber: 2)]
-        var map = slot?.mapValue ?? MapValue()
+        var map = slot?.mapValue ?? MapValue(reservingCapacity: 4)
         slot = nil
         var entryStart = keyStart
         repeat {
@@ -59,13 +59,12 @@ extension BinaryDecoder {
             if keep {
                 let mapKey = MapKey(entryKey ?? entryLayout.defaults[keyInfo.slot] ?? .int32(0)) ?? .int32(0)
                 let value = entryValue ?? entryLayout.unsetValue(of: valueInfo)
-                map.appendUnchecked(mapKey, value)
+                map.insertOrReplace(mapKey, value)
             } else {
                 unknown.append(contentsOf: reader.bytes(from: entryStart))
             }
             entryStart = reader.position
         } while nextKeyIs(key)
-        map.deduplicate()
         slot = map.isEmpty ? nil : .map(map)
     }
 }

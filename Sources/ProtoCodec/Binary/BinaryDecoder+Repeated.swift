@@ -12,6 +12,7 @@ extension BinaryDecoder {
             let layout = info.messageLayout!
             let type = MessageType(registry: layout.registry, layout: layout)
             var list: [DynamicMessage] = []
+            list.reserveCapacity(4)
             repeat {
                 var message = DynamicMessage(storage: MessageStorage.make(type: type))
                 do throws(CodecError) {
@@ -28,6 +29,7 @@ extension BinaryDecoder {
             appendElements(.messages(list), to: &slot)
         case .string:
             var list: [String] = []
+            list.reserveCapacity(4)
             repeat {
                 do throws(CodecError) {
                     list.append(try readString(info))
@@ -103,6 +105,7 @@ extension BinaryDecoder {
         -> [T]
     {
         var list: [T] = []
+        list.reserveCapacity(4)
         repeat {
             list.append(try read(&reader))
         } while nextKeyIs(key)
@@ -201,55 +204,80 @@ extension BinaryDecoder {
     }
 }
 
-/// Appends `new` to the list in `slot`, in place (the list is moved out of the slot first so its
-/// buffer is uniquely referenced and grows without a copy).
+/// Appends `new` to the list in `slot` in place: each case binds the array, then clears the slot so the
+/// binding is the only reference and grows without a copy. (Copying here would make input that
+/// interleaves two repeated fields quadratic.)
 func appendElements(_ new: RepeatedValue, to slot: inout Value?) {
-    guard case .list(let old)? = slot else {
-        slot = new.isEmpty ? nil : .list(new)
+    guard !new.isEmpty else { return }
+    switch slot {
+    case .list(.bools(var a))?:
+        guard case .bools(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.bools(a))
         return
+    case .list(.int32s(var a))?:
+        guard case .int32s(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.int32s(a))
+        return
+    case .list(.int64s(var a))?:
+        guard case .int64s(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.int64s(a))
+        return
+    case .list(.uint32s(var a))?:
+        guard case .uint32s(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.uint32s(a))
+        return
+    case .list(.uint64s(var a))?:
+        guard case .uint64s(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.uint64s(a))
+        return
+    case .list(.floats(var a))?:
+        guard case .floats(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.floats(a))
+        return
+    case .list(.doubles(var a))?:
+        guard case .doubles(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.doubles(a))
+        return
+    case .list(.strings(var a))?:
+        guard case .strings(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.strings(a))
+        return
+    case .list(.bytes(var a))?:
+        guard case .bytes(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.bytes(a))
+        return
+    case .list(.enums(var a))?:
+        guard case .enums(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.enums(a))
+        return
+    case .list(.messages(var a))?:
+        guard case .messages(let b) = new else { break }
+        slot = nil
+        a += b
+        slot = .list(.messages(a))
+        return
+    default:
+        break
     }
-    slot = nil
-    slot = .list(old.appending(new))
-}
-
-extension RepeatedValue {
-    /// This list followed by `other` (which must be of the same kind; an empty list of any kind is fine).
-    consuming func appending(_ other: RepeatedValue) -> RepeatedValue {
-        switch (consume self, other) {
-        case (.bools(var a), .bools(let b)):
-            a += b
-            return .bools(a)
-        case (.int32s(var a), .int32s(let b)):
-            a += b
-            return .int32s(a)
-        case (.int64s(var a), .int64s(let b)):
-            a += b
-            return .int64s(a)
-        case (.uint32s(var a), .uint32s(let b)):
-            a += b
-            return .uint32s(a)
-        case (.uint64s(var a), .uint64s(let b)):
-            a += b
-            return .uint64s(a)
-        case (.floats(var a), .floats(let b)):
-            a += b
-            return .floats(a)
-        case (.doubles(var a), .doubles(let b)):
-            a += b
-            return .doubles(a)
-        case (.strings(var a), .strings(let b)):
-            a += b
-            return .strings(a)
-        case (.bytes(var a), .bytes(let b)):
-            a += b
-            return .bytes(a)
-        case (.enums(var a), .enums(let b)):
-            a += b
-            return .enums(a)
-        case (.messages(var a), .messages(let b)):
-            a += b
-            return .messages(a)
-        case (let a, let b): return b.isEmpty ? a : b
-        }
-    }
+    slot = .list(new)
 }

@@ -28,73 +28,14 @@ extension BinaryDecoder {
 
     @inline(__always)
     mutating func readString(_ info: FieldInfo) throws(CodecError) -> String {
-        let start = reader.position
         let bytes = reader.take(try reader.readLength())
-        if info.flags.contains(.validatesUTF8) {
-            guard let text = String(validating: bytes, as: UTF8.self) else {
-                throw CodecError(
-                    .invalidUTF8, "invalid UTF-8 in string field \(info.descriptor.fullName)",
-                    offset: start
-                        + UTF8Check.firstInvalidOffset(bytes, lengthPrefixEnd: reader.position - bytes.count - start))
-            }
-            return text
+        if info.flags.contains(.validatesUTF8), !UTF8Check.isValid(bytes) {
+            throw CodecError(
+                .invalidUTF8, "invalid UTF-8 in string field \(info.descriptor.fullName)",
+                offset: reader.position - bytes.count + UTF8Check.firstInvalidIndex(bytes))
         }
-        // Fields that do not validate keep what they can; invalid sequences become U+FFFD.
+        // Checking here and then copying is much faster than String's generic `validating:` initialiser.
+        // Fields that do not validate keep what they can: invalid sequences become U+FFFD.
         return String(decoding: bytes, as: UTF8.self)
-    }
-}
-
-/// ZigZag encoding of signed integers (`sint32`, `sint64`).
-enum ZigZag {
-    @inline(__always) static func decode32(_ n: UInt32) -> Int32 { Int32(bitPattern: (n >> 1) ^ (0 &- (n & 1))) }
-    @inline(__always) static func decode64(_ n: UInt64) -> Int64 { Int64(bitPattern: (n >> 1) ^ (0 &- (n & 1))) }
-    @inline(__always) static func encode32(_ n: Int32) -> UInt32 { UInt32(bitPattern: (n << 1) ^ (n >> 31)) }
-    @inline(__always) static func encode64(_ n: Int64) -> UInt64 { UInt64(bitPattern: (n << 1) ^ (n >> 63)) }
-}
-
-/// Locates invalid UTF-8 for error messages.
-enum UTF8Check {
-    /// The offset from the start of the length prefix to the first byte of the first invalid sequence.
-    static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>, lengthPrefixEnd: Int) -> Int {
-        lengthPrefixEnd + firstInvalidIndex(bytes)
-    }
-
-    /// The index of the first byte that starts an invalid or truncated sequence (count when valid).
-    static func firstInvalidIndex(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        var i = 0
-        let n = bytes.count
-        while i < n {
-            let b = bytes[i]
-            if b < 0x80 {
-                i += 1
-                continue
-            }
-            let length: Int
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch b {
-            case 0xC2...0xDF: length = 2
-            case 0xE0:
-                length = 3
-                lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED:
-                length = 3
-                upper = 0x9F
-            case 0xF0:
-                length = 4
-                lower = 0x90
-            case 0xF1...0xF3: length = 4
-            case 0xF4:
-                length = 4
-                upper = 0x8F
-            default: return i
-            }
-            guard i + length <= n else { return i }
-            guard bytes[i + 1] >= lower, bytes[i + 1] <= upper else { return i }
-            for k in 2..<length where bytes[i + k] & 0xC0 != 0x80 { return i }
-            i += length
-        }
-        return n
     }
 }

@@ -17,9 +17,10 @@ struct BinaryDecoder {
         let layout = message.layout
         let fields = layout.fields
         let oneofSlots = layout.oneofSlots
-        let knownExtensions = layout.extensions
+        let hasExtensions = layout.mayHaveExtensions
+        let knownExtensions = hasExtensions ? layout.extensions : [:]
         var unknown: [UInt8] = []
-        var extensions = message.storage.header.extensions
+        var extensions = hasExtensions ? message.storage.extensions : []
         var closed = group == 0
         let storage = message.storage
         try storage.withUnsafeMutablePointerToElements { (slots) throws(CodecError) in
@@ -53,10 +54,14 @@ struct BinaryDecoder {
                     } else if info.oneof >= 0 {
                         for other in oneofSlots[info.oneof] where other != slot { slots[other] = nil }
                     }
-                } else if let info = knownExtensions[number] {
+                } else if hasExtensions, let info = knownExtensions[number] {
                     let index = extensions.firstIndex { $0.number >= number }
                     var current: Value? = nil
-                    if let index, extensions[index].number == number { current = extensions[index].value }
+                    if let index, extensions[index].number == number {
+                        // Moved out (a placeholder left behind) so a list grows in place.
+                        current = extensions[index].value
+                        extensions[index].value = .bool(false)
+                    }
                     let kept: Bool
                     do throws(CodecError) {
                         kept = try decodeField(
@@ -83,11 +88,11 @@ struct BinaryDecoder {
         guard closed else {
             throw CodecError(.truncated, "group \(group) is not closed (no END_GROUP)", offset: reader.position)
         }
-        if !extensions.isEmpty || !message.storage.header.extensions.isEmpty {
-            message.storage.header.extensions = extensions
+        if hasExtensions {
+            message.storage.extensions = extensions
         }
         if !unknown.isEmpty, !options.discardUnknownFields {
-            message.storage.header.unknownFields.append(contentsOf: unknown)
+            message.storage.appendUnknownFields(unknown)
         }
     }
 

@@ -20,15 +20,41 @@ struct BinarySizer {
                     .missingRequired, "required field \(field.fullName) is not set", path: "$.\(field.jsonName)")
             }
         }
-        var total = message.storage.header.unknownFields.count
-        try FieldWalk.forEach(message) { (info, value) throws(CodecError) in
+        var total = message.storage.withUnsafeMutablePointerToHeader { $0.pointee.unknownFields.count }
+        // Inline iteration over slot pointers: values are switched on in place (no copies, no closure).
+        let slots = message.storage.withUnsafeMutablePointerToElements { $0 }
+        let extensions = layout.mayHaveExtensions ? message.storage.extensions : []
+        var nextExtension = 0
+        for slot in layout.slotsByNumber where slots[slot] != nil {
+            let info = layout.fields[slot]
+            while nextExtension < extensions.count, extensions[nextExtension].number < info.number {
+                total += try extensionSize(extensions[nextExtension], depth: depth, layout: layout)
+                nextExtension += 1
+            }
             do throws(CodecError) {
-                total += try fieldSize(info, value, depth: depth, layout: layout)
+                total += try fieldSize(info, slots + slot, depth: depth)
             } catch {
                 throw error.inField(info, of: layout)
             }
         }
+        while nextExtension < extensions.count {
+            total += try extensionSize(extensions[nextExtension], depth: depth, layout: layout)
+            nextExtension += 1
+        }
+        withExtendedLifetime(message) {}
         return total
+    }
+
+    private mutating func extensionSize(_ entry: ExtensionEntry, depth: Int, layout: MessageLayout) throws(CodecError)
+        -> Int
+    {
+        guard let info = layout.extensions[entry.number] else { return 0 }
+        var value: Value? = entry.value
+        do throws(CodecError) {
+            return try fieldSize(info, &value, depth: depth)
+        } catch {
+            throw error.inField(info, of: layout)
+        }
     }
 
     private mutating func nestedSize(_ message: DynamicMessage, depth: Int) throws(CodecError) -> Int {
@@ -40,11 +66,11 @@ struct BinarySizer {
     }
 
     @inline(__always)
-    mutating func fieldSize(_ info: FieldInfo, _ value: Value, depth: Int, layout: MessageLayout) throws(CodecError)
-        -> Int
-    {
-        switch value {
-        case .message(let message):
+    mutating func fieldSize(_ info: FieldInfo, _ slot: UnsafePointer<Value?>, depth: Int) throws(CodecError) -> Int {
+        switch slot.pointee {
+        case nil:
+            return 0
+        case .message(let message)?:
             if info.type == .group {
                 return 2 * keySize(info.tag) + (try nestedSize(message, depth: depth))
             }
@@ -53,11 +79,11 @@ struct BinarySizer {
             let inner = try nestedSize(message, depth: depth)
             sizes[index] = inner
             return keySize(info.lengthTag) + WireWriter.varintSize(UInt64(inner)) + inner
-        case .list(let list):
+        case .list(let list)?:
             return try listSize(info, list, depth: depth)
-        case .map(let map):
+        case .map(let map)?:
             return try mapSize(info, map, depth: depth)
-        default:
+        case let value?:
             return keySize(info.tag) + Self.scalarSize(info.type, value)
         }
     }
@@ -191,42 +217,5 @@ struct BinarySizer {
         case .enums(let a): return a.reduce(0) { $0 + WireWriter.varintSize(UInt64(bitPattern: Int64($1))) }
         case .strings, .bytes, .messages: return 0
         }
-    }
-}
-
-/// The order both encoding passes visit fields in: field-number order, extensions merged in.
-enum FieldWalk {
-    @inline(__always)
-    static func forEach(_ message: DynamicMessage, _ body: (FieldInfo, Value) throws(CodecError) -> Void)
-        throws(CodecError)
-    {
-        let layout = message.layout
-        let fields = layout.fields
-        let extensions = message.storage.header.extensions
-        var next = 0
-        try message.storage.withUnsafeMutablePointerToElements { (slots) throws(CodecError) in
-            for slot in layout.slotsByNumber {
-                guard let value = slots[slot] else { continue }
-                let info = fields[slot]
-                while next < extensions.count, extensions[next].number < info.number {
-                    if let extensionInfo = layout.extensions[extensions[next].number] {
-                        try body(extensionInfo, extensions[next].value)
-                    }
-                    next += 1
-                }
-                try body(info, value)
-            }
-        }
-        while next < extensions.count {
-            if let extensionInfo = layout.extensions[extensions[next].number] {
-                try body(extensionInfo, extensions[next].value)
-            }
-            next += 1
-        }
-    }
-
-    /// Map entries in insertion order, or sorted by key for deterministic output.
-    static func entries(of map: MapValue, deterministic: Bool) -> [MapValue.Entry] {
-        deterministic ? map.entries.sorted { MapKey.deterministicOrder($0.key, $1.key) } : map.entries
     }
 }

@@ -21,27 +21,48 @@ struct BinaryWriter {
         return size
     }
 
+    /// Writes the fields in the order the sizer visited them: field numbers, extensions merged in.
     mutating func writeMessage(_ message: DynamicMessage) {
-        // The sizer already threw for every error, so the walk cannot fail here.
-        try? FieldWalk.forEach(message) { (info, value) throws(CodecError) in
-            writeField(info, value)
+        let layout = message.layout
+        let slots = message.storage.withUnsafeMutablePointerToElements { $0 }
+        let extensions = layout.mayHaveExtensions ? message.storage.extensions : []
+        var nextExtension = 0
+        for slot in layout.slotsByNumber where slots[slot] != nil {
+            let info = layout.fields[slot]
+            while nextExtension < extensions.count, extensions[nextExtension].number < info.number {
+                writeExtension(extensions[nextExtension], layout: layout)
+                nextExtension += 1
+            }
+            writeField(info, slots + slot)
         }
-        let unknown = message.storage.header.unknownFields
-        if !unknown.isEmpty {
-            unknown.withUnsafeBytes { out.writeBytes($0) }
+        while nextExtension < extensions.count {
+            writeExtension(extensions[nextExtension], layout: layout)
+            nextExtension += 1
+        }
+        withExtendedLifetime(message) {}
+        if message.storage.hasUnknownFields {
+            message.storage.unknownFields.withUnsafeBytes { out.writeBytes($0) }
         }
     }
 
+    private mutating func writeExtension(_ entry: ExtensionEntry, layout: MessageLayout) {
+        guard let info = layout.extensions[entry.number] else { return }
+        var value: Value? = entry.value
+        writeField(info, &value)
+    }
+
     @inline(__always)
-    private mutating func writeField(_ info: FieldInfo, _ value: Value) {
-        switch value {
-        case .message(let message):
+    private mutating func writeField(_ info: FieldInfo, _ slot: UnsafePointer<Value?>) {
+        switch slot.pointee {
+        case nil:
+            break
+        case .message(let message)?:
             writeMessageField(info, message)
-        case .list(let list):
+        case .list(let list)?:
             writeList(info, list)
-        case .map(let map):
+        case .map(let map)?:
             writeMap(info, map)
-        default:
+        case let value?:
             out.writeKey(info.tag)
             writeScalar(info.type, value)
         }

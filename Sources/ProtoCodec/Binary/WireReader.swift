@@ -32,6 +32,13 @@ struct WireReader {
                 position += 1
                 return UInt64(byte)
             }
+            if position + 1 < limit {
+                let second = base[position + 1]
+                if second < 0x80 {
+                    position += 2
+                    return UInt64(byte & 0x7F) | UInt64(second) << 7
+                }
+            }
         }
         return try readVarintSlow()
     }

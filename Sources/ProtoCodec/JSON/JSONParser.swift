@@ -115,12 +115,12 @@ struct JSONParser {
             let c = base[position]
             if c == UInt8(ascii: "\"") {
                 let raw = UnsafeBufferPointer(start: base + start, count: position - start)
-                guard let text = String(validating: raw, as: UTF8.self) else {
+                guard UTF8Check.isValid(raw) else {
                     position = start + UTF8Check.firstInvalidIndex(raw)
                     throw error("invalid UTF-8 in a string")
                 }
                 position += 1
-                return text
+                return String(decoding: raw, as: UTF8.self)
             }
             if c == UInt8(ascii: "\\") { break }
             if c < 0x20 { throw error("control character U+\(hex4(UInt16(c))) in a string must be escaped") }
@@ -139,11 +139,12 @@ struct JSONParser {
             let c = base[position]
             if c == UInt8(ascii: "\"") {
                 position += 1
-                guard let text = String(validating: out, as: UTF8.self) else {
+                let valid = out.withUnsafeBufferPointer { UTF8Check.isValid($0) }
+                guard valid else {
                     position = open
                     throw error("invalid UTF-8 in a string")
                 }
-                return text
+                return String(decoding: out, as: UTF8.self)
             }
             if c < 0x20 { throw error("control character U+\(hex4(UInt16(c))) in a string must be escaped") }
             guard c == UInt8(ascii: "\\") else {

@@ -122,7 +122,7 @@ struct MessageJSONReader {
                     throw CodecError(.invalidValue, "null is not allowed as a map value")
                 }
                 guard let value = try readSingular(member.value, valueInfo, depth: depth) else { continue }
-                map.appendUnchecked(key, value)
+                map.insertOrReplace(key, value)
             } catch {
                 throw error.at("[\(JSONWriter.quoted(member.key))]")
             }

@@ -43,7 +43,7 @@ struct MessageJSONWriter {
                 throw error.inField(info, of: layout)
             }
         }
-        for entry in message.storage.header.extensions {
+        for entry in message.storage.extensions {
             guard let info = layout.extensions[entry.number] else { continue }
             do throws(CodecError) {
                 out.writeKey("[\(info.descriptor.fullName)]")

@@ -20,7 +20,7 @@ extension DynamicMessage {
             guard let value = slotValue(info.slot) else { continue }
             try Self.checkRequired(in: value, info: info, layout: layout)
         }
-        for entry in storage.header.extensions {
+        for entry in storage.extensions {
             guard let info = layout.extensions[entry.number], info.kind == .message,
                 info.messageLayout?.mayHaveRequiredFields == true
             else { continue }

@@ -18,18 +18,18 @@ public struct DynamicMessage: @unchecked Sendable {
     }
 
     /// The type of this message.
-    public var type: MessageType { storage.header.type }
+    public var type: MessageType { storage.type }
     /// The descriptor of this message's type.
-    public var descriptor: MessageDescriptor { storage.header.type.layout.descriptor }
-    var layout: MessageLayout { storage.header.type.layout }
+    public var descriptor: MessageDescriptor { storage.layout.descriptor }
+    @inline(__always) var layout: MessageLayout { storage.layout }
 
     /// Fields the schema does not know, as the raw wire bytes they were read from; written back
     /// unchanged after the known fields.
     public var unknownFields: [UInt8] {
-        get { storage.header.unknownFields }
+        get { storage.unknownFields }
         set {
             makeUnique()
-            storage.header.unknownFields = newValue
+            storage.unknownFields = newValue
         }
     }
 
@@ -92,7 +92,7 @@ public struct DynamicMessage: @unchecked Sendable {
         for slot in layout.slotsByNumber {
             if let value = slotValue(slot) { result.append((layout.fields[slot].descriptor, value)) }
         }
-        for entry in storage.header.extensions {
+        for entry in storage.extensions {
             if let info = layout.extensions[entry.number] { result.append((info.descriptor, entry.value)) }
         }
         return result.sorted { $0.field.number < $1.field.number }
@@ -113,7 +113,7 @@ public struct DynamicMessage: @unchecked Sendable {
     subscript(info: FieldInfo) -> Value? {
         get {
             if info.slot >= 0 { return slotValue(info.slot) }
-            return storage.header.extensions.first { $0.number == info.number }?.value
+            return storage.extensions.first { $0.number == info.number }?.value
         }
         set {
             makeUnique()
@@ -132,8 +132,8 @@ public struct DynamicMessage: @unchecked Sendable {
     }
 
     private mutating func setExtension(_ number: Int32, _ value: Value?) {
-        var extensions = storage.header.extensions
-        storage.header.extensions = []
+        var extensions = storage.extensions
+        storage.extensions = []
         if let index = extensions.firstIndex(where: { $0.number >= number }) {
             if extensions[index].number == number {
                 if let value { extensions[index].value = value } else { extensions.remove(at: index) }
@@ -143,7 +143,7 @@ public struct DynamicMessage: @unchecked Sendable {
         } else if let value {
             extensions.append(ExtensionEntry(number: number, value: value))
         }
-        storage.header.extensions = extensions
+        storage.extensions = extensions
     }
 
     private func fieldNotInType(_ field: FieldDescriptor) -> Never {
@@ -152,24 +152,5 @@ public struct DynamicMessage: @unchecked Sendable {
 
     private func noSuchField(_ name: String) -> Never {
         preconditionFailure("\(layout.fullName) has no field named \"\(name)\"")
-    }
-}
-
-extension DynamicMessage: Equatable {
-    /// Messages are equal when they have the same type, equal field values (see ``Value``), the same
-    /// extensions and the same unknown-field bytes.
-    public static func == (lhs: DynamicMessage, rhs: DynamicMessage) -> Bool {
-        if lhs.storage === rhs.storage { return true }
-        guard lhs.layout === rhs.layout else { return false }
-        let lh = lhs.storage.header
-        let rh = rhs.storage.header
-        guard lh.unknownFields == rh.unknownFields, lh.extensions.count == rh.extensions.count else { return false }
-        for (a, b) in zip(lh.extensions, rh.extensions) where a.number != b.number || a.value != b.value {
-            return false
-        }
-        for slot in 0..<lh.count where lhs.slotValue(slot) != rhs.slotValue(slot) {
-            return false
-        }
-        return true
     }
 }

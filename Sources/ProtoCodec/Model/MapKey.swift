@@ -1,10 +1,16 @@
 /// A key of a protobuf map: an integer, a bool or a string (the key types protobuf allows).
 public enum MapKey: Sendable, Hashable {
+    /// A `bool` key.
     case bool(Bool)
+    /// An `int32`, `sint32` or `sfixed32` key.
     case int32(Int32)
+    /// An `int64`, `sint64` or `sfixed64` key.
     case int64(Int64)
+    /// A `uint32` or `fixed32` key.
     case uint32(UInt32)
+    /// A `uint64` or `fixed64` key.
     case uint64(UInt64)
+    /// A `string` key.
     case string(String)
 
     /// The key as a ``Value`` (for the key field of the map entry).

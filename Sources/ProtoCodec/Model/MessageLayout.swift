@@ -3,77 +3,121 @@ import SwiftProtobuf
 
 /// A message descriptor compiled for the codec: fields flattened into ``FieldInfo``s, a slot per
 /// field, a number-to-slot table, defaults, and the names JSON uses. Built once per registry.
+///
+/// The tables the decoder reads for every field are immutable `let`s or raw buffers, so reading them
+/// costs neither reference counting nor exclusivity checks.
 final class MessageLayout: @unchecked Sendable {
     let descriptor: MessageDescriptor
     unowned(unsafe) let registry: MessageRegistry
     let wellKnownType: WellKnownType?
     let isMapEntry: Bool
-    /// Fields in declaration order; a field's position is its slot.
-    private(set) var fields: [FieldInfo] = []
+    /// Fields in declaration order; a field's position is its slot. Message links are filled in by
+    /// ``link(_:)`` once every layout of the registry exists.
+    let fields: UnsafeBufferPointer<FieldInfo>
     /// Slots in field-number order: the order fields are written in.
-    private(set) var slotsByNumber: [Int] = []
-    /// Number-to-slot table for small numbers (-1: no such field), a dictionary for the rest.
-    private var denseSlots: [Int32] = []
-    private var sparseSlots: [Int32: Int] = [:]
+    let slotsByNumber: [Int]
+    /// Number-to-slot table for numbers below 1024 (-1: no such field), a dictionary for the rest.
+    private let denseSlots: UnsafeBufferPointer<Int32>
+    private let sparseSlots: [Int32: Int]
     /// The member slots of each real (non-synthetic) oneof.
-    private(set) var oneofSlots: [[Int]] = []
-    private(set) var requiredSlots: [Int] = []
-    /// Whether this type or a type it contains (transitively) has required fields.
+    let oneofSlots: [[Int]]
+    let requiredSlots: [Int]
+    /// Whether the pool defines extensions of this message.
+    let mayHaveExtensions: Bool
+    /// Whether this type or a type it contains (transitively) has required fields; set while the
+    /// registry is built.
     var mayHaveRequiredFields = false
-    /// Extensions of this message known to the registry's pool.
+    /// Extensions of this message known to the registry's pool; set by ``link(_:)``.
     private(set) var extensions: [Int32: FieldInfo] = [:]
     /// What an unset singular scalar reads as (proto2 `[default = ...]` or the zero value).
-    private(set) var defaults: [Value?] = []
+    let defaults: [Value?]
     /// Slots by proto name and JSON name (both accepted when reading JSON).
-    private(set) var slotsByName: [String: Int] = [:]
+    let slotsByName: [String: Int]
     /// JSON object keys, already quoted and followed by a colon: `"fieldName":`.
-    private(set) var jsonKeys: [[UInt8]] = []
-    private(set) var protoKeys: [[UInt8]] = []
+    let jsonKeys: [[UInt8]]
+    let protoKeys: [[UInt8]]
 
-    init(descriptor: MessageDescriptor, registry: MessageRegistry) {
+    init(descriptor: MessageDescriptor, registry: MessageRegistry) throws {
         self.descriptor = descriptor
         self.registry = registry
         wellKnownType = descriptor.wellKnownType
         isMapEntry = descriptor.isMapEntry
-    }
+        mayHaveExtensions = !descriptor.extensionsByNumber.isEmpty
 
-    var fullName: String { descriptor.fullName }
-
-    /// Second phase of building: every layout of the registry exists, so message fields can link.
-    func link(_ layoutOf: (MessageDescriptor) -> MessageLayout?) throws {
+        let descriptors = descriptor.fields
         var oneofIndex: [ObjectIdentifier: Int] = [:]
+        var oneofSlots: [[Int]] = []
         for oneof in descriptor.oneofs where !oneof.isSynthetic {
             oneofIndex[ObjectIdentifier(oneof)] = oneofSlots.count
             oneofSlots.append([])
         }
-        for (slot, field) in descriptor.fields.enumerated() {
+        let table = UnsafeMutableBufferPointer<FieldInfo>.allocate(capacity: descriptors.count)
+        var requiredSlots: [Int] = []
+        var defaults: [Value?] = []
+        var slotsByName: [String: Int] = [:]
+        var jsonKeys: [[UInt8]] = []
+        var protoKeys: [[UInt8]] = []
+        for (slot, field) in descriptors.enumerated() {
             let oneof = field.realOneof.flatMap { oneofIndex[ObjectIdentifier($0)] } ?? -1
-            let info = FieldInfo(field, slot: slot, oneof: oneof, messageLayout: field.messageType.flatMap(layoutOf))
-            fields.append(info)
+            let info = FieldInfo(field, slot: slot, oneof: oneof, messageLayout: nil)
+            (table.baseAddress! + slot).initialize(to: info)
             if oneof >= 0 { oneofSlots[oneof].append(slot) }
             if info.flags.contains(.required) { requiredSlots.append(slot) }
-            defaults.append(try Self.defaultValue(of: info))
+            do {
+                defaults.append(try Self.defaultValue(of: info))
+            } catch {
+                table.deallocate()
+                throw error
+            }
             slotsByName[field.name] = slot
             jsonKeys.append(Self.quotedKey(field.jsonName))
             // protojson (k6) names a group by its message type when writing proto names.
             let groupName = field.type == .group && field.proto.type == .group ? field.messageType?.name : nil
             protoKeys.append(Self.quotedKey(groupName ?? field.name))
         }
-        for (slot, field) in descriptor.fields.enumerated() where slotsByName[field.jsonName] == nil {
+        for (slot, field) in descriptors.enumerated() where slotsByName[field.jsonName] == nil {
             slotsByName[field.jsonName] = slot
         }
-        for (slot, field) in descriptor.fields.enumerated() where field.proto.type == .group {
+        for (slot, field) in descriptors.enumerated() where field.proto.type == .group {
             if let name = field.messageType?.name, slotsByName[name] == nil { slotsByName[name] = slot }
         }
-        slotsByNumber = fields.indices.sorted { fields[$0].number < fields[$1].number }
-        let maxDense = fields.lazy.map(\.number).filter { $0 < 1024 }.max() ?? -1
-        denseSlots = Array(repeating: -1, count: Int(maxDense) + 1)
-        for info in fields {
-            if info.number >= 0, info.number < 1024 {
-                denseSlots[Int(info.number)] = Int32(info.slot)
+        fields = UnsafeBufferPointer(table)
+        slotsByNumber = descriptors.indices.sorted { descriptors[$0].number < descriptors[$1].number }
+        let maxDense = descriptors.lazy.map(\.number).filter { $0 >= 0 && $0 < 1024 }.max() ?? -1
+        let dense = UnsafeMutableBufferPointer<Int32>.allocate(capacity: Int(maxDense) + 1)
+        dense.initialize(repeating: -1)
+        var sparse: [Int32: Int] = [:]
+        for (slot, field) in descriptors.enumerated() {
+            if field.number >= 0, field.number < 1024 {
+                dense[Int(field.number)] = Int32(slot)
             } else {
-                sparseSlots[info.number] = info.slot
+                sparse[field.number] = slot
             }
+        }
+        denseSlots = UnsafeBufferPointer(dense)
+        sparseSlots = sparse
+        self.oneofSlots = oneofSlots
+        self.requiredSlots = requiredSlots
+        self.defaults = defaults
+        self.slotsByName = slotsByName
+        self.jsonKeys = jsonKeys
+        self.protoKeys = protoKeys
+    }
+
+    deinit {
+        fields.deallocate()
+        denseSlots.deallocate()
+    }
+
+    var fullName: String { descriptor.fullName }
+
+    /// Second phase of building: every layout of the registry exists, so message fields can link.
+    func link(_ layoutOf: (MessageDescriptor) -> MessageLayout?) {
+        let table = UnsafeMutableBufferPointer(mutating: fields)
+        for (slot, field) in descriptor.fields.enumerated() where field.messageType != nil {
+            let old = table[slot]
+            table[slot] = FieldInfo(
+                field, slot: slot, oneof: old.oneof, messageLayout: field.messageType.flatMap(layoutOf))
         }
         for (number, field) in descriptor.extensionsByNumber {
             extensions[number] = FieldInfo(

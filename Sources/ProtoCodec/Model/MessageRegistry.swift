@@ -55,13 +55,13 @@ private final class LayoutTable: @unchecked Sendable {
 
     func build(pool: DescriptorPool, registry: MessageRegistry) throws {
         for descriptor in pool.allMessages {
-            let layout = MessageLayout(descriptor: descriptor, registry: registry)
+            let layout = try MessageLayout(descriptor: descriptor, registry: registry)
             layouts.append(layout)
             byDescriptor[ObjectIdentifier(descriptor)] = layout
             byName[descriptor.fullName] = layout
         }
         for layout in layouts {
-            try layout.link { self.byDescriptor[ObjectIdentifier($0)] }
+            layout.link { self.byDescriptor[ObjectIdentifier($0)] }
             layout.mayHaveRequiredFields = !layout.requiredSlots.isEmpty
         }
         // Propagate "may contain required fields" up through message fields until nothing changes.

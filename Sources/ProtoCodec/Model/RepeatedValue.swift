@@ -1,15 +1,26 @@
 /// The elements of a repeated field, kept as a typed array so lists of scalars stay compact.
 public enum RepeatedValue: Sendable, Equatable {
+    /// Elements of a repeated field whose values are ``Value/bool(_:)``.
     case bools([Bool])
+    /// Elements of a repeated field whose values are ``Value/int32(_:)``.
     case int32s([Int32])
+    /// Elements of a repeated field whose values are ``Value/int64(_:)``.
     case int64s([Int64])
+    /// Elements of a repeated field whose values are ``Value/uint32(_:)``.
     case uint32s([UInt32])
+    /// Elements of a repeated field whose values are ``Value/uint64(_:)``.
     case uint64s([UInt64])
+    /// Elements of a repeated field whose values are ``Value/float(_:)``.
     case floats([Float])
+    /// Elements of a repeated field whose values are ``Value/double(_:)``.
     case doubles([Double])
+    /// Elements of a repeated field whose values are ``Value/string(_:)``.
     case strings([String])
+    /// Elements of a repeated field whose values are ``Value/bytes(_:)``.
     case bytes([[UInt8]])
+    /// Elements of a repeated field whose values are ``Value/enumNumber(_:)``.
     case enums([Int32])
+    /// Elements of a repeated field whose values are ``Value/message(_:)``.
     case messages([DynamicMessage])
 
     /// The number of elements.

@@ -5,18 +5,31 @@
 /// so values unknown to an open enum survive). Repeated fields are ``list(_:)`` with a typed array, and
 /// map fields ``map(_:)``.
 public enum Value: Sendable {
+    /// `bool`.
     case bool(Bool)
+    /// `int32`, `sint32` and `sfixed32`.
     case int32(Int32)
+    /// `int64`, `sint64` and `sfixed64`.
     case int64(Int64)
+    /// `uint32` and `fixed32`.
     case uint32(UInt32)
+    /// `uint64` and `fixed64`.
     case uint64(UInt64)
+    /// `float`.
     case float(Float)
+    /// `double`.
     case double(Double)
+    /// `string`.
     case string(String)
+    /// `bytes`.
     case bytes([UInt8])
+    /// An enum value, by number (names are in the field's `enumType`).
     case enumNumber(Int32)
+    /// A message or group.
     case message(DynamicMessage)
+    /// A repeated field's elements.
     case list(RepeatedValue)
+    /// A map field's entries.
     case map(MapValue)
 }
 

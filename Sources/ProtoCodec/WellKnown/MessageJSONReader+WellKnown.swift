@@ -117,7 +117,7 @@ extension MessageJSONReader {
             }
             do throws(CodecError) {
                 let value = try readMessage(member.value, layout: valueLayout, depth: depth + 1)
-                map.appendUnchecked(.string(member.key), .message(value))
+                map.insertOrReplace(.string(member.key), .message(value))
             } catch {
                 throw error.at(Self.pathStep(member.key))
             }

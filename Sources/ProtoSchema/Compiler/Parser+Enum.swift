@@ -59,25 +59,8 @@ extension Parser {
 
     private mutating func parseEnumReserved(_ node: EnumNode) throws {
         try consume("reserved")
-        let isEditions: Bool
-        if case .editions = syntax { isEditions = true } else { isEditions = false }
-        if current.kind == .string {
-            repeat {
-                if isEditions {
-                    throw error("Reserved names must be identifiers in editions, not string literals.")
-                }
-                let position = current.position
-                let name = String(decoding: try consumeString("Expected enum value string literal."), as: UTF8.self)
-                node.reservedNames.append((name, position))
-            } while try tryConsume(",")
-        } else if current.kind == .identifier {
-            repeat {
-                if !isEditions {
-                    throw error("Reserved names must be string literals. (Only editions supports identifiers.)")
-                }
-                let position = current.position
-                node.reservedNames.append((try consumeIdentifier("Expected enum value identifier."), position))
-            } while try tryConsume(",")
+        if let names = try parseReservedNames(of: "enum value") {
+            node.reservedNames += names
         } else {
             var first = true
             repeat {

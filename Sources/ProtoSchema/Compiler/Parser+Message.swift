@@ -304,6 +304,32 @@ extension Parser {
         try consume(";")
     }
 
+    /// The names of a `reserved` statement (string literals before editions, identifiers in editions),
+    /// or nil when the statement reserves numbers instead. `what` names the entity in errors.
+    mutating func parseReservedNames(of what: String) throws -> [(name: String, position: SourcePosition)]? {
+        guard current.kind == .string || current.kind == .identifier else { return nil }
+        let isEditions: Bool
+        if case .editions = syntax { isEditions = true } else { isEditions = false }
+        let quoted = current.kind == .string
+        if quoted && isEditions {
+            throw error("Reserved names must be identifiers in editions, not string literals.")
+        }
+        if !quoted && !isEditions {
+            throw error("Reserved names must be string literals. (Only editions supports identifiers.)")
+        }
+        var names: [(name: String, position: SourcePosition)] = []
+        repeat {
+            let position = current.position
+            if quoted {
+                names.append(
+                    (String(decoding: try consumeString("Expected \(what) string literal."), as: UTF8.self), position))
+            } else {
+                names.append((try consumeIdentifier("Expected \(what) identifier."), position))
+            }
+        } while try tryConsume(",")
+        return names
+    }
+
     /// `to N` or `to max` after a range start; returns the exclusive end (`maxSentinel` for `max`).
     private mutating func parseRangeEnd(start: Int32) throws -> Int32 {
         guard try tryConsume("to") else { return start &+ 1 }
@@ -315,25 +341,8 @@ extension Parser {
 
     private mutating func parseReserved(_ message: MessageNode) throws {
         try consume("reserved")
-        let isEditions: Bool
-        if case .editions = syntax { isEditions = true } else { isEditions = false }
-        if current.kind == .string {
-            repeat {
-                if isEditions {
-                    throw error("Reserved names must be identifiers in editions, not string literals.")
-                }
-                let position = current.position
-                let name = String(decoding: try consumeString("Expected field name string literal."), as: UTF8.self)
-                message.reservedNames.append((name, position))
-            } while try tryConsume(",")
-        } else if current.kind == .identifier {
-            repeat {
-                if !isEditions {
-                    throw error("Reserved names must be string literals. (Only editions supports identifiers.)")
-                }
-                let position = current.position
-                message.reservedNames.append((try consumeIdentifier("Expected field name identifier."), position))
-            } while try tryConsume(",")
+        if let names = try parseReservedNames(of: "field name") {
+            message.reservedNames += names
         } else {
             var first = true
             repeat {

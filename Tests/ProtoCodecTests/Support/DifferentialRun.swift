@@ -35,6 +35,8 @@ final class DifferentialRun: Sendable {
     /// Per corpus file: whether it compiled, the number of cases, and the disagreements found.
     struct Outcome: Sendable {
         var compiled = false
+        /// Why Python's descriptor pool refused the file protoc compiled, when it did.
+        var pythonRejects: String?
         var cases = 0
         var findings: [String] = []
     }
@@ -65,6 +67,7 @@ final class DifferentialRun: Sendable {
                 outcome.compiled = true
                 registries[number] = try MessageRegistry(pool: DescriptorPool(protosetAt: path))
             }
+            outcome.pythonRejects = group["pythonRejects"]?.stringValue
             outcomes[file] = outcome
         }
         let fileOfGroup = groupList.map { $0["file"]?.stringValue ?? "?" }

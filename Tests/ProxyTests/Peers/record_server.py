@@ -112,9 +112,14 @@ class Recorder(pb_grpc.RecorderServicer):
             time.sleep(0.05)
 
     def Flood(self, request, context):
-        blob = bytes(range(256)) * 4096
+        # count messages, each carrying the request's blob (1 MiB when it has none), as fast as allowed;
+        # stderr says how many were produced, so tests see the server slowed by flow control.
+        blob = request.blob or bytes(range(256)) * 4096
         for i in range(request.count):
+            if not context.is_active():
+                return
             yield pb.Note(count=i, blob=blob)
+            print(f"flood {i + 1}", file=sys.stderr, flush=True)
 
 
 def _code(number):

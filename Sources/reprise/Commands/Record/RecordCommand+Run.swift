@@ -57,7 +57,7 @@ extension RecordCommand {
             throw CommandError("\(error)")
         }
 
-        let stop = StopSignal()
+        let stop = RecordStopSignal()
         let recorder = ProxyRecorder { error in stop.trigger(.failure(error)) }
         stop.install(recorder: recorder, console: console)
 

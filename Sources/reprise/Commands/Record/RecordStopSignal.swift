@@ -20,7 +20,7 @@ enum StopReason: Sendable {
 
 /// SIGINT and SIGTERM for `reprise record`: the first asks for a graceful stop, the second exits at once
 /// after the writer has finished the line it is writing (so the file ends with a whole line).
-final class StopSignal: Sendable {
+final class RecordStopSignal: Sendable {
     private struct State {
         var signals = 0
         var reason: StopReason?
