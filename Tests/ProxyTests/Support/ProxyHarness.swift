@@ -20,7 +20,8 @@ final class ProxyHarness: @unchecked Sendable {
     var target: String { "127.0.0.1:\(proxy.port)" }
 
     static func start(
-        upstreamPort: Int, registry: MessageRegistry? = RecordPeer.registry, redaction: RedactionPolicy = .defaults,
+        upstreamPort: Int, registry: MessageRegistry? = RecordPeer.registry,
+        schemaFiles: [String] = ["recordtest/v1/record_test.proto"], redaction: RedactionPolicy = .defaults,
         options: RecordingSession.Options = RecordingSession.Options(),
         recorderConfiguration: ProxyRecorder.Configuration = ProxyRecorder.Configuration(),
         configure: (inout ProxyConfiguration) -> Void = { _ in }
@@ -33,7 +34,7 @@ final class ProxyHarness: @unchecked Sendable {
             configuration: configuration, recorder: recorder, group: testGroup, log: { logs.append($0) })
         let directory = try TemporaryDirectory(prefix: "reprise-proxy")
         let path = directory.path("recording.jsonl").path
-        let schema = try registry.map { try EmbeddedSchema(pool: $0.pool, files: ["recordtest/v1/record_test.proto"]) }
+        let schema = try registry.map { try EmbeddedSchema(pool: $0.pool, files: schemaFiles) }
         let writer = try RecordingWriter(
             path: path,
             header: RecordingHeader(
