@@ -24,6 +24,8 @@ let package = Package(
         .library(name: "GRPCWire", targets: ["GRPCWire"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "MetricsExporter", targets: ["MetricsExporter"]),
+        .library(name: "Recording", targets: ["Recording"]),
+        .library(name: "Proxy", targets: ["Proxy"]),
         .library(name: "Reflection", targets: ["Reflection"]),
         .library(name: "DemoServer", targets: ["DemoServer"]),
         .library(name: "Engine", targets: ["Engine"]),
@@ -106,12 +108,35 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Recordings and the recording proxy
+        .target(
+            name: "Recording",
+            dependencies: [
+                "ProtoSchema", "ProtoCodec", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Proxy",
+            dependencies: nio + [
+                "GRPCWire", "Recording", "ProtoSchema", "ProtoCodec",
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "SwiftASN1", package: "swift-asn1"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Command-line tool
         .executableTarget(
             name: "reprise",
             dependencies: [
-                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter", "Reflection", "DemoServer",
-                "Engine",
+                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter", "Recording", "Proxy",
+                "Reflection", "DemoServer", "Engine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -155,6 +180,20 @@ let package = Package(
             dependencies: nio + [
                 "GRPCWire", "TestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "RecordingTests", dependencies: ["Recording", "ProtoCodec", "ProtoSchema", "TestSupport"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ProxyTests",
+            dependencies: nio + [
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                "Proxy", "Recording", "GRPCWire", "ProtoCodec", "ProtoSchema", "TestSupport", "DemoServer",
+                "Reflection",
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],

@@ -13,6 +13,7 @@ struct Reprise: AsyncParsableCommand {
             DecodeCommand.self,
             EncodeCommand.self,
             CompileCommand.self,
+            RecordCommand.self,
             DemoServerCommand.self,
             CallCommand.self,
         ]

@@ -1,0 +1,29 @@
+import NIOCore
+import NIOHPACK
+import Recording
+
+/// What the forwarding path hands the recorder: frames as they passed, stamped with the time they were
+/// read. Buffers are shared, not copied; decoding happens on the recorder's thread.
+enum TapEvent: Sendable {
+    /// A client opened a stream.
+    case requestHeaders(connection: Int, stream: Int, headers: HPACKHeaders, time: Int64)
+    /// The payload of a DATA frame (padding excluded).
+    case data(connection: Int, stream: Int, direction: MessageDirection, bytes: ByteBuffer, time: Int64)
+    /// A header block from the server: response headers, or trailers when it ends the stream.
+    case responseHeaders(connection: Int, stream: Int, headers: HPACKHeaders, endStream: Bool, time: Int64)
+    /// An RST_STREAM from one side.
+    case reset(connection: Int, stream: Int, by: CallSide, code: UInt32, time: Int64)
+    /// The stream ended another way; the text says how.
+    case streamFailed(connection: Int, stream: Int, reason: String, time: Int64)
+    /// A connection is gone; its open calls end with the reason.
+    case connectionClosed(connection: Int, reason: String, time: Int64)
+
+    /// What the event costs the recorder's queue, for back-pressure.
+    var queuedBytes: Int {
+        switch self {
+        case .data(_, _, _, let bytes, _): 64 + bytes.readableBytes
+        case .requestHeaders(_, _, let headers, _), .responseHeaders(_, _, let headers, _, _): 128 + headers.count * 64
+        case .reset, .streamFailed, .connectionClosed: 64
+        }
+    }
+}

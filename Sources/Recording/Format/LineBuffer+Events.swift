@@ -1,0 +1,171 @@
+import ProtoCodec
+
+/// The line of each event type, keys in the order `docs/recording-format.md` gives.
+extension LineBuffer {
+    mutating func header(_ header: RecordingHeader) {
+        raw(#"{"type":"header","format":"#)
+        string(RecordingFormat.name)
+        raw(#","version":"#)
+        int(header.version)
+        raw(#","created":"#)
+        string(RFC3339.format(header.created))
+        raw(#","source":{"kind":"#)
+        string(header.source.kind)
+        for member in header.source.details {
+            raw(",")
+            string(member.key)
+            raw(":")
+            json(member.value)
+        }
+        raw("}")
+        if let schema = header.schema {
+            raw(#","schema":{"fingerprint":"#)
+            string(schema.fingerprint)
+            raw(#","files":"#)
+            strings(schema.files)
+            raw(#","descriptor_set":"#)
+            base64(schema.descriptorSet)
+            raw("}")
+        }
+        raw(#","redaction":{"metadata":"#)
+        strings(header.redaction.metadataKeys)
+        raw(#","fields":"#)
+        strings(header.redaction.fieldPaths)
+        raw("}}\n")
+    }
+
+    mutating func event(_ event: RecordingEvent) {
+        switch event {
+        case .call(let call): callStart(call)
+        case .message(let message):
+            let json = message.json?.jsonUTF8()
+            message.raw.withUnsafeBytes { raw in
+                self.message(
+                    time: message.time, call: message.call, direction: message.direction, json: json, raw: raw,
+                    size: message.size, compressed: message.compressed, decodeError: message.decodeError,
+                    redacted: message.redacted, rawFields: message.rawFields)
+            }
+        case .headers(let headers): responseHeaders(headers)
+        case .trailers(let trailers): self.trailers(trailers)
+        case .end(let end): self.end(end)
+        }
+    }
+
+    private mutating func prefix(_ type: StaticString, time: Int64, call: Int) {
+        raw(#"{"type":""#)
+        raw(type)
+        raw(#"","t":"#)
+        int(time)
+        raw(#","call":"#)
+        int(call)
+    }
+
+    mutating func callStart(_ event: CallStartEvent) {
+        prefix("call", time: event.time, call: event.call)
+        raw(#","conn":"#)
+        int(event.connection)
+        raw(#","stream":"#)
+        int(event.stream)
+        raw(#","method":"#)
+        string(event.method)
+        raw(#","kind":"#)
+        string(event.kind.rawValue)
+        if let authority = event.authority {
+            raw(#","authority":"#)
+            string(authority)
+        }
+        raw(#","metadata":"#)
+        metadata(event.metadata)
+        if let timeout = event.timeoutNanoseconds {
+            raw(#","timeout_ns":"#)
+            int(timeout)
+        }
+        raw(#","encoding":"#)
+        string(event.encoding)
+        raw("}\n")
+    }
+
+    /// A message line; `json` is compact proto3 JSON bytes when the message decoded.
+    mutating func message(
+        time: Int64, call: Int, direction: MessageDirection, json: [UInt8]?, raw payload: UnsafeRawBufferPointer,
+        size: Int, compressed: Bool, decodeError: String?, redacted: [String], rawFields: JSONValue?
+    ) {
+        prefix("message", time: time, call: call)
+        raw(direction == .request ? #","dir":"request""# : #","dir":"response""#)
+        if let json {
+            raw(#","json":"#)
+            bytes.append(contentsOf: json)
+        }
+        raw(#","raw":"#)
+        base64(payload)
+        raw(#","size":"#)
+        int(size)
+        raw(#","compressed":"#)
+        bool(compressed)
+        if let decodeError {
+            raw(#","decode_error":"#)
+            string(decodeError)
+        }
+        if !redacted.isEmpty {
+            raw(#","redacted":"#)
+            strings(redacted)
+        }
+        if let rawFields {
+            raw(#","raw_fields":"#)
+            self.json(rawFields)
+        }
+        raw("}\n")
+    }
+
+    mutating func responseHeaders(_ event: ResponseHeadersEvent) {
+        prefix("headers", time: event.time, call: event.call)
+        raw(#","status":"#)
+        int(event.status)
+        raw(#","metadata":"#)
+        metadata(event.metadata)
+        raw(#","encoding":"#)
+        string(event.encoding)
+        raw("}\n")
+    }
+
+    mutating func trailers(_ event: TrailersEvent) {
+        prefix("trailers", time: event.time, call: event.call)
+        raw(#","code":"#)
+        int(event.code)
+        raw(#","message":"#)
+        string(event.message)
+        raw(#","details":["#)
+        for (index, detail) in event.details.enumerated() {
+            if index > 0 { raw(",") }
+            json(detail)
+        }
+        raw(#"],"metadata":"#)
+        metadata(event.metadata)
+        raw(#","trailers_only":"#)
+        bool(event.trailersOnly)
+        if let status = event.httpStatus {
+            raw(#","status":"#)
+            int(status)
+        }
+        raw("}\n")
+    }
+
+    mutating func end(_ event: CallEndEvent) {
+        prefix("end", time: event.time, call: event.call)
+        switch event.outcome {
+        case .ok:
+            raw(#","outcome":"ok"}"#)
+        case .reset(let by, let code):
+            raw(#","outcome":"reset","by":"#)
+            string(by.rawValue)
+            raw(#","error_code":"#)
+            int(Int64(code))
+            raw("}")
+        case .error(let reason):
+            raw(#","outcome":"error","error":"#)
+            string(reason)
+            raw("}")
+        }
+        raw("\n")
+    }
+}

@@ -1,0 +1,99 @@
+import ProtoCodec
+
+/// Checks a recording line by line: the header first, then events whose calls were started before use,
+/// whose times never go back within a call, and which never follow their call's end.
+struct RecordingParser {
+    enum Outcome {
+        case header(RecordingHeader)
+        case event(RecordingEvent)
+        case blank
+        case issue(RecordingIssue)
+    }
+
+    private struct CallState {
+        var startLine: Int
+        var lastTime: Int64
+        var endLine: Int?
+    }
+
+    let file: String
+    private(set) var header: RecordingHeader?
+    private var calls: [Int: CallState] = [:]
+
+    init(file: String) { self.file = file }
+
+    /// Parses line `number`; `incomplete` says it is the last line and has no newline.
+    mutating func parse(_ line: UnsafeRawBufferPointer, number: Int, incomplete: Bool) -> Outcome {
+        if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
+        let object: JSONObject
+        do throws(CodecError) {
+            let value = try JSONValue(parsing: line)
+            guard case .object(let parsed) = value else {
+                return problem(number, "the line is not a JSON object")
+            }
+            object = parsed
+        } catch {
+            if incomplete, header != nil {
+                return .issue(
+                    RecordingIssue(
+                        file: file, line: number,
+                        message: "the last line is incomplete (the recording was cut off while it was written); "
+                            + "it was ignored", severity: .warning))
+            }
+            return problem(number, "the line is not valid JSON: \(error.message)")
+        }
+        guard header != nil else {
+            do throws(LineProblem) {
+                let parsed = try HeaderDecoder.header(object)
+                header = parsed
+                return .header(parsed)
+            } catch {
+                return problem(number, error.message)
+            }
+        }
+        let event: RecordingEvent
+        do throws(LineProblem) {
+            event = try EventDecoder.event(object)
+        } catch {
+            return problem(number, error.message)
+        }
+        return check(event, line: number)
+    }
+
+    /// Reports a missing header (an empty file).
+    func finish(lines: Int) -> RecordingIssue? {
+        header == nil
+            ? RecordingIssue(file: file, line: max(lines, 1), message: "the recording is empty: it has no header line")
+            : nil
+    }
+
+    private mutating func check(_ event: RecordingEvent, line: Int) -> Outcome {
+        let id = event.call
+        if case .call = event {
+            if let existing = calls[id] {
+                return problem(line, "call \(id) is started twice (first on line \(existing.startLine))")
+            }
+            calls[id] = CallState(startLine: line, lastTime: event.time)
+            return .event(event)
+        }
+        guard var state = calls[id] else {
+            return problem(line, "\(event.typeName) event for call \(id), which has no call event before it")
+        }
+        if let endLine = state.endLine {
+            return problem(line, "\(event.typeName) event for call \(id) after its end event on line \(endLine)")
+        }
+        if event.time < state.lastTime {
+            return problem(
+                line,
+                "\(event.typeName) event for call \(id) goes back in time: t=\(event.time) after t=\(state.lastTime)")
+        }
+        state.lastTime = event.time
+        if case .end = event { state.endLine = line }
+        calls[id] = state
+        return .event(event)
+    }
+
+    private func problem(_ line: Int, _ message: String) -> Outcome {
+        .issue(RecordingIssue(file: file, line: line, message: message))
+    }
+}

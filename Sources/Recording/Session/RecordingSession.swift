@@ -1,0 +1,270 @@
+import ProtoCodec
+import ProtoSchema
+
+/// Turns what a proxy or a capture saw on the wire into recording events: header blocks and messages of
+/// HTTP/2 streams go in, decoded, redacted lines come out through a ``RecordingWriter``.
+///
+/// Streams are named by connection and stream id; the session gives each new stream the next call id.
+/// Callers hand it whole, decompressed messages (deframing is the wire layer's job). Confined to one
+/// thread; lines are buffered in the writer until the caller flushes it.
+public final class RecordingSession {
+    /// Choices about what goes into message events.
+    public struct Options: Sendable {
+        /// Add ProtoCodec's schema-less view (`raw_fields`) to messages the schema could not decode.
+        public var includeRawFields = false
+
+        /// The defaults: no schema-less view.
+        public init() {}
+    }
+
+    struct StreamKey: Hashable {
+        var connection: Int
+        var stream: Int
+    }
+
+    final class CallInfo {
+        let id: Int
+        let connection: Int
+        let method: String
+        let inputType: MessageType?
+        let outputType: MessageType?
+        var lastTime: Int64
+        var sawResponseHeaders = false
+
+        init(id: Int, connection: Int, method: String, inputType: MessageType?, outputType: MessageType?, time: Int64) {
+            self.id = id
+            self.connection = connection
+            self.method = method
+            self.inputType = inputType
+            self.outputType = outputType
+            self.lastTime = time
+        }
+    }
+
+    /// The writer the lines go to.
+    public let writer: RecordingWriter
+    let registry: MessageRegistry?
+    let redactor: MessageRedactor
+    let redactedKeys: Set<String>
+    let options: Options
+    private var calls: [StreamKey: CallInfo] = [:]
+    private var methods: [String: (RPCKind, MessageType?, MessageType?)] = [:]
+    private var nextCallID = 1
+    /// Calls started so far.
+    public private(set) var callsStarted = 0
+    /// Calls that reached their end event.
+    public private(set) var callsEnded = 0
+    /// Messages recorded.
+    public private(set) var messagesRecorded = 0
+
+    /// A session writing to `writer`, decoding with `registry` (nil: every message kept raw) and redacting
+    /// what the writer's header says is redacted.
+    public init(writer: RecordingWriter, registry: MessageRegistry?, options: Options = Options())
+        throws(RedactionError)
+    {
+        let redaction = writer.header.redaction
+        self.writer = writer
+        self.registry = registry
+        self.redactor = try MessageRedactor(policy: redaction, pool: registry?.pool)
+        self.redactedKeys = Set(redaction.metadataKeys)
+        self.options = options
+    }
+
+    /// Calls started and not yet ended.
+    public var openCalls: Int { calls.count }
+
+    // MARK: Events
+
+    /// A client opened `stream` on `connection` with this request header block (pseudo-headers included).
+    public func startCall(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
+        var path = ""
+        var authority: String?
+        var timeout: Int64?
+        var encoding = "identity"
+        var metadata: [MetadataEntry] = []
+        metadata.reserveCapacity(headers.count)
+        for (name, value) in headers {
+            switch name {
+            case ":path": path = value
+            case ":authority": authority = value
+            case "grpc-timeout": timeout = WireHeaders.timeoutNanoseconds(value)
+            case "grpc-encoding": encoding = value
+            default:
+                if !WireHeaders.isRequestTransportHeader(name) { metadata.append(entry(name, value)) }
+            }
+        }
+        let (kind, input, output) = method(path)
+        let id = nextCallID
+        nextCallID += 1
+        callsStarted += 1
+        let key = StreamKey(connection: connection, stream: stream)
+        calls[key] = CallInfo(
+            id: id, connection: connection, method: path, inputType: input, outputType: output, time: time)
+        let event = CallStartEvent(
+            time: time, call: id, connection: connection, stream: stream, method: path, kind: kind,
+            authority: authority, metadata: metadata, timeoutNanoseconds: timeout, encoding: encoding)
+        writer.appendLine { $0.callStart(event) }
+    }
+
+    /// One whole message of the stream, decompressed; `wireSize` is its length on the wire and
+    /// `unreadable` says why the bytes could not be made into a message (they are then recorded as they are).
+    public func message(
+        connection: Int, stream: Int, direction: MessageDirection, payload: UnsafeRawBufferPointer, wireSize: Int,
+        compressed: Bool, time: Int64, unreadable: String? = nil
+    ) {
+        guard let call = call(connection, stream, time) else { return }
+        messagesRecorded += 1
+        let type = direction == .request ? call.inputType : call.outputType
+        var json: [UInt8]?
+        var decodeError = unreadable
+        var redacted: [String] = []
+        var rawFields: JSONValue?
+        var redactedBytes: [UInt8]?
+        if let type, unreadable == nil {
+            do throws(CodecError) {
+                var message = try DynamicMessage(type: type, serializedBytes: payload)
+                let rules = redactor.isEmpty ? [] : redactor.rules(for: type, method: call.method, direction: direction)
+                if !rules.isEmpty {
+                    redacted = redactor.apply(rules, to: &message)
+                    if !redacted.isEmpty { redactedBytes = try BinaryEncoding(message).bytes }
+                }
+                json = try message.jsonUTF8Bytes()
+            } catch {
+                decodeError = "the bytes are not a valid \(type.fullName): \(error.description)"
+                json = nil
+                redacted = []
+                redactedBytes = nil
+            }
+        }
+        if json == nil, options.includeRawFields, unreadable == nil {
+            rawFields = try? RawMessage(serializedBytes: payload).jsonValue
+        }
+        let id = call.id
+        func append(_ raw: UnsafeRawBufferPointer) {
+            writer.appendLine { line in
+                line.message(
+                    time: time, call: id, direction: direction, json: json, raw: raw, size: wireSize,
+                    compressed: compressed, decodeError: decodeError, redacted: redacted, rawFields: rawFields)
+            }
+        }
+        if let redactedBytes { redactedBytes.withUnsafeBytes(append) } else { append(payload) }
+    }
+
+    /// The server's response headers (the first header block that is not trailers-only).
+    public func responseHeaders(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
+        guard let call = call(connection, stream, time) else { return }
+        call.sawResponseHeaders = true
+        var status = 0
+        var encoding = "identity"
+        var metadata: [MetadataEntry] = []
+        for (name, value) in headers {
+            switch name {
+            case ":status": status = Int(value) ?? 0
+            case "grpc-encoding": encoding = value
+            default:
+                if !WireHeaders.isResponseTransportHeader(name) { metadata.append(entry(name, value)) }
+            }
+        }
+        let event = ResponseHeadersEvent(
+            time: time, call: call.id, status: status, metadata: metadata, encoding: encoding)
+        writer.appendLine { $0.responseHeaders(event) }
+    }
+
+    /// The server's trailers (or the single header block of a trailers-only response); the call then ends.
+    public func trailers(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
+        let key = StreamKey(connection: connection, stream: stream)
+        guard let call = call(connection, stream, time) else { return }
+        let trailersOnly = !call.sawResponseHeaders
+        var code: Int?
+        var message = ""
+        var details: [JSONValue] = []
+        var httpStatus: Int?
+        var metadata: [MetadataEntry] = []
+        for (name, value) in headers {
+            switch name {
+            case "grpc-status": code = Int(value)
+            case "grpc-message": message = WireHeaders.percentDecoded(value)
+            case "grpc-status-details-bin":
+                if let bytes = RecordingBase64.decode(value), let anys = StatusDetails.anys(in: bytes) {
+                    details = anys.map { StatusDetails.json(typeURL: $0.typeURL, value: $0.value, registry: registry) }
+                } else {
+                    metadata.append(MetadataEntry(name, value))
+                }
+            case ":status": httpStatus = Int(value)
+            default:
+                if !WireHeaders.isTrailerStatusHeader(name, trailersOnly: trailersOnly) {
+                    metadata.append(entry(name, value))
+                }
+            }
+        }
+        if code == nil, message.isEmpty {
+            message = "the server sent no grpc-status"
+        }
+        let event = TrailersEvent(
+            time: time, call: call.id,
+            code: code ?? WireHeaders.statusCode(forHTTPStatus: httpStatus ?? 200), message: message,
+            details: details, metadata: metadata, trailersOnly: trailersOnly,
+            httpStatus: trailersOnly ? httpStatus : nil)
+        writer.appendLine { $0.trailers(event) }
+        finish(key, call, .ok, time)
+    }
+
+    /// An RST_STREAM ended the stream.
+    public func reset(connection: Int, stream: Int, by side: CallSide, errorCode: UInt32, time: Int64) {
+        let key = StreamKey(connection: connection, stream: stream)
+        guard let call = call(connection, stream, time) else { return }
+        finish(key, call, .reset(by: side, errorCode: errorCode), time)
+    }
+
+    /// The stream ended without trailers or a reset; `reason` says how.
+    public func fail(connection: Int, stream: Int, reason: String, time: Int64) {
+        let key = StreamKey(connection: connection, stream: stream)
+        guard let call = call(connection, stream, time) else { return }
+        finish(key, call, .error(reason), time)
+    }
+
+    /// The connection is gone: every call still open on it ends with `reason`.
+    public func connectionClosed(connection: Int, reason: String, time: Int64) {
+        let open = calls.filter { $0.key.connection == connection }.sorted { $0.value.id < $1.value.id }
+        for (key, call) in open { finish(key, call, .error(reason), max(time, call.lastTime)) }
+    }
+
+    /// Ends every open call with `reason` (the recording is stopping).
+    public func closeAll(reason: String, time: Int64) {
+        for (key, call) in calls.sorted(by: { $0.value.id < $1.value.id }) {
+            finish(key, call, .error(reason), max(time, call.lastTime))
+        }
+    }
+
+    // MARK: Helpers
+
+    private func call(_ connection: Int, _ stream: Int, _ time: Int64) -> CallInfo? {
+        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return nil }
+        call.lastTime = max(call.lastTime, time)
+        return call
+    }
+
+    private func finish(_ key: StreamKey, _ call: CallInfo, _ outcome: CallEndEvent.Outcome, _ time: Int64) {
+        calls.removeValue(forKey: key)
+        callsEnded += 1
+        let event = CallEndEvent(time: max(time, call.lastTime), call: call.id, outcome: outcome)
+        writer.appendLine { $0.end(event) }
+    }
+
+    private func entry(_ name: String, _ value: String) -> MetadataEntry {
+        redactedKeys.contains(name) ? MetadataEntry(name, RecordingFormat.redactedMarker) : MetadataEntry(name, value)
+    }
+
+    private func method(_ path: String) -> (RPCKind, MessageType?, MessageType?) {
+        if let cached = methods[path] { return cached }
+        var resolved: (RPCKind, MessageType?, MessageType?) = (.unknown, nil, nil)
+        if let registry, let method = registry.pool.method(path: path) {
+            resolved = (
+                RPCKind(clientStreaming: method.isClientStreaming, serverStreaming: method.isServerStreaming),
+                registry.type(for: method.inputType), registry.type(for: method.outputType)
+            )
+        }
+        if methods.count < 10_000 { methods[path] = resolved }
+        return resolved
+    }
+}

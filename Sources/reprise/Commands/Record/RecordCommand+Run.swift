@@ -1,0 +1,177 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import NIOPosix
+import ProtoCodec
+import ProtoSchema
+import Proxy
+import Recording
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+extension RecordCommand {
+    func run() async throws {
+        let (listenHost, listenPort) = try Self.address(listen, defaultHost: "127.0.0.1", what: "--listen")
+        let (upstreamHost, upstreamPort) = try Self.address(upstream, defaultHost: nil, what: "--upstream")
+        var configuration = ProxyConfiguration(
+            listenPort: listenPort, upstreamHost: upstreamHost, upstreamPort: upstreamPort)
+        configuration.listenHost = listenHost
+        configuration.upstreamTLS = try tls.upstreamConfiguration()
+        let (downstreamTLS, localCA) = try tls.downstreamConfiguration(listenHost: listenHost)
+        configuration.downstreamTLS = downstreamTLS
+        let console = RecordConsole(quiet: quiet)
+        let grace = try graceDuration()
+
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        do {
+            try await record(
+                configuration: configuration, localCA: localCA, grace: grace, console: console, group: group)
+        } catch {
+            try? await group.shutdownGracefully()
+            throw error
+        }
+        try? await group.shutdownGracefully()
+    }
+
+    private func record(
+        configuration: ProxyConfiguration, localCA: LocalCertificateAuthority?, grace: Duration, console: RecordConsole,
+        group: any EventLoopGroup
+    ) async throws {
+        let listenHost = configuration.listenHost
+        let listenPort = configuration.listenPort
+        let downstreamTLS = configuration.downstreamTLS
+        let (pool, files) = try await loadSchema(configuration: configuration, group: group)
+        let registry: MessageRegistry?
+        do {
+            registry = try pool.map { try MessageRegistry(pool: $0) }
+        } catch {
+            throw CommandError("the schema cannot be used for decoding: \(error)")
+        }
+        do {
+            _ = try MessageRedactor(policy: redaction.policy, pool: pool)
+        } catch {
+            throw CommandError("\(error)")
+        }
+
+        let stop = RecordStopSignal()
+        let recorder = ProxyRecorder { error in stop.trigger(.failure(error)) }
+        stop.install(recorder: recorder, console: console)
+
+        let proxy: ProxyServer
+        do {
+            proxy = try await ProxyServer.start(
+                configuration: configuration, recorder: recorder, group: group, log: { console.warn($0) })
+        } catch {
+            throw CommandError("cannot listen on \(listenHost):\(listenPort): \(error)")
+        }
+        let boundAddress = Self.describe(host: listenHost, port: proxy.port)
+        let header = RecordingHeader(
+            source: .proxy(
+                listen: boundAddress, upstream: configuration.upstreamTarget, tls: configuration.tlsDescription),
+            schema: try pool.map { try EmbeddedSchema(pool: $0, files: files) }, redaction: redaction.policy)
+        do {
+            let writer = try RecordingWriter(path: out, header: header, sync: try syncPolicy(), overwrite: overwrite)
+            var options = RecordingSession.Options()
+            options.includeRawFields = rawFields
+            recorder.start(
+                session: try RecordingSession(writer: writer, registry: registry, options: options))
+        } catch {
+            await proxy.close()
+            throw CommandError("\(error)")
+        }
+
+        console.info(
+            "listening on \(boundAddress) (\(downstreamTLS == nil ? "plaintext" : "TLS")), forwarding to "
+                + "\(configuration.upstreamTarget) (\(configuration.upstreamTLS == nil ? "plaintext" : "TLS"))")
+        console.info(
+            "recording to \(out) (\(Self.describe(schema: header.schema)); redacting \(Self.describe(redaction.policy)))"
+        )
+        if let localCA { console.explainTrust(localCA, address: boundAddress) }
+
+        let progress = Task { await console.progress(recorder: recorder, proxy: proxy) }
+        let reason = await stop.wait()
+        progress.cancel()
+        console.endLiveLine()
+
+        if case .signal(let name) = reason {
+            let open = recorder.statistics.openCalls
+            console.info(
+                "\(name): stopping; \(open == 0 ? "no calls in flight" : "waiting up to \(GoDurationText.format(grace)) for \(open) call(s) in flight") "
+                    + "(press Ctrl-C again to stop at once)")
+            await proxy.shutdown(gracePeriod: grace)
+        } else {
+            await proxy.close()
+        }
+        do {
+            try recorder.finish()
+        } catch {
+            throw CommandError("\(error)")
+        }
+        if case .failure(let error) = reason { throw CommandError("\(error); the proxy stopped") }
+        let statistics = recorder.statistics
+        console.info(
+            "recorded \(statistics.calls) call(s), \(statistics.messages) message(s) to \(out) "
+                + "(\(statistics.bytesWritten) bytes)"
+                + (statistics.pauses > 0
+                    ? "; the disk fell behind \(statistics.pauses) time(s) and traffic was slowed, nothing was lost"
+                    : ""))
+    }
+
+    /// The schema from protosets, `.proto` files or reflection, and the files to name in the header.
+    private func loadSchema(
+        configuration: ProxyConfiguration, group: any EventLoopGroup
+    ) async throws -> (DescriptorPool?, [String]) {
+        if reflect {
+            return try await reflectedSchema(configuration: configuration, group: group)
+        }
+        var pool: DescriptorPool?
+        var files: [String] = []
+        for path in schema.protoset {
+            do {
+                let loaded = try DescriptorPool(protosetAt: path)
+                pool = try pool.map { try $0.merging(loaded) } ?? loaded
+                files += loaded.files.map(\.name).filter { !files.contains($0) }
+            } catch {
+                throw CommandError("\(error)")
+            }
+        }
+        if !schema.proto.isEmpty {
+            do {
+                let loaded = try DescriptorPool(importPaths: schema.importPaths, files: schema.proto)
+                pool = try pool.map { try $0.merging(loaded) } ?? loaded
+                files += schema.proto
+            } catch {
+                throw CommandError("\(error)")
+            }
+        } else if !schema.importPaths.isEmpty {
+            throw ValidationError("-I gives where imports are found; name the files to load with --proto FILE.")
+        }
+        return (pool, files)
+    }
+
+    static func describe(host: String, port: Int) -> String {
+        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+    }
+
+    static func describe(schema: EmbeddedSchema?) -> String {
+        guard let schema else { return "no schema: messages are kept raw" }
+        return "schema: \(schema.files.count) file(s), \(schema.fingerprint.prefix(19))…"
+    }
+
+    static func describe(_ policy: RedactionPolicy) -> String {
+        let parts = policy.metadataKeys + policy.fieldPaths
+        return parts.isEmpty ? "nothing" : parts.joined(separator: ", ")
+    }
+}
+
+/// `GoDuration.format` without importing Metrics' names into every file.
+enum GoDurationText {
+    static func format(_ duration: Duration) -> String {
+        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds)
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import GRPCWire
+import NIOCore
+import NIOHTTP2
+import ProtoCodec
+import Proxy
+import Recording
+import TestSupport
+import Testing
+
+/// Things going wrong on either side: the proxy passes them on as the client would see them without it,
+/// keeps the other connections going, and records what happened.
+@Suite(.timeLimit(.minutes(2))) struct FaultTests {
+    private func note(_ json: String) -> ByteBuffer { ByteBuffer(bytes: RecordPeer.note(json)) }
+
+    @Test func theServerKilledMidStreamGivesUnavailableAndARecordedPartialStream() async throws {
+        let server = try RecordPeer.startServer()
+        let harness = try await ProxyHarness.start(upstreamPort: server.port)
+        let connection = try await harness.connect()
+        let events = CallEvents()
+        let call = connection.makeCall(path: RecordPeer.path("Drip"), delegate: events)
+        call.send(note(#"{"count":"1000"}"#), endStream: true)
+        var iterator = events.events.makeAsyncIterator()
+        let firstThree = await events.messages(3, iterator: &iterator)
+        #expect(firstThree?.count == 3)
+        server.kill()
+        let (result, _) = await events.result(iterator: &iterator)
+        #expect(result?.status.code == .unavailable, "\(String(describing: result))")
+        await connection.close()
+
+        let recording = try await harness.finish()
+        let recorded = try #require(recording.calls.first)
+        #expect(recorded.responses.count >= 3)
+        #expect(recorded.responses.first?.json?["text"] == "drop-0")
+        #expect(recorded.trailers == nil)
+        guard case .error(let reason) = recorded.end?.outcome else {
+            Issue.record("expected an error end, got \(String(describing: recorded.end))")
+            return
+        }
+        #expect(reason.contains("the server connection closed"), "\(reason)")
+    }
+
+    @Test func aClientResetReachesTheServerAndIsRecorded() async throws {
+        let server = try RecordPeer.startServer()
+        defer { server.stop() }
+        let harness = try await ProxyHarness.start(upstreamPort: server.port)
+        let connection = try await harness.connect()
+        let events = CallEvents()
+        let call = connection.makeCall(path: RecordPeer.path("Slow"), delegate: events)
+        call.send(note(#"{"count":"20000"}"#), endStream: true)
+        // Wait until the server has the call (the recorder saw its request), then cancel.
+        try await eventually { harness.recorder.statistics.messages >= 1 }
+        call.cancel()
+        var iterator = events.events.makeAsyncIterator()
+        let (result, _) = await events.result(iterator: &iterator)
+        #expect(result?.status.code == .cancelled)
+        try await eventually { server.stderrText.contains("cancelled") }
+        await connection.close()
+        let recording = try await harness.finish()
+        #expect(recording.calls.first?.end?.outcome == .reset(by: .client, errorCode: 8))
+    }
+
+    @Test func aServerResetReachesTheClientAndIsRecorded() async throws {
+        let server = try await ResettingServer.start(code: .enhanceYourCalm)
+        let direct = try await ClientConnection.connect(host: "127.0.0.1", port: server.port, group: testGroup)
+        let directResponse = await direct.unary(path: RecordPeer.path("Unary"), request: note("{}"))
+        await direct.close()
+        let harness = try await ProxyHarness.start(upstreamPort: server.port)
+        let connection = try await harness.connect()
+        let response = await connection.unary(path: RecordPeer.path("Unary"), request: note("{}"))
+        await connection.close()
+        #expect(response.result.status.code == .resourceExhausted)
+        #expect(response.result.status.code == directResponse.result.status.code)
+        #expect(response.result.status.message == directResponse.result.status.message)
+        let recording = try await harness.finish()
+        try await server.close()
+        #expect(recording.calls.first?.end?.outcome == .reset(by: .server, errorCode: 0xB))
+    }
+
+    @Test func aServerGoAwayLetsCallsInFlightFinishAndReachesTheClient() async throws {
+        var router = ServerRouter()
+        router.unaryAsync("/test.Slow/Wait") { request, _ in
+            try await Task.sleep(for: .milliseconds(500))
+            return request
+        }
+        let server = try await GRPCServer.start(port: 0, router: router, group: testGroup)
+        let harness = try await ProxyHarness.start(upstreamPort: server.port)
+        let connection = try await harness.connect()
+        async let inFlight = connection.unary(path: "/test.Slow/Wait", request: ByteBuffer(string: "payload"))
+        try await eventually { harness.recorder.statistics.messages >= 1 }
+        async let serverStopped: Void = server.shutdown(gracePeriod: .seconds(5))
+        let response = await inFlight
+        await serverStopped
+        #expect(response.result.status.code == .ok)
+        #expect(response.message.map { String(buffer: $0) } == "payload")
+        // The GOAWAY was passed on: the client's connection stops taking calls and closes.
+        try await eventually { !connection.isAcceptingCalls }
+        try await connection.closeFuture.get()
+        let recording = try await harness.finish()
+        #expect(recording.calls.count == 1)
+        #expect(recording.calls.first?.end?.outcome == .ok)
+        #expect(recording.calls.first?.start.kind == .unknown)
+    }
+
+    @Test func malformedHTTP2ClosesThatConnectionWithAProtocolErrorAndOthersGoOn() async throws {
+        let server = try RecordPeer.startServer()
+        defer { server.stop() }
+        let harness = try await ProxyHarness.start(upstreamPort: server.port)
+        let connection = try await harness.connect()
+        let events = CallEvents()
+        let call = connection.makeCall(path: RecordPeer.path("Drip"), delegate: events)
+        call.send(note(#"{"count":"20"}"#), endStream: true)
+        var iterator = events.events.makeAsyncIterator()
+        _ = await events.messages(1, iterator: &iterator)
+
+        let raw = try await RawConnection.connect(port: harness.port)
+        let preface = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+        let settings: [UInt8] = [0, 0, 0, 4, 0, 0, 0, 0, 0]
+        // PING must be on stream 0: on stream 1 it is a connection error of type PROTOCOL_ERROR.
+        let badPing: [UInt8] = [0, 0, 8, 6, 0, 0, 0, 0, 1] + [UInt8](repeating: 0, count: 8)
+        try await raw.send(preface + settings + badPing)
+        let (bytes, closedByPeer) = try await raw.receivedUntilClosed()
+        #expect(closedByPeer)
+        let goAway = RawConnection.frames(bytes).first { $0.type == 7 }
+        let code = goAway.map { Array($0.payload[4..<8]) }
+        #expect(code == [0, 0, 0, 1], "GOAWAY error code should be PROTOCOL_ERROR")
+
+        let (result, count) = await events.result(iterator: &iterator)
+        #expect(result?.status.code == .ok)
+        #expect(count == 19)
+        await connection.close()
+        let recording = try await harness.finish()
+        #expect(recording.calls.count == 1)
+        #expect(recording.calls.first?.responses.count == 20)
+        #expect(harness.logs.all.contains { $0.contains("the client broke the HTTP/2 protocol") })
+    }
+
+    @Test func callsToServicesTheSchemaDoesNotKnowAreForwardedAndRecordedRaw() async throws {
+        let server = try RecordPeer.startServer()
+        defer { server.stop() }
+        let direct = try await ClientConnection.connect(host: "127.0.0.1", port: server.port, group: testGroup)
+        let directResponse = await direct.unary(path: "/unknown.v1.Thing/Do", request: ByteBuffer(bytes: [0x08, 0x01]))
+        await direct.close()
+        var options = RecordingSession.Options()
+        options.includeRawFields = true
+        let harness = try await ProxyHarness.start(upstreamPort: server.port, options: options)
+        let connection = try await harness.connect()
+        let response = await connection.unary(path: "/unknown.v1.Thing/Do", request: ByteBuffer(bytes: [0x08, 0x01]))
+        await connection.close()
+        #expect(response.result.status == directResponse.result.status)
+        #expect(response.result.status.code == .unimplemented)
+        let call = try #require(try await harness.finish().calls.first)
+        #expect(call.start.kind == .unknown)
+        #expect(call.requests.first?.json == nil)
+        #expect(call.requests.first?.raw == [0x08, 0x01])
+        #expect(call.requests.first?.rawFields == [["field": 1, "varint": 1]])
+        #expect(call.trailers?.code == 12)
+        #expect(call.trailers?.trailersOnly == true)
+    }
+
+    @Test func anUnreachableServerClosesTheClientConnectionAndSaysWhy() async throws {
+        let harness = try await ProxyHarness.start(upstreamPort: 1)
+        let connection = try? await harness.connect()
+        if let connection {
+            let response = await connection.unary(path: RecordPeer.path("Unary"), request: note("{}"))
+            #expect(response.result.status.code == .unavailable)
+            await connection.close()
+        }
+        _ = try await harness.finish()
+        #expect(harness.logs.all.contains { $0.contains("cannot reach the server 127.0.0.1:1") })
+    }
+}
+
+/// Polls `condition` every 10 ms until it holds (failing after `timeout`).
+func eventually(
+    timeout: Duration = .seconds(10), sourceLocation: SourceLocation = #_sourceLocation,
+    _ condition: () throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return }
+        try await Task.sleep(for: .milliseconds(10))
+    }
+    Issue.record("the condition did not hold within \(timeout)", sourceLocation: sourceLocation)
+}

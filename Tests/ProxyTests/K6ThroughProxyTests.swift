@@ -1,0 +1,64 @@
+import DemoServer
+import Foundation
+import ProtoCodec
+import Recording
+import TestSupport
+import Testing
+
+/// k6 through the recording proxy to the demo server, every RPC kind: k6 sees what it sees without the
+/// proxy, and the recording's decoded messages are exactly what k6 sent and received.
+@Suite(.timeLimit(.minutes(3))) struct K6ThroughProxyTests {
+    /// Runs the k6 script against `address` and returns what it logged as sent and received.
+    static func runK6(address: String) throws -> JSONValue {
+        let script = Repository.root.appendingPathComponent("Tests/ProxyTests/Peers/k6-record.js").path
+        let output = try Subprocess.run(
+            [
+                try Repository.venvTool("k6"), "run", "--no-color", "--no-usage-report", "--quiet",
+                "--log-format", "json", "-e", "ADDR=\(address)", "-e",
+                "PROTOS=\(Repository.fixture("protos/demo").path)", script,
+            ], timeout: .seconds(90))
+        guard output.status == 0 else {
+            throw K6Failed(output: output.stdoutText + output.stderrText)
+        }
+        for line in output.stderrText.split(separator: "\n") {
+            guard let entry = try? JSONValue(parsing: String(line)), case .string(let message)? = entry["msg"],
+                message.hasPrefix("SEEN ")
+            else { continue }
+            return try JSONValue(parsing: String(message.dropFirst(5)))
+        }
+        throw K6Failed(output: output.stderrText)
+    }
+
+    @Test func k6SeesWhatItSeesDirectlyAndTheRecordingHoldsExactlyItsMessages() async throws {
+        let server = try await DemoServer.start(group: testGroup)
+        let direct = try Self.runK6(address: "127.0.0.1:\(server.port)")
+        let harness = try await ProxyHarness.start(
+            upstreamPort: server.port, registry: DemoSchema.registry, schemaFiles: ["demo/v1/demo.proto"])
+        let proxied = try Self.runK6(address: harness.target)
+        let recording = try await harness.finish()
+        await server.shutdown()
+
+        #expect(proxied == direct)
+        guard case .array(let calls) = proxied else {
+            Issue.record("k6 logged \(proxied)")
+            return
+        }
+        #expect(calls.count == 4)
+        let recorded = recording.calls
+        #expect(recorded.map(\.start.kind) == [.unary, .serverStreaming, .clientStreaming, .bidi])
+        for (seen, call) in zip(calls, recorded) {
+            #expect(seen["method"] == .string(call.start.method))
+            #expect(seen["requests"] == .array(call.requests.compactMap(\.json)), "\(call.start.method)")
+            #expect(seen["responses"] == .array(call.responses.compactMap(\.json)), "\(call.start.method)")
+            #expect(call.trailers?.code == 0)
+            #expect(call.end?.outcome == .ok)
+        }
+        #expect(recorded.first?.start.metadata.contains { $0.key == "x-token" && $0.value == "abc" } == true)
+    }
+}
+
+/// k6 failed a check or did not log what it saw.
+struct K6Failed: Error, CustomStringConvertible {
+    var output: String
+    var description: String { "k6 failed:\n\(output.suffix(4000))" }
+}

@@ -1,0 +1,78 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+
+/// A TCP connection that sends bytes as they are and collects everything that comes back until the peer
+/// closes: for speaking broken HTTP/2 to the proxy.
+final class RawConnection: @unchecked Sendable {
+    let channel: any Channel
+    private let collector: Collector
+
+    static func connect(port: Int) async throws -> RawConnection {
+        let collector = Collector()
+        let channel = try await ClientBootstrap(group: testGroup)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(collector) }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        return RawConnection(channel: channel, collector: collector)
+    }
+
+    private init(channel: any Channel, collector: Collector) {
+        self.channel = channel
+        self.collector = collector
+    }
+
+    func send(_ bytes: [UInt8]) async throws {
+        try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+
+    /// Everything received, once the peer closed the connection (or after `timeout`, closing it then).
+    func receivedUntilClosed(timeout: Duration = .seconds(10)) async throws -> (bytes: [UInt8], closedByPeer: Bool) {
+        let closed = try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask { [channel] in
+                try await channel.closeFuture.get()
+                return true
+            }
+            group.addTask {
+                try await Task.sleep(for: timeout)
+                return false
+            }
+            let first = try await group.next()!
+            group.cancelAll()
+            return first
+        }
+        if !closed { try? await channel.close() }
+        return (collector.bytes, closed)
+    }
+
+    /// HTTP/2 frames in `bytes`, after the server's part: (type, flags, stream, payload).
+    static func frames(_ bytes: [UInt8]) -> [(type: UInt8, flags: UInt8, stream: UInt32, payload: [UInt8])] {
+        var frames: [(UInt8, UInt8, UInt32, [UInt8])] = []
+        var index = 0
+        while index + 9 <= bytes.count {
+            let length = Int(bytes[index]) << 16 | Int(bytes[index + 1]) << 8 | Int(bytes[index + 2])
+            let stream =
+                UInt32(bytes[index + 5] & 0x7F) << 24 | UInt32(bytes[index + 6]) << 16
+                | UInt32(bytes[index + 7]) << 8 | UInt32(bytes[index + 8])
+            guard index + 9 + length <= bytes.count else { break }
+            frames.append((bytes[index + 3], bytes[index + 4], stream, Array(bytes[index + 9..<index + 9 + length])))
+            index += 9 + length
+        }
+        return frames
+    }
+
+    private final class Collector: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = ByteBuffer
+        private var received: [UInt8] = []
+        private let lock = NIOLock()
+
+        var bytes: [UInt8] { lock.withLock { received } }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            var buffer = unwrapInboundIn(data)
+            let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+            lock.withLock { received += bytes }
+        }
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import TestSupport
+
+/// `reprise record` run as a subprocess, as a user runs it: started with `--listen 127.0.0.1:0`, its port
+/// read from the "listening on" line it prints on stderr, stopped with real signals.
+final class RecordProcess: @unchecked Sendable {
+    let process: Process
+    let port: Int
+    let out: String
+    private let collector: OutputCollector
+
+    var target: String { "127.0.0.1:\(port)" }
+    /// What it printed on stderr so far.
+    var stderrText: String { collector.text }
+
+    /// Starts recording to `out`, forwarding to `127.0.0.1:upstreamPort`, with `arguments` added.
+    init(upstreamPort: Int, out: String, arguments: [String] = []) throws {
+        self.out = out
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: try RepriseExecutable.path())
+        process.arguments =
+            ["record", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:\(upstreamPort)", "--out", out]
+            + arguments
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        collector = OutputCollector()
+        let collector = self.collector
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if !data.isEmpty { collector.append(data) }
+        }
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        var found: Int?
+        while found == nil, Date() < deadline, process.isRunning {
+            found = Self.port(in: collector.text)
+            if found == nil { usleep(20_000) }
+        }
+        guard let found else {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            throw RecordProcessFailed(stderr: collector.text)
+        }
+        port = found
+    }
+
+    private static func port(in text: String) -> Int? {
+        guard let range = text.range(of: "listening on 127.0.0.1:") else { return nil }
+        return Int(text[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// Sends `signal` (SIGINT, SIGTERM).
+    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+    /// Waits (up to `timeout`) for the process to exit and returns its status; nil if it did not.
+    func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        guard !process.isRunning else { return nil }
+        return process.terminationStatus
+    }
+
+    /// The recording's text so far.
+    var recordingText: String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
+
+    deinit {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+}
+
+/// `reprise record` did not say where it listens.
+struct RecordProcessFailed: Error, CustomStringConvertible {
+    var stderr: String
+    var description: String { "reprise record did not print its listen address; stderr:\n\(stderr)" }
+}
+
+final class OutputCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    func append(_ more: Data) {
+        lock.lock()
+        data.append(more)
+        lock.unlock()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
