@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "Reflection", targets: ["Reflection"]),
         .library(name: "DemoServer", targets: ["DemoServer"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "Replay", targets: ["Replay"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -94,6 +95,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Replay
+        .target(
+            name: "Replay",
+            dependencies: nio + ["Engine", "Recording", "Metrics", "GRPCWire", "ProtoCodec", "ProtoSchema"],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Metrics
         .target(
             name: "Metrics",
@@ -136,7 +144,7 @@ let package = Package(
             name: "reprise",
             dependencies: [
                 "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter", "Recording", "Proxy",
-                "Reflection", "DemoServer", "Engine",
+                "Reflection", "DemoServer", "Engine", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -206,6 +214,12 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             exclude: ["Peers"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ReplayTests",
+            dependencies: nio + [
+                "Replay", "Engine", "Recording", "DemoServer", "GRPCWire", "Metrics", "ProtoCodec", "TestSupport",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EngineTests",

@@ -16,6 +16,7 @@ struct Reprise: AsyncParsableCommand {
             RecordCommand.self,
             DemoServerCommand.self,
             CallCommand.self,
+            ReplayCommand.self,
         ]
     )
 }

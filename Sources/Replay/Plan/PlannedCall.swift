@@ -1,0 +1,76 @@
+import GRPCWire
+import Recording
+
+/// One recorded call, ready to send again: what to send and when, and what the recording says came back.
+public struct PlannedCall: Sendable {
+    /// The call's position in the plan (recording order).
+    public let index: Int
+    /// The call id in the recording (`call` on its lines).
+    public let recordedCall: Int
+    /// The recorded connection the call ran on (calls on one connection replay on one client).
+    public var recordedConnection = 0
+    /// When the call started, measured from the first call of the recording.
+    public let offset: Duration
+    /// The HTTP/2 path, `/pkg.Service/Method`.
+    public let method: String
+    /// Unary, client, server or bidirectional streaming.
+    public let kind: RPCKind
+    /// The request metadata as recorded, without redacted values and headers gRPC sets itself.
+    public let metadata: Metadata
+    /// The recorded deadline, if the client sent one.
+    public let timeout: Duration?
+    /// The request messages, with their time since the call started.
+    public let requests: [RequestMessage]
+    /// What the server answered.
+    public let expected: Expectation
+
+    /// A call from its parts.
+    public init(
+        index: Int, recordedCall: Int, offset: Duration, method: String, kind: RPCKind, metadata: Metadata,
+        timeout: Duration?, requests: [RequestMessage], expected: Expectation
+    ) {
+        self.index = index
+        self.recordedCall = recordedCall
+        self.offset = offset
+        self.method = method
+        self.kind = kind
+        self.metadata = metadata
+        self.timeout = timeout
+        self.requests = requests
+        self.expected = expected
+    }
+
+    /// `pkg.Service/Method`, the way k6 and the summary name methods.
+    public var methodName: String { method.hasPrefix("/") ? String(method.dropFirst()) : method }
+}
+
+/// One request message of a planned call.
+public struct RequestMessage: Sendable {
+    /// Time since the call started, as recorded.
+    public let offset: Duration
+    /// The protobuf bytes (uncompressed), sent unchanged.
+    public let bytes: [UInt8]
+
+    /// A message from its parts.
+    public init(offset: Duration, bytes: [UInt8]) {
+        self.offset = offset
+        self.bytes = bytes
+    }
+}
+
+/// What the recording says a call returned.
+public struct Expectation: Sendable {
+    /// The gRPC status code; nil when the recorded call never got trailers (reset, connection lost).
+    public let code: Int?
+    /// The status message.
+    public let message: String
+    /// The response messages' protobuf bytes, in order.
+    public let responses: [[UInt8]]
+
+    /// An expectation from its parts.
+    public init(code: Int?, message: String = "", responses: [[UInt8]]) {
+        self.code = code
+        self.message = message
+        self.responses = responses
+    }
+}

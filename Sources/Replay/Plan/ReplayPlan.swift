@@ -1,0 +1,88 @@
+import GRPCWire
+import ProtoSchema
+import Recording
+
+/// The calls of a recording in the order they started, with the schema they were recorded with: what a
+/// replay sends and checks.
+public struct ReplayPlan: Sendable {
+    /// The calls, in recording order.
+    public let calls: [PlannedCall]
+    /// The recording's embedded schema, if it has one (without it, messages are compared byte for byte).
+    public let pool: DescriptorPool?
+    /// Calls the plan left out and why (no request recorded, an unknown method...).
+    public let skipped: [String]
+    /// How long the recorded calls took to start, first to last.
+    public var span: Duration { calls.last?.offset ?? .zero }
+
+    /// Headers gRPC and HTTP/2 set on every call; a replay sends its own.
+    static let transportHeaders: Set<String> = [
+        "content-type", "te", "user-agent", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding",
+        "content-length", "host", "connection",
+    ]
+
+    /// The plan of `recording`; `methods`, when not empty, keeps only calls to those methods
+    /// (`pkg.Service/Method` or `pkg.Service/*`).
+    public init(recording: Recording, methods: [String] = []) throws(ReplayError) {
+        do {
+            pool = try recording.header.schema?.makePool()
+        } catch {
+            throw ReplayError("the recording's embedded schema cannot be loaded: \(error)")
+        }
+        var calls: [PlannedCall] = []
+        var skipped: [String] = []
+        let recorded = recording.calls
+        let origin = recorded.first?.start.time ?? 0
+        for call in recorded {
+            let start = call.start
+            let name = start.method.hasPrefix("/") ? String(start.method.dropFirst()) : start.method
+            guard methods.isEmpty || methods.contains(where: { Self.matches(name, $0) }) else { continue }
+            if start.kind == .unknown {
+                skipped.append("call \(start.call) (\(name)): the method is not in the recording's schema")
+                continue
+            }
+            if call.requests.isEmpty, start.kind == .unary || start.kind == .serverStreaming {
+                skipped.append("call \(start.call) (\(name)): no request message was recorded")
+                continue
+            }
+            var metadata = Metadata()
+            for entry in start.metadata {
+                let key = entry.key.lowercased()
+                if key.hasPrefix(":") || Self.transportHeaders.contains(key) { continue }
+                if entry.value == RecordingFormat.redactedMarker { continue }
+                if entry.isBinary, let bytes = entry.binaryValue {
+                    metadata.add(key, binary: bytes)
+                } else {
+                    metadata.add(key, entry.value)
+                }
+            }
+            let requests = call.requests.map {
+                RequestMessage(offset: .nanoseconds(max(0, $0.time - start.time)), bytes: $0.raw)
+            }
+            let expected = Expectation(
+                code: call.trailers?.code, message: call.trailers?.message ?? "",
+                responses: call.responses.map(\.raw))
+            var planned = PlannedCall(
+                index: calls.count, recordedCall: start.call, offset: .nanoseconds(max(0, start.time - origin)),
+                method: start.method, kind: start.kind, metadata: metadata,
+                timeout: start.timeoutNanoseconds.map { .nanoseconds($0) }, requests: requests,
+                expected: expected)
+            planned.recordedConnection = start.connection
+            calls.append(planned)
+        }
+        guard !calls.isEmpty else {
+            throw ReplayError(
+                methods.isEmpty
+                    ? "the recording has no calls to replay"
+                    : "no recorded call matches --method \(methods.joined(separator: ", "))")
+        }
+        self.calls = calls
+        self.skipped = skipped
+    }
+
+    /// Whether `name` (`pkg.Service/Method`) matches a filter: exact, or `pkg.Service/*`.
+    static func matches(_ name: String, _ filter: String) -> Bool {
+        let filter = filter.hasPrefix("/") ? String(filter.dropFirst()) : filter
+        if filter.hasSuffix("/*") { return name.hasPrefix(filter.dropLast()) }
+        return name == filter
+    }
+}

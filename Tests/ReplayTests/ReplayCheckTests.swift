@@ -1,0 +1,98 @@
+import Engine
+import Foundation
+import ProtoCodec
+import Recording
+import Testing
+
+@testable import Replay
+
+/// Replays of the golden recording against the demo server: as recorded it matches call for call; an
+/// edited recording (what a changed server looks like) is reported field by field, status by status.
+@Suite(.timeLimit(.minutes(2))) struct ReplayCheckTests {
+    private func replay(_ recording: Recording, rules: [IgnoreRule] = [], speed: Double = 20) async throws
+        -> (ReplayPlan, ReplayResult)
+    {
+        let target = try await DemoTarget.start()
+        let plan = try ReplayPlan(recording: recording)
+        let schema = try ClientSchema(pool: try #require(plan.pool))
+        let replayer = try Replayer(
+            plan: plan, target: target.address,
+            options: .with {
+                $0.schedule = .asRecorded(speed: speed)
+                $0.connect.plaintext = true
+                $0.checker = GoldenChecker(schema: schema, rules: rules)
+            })
+        let result = try await replayer.run()
+        await target.stop()
+        return (plan, result)
+    }
+
+    @Test func theGoldenRecordingMatchesTheDemoServerCallForCall() async throws {
+        let recording = try GoldenRecording.load()
+        let (plan, result) = try await replay(recording)
+        #expect(plan.calls.count == recording.calls.count)
+        #expect(Set(plan.calls.map(\.kind)) == [.unary, .serverStreaming, .clientStreaming, .bidi])
+        #expect(result.outcomes.count == plan.calls.count)
+        #expect(result.mismatches.isEmpty, "\(result.mismatches)")
+        // The recorded NOT_FOUND errors come back as NOT_FOUND: failures are compared, not excused.
+        let failing = plan.calls.filter { $0.expected.code == 5 }
+        #expect(!failing.isEmpty)
+        for call in failing {
+            #expect(result.outcomes.first { $0.call == call.index }?.code == 5)
+        }
+    }
+
+    @Test func aChangedResponseFieldIsReportedWithItsPathAndBothValues() async throws {
+        let hello = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/SayHello").first)
+        // The recording now says the server answered "Hello, Zed!" to the first SayHello.
+        let edited = try GoldenRecording.edited(GoldenRecording.helloAnswers("Zed", call: hello))
+        let (plan, result) = try await replay(edited)
+        #expect(result.mismatchedCalls == 1)
+        let (iteration, mismatches) = try #require(result.mismatches.first)
+        let outcome = try #require(result.outcomes.first { $0.iteration == iteration })
+        #expect(plan.calls[outcome.call].recordedCall == hello)
+        #expect(
+            mismatches == [
+                Mismatch(.field, path: "responses[0].message", expected: #""Hello, Zed!""#, actual: #""Hello, Ada!""#)
+            ])
+    }
+
+    @Test func ignoreRulesSkipFieldsThatAlwaysDiffer() async throws {
+        let hello = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/SayHello").first)
+        let edited = try GoldenRecording.edited(GoldenRecording.helloAnswers("Zed", call: hello))
+        let (_, result) = try await replay(edited, rules: [try IgnoreRule(parsing: "demo.v1.Demo/SayHello:message")])
+        #expect(result.mismatches.isEmpty)
+        // A rule for another method does not hide it.
+        let (_, other) = try await replay(edited, rules: [try IgnoreRule(parsing: "demo.v1.Demo/Echo:message")])
+        #expect(other.mismatchedCalls == 1)
+    }
+
+    @Test func aDifferentStatusIsReportedByName() async throws {
+        let fail = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/Fail").first)
+        let edited = try GoldenRecording.edited { line in
+            if line["type"] == "trailers", line["call"]?.int64Value == Int64(fail) { line["code"] = 0 }
+        }
+        let (_, result) = try await replay(edited)
+        let mismatches = try #require(result.mismatches.values.first)
+        #expect(result.mismatchedCalls == 1)
+        #expect(mismatches == [Mismatch(.status, expected: "OK (0)", actual: "NOT_FOUND (5)")])
+    }
+
+    @Test func aMissingStreamMessageIsAMessageCountDifference() async throws {
+        let countdown = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/Countdown").first)
+        var dropped = false
+        let edited = try GoldenRecording.edited { line in
+            // Turn the first response of the countdown into a request-side line of another call: the recording
+            // then holds two responses where the server sends three.
+            if !dropped, line["type"] == "message", line["call"]?.int64Value == Int64(countdown),
+                line["dir"] == "response"
+            {
+                line["dir"] = "request"
+                dropped = true
+            }
+        }
+        let (_, result) = try await replay(edited)
+        let mismatches = try #require(result.mismatches.values.first)
+        #expect(mismatches.first == Mismatch(.messageCount, expected: "2", actual: "3"))
+    }
+}

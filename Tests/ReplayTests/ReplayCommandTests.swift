@@ -1,0 +1,69 @@
+import Foundation
+import ProtoCodec
+import TestSupport
+import Testing
+
+/// `reprise replay` as users run it: exit statuses, the report, and errors that name the place.
+@Suite(.timeLimit(.minutes(2))) struct ReplayCommandTests {
+    private func reprise(_ arguments: [String]) throws -> ProcessOutput {
+        try Subprocess.run([try RepriseExecutable.path()] + arguments, timeout: .seconds(60))
+    }
+
+    @Test func aMatchingReplayExitsZeroAndWritesAReport() async throws {
+        let target = try await DemoTarget.start()
+        let directory = try TemporaryDirectory(prefix: "reprise-replay")
+        let report = directory.path("report.html").path
+        let output = try reprise([
+            "replay", GoldenRecording.path, "--target", target.address, "--plaintext", "--speed", "20", "--quiet",
+            "--report", report,
+        ])
+        await target.stop()
+        #expect(output.status == 0, "\(output.stderrText)")
+        #expect(output.stdoutText.contains("golden check: every call matches the recording"))
+        #expect(output.stdoutText.contains("✓ status is as recorded"))
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("<svg") && html.contains("Latency over time"))
+    }
+
+    @Test func aDifferenceExitsOneAndIsPrinted() async throws {
+        let target = try await DemoTarget.start()
+        let directory = try TemporaryDirectory(prefix: "reprise-replay")
+        let hello = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/SayHello").first)
+        let lines = try GoldenRecording.editedLines(GoldenRecording.helloAnswers("Eve", call: hello))
+        let edited = try directory.write("edited.jsonl", lines.joined(separator: "\n") + "\n").path
+        let output = try reprise([
+            "replay", edited, "--target", target.address, "--plaintext", "--speed", "20", "--quiet",
+        ])
+        await target.stop()
+        #expect(output.status == 1)
+        #expect(
+            output.stdoutText.contains(#"field responses[0].message: recorded "Hello, Eve!", replayed "Hello, Ada!""#))
+    }
+
+    @Test func aBrokenRecordingNamesTheLine() throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-replay")
+        var lines = try GoldenRecording.lines()
+        lines[3] = "{\"type\":\"message\",\"t\":"
+        let broken = try directory.write("broken.jsonl", lines.joined(separator: "\n") + "\n").path
+        let output = try reprise(["replay", broken, "--target", "127.0.0.1:1", "--plaintext"])
+        #expect(output.status == 1)
+        #expect(output.stderrText.contains("broken.jsonl:4"), "\(output.stderrText)")
+    }
+
+    @Test(arguments: [
+        ["--speed", "0"], ["--speed", "2", "--rate", "5"], ["--iterations", "3"],
+        ["--rate", "5", "--duration", "soon"],
+        ["--stage", "30s"], ["--ignore", "a..b"],
+    ])
+    func badFlagsAreUsageErrors(flags: [String]) throws {
+        let output = try reprise(["replay", GoldenRecording.path, "--target", "127.0.0.1:1", "--plaintext"] + flags)
+        #expect(output.status == 64, "\(output.stderrText)")
+        #expect(output.stderrText.contains("Error:"))
+    }
+
+    @Test func aServerThatIsNotThereIsAClearError() throws {
+        let output = try reprise(["replay", GoldenRecording.path, "--target", "127.0.0.1:1", "--plaintext", "--quiet"])
+        #expect(output.status == 1)
+        #expect(output.stderrText.contains("cannot connect to 127.0.0.1:1"), "\(output.stderrText)")
+    }
+}

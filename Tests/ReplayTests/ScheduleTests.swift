@@ -1,0 +1,73 @@
+import Engine
+import Testing
+
+@testable import Replay
+
+/// Schedules against the demo server: how many calls start, in which order, and what gets dropped; and the
+/// arithmetic of ramps.
+@Suite(.timeLimit(.minutes(2))) struct ScheduleTests {
+    private func run(_ schedule: Schedule, connections: Int = 1) async throws -> (ReplayPlan, ReplayResult) {
+        let target = try await DemoTarget.start()
+        let plan = try ReplayPlan(recording: try GoldenRecording.load())
+        let replayer = try Replayer(
+            plan: plan, target: target.address,
+            options: .with {
+                $0.schedule = schedule
+                $0.connections = connections
+                $0.connect.plaintext = true
+            })
+        let result = try await replayer.run()
+        await target.stop()
+        return (plan, result)
+    }
+
+    @Test func aConstantRateRunsTheRecordingInOrderForTheGivenNumberOfCalls() async throws {
+        let (plan, result) = try await run(
+            .constantRate(perSecond: 500, limit: .iterations(70), maxInFlight: 1_000), connections: 2)
+        #expect(result.outcomes.count == 70)
+        #expect(Set(result.outcomes.map(\.iteration)) == Set(0..<70))
+        for outcome in result.outcomes { #expect(outcome.call == outcome.iteration % plan.calls.count) }
+        #expect(result.dropped == 0)
+    }
+
+    @Test func virtualUsersStopAtTheIterationLimit() async throws {
+        let (_, result) = try await run(.virtualUsers(count: 3, limit: .iterations(40)))
+        #expect(result.outcomes.count == 40)
+        #expect(Set(result.outcomes.map(\.iteration)) == Set(0..<40))
+    }
+
+    @Test func callsBeyondMaxInFlightAreDroppedNotQueued() async throws {
+        // 32 calls at once with room for one: most arrive while another is still running.
+        let (_, result) = try await run(.constantRate(perSecond: 100_000, limit: .iterations(32), maxInFlight: 1))
+        #expect(result.dropped > 0)
+        #expect(result.outcomes.count + result.dropped == 32)
+    }
+
+    @Test func aDurationLimitStopsVirtualUsers() async throws {
+        let (_, result) = try await run(.virtualUsers(count: 2, limit: .duration(.milliseconds(300))))
+        #expect(!result.outcomes.isEmpty)
+        #expect(result.elapsed < .seconds(30))
+    }
+
+    @Test(arguments: [
+        (0, 0.0), (5, 10.0.squareRoot()), (50, nil as Double?),
+    ])
+    func rampStartTimesFollowTheIntegralOfTheRate(call: Int, seconds: Double?) {
+        // 0 → 10 calls/s over 10 s: 50 calls; the nth starts where t²/2 = n.
+        let start = Schedule.rampStart(of: call, startRate: 0, stages: [.init(duration: .seconds(10), target: 10)])
+        if let seconds {
+            let got = try! #require(start)
+            let value = Double(got.components.seconds) + Double(got.components.attoseconds) / 1e18
+            #expect(abs(value - seconds) < 1e-6)
+        } else {
+            #expect(start == nil)
+        }
+    }
+
+    @Test func aFlatStageStartsCallsEvenly() {
+        let stages: [Schedule.Stage] = [.init(duration: .seconds(2), target: 4)]
+        let starts = (0..<9).map { Schedule.rampStart(of: $0, startRate: 4, stages: stages) }
+        #expect(starts[..<8].map { $0! } == (0..<8).map { Duration.milliseconds(250 * $0) })
+        #expect(starts[8] == nil)
+    }
+}
