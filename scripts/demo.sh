@@ -3,12 +3,14 @@
 #
 #   1. start the demo gRPC server (all four RPC kinds, metadata, errors with details)
 #   2. put the recording proxy in front of it
-#   3. drive real traffic through the proxy with k6 (scripts/demo-traffic.js)
+#   3. drive real traffic through the proxy with k6 (scripts/examples/demo-traffic.js, the traffic behind
+#      the example recordings: every RPC kind, metadata, an error with details, a deadline, a large message)
 #   4. stop the proxy: the recording is complete
 #   5. replay the fresh recording 10x faster and check every call against it (HTML report)
 #   6. replay the golden recording recordings/demo.jsonl: the server must still answer as it did
 #
-# UPDATE_GOLDEN=1 copies the fresh recording over recordings/demo.jsonl (after a deliberate change).
+# UPDATE_GOLDEN=1 copies the fresh recording over recordings/demo.jsonl (after a deliberate change;
+# scripts/record-examples.sh remakes every example recording).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -43,8 +45,9 @@ port_of() {
     return 1
 }
 
+PROTOS=fixtures/protos/demo
+
 step "1/6 starting the demo server"
-"$BIN" demo-server --write-protos "$OUT/protos" > /dev/null
 "$BIN" demo-server --listen 127.0.0.1:0 > "$OUT/server.log" 2>&1 &
 pids+=($!)
 SERVER_PORT=$(port_of "$OUT/server.log" "the demo server")
@@ -52,16 +55,16 @@ echo "demo server on 127.0.0.1:$SERVER_PORT"
 
 step "2/6 starting the recording proxy in front of it"
 "$BIN" record --listen 127.0.0.1:0 --upstream "127.0.0.1:$SERVER_PORT" \
-    -I "$OUT/protos" --proto demo/v1/demo.proto --proto hello/hello.proto \
+    -I "$PROTOS" --proto demo/v1/demo.proto \
     --out "$OUT/recording.jsonl" > "$OUT/proxy.log" 2>&1 &
 PROXY_PID=$!
 pids+=($PROXY_PID)
 PROXY_PORT=$(port_of "$OUT/proxy.log" "the recording proxy")
 cat "$OUT/proxy.log"
 
-step "3/6 k6 sends traffic through the proxy (scripts/demo-traffic.js)"
-"$VENV/bin/k6" run --quiet --no-usage-report -e "ADDR=127.0.0.1:$PROXY_PORT" -e "PROTOS=$PWD/$OUT/protos" \
-    scripts/demo-traffic.js 2>&1 | sed -n '/checks_total/,/checks_failed/p;/✓\|✗/p'
+step "3/6 k6 sends traffic through the proxy (scripts/examples/demo-traffic.js)"
+"$VENV/bin/k6" run --quiet --no-usage-report -e "ADDR=127.0.0.1:$PROXY_PORT" -e "PROTOS=$PWD/$PROTOS" \
+    scripts/examples/demo-traffic.js 2>&1 | sed -n '/checks_total/,/checks_failed/p;/✓\|✗/p'
 
 step "4/6 stopping the proxy (SIGINT: calls in flight finish, the recording is flushed)"
 kill -INT "$PROXY_PID"

@@ -114,4 +114,39 @@ import Testing
         #expect(recorded.responses.first?.json == ["number": 100000])
         #expect(recorded.end == nil, "the call was cut off: it has no end event")
     }
+
+    @Test func theLocalCAServesTLSToClientsAndSaysHowToTrustIt() async throws {
+        let server = try await DemoServer.start(group: testGroup)
+        defer { Task { await server.shutdown() } }
+        let directory = try TemporaryDirectory(prefix: "reprise-record")
+        let caDirectory = directory.path("ca").path
+        let record = try RecordProcess(
+            upstreamPort: server.port, out: directory.path("tls.jsonl").path,
+            arguments: try Self.schemaArguments("proto", directory: directory) + [
+                "--tls-local-ca", "--ca-dir", caDirectory,
+            ])
+        let certificate = caDirectory + "/ca.pem"
+        try await eventually {
+            record.stderrText.contains("clients must trust the local CA certificate \(certificate)")
+        }
+        #expect(record.stderrText.contains("grpcurl -cacert \(certificate) \(record.target) list"))
+        let keyMode = try FileManager.default.attributesOfItem(atPath: caDirectory + "/ca.key")[.posixPermissions]
+        #expect(keyMode as? Int == 0o600)
+
+        let pem = try String(contentsOfFile: certificate, encoding: .utf8)
+        let configuration = ClientConnection.Configuration.defaults {
+            $0.tls = .defaults {
+                $0.caCertificatesPEM = [pem]
+                $0.trustSystemRoots = false
+            }
+        }
+        let connection = try await ClientConnection.connect(
+            host: "127.0.0.1", port: record.port, configuration: configuration, group: testGroup)
+        let response = await connection.unary(
+            path: "/demo.v1.Demo/SayHello", request: try Self.demo("demo.v1.HelloRequest", #"{"name":"tls"}"#))
+        await connection.close()
+        #expect(response.result.status.code == .ok)
+        record.send(SIGTERM)
+        #expect(await record.exitStatus() == 0)
+    }
 }

@@ -53,7 +53,7 @@ import Testing
         #expect(plan.calls[outcome.call].recordedCall == hello)
         #expect(
             mismatches == [
-                Mismatch(.field, path: "responses[0].message", expected: #""Hello, Zed!""#, actual: #""Hello, Ada!""#)
+                Mismatch(.field, path: "responses[0].message", expected: #""Hello, Zed!""#, actual: #""Hello, Reprise!""#)
             ])
     }
 
