@@ -7,7 +7,8 @@
 # medians of RUNS runs, targets interleaved within each run.
 #
 # Knobs (environment): PROXY_TOTAL (calls per target per run, default 50000), PROXY_CONNECTIONS (4),
-# PROXY_STREAMS (8 in flight per connection), PROXY_WORKERS (event-loop threads / nghttpx workers, 2),
+# PROXY_STREAMS (8 in flight per connection), PROXY_WORKERS (event-loop threads / nghttpx workers, 1:
+# on a small machine h2load and the server need the other cores; 2 workers on 2 cores adds p99 stalls),
 # RUNS (3).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 TOTAL=${PROXY_TOTAL:-50000}
 CONNECTIONS=${PROXY_CONNECTIONS:-4}
 STREAMS=${PROXY_STREAMS:-8}
-WORKERS=${PROXY_WORKERS:-2}
+WORKERS=${PROXY_WORKERS:-1}
 RUNS=${RUNS:-3}
 BIN=${REPRISE_BIN:-$PWD/.build/release}
 OUT=${REPRISE_BENCH_OUT:-$PWD/.build/bench-out}
