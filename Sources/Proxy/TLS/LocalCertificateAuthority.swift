@@ -115,11 +115,13 @@ public struct LocalCertificateAuthority: Sendable {
     }
 
     private static func ipAddressBytes(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
+        // Plain byte arrays rather than in_addr/in6_addr, whose zero initializers come from a different
+        // module on Linux in release builds.
+        var v4 = [UInt8](repeating: 0, count: 4)
+        if inet_pton(AF_INET, text, &v4) == 1 { return v4 }
+        var v6 = [UInt8](repeating: 0, count: 16)
         let trimmed = text.hasPrefix("[") && text.hasSuffix("]") ? String(text.dropFirst().dropLast()) : text
-        if inet_pton(AF_INET6, trimmed, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        if inet_pton(AF_INET6, trimmed, &v6) == 1 { return v6 }
         return nil
     }
 

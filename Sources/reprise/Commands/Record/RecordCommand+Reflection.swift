@@ -13,6 +13,7 @@ extension RecordCommand {
     func reflectedSchema(
         configuration: ProxyConfiguration, group: any EventLoopGroup
     ) async throws -> (DescriptorPool?, [String]) {
+        let metadata = try reflectionMetadata()
         var client = ClientConnection.Configuration.defaults
         client.tls = configuration.upstreamTLS
         let connection: ClientConnection
@@ -24,12 +25,13 @@ extension RecordCommand {
         } catch {
             throw CommandError("--reflect: cannot reach the server \(configuration.upstreamTarget): \(error)")
         }
-        defer { Task { await connection.close() } }
         let result: ReflectionClient.Result
         do {
             result = try await ReflectionClient.fetch(
-                on: connection, metadata: try reflectionMetadata(), timeout: .seconds(30))
+                on: connection, metadata: metadata, timeout: .seconds(30))
+            await connection.close()
         } catch {
+            await connection.close()
             throw CommandError(
                 "--reflect: the server \(configuration.upstreamTarget) did not give its schema: \(error); "
                     + "give it with --protoset FILE or -I DIR --proto FILE instead")

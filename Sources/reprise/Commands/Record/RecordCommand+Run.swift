@@ -26,7 +26,7 @@ extension RecordCommand {
         let console = RecordConsole(quiet: quiet)
         let grace = try graceDuration()
 
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
         do {
             try await record(
                 configuration: configuration, localCA: localCA, grace: grace, console: console, group: group)

@@ -65,6 +65,11 @@ struct RecordCommand: AsyncParsableCommand {
             valueName: "policy"))
     var sync = "periodic"
 
+    @Option(
+        help: ArgumentHelp(
+            "Event-loop threads forwarding traffic (default: one per core).", valueName: "n"))
+    var threads: Int?
+
     @Flag(help: "Print only errors.")
     var quiet = false
 
@@ -73,6 +78,9 @@ struct RecordCommand: AsyncParsableCommand {
         _ = try Self.address(upstream, defaultHost: nil, what: "--upstream")
         _ = try graceDuration()
         _ = try syncPolicy()
+        if let threads, threads < 1 {
+            throw ValidationError("--threads takes a number of threads, at least 1; got \(threads).")
+        }
         if reflect, !schema.protoset.isEmpty || !schema.proto.isEmpty {
             throw ValidationError("Use either --reflect or --proto/--protoset as the schema, not both.")
         }

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The recording proxy against nghttpx (nghttp2's proxy, which neither decodes nor records), side by side
+# in one run: h2load calls the same grpc C++ echo server directly, through nghttpx, and through
+# `reprise record` (decoding every message with bench/peers/echo.proto and writing the recording).
+# Reports calls per second, p50 and p99 latency (from h2load's per-request log) and what each proxy adds,
+# the proxies' CPU microseconds per call (from /proc, both given the same worker count), and the ratios;
+# medians of RUNS runs, targets interleaved within each run.
+#
+# Knobs (environment): PROXY_TOTAL (calls per target per run, default 50000), PROXY_CONNECTIONS (4),
+# PROXY_STREAMS (8 in flight per connection), PROXY_WORKERS (event-loop threads / nghttpx workers, 1:
+# on a small machine h2load and the server need the other cores; 2 workers on 2 cores adds p99 stalls),
+# RUNS (3).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TOTAL=${PROXY_TOTAL:-50000}
+CONNECTIONS=${PROXY_CONNECTIONS:-4}
+STREAMS=${PROXY_STREAMS:-8}
+WORKERS=${PROXY_WORKERS:-1}
+RUNS=${RUNS:-3}
+BIN=${REPRISE_BIN:-$PWD/.build/release}
+OUT=${REPRISE_BENCH_OUT:-$PWD/.build/bench-out}
+WORK=$PWD/.build/bench/proxy
+mkdir -p "$WORK" "$OUT"
+
+[ -x "$BIN/reprise" ] || { echo "bench-proxy: $BIN/reprise is missing (run make build-release)" >&2; exit 1; }
+for tool in h2load nghttpx; do
+  command -v "$tool" >/dev/null || { echo "bench-proxy: $tool is missing (run make setup)" >&2; exit 1; }
+done
+
+# The C++ echo server of bench-wire, built the same way into the same place.
+SERVER=$PWD/.build/bench/wire/cpp-echo-server
+SOURCE=bench/peers/cpp-echo/echo_server.cc
+mkdir -p "$(dirname "$SERVER")"
+if [ ! -x "$SERVER" ] || [ "$SOURCE" -nt "$SERVER" ]; then
+  echo "building the C++ echo server (grpc++ $(pkg-config --modversion grpc++))"
+  g++ -O2 -std=c++17 -o "$SERVER" "$SOURCE" $(pkg-config --cflags --libs grpc++)
+fi
+
+PIDS=()
+rm -f "$WORK/server.in"; mkfifo "$WORK/server.in"
+"$SERVER" < "$WORK/server.in" > "$WORK/server.out" &
+SERVER_PID=$!
+exec 3> "$WORK/server.in"
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  exec 3>&-
+  wait "$SERVER_PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+for _ in $(seq 100); do grep -q PORT "$WORK/server.out" 2>/dev/null && break; sleep 0.1; done
+SERVER_PORT=$(awk '/PORT/ {print $2}' "$WORK/server.out")
+[ -n "$SERVER_PORT" ] || { echo "bench-proxy: the echo server did not start" >&2; exit 1; }
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# nghttpx: plaintext HTTP/2 in, HTTP/2 to the server, no access log, as many workers as Reprise's threads.
+NGHTTPX_PORT=$(free_port)
+nghttpx --conf=/dev/null --frontend="127.0.0.1,$NGHTTPX_PORT;no-tls" \
+  --backend="127.0.0.1,$SERVER_PORT;;proto=h2" --workers="$WORKERS" --log-level=WARN \
+  --errorlog-file="$WORK/nghttpx.log" --no-via --no-server-push --single-process \
+  --frontend-http2-max-concurrent-streams=1000 &
+NGHTTPX_PID=$!
+PIDS+=("$NGHTTPX_PID")
+
+# reprise record: decoding with the echo schema, writing the recording (not forced to disk each second,
+# as a benchmark on a shared disk should not measure fsync).
+RECORDING=$WORK/bench.jsonl
+"$BIN/reprise" record --threads "$WORKERS" --listen 127.0.0.1:0 --upstream "127.0.0.1:$SERVER_PORT" \
+  --out "$RECORDING" --overwrite -I bench/peers --proto echo.proto --sync never 2> "$WORK/record.log" &
+REPRISE_PID=$!
+PIDS+=("$REPRISE_PID")
+REPRISE_PORT=
+for _ in $(seq 100); do
+  REPRISE_PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/record.log" | head -1 | sed 's/.*://') || true
+  [ -n "$REPRISE_PORT" ] && break
+  sleep 0.1
+done
+[ -n "$REPRISE_PORT" ] || { cat "$WORK/record.log" >&2; echo "bench-proxy: reprise record did not start" >&2; exit 1; }
+for _ in $(seq 100); do (exec 9<>"/dev/tcp/127.0.0.1/$NGHTTPX_PORT") 2>/dev/null && break; sleep 0.1; done
+
+# The request: 5-byte gRPC prefix + protobuf field 1 = "hello world!".
+printf '\x00\x00\x00\x00\x0e\x0a\x0chello world!' > "$WORK/request.bin"
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICKS=$(getconf CLK_TCK)
+
+RESULTS=$WORK/results.jsonl
+: > "$RESULTS"
+echo "server: grpc++ echo at 127.0.0.1:$SERVER_PORT; h2load -n $TOTAL -c $CONNECTIONS -m $STREAMS;" \
+  "proxies with $WORKERS workers; $RUNS runs"
+for run in $(seq "$RUNS"); do
+  for target in direct nghttpx reprise; do
+    case $target in
+      direct) port=$SERVER_PORT; pid= ;;
+      nghttpx) port=$NGHTTPX_PORT; pid=$NGHTTPX_PID ;;
+      reprise) port=$REPRISE_PORT; pid=$REPRISE_PID ;;
+    esac
+    before=0; [ -n "$pid" ] && before=$(cpu_ticks "$pid")
+    h2load -n "$TOTAL" -c "$CONNECTIONS" -m "$STREAMS" -d "$WORK/request.bin" --log-file="$WORK/$target.log" \
+      -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$port/bench.Echo/Unary" \
+      > "$WORK/$target.out"
+    after=0; [ -n "$pid" ] && after=$(cpu_ticks "$pid")
+    grep -q "$TOTAL succeeded" "$WORK/$target.out" || { cat "$WORK/$target.out" >&2; exit 1; }
+    python3 - "$target" "$run" "$WORK/$target.out" "$WORK/$target.log" "$(( after - before ))" "$TICKS" "$TOTAL" \
+      >> "$RESULTS" <<'PY'
+import json, re, statistics, sys
+target, run, out, log, ticks, hz, total = sys.argv[1:]
+text = open(out).read()
+rate = float(re.search(r"finished in [^,]+, ([0-9.]+) req/s", text).group(1))
+durations = sorted(int(line.split("\t")[2]) for line in open(log) if line.strip())
+def pct(p): return durations[min(len(durations) - 1, int(p * len(durations)))]
+print(json.dumps({"target": target, "run": int(run), "rate": rate, "p50": pct(0.50), "p99": pct(0.99),
+                  "cpu_us": int(ticks) / int(hz) * 1e6 / int(total)}))
+PY
+  done
+  echo "run $run done"
+done
+
+# Every call through Reprise was recorded, whole.
+kill -INT "$REPRISE_PID"; wait "$REPRISE_PID" || true
+ended=$(grep -c '"type":"end"' "$RECORDING" || true)
+echo "recording: $ended calls ended ($(( $(stat -c %s "$RECORDING") / 1048576 )) MiB); expected $(( TOTAL * RUNS ))"
+
+python3 - "$RESULTS" <<'PY' | tee "$OUT/bench-proxy-summary.txt"
+import json, statistics, sys
+rows = [json.loads(line) for line in open(sys.argv[1])]
+def med(target, key): return statistics.median(r[key] for r in rows if r["target"] == target)
+direct_p50, direct_p99 = med("direct", "p50"), med("direct", "p99")
+print(f"{'target':<9} {'calls/s':>9} {'p50 µs':>8} {'p99 µs':>8} {'added p50':>10} {'added p99':>10} {'proxy CPU µs/call':>18}")
+for target in ("direct", "nghttpx", "reprise"):
+    p50, p99 = med(target, "p50"), med(target, "p99")
+    cpu = "" if target == "direct" else f"{med(target, 'cpu_us'):.1f}"
+    print(f"{target:<9} {med(target, 'rate'):>9.0f} {p50:>8.0f} {p99:>8.0f} {p50 - direct_p50:>10.0f} "
+          f"{p99 - direct_p99:>10.0f} {cpu:>18}")
+rate = med("reprise", "rate") / med("nghttpx", "rate")
+cpu = med("reprise", "cpu_us") / med("nghttpx", "cpu_us")
+print(f"reprise/nghttpx (medians): calls/s {rate:.2f}x, CPU per call {cpu:.2f}x")
+print(f"aim: the recording proxy at least as fast as nghttpx: {'met' if rate >= 1 else 'NOT met'}")
+PY
