@@ -96,6 +96,9 @@ import Testing
         // The GOAWAY was passed on: the client's connection stops taking calls and closes.
         try await eventually { !connection.isAcceptingCalls }
         try await connection.closeFuture.get()
+        // The proxy hands a read's events to the recorder after forwarding it, so the client can see the
+        // response first: wait until the recorder has the call's end before stopping it.
+        try await eventually { harness.recorder.statistics.calls == 1 && harness.recorder.statistics.openCalls == 0 }
         let recording = try await harness.finish()
         #expect(recording.calls.count == 1)
         #expect(recording.calls.first?.end?.outcome == .ok)
