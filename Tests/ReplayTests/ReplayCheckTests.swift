@@ -53,7 +53,9 @@ import Testing
         #expect(plan.calls[outcome.call].recordedCall == hello)
         #expect(
             mismatches == [
-                Mismatch(.field, path: "responses[0].message", expected: #""Hello, Zed!""#, actual: #""Hello, Reprise!""#)
+                Mismatch(
+                    .field, path: "responses[0].message", expected: #""Hello, Zed!""#,
+                    actual: #""Hello, Reprise!""#)
             ])
     }
 

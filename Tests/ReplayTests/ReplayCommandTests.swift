@@ -37,7 +37,8 @@ import Testing
         await target.stop()
         #expect(output.status == 1)
         #expect(
-            output.stdoutText.contains(#"field responses[0].message: recorded "Hello, Eve!", replayed "Hello, Reprise!""#))
+            output.stdoutText.contains(
+                #"field responses[0].message: recorded "Hello, Eve!", replayed "Hello, Reprise!""#))
     }
 
     @Test func aBrokenRecordingNamesTheLine() throws {
