@@ -183,6 +183,7 @@ struct InteropTests {
 
     @Test(arguments: DemoPeer.allCases)
     func reflectionLoadsTheSchemaAtConnect(_ kind: DemoPeer) async throws {
+        // grpcio-reflection 1.85 serves only v1alpha (so the client falls back); Reprise's demo server v1.
         let peer = try await kind.start()
         let client = Client()
         try await client.connect(
@@ -194,6 +195,32 @@ struct InteropTests {
         let response = try await client.invoke("hello.HelloService/SayHello", request: .json(#"{"greeting":"Bert"}"#))
         #expect(response.message == ["reply": "hello Bert"])
         #expect(client.schema.pool.file(named: "google/rpc/error_details.proto") != nil)
+        await client.close()
+        await peer.stop()
+    }
+
+    @Test func reflectMetadataGoesOnTheReflectionCallOnly() async throws {
+        let peer = try await DemoPeer.grpcio.start(arguments: ["--reflection-token", "s3cret"])
+        let refused = Client()
+        await #expect(throws: EngineError.self) {
+            try await refused.connect(
+                peer.address,
+                params: .with {
+                    $0.plaintext = true
+                    $0.reflect = true
+                })
+        }
+        #expect(!refused.isConnected)
+        let client = Client()
+        try await client.connect(
+            peer.address,
+            params: .with {
+                $0.plaintext = true
+                $0.reflect = true
+                $0.reflectMetadata = ["authorization": "Bearer s3cret"]
+            })
+        let response = try await client.invoke("hello.HelloService/SayHello", request: .json(#"{"greeting":"x"}"#))
+        #expect(response.status == .ok)
         await client.close()
         await peer.stop()
     }
