@@ -13,6 +13,8 @@ struct RepriseBench: AsyncParsableCommand {
             WireStreamsCommand.self,
             WireBareCommand.self,
             SchemaBench.self,
+            EngineUnaryCommand.self,
+            EngineStreamsCommand.self,
         ]
     )
 }
