@@ -1,5 +1,6 @@
 import DemoServer
 import Foundation
+import GRPCWire
 import NIOCore
 import NIOPosix
 import ProtoCodec
@@ -130,5 +131,30 @@ struct CallCommandTests {
             ])
             #expect(passing.status == 0, "\(passing.stdoutText)\n\(passing.stderrText)")
         }
+    }
+
+    @Test func tlsFlagsMirrorTheConnectParams() async throws {
+        let pki = try TestCertificates()
+        var tls = ServerTLSConfiguration(
+            certificateChainPEM: pki.serverCertificatePEM, privateKeyPEM: pki.serverKeyPEM)
+        tls.clientCertificates = .required
+        tls.trustedCAsPEM = [pki.caPEM]
+        let server = try await DemoServer.start(tls: tls, group: MultiThreadedEventLoopGroup.singleton)
+        let address = "127.0.0.1:\(server.port)"
+        let method = "hello.HelloService/SayHello"
+        let mutual = ["--cert", pki.file("client.pem"), "--key", pki.file("client.key")]
+        let trusted = try await reprise(["call", "--cacert", pki.file("ca.pem")] + mutual + [address, method])
+        #expect(trusted.status == 0, "\(trusted.stderrText)")
+        let named = try await reprise(
+            ["call", "--cacert", pki.file("ca.pem"), "--authority", "localhost"] + mutual + [address, method])
+        #expect(named.status == 0, "\(named.stderrText)")
+        let insecure = try await reprise(["call", "--insecure"] + mutual + [address, method])
+        #expect(insecure.status == 0, "\(insecure.stderrText)")
+        let untrusted = try await reprise(["call", "--cacert", pki.file("other-ca.pem")] + mutual + [address, method])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stderrText.contains("x509"), "\(untrusted.stderrText)")
+        let anonymous = try await reprise(["call", "--cacert", pki.file("ca.pem"), address, method])
+        #expect(anonymous.status == 1, "\(anonymous.stderrText)")
+        await server.shutdown(gracePeriod: .milliseconds(100))
     }
 }
