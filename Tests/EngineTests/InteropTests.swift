@@ -86,7 +86,7 @@ struct InteropTests {
         #expect(late.status == GRPC.StatusDeadlineExceeded)
         let inTime = try await client.invoke(
             "demo.v1.Demo/Sleep", request: .json(#"{"duration":"0.010s"}"#),
-            params: .with { $0.timeout = .seconds(5) })
+            params: .with { $0.timeout = .seconds(60) })
         #expect(inTime.status == GRPC.StatusOK)
         #expect(inTime.message == ["slept": "0.010s"])
         await client.close()
@@ -152,7 +152,7 @@ struct InteropTests {
         let client = try await demoClient(peer)
         let pending = (0..<8).map { index in
             client.asyncInvoke(
-                "demo.v1.Demo/Sleep", request: .json(#"{"duration":"1s"}"#),
+                "demo.v1.Demo/Sleep", request: .json(#"{"duration":"5s"}"#),
                 params: .with { $0.tags = ["index": String(index)] })
         }
         // All eight are open on the one connection at the same time.
@@ -250,7 +250,7 @@ struct InteropTests {
         // Without the CA the handshake fails with k6's unknown-authority code.
         let untrusting = Client()
         await #expect {
-            try await untrusting.connect("localhost:\(peer.port)", params: .with { $0.timeout = .seconds(5) })
+            try await untrusting.connect("localhost:\(peer.port)", params: .with { $0.timeout = .seconds(30) })
         } throws: { error in
             (error as? EngineError)?.k6ErrorCode == 1310
         }
