@@ -158,3 +158,32 @@ struct CallCommandTests {
         await server.shutdown(gracePeriod: .milliseconds(100))
     }
 }
+
+@Suite("reprise call on streaming methods")
+struct CallCommandStreamTests {
+    @Test func everyStreamingKindPrintsEachMessage() async throws {
+        let server = try await DemoServer.start(group: MultiThreadedEventLoopGroup.singleton)
+        let address = "127.0.0.1:\(server.port)"
+        let executable = try RepriseExecutable.path()
+        func reprise(_ arguments: [String]) async throws -> ProcessOutput {
+            try await Task.detached { try Subprocess.run([executable, "call", "--plaintext"] + arguments) }.value
+        }
+        let countdown = try await reprise(["-d", #"{"from":3}"#, address, "demo.v1.Demo/Countdown"])
+        #expect(countdown.status == 0, "\(countdown.stderrText)")
+        #expect(countdown.stdoutText.filter { $0 == "{" }.count == 3)
+        #expect(countdown.stdoutText.contains(#""number": 1"#) || countdown.stdoutText.contains(#""number":1"#))
+        let sum = try await reprise(["-d", #"[{"value":2},{"value":5}]"#, address, "demo.v1.Demo/Sum"])
+        #expect(sum.status == 0, "\(sum.stderrText)")
+        let total = try JSONValue(parsing: sum.stdout)
+        #expect(total["total"] == "7" && total["count"] == 2)
+        let chat = try await reprise(["-d", #"[{"text":"a"},{"text":"b"}]"#, address, "demo.v1.Demo/Chat"])
+        #expect(chat.status == 0 && chat.stdoutText.contains("echo: b"), "\(chat.stderrText)")
+        let late = try await reprise(
+            ["--max-time", "0.2", "-d", #"{"from":50,"interval_ms":1000}"#, address, "demo.v1.Demo/Countdown"])
+        #expect(late.status == 64 + 4, "\(late.stderrText)")
+        #expect(late.stderrText.contains("DEADLINE_EXCEEDED (4)"))
+        let load = try await reprise(["-n", "3", address, "demo.v1.Demo/Chat"])
+        #expect(load.status == 1 && load.stderrText.contains("load mode (-n) calls unary methods"))
+        await server.shutdown(gracePeriod: .milliseconds(100))
+    }
+}
