@@ -126,6 +126,26 @@ struct InteropTests {
         await peer.stop()
     }
 
+    @Test func maxSendSizeStopsLargeRequestsBeforeTheyLeave() async throws {
+        let peer = try await DemoPeer.reprise.start()
+        let client = Client()
+        try client.load(importPaths: [DemoFiles.importPath], files: DemoFiles.names)
+        try await client.connect(
+            peer.address,
+            params: .with {
+                $0.plaintext = true
+                $0.maxSendSize = 100
+            })
+        let small = try await client.invoke("demo.v1.Demo/Echo", request: .json(#"{"text":"short"}"#))
+        #expect(small.status == .ok)
+        let large = try await client.invoke(
+            "demo.v1.Demo/Echo", request: .json(#"{"text":"\#(String(repeating: "x", count: 200))"}"#))
+        #expect(large.status == GRPC.StatusResourceExhausted)
+        #expect(large.error?.message.contains("larger than max") == true, "\(String(describing: large.error))")
+        await client.close()
+        await peer.stop()
+    }
+
     @Test(arguments: DemoPeer.allCases)
     func gzipBothWays(_ kind: DemoPeer) async throws {
         let peer = try await kind.start()
