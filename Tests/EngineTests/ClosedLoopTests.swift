@@ -80,4 +80,44 @@ struct ClosedLoopTests {
         await client.close()
         await server.shutdown(gracePeriod: .milliseconds(100))
     }
+
+    @Test func recordedBytesGoOutUnchanged() async throws {
+        let server = try await DemoServer.start(group: MultiThreadedEventLoopGroup.singleton)
+        let client = Client()
+        try client.load(importPaths: [DemoFiles.importPath], files: DemoFiles.names)
+        try await client.connect("127.0.0.1:\(server.port)", params: .with { $0.plaintext = true })
+        // EchoRequest{text: "raw", number: 5} as protobuf, as a recording holds it.
+        let recorded: [UInt8] = [0x0A, 3, 0x72, 0x61, 0x77, 0x10, 5]
+        let fromBytes = try await client.invoke("demo.v1.Demo/Echo", request: .protobuf(recorded))
+        #expect(fromBytes.message?["request"]?["text"] == "raw" && fromBytes.message?["request"]?["number"] == "5")
+        let fromBuffer = try await client.invoke("demo.v1.Demo/Echo", request: .buffer(ByteBuffer(bytes: recorded)))
+        #expect(fromBuffer.message == fromBytes.message)
+
+        // A prepared call with its request swapped, answered as raw bytes only.
+        let prepared = try client.prepare(
+            "demo.v1.Demo/Echo", request: .json(#"{"text":"json"}"#), params: .with { $0.responseFormat = .protobuf })
+        let swapped = try await client.invoke(prepared.withRequest(ByteBuffer(bytes: recorded)))
+        #expect(swapped.message == nil)
+        let raw = try #require(swapped.rawMessage)
+        // EchoReply.request (field 1) holds the request bytes exactly.
+        #expect(Array(raw.readableBytesView.prefix(2 + recorded.count)) == [0x0A, UInt8(recorded.count)] + recorded)
+
+        // The handler path: responses arrive on the event loop, no Task per call.
+        let received = Collector()
+        try client.start(prepared, handler: received)
+        try client.start(prepared.withRequest(ByteBuffer(bytes: recorded)), handler: received)
+        for _ in 0..<3000 where received.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
+        #expect(received.count == 2)
+        await client.close()
+        await server.shutdown(gracePeriod: .milliseconds(100))
+    }
+}
+
+/// Counts responses delivered to a `ResponseHandler`.
+final class Collector: ResponseHandler, Sendable {
+    private let statuses = Mutex<[StatusCode]>([])
+    var count: Int { statuses.withLock { $0.filter { $0 == .ok }.count } }
+    func received(_ response: Response, for call: PreparedCall) {
+        statuses.withLock { $0.append(response.status) }
+    }
 }
