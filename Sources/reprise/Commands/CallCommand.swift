@@ -108,6 +108,8 @@ struct CallCommand: AsyncParsableCommand {
         report += "status: \(response.status.name) (\(response.status.rawValue))"
         if let error = response.error {
             report += ": \(error.message)"
+            // Below gRPC (refused, reset, GOAWAY...): k6's error_code, as load-run samples are tagged.
+            if let code = error.k6ErrorCode { report += " (k6 error_code \(code))" }
             for detail in error.details { report += "\n  detail: \(detail.jsonString())" }
         }
         FileHandle.standardError.write(Data((report + "\n").utf8))
