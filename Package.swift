@@ -155,7 +155,7 @@ let package = Package(
         .executableTarget(
             name: "reprise-bench",
             dependencies: nio + [
-                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "CMallocCounter",
+                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "Engine", "CMallocCounter",
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),

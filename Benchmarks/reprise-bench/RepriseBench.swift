@@ -14,6 +14,8 @@ struct RepriseBench: AsyncParsableCommand {
             WireBareCommand.self,
             SchemaBench.self,
             CodecBenchmark.self,
+            EngineUnaryCommand.self,
+            EngineStreamsCommand.self,
         ]
     )
 }

@@ -1,5 +1,6 @@
 import DemoServer
 import Foundation
+import GRPCWire
 import NIOCore
 import NIOPosix
 import ProtoCodec
@@ -130,5 +131,59 @@ struct CallCommandTests {
             ])
             #expect(passing.status == 0, "\(passing.stdoutText)\n\(passing.stderrText)")
         }
+    }
+
+    @Test func tlsFlagsMirrorTheConnectParams() async throws {
+        let pki = try TestCertificates()
+        var tls = ServerTLSConfiguration(
+            certificateChainPEM: pki.serverCertificatePEM, privateKeyPEM: pki.serverKeyPEM)
+        tls.clientCertificates = .required
+        tls.trustedCAsPEM = [pki.caPEM]
+        let server = try await DemoServer.start(tls: tls, group: MultiThreadedEventLoopGroup.singleton)
+        let address = "127.0.0.1:\(server.port)"
+        let method = "hello.HelloService/SayHello"
+        let mutual = ["--cert", pki.file("client.pem"), "--key", pki.file("client.key")]
+        let trusted = try await reprise(["call", "--cacert", pki.file("ca.pem")] + mutual + [address, method])
+        #expect(trusted.status == 0, "\(trusted.stderrText)")
+        let named = try await reprise(
+            ["call", "--cacert", pki.file("ca.pem"), "--authority", "localhost"] + mutual + [address, method])
+        #expect(named.status == 0, "\(named.stderrText)")
+        let insecure = try await reprise(["call", "--insecure"] + mutual + [address, method])
+        #expect(insecure.status == 0, "\(insecure.stderrText)")
+        let untrusted = try await reprise(["call", "--cacert", pki.file("other-ca.pem")] + mutual + [address, method])
+        #expect(untrusted.status == 1)
+        #expect(untrusted.stderrText.contains("x509"), "\(untrusted.stderrText)")
+        let anonymous = try await reprise(["call", "--cacert", pki.file("ca.pem"), address, method])
+        #expect(anonymous.status == 1, "\(anonymous.stderrText)")
+        await server.shutdown(gracePeriod: .milliseconds(100))
+    }
+}
+
+@Suite("reprise call on streaming methods")
+struct CallCommandStreamTests {
+    @Test func everyStreamingKindPrintsEachMessage() async throws {
+        let server = try await DemoServer.start(group: MultiThreadedEventLoopGroup.singleton)
+        let address = "127.0.0.1:\(server.port)"
+        let executable = try RepriseExecutable.path()
+        func reprise(_ arguments: [String]) async throws -> ProcessOutput {
+            try await Task.detached { try Subprocess.run([executable, "call", "--plaintext"] + arguments) }.value
+        }
+        let countdown = try await reprise(["-d", #"{"from":3}"#, address, "demo.v1.Demo/Countdown"])
+        #expect(countdown.status == 0, "\(countdown.stderrText)")
+        #expect(countdown.stdoutText.filter { $0 == "{" }.count == 3)
+        #expect(countdown.stdoutText.contains(#""number": 1"#) || countdown.stdoutText.contains(#""number":1"#))
+        let sum = try await reprise(["-d", #"[{"value":2},{"value":5}]"#, address, "demo.v1.Demo/Sum"])
+        #expect(sum.status == 0, "\(sum.stderrText)")
+        let total = try JSONValue(parsing: sum.stdout)
+        #expect(total["total"] == "7" && total["count"] == 2)
+        let chat = try await reprise(["-d", #"[{"text":"a"},{"text":"b"}]"#, address, "demo.v1.Demo/Chat"])
+        #expect(chat.status == 0 && chat.stdoutText.contains("echo: b"), "\(chat.stderrText)")
+        let late = try await reprise(
+            ["--max-time", "0.2", "-d", #"{"from":50,"interval_ms":1000}"#, address, "demo.v1.Demo/Countdown"])
+        #expect(late.status == 64 + 4, "\(late.stderrText)")
+        #expect(late.stderrText.contains("DEADLINE_EXCEEDED (4)"))
+        let load = try await reprise(["-n", "3", address, "demo.v1.Demo/Chat"])
+        #expect(load.status == 1 && load.stderrText.contains("load mode (-n) calls unary methods"))
+        await server.shutdown(gracePeriod: .milliseconds(100))
     }
 }

@@ -86,7 +86,7 @@ struct InteropTests {
         #expect(late.status == GRPC.StatusDeadlineExceeded)
         let inTime = try await client.invoke(
             "demo.v1.Demo/Sleep", request: .json(#"{"duration":"0.010s"}"#),
-            params: .with { $0.timeout = .seconds(5) })
+            params: .with { $0.timeout = .seconds(60) })
         #expect(inTime.status == GRPC.StatusOK)
         #expect(inTime.message == ["slept": "0.010s"])
         await client.close()
@@ -126,6 +126,26 @@ struct InteropTests {
         await peer.stop()
     }
 
+    @Test func maxSendSizeStopsLargeRequestsBeforeTheyLeave() async throws {
+        let peer = try await DemoPeer.reprise.start()
+        let client = Client()
+        try client.load(importPaths: [DemoFiles.importPath], files: DemoFiles.names)
+        try await client.connect(
+            peer.address,
+            params: .with {
+                $0.plaintext = true
+                $0.maxSendSize = 100
+            })
+        let small = try await client.invoke("demo.v1.Demo/Echo", request: .json(#"{"text":"short"}"#))
+        #expect(small.status == .ok)
+        let large = try await client.invoke(
+            "demo.v1.Demo/Echo", request: .json(#"{"text":"\#(String(repeating: "x", count: 200))"}"#))
+        #expect(large.status == GRPC.StatusResourceExhausted)
+        #expect(large.error?.message.contains("larger than max") == true, "\(String(describing: large.error))")
+        await client.close()
+        await peer.stop()
+    }
+
     @Test(arguments: DemoPeer.allCases)
     func gzipBothWays(_ kind: DemoPeer) async throws {
         let peer = try await kind.start()
@@ -152,7 +172,7 @@ struct InteropTests {
         let client = try await demoClient(peer)
         let pending = (0..<8).map { index in
             client.asyncInvoke(
-                "demo.v1.Demo/Sleep", request: .json(#"{"duration":"1s"}"#),
+                "demo.v1.Demo/Sleep", request: .json(#"{"duration":"5s"}"#),
                 params: .with { $0.tags = ["index": String(index)] })
         }
         // All eight are open on the one connection at the same time.
@@ -183,6 +203,7 @@ struct InteropTests {
 
     @Test(arguments: DemoPeer.allCases)
     func reflectionLoadsTheSchemaAtConnect(_ kind: DemoPeer) async throws {
+        // grpcio-reflection 1.85 serves only v1alpha (so the client falls back); Reprise's demo server v1.
         let peer = try await kind.start()
         let client = Client()
         try await client.connect(
@@ -194,6 +215,32 @@ struct InteropTests {
         let response = try await client.invoke("hello.HelloService/SayHello", request: .json(#"{"greeting":"Bert"}"#))
         #expect(response.message == ["reply": "hello Bert"])
         #expect(client.schema.pool.file(named: "google/rpc/error_details.proto") != nil)
+        await client.close()
+        await peer.stop()
+    }
+
+    @Test func reflectMetadataGoesOnTheReflectionCallOnly() async throws {
+        let peer = try await DemoPeer.grpcio.start(arguments: ["--reflection-token", "s3cret"])
+        let refused = Client()
+        await #expect(throws: EngineError.self) {
+            try await refused.connect(
+                peer.address,
+                params: .with {
+                    $0.plaintext = true
+                    $0.reflect = true
+                })
+        }
+        #expect(!refused.isConnected)
+        let client = Client()
+        try await client.connect(
+            peer.address,
+            params: .with {
+                $0.plaintext = true
+                $0.reflect = true
+                $0.reflectMetadata = ["authorization": "Bearer s3cret"]
+            })
+        let response = try await client.invoke("hello.HelloService/SayHello", request: .json(#"{"greeting":"x"}"#))
+        #expect(response.status == .ok)
         await client.close()
         await peer.stop()
     }
@@ -223,7 +270,7 @@ struct InteropTests {
         // Without the CA the handshake fails with k6's unknown-authority code.
         let untrusting = Client()
         await #expect {
-            try await untrusting.connect("localhost:\(peer.port)", params: .with { $0.timeout = .seconds(5) })
+            try await untrusting.connect("localhost:\(peer.port)", params: .with { $0.timeout = .seconds(30) })
         } throws: { error in
             (error as? EngineError)?.k6ErrorCode == 1310
         }

@@ -30,7 +30,7 @@ struct K6Tests {
         let exported = try JSONValue(parsing: try Data(contentsOf: summary))
         let checks = exported["metrics"]?["checks"]
         #expect(checks?["fails"] == 0, "\(checks?.jsonString() ?? "no checks")")
-        #expect((checks?["passes"]?.doubleValue ?? 0) >= 30)
+        #expect((checks?["passes"]?.doubleValue ?? 0) == 32, "\(result.stdoutText)\n\(result.stderrText)")
         #expect((exported["metrics"]?["grpc_streams"]?["count"]?.doubleValue ?? 0) == 8)
     }
 }

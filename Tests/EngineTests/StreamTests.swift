@@ -192,3 +192,32 @@ struct StreamTests {
         await peer.stop()
     }
 }
+
+@Suite("Engine streams from async code")
+struct StreamAsyncTests {
+    @Test(arguments: DemoPeer.allCases)
+    func eventsArriveAsAnAsyncSequence(_ kind: DemoPeer) async throws {
+        let peer = try await kind.start()
+        let client = try await demoClient(peer)
+        let countdown = try GRPCStream(client, "demo.v1.Demo/Countdown")
+        let events = countdown.events()
+        countdown.write(.json(#"{"from":3}"#))
+        var seen: [String] = []
+        for await event in events {
+            switch event {
+            case .data(let message, _): seen.append("data \(message["number"]?.jsonString() ?? "?")")
+            case .error(let error): seen.append("error \(error.code)")
+            case .end: seen.append("end")
+            }
+        }
+        #expect(seen == ["data 3", "data 2", "data 1", "end"])
+
+        let chat = try GRPCStream(client, "demo.v1.Demo/Chat")
+        let (messages, error) = await chat.exchange([.json(#"{"text":"a"}"#), .json(#"{"text":"b"}"#)])
+        #expect(error == nil)
+        #expect(messages.map { $0["text"] } == ["echo: a", "echo: b"])
+
+        await client.close()
+        await peer.stop()
+    }
+}

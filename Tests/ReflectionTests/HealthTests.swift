@@ -98,9 +98,9 @@ final class WatchRecorder: ClientCallDelegate, @unchecked Sendable {
 
     func callFinished(_ call: ClientCall, result: CallResult) {}
 
-    /// Waits (up to 5 s) for the next status.
+    /// Waits (up to 30 s: the test machine may be busy) for the next status.
     func next() async -> ServingStatus? {
-        for _ in 0..<500 {
+        for _ in 0..<3000 {
             let first = lock.withLock { statuses.isEmpty ? nil : statuses.removeFirst() }
             if let first { return first }
             try? await Task.sleep(for: .milliseconds(10))

@@ -116,22 +116,34 @@ public enum ClosedLoop {
         let shared: Shared
         var runner: CallRunner?
         var counts = Array(repeating: 0, count: 17)
+        private var starting = false
+        private var finishedWhileStarting = false
 
         init(shared: Shared) { self.shared = shared }
 
+        /// Starts calls until one is in flight. A call that ends while it starts (a closed connection
+        /// fails it at once) is followed by the next one in this loop, not by recursion, so a dead
+        /// connection cannot overflow the stack.
         func next() {
-            if shared.claim() {
+            while shared.claim() {
+                starting = true
+                finishedWhileStarting = false
                 runner?.start()
-            } else {
-                runner = nil  // breaks the runner → handler → runner cycle
-                shared.workerStopped()
+                starting = false
+                if !finishedWhileStarting { return }
             }
+            runner = nil  // breaks the runner → handler → runner cycle
+            shared.workerStopped()
         }
 
         func received(_ response: Response, for call: PreparedCall) {
             let code = Int(response.status.rawValue)
             if code >= 0, code < counts.count { counts[code] += 1 }
-            next()
+            if starting {
+                finishedWhileStarting = true
+            } else {
+                next()
+            }
         }
     }
 }

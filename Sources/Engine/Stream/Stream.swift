@@ -69,12 +69,15 @@ public final class Stream: @unchecked Sendable {
         responseFormat = params.responseFormat
         let options = client.callOptions(params, session: session, defaultTimeout: nil)
         client.register(self)
-        eventLoop.execute {
-            self.startedAt = NIODeadline.now().uptimeNanoseconds
-            self.call = self.connection.makeCall(
-                path: self.method.path, options: options, delegate: Delegate(stream: self))
-            if let series = self.series, let metrics = self.metrics { metrics.sink.add(series.series.streams, 1) }
-        }
+        // Started in place when made on the loop (from another stream's handler, say), so a `write` right
+        // after finds the call; from elsewhere the loop runs it before any later `write`.
+        onLoop { self.startCall(options) }
+    }
+
+    private func startCall(_ options: CallOptions) {
+        startedAt = NIODeadline.now().uptimeNanoseconds
+        call = connection.makeCall(path: method.path, options: options, delegate: Delegate(stream: self))
+        if let series, let metrics { metrics.sink.add(series.series.streams, 1) }
     }
 
     /// Starts a stream with k6's JSON params object (validated as k6 does).

@@ -11,9 +11,10 @@ struct CallCommand: AsyncParsableCommand {
         commandName: "call",
         abstract: "Call a gRPC method once (grpcurl style), or many times as a quick load test.",
         discussion: """
-            The request is proto3 JSON (-d, '@' reads standard input, '@FILE' a file). Types come from --proto \
+            The request is proto3 JSON (-d, '@' reads standard input, '@FILE' a file); for a client-streaming \
+            method a JSON array is sent as one message per element. Types come from --proto \
             (with -I) or --protoset, or else from the server's reflection service. The response goes to standard \
-            output as JSON, the status to standard error; the exit status is 0 for OK and 64 + the gRPC code \
+            output as JSON (one document per message for server streaming), the status to standard error; the exit status is 0 for OK and 64 + the gRPC code \
             otherwise (as grpcurl), 1 when the call could not be made.
 
               reprise call --plaintext -d '{"greeting":"Bert"}' 127.0.0.1:50051 hello.HelloService/SayHello
@@ -80,6 +81,9 @@ struct CallCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client = try await connectedClient()
+        if let method = try? client.schema.method(methodURL), method.isClientStreaming || method.isServerStreaming {
+            return try await runStream(client, method: method)
+        }
         if load.isLoad {
             let code = try await runLoad(first: client)
             if code != 0 { throw ExitCode(code) }
@@ -104,6 +108,8 @@ struct CallCommand: AsyncParsableCommand {
         report += "status: \(response.status.name) (\(response.status.rawValue))"
         if let error = response.error {
             report += ": \(error.message)"
+            // Below gRPC (refused, reset, GOAWAY...): k6's error_code, as load-run samples are tagged.
+            if let code = error.k6ErrorCode { report += " (k6 error_code \(code))" }
             for detail in error.details { report += "\n  detail: \(detail.jsonString())" }
         }
         FileHandle.standardError.write(Data((report + "\n").utf8))
