@@ -15,8 +15,8 @@ struct DemoServerTests {
             try Repository.python(), Self.peers.appendingPathComponent("grpcio_demo_server.py").path,
         ])
         let client = Self.peers.appendingPathComponent("grpcio_demo_client.py").path
-        let ours = try Subprocess.check([try Repository.python(), client, String(server.port)])
-        let theirs = try Subprocess.check([try Repository.python(), client, String(reference.port)])
+        let ours = try await Subprocess.check([try Repository.python(), client, String(server.port)])
+        let theirs = try await Subprocess.check([try Repository.python(), client, String(reference.port)])
         await server.shutdown()
 
         let json = try #require(try JSONSerialization.jsonObject(with: ours.stdout) as? [String: Any])

@@ -11,7 +11,7 @@ struct K6DemoTests {
         let directory = try TemporaryDirectory()
         let summary = directory.path("summary.json").path
         let script = Repository.root.appendingPathComponent("Tests/DemoServerTests/Peers/k6-demo.js").path
-        let output = try Subprocess.run([
+        let output = try await Subprocess.run([
             try Repository.venvTool("k6"), "run", "--no-color", "--no-usage-report", "--summary-export", summary,
             "-e", "ADDR=127.0.0.1:\(server.port)", script,
         ])

@@ -12,7 +12,7 @@ import Testing
 struct CallCommandTests {
     func reprise(_ arguments: [String], input: Data = Data()) async throws -> ProcessOutput {
         let executable = try RepriseExecutable.path()
-        return try await Task.detached { try Subprocess.run([executable] + arguments, input: input) }.value
+        return try await Subprocess.offThread { try Subprocess.run([executable] + arguments, input: input) }
     }
 
     func withDemo(_ body: (String) async throws -> Void) async throws {
@@ -166,7 +166,7 @@ struct CallCommandStreamTests {
         let address = "127.0.0.1:\(server.port)"
         let executable = try RepriseExecutable.path()
         func reprise(_ arguments: [String]) async throws -> ProcessOutput {
-            try await Task.detached { try Subprocess.run([executable, "call", "--plaintext"] + arguments) }.value
+            try await Subprocess.offThread { try Subprocess.run([executable, "call", "--plaintext"] + arguments) }
         }
         let countdown = try await reprise(["-d", #"{"from":3}"#, address, "demo.v1.Demo/Countdown"])
         #expect(countdown.status == 0, "\(countdown.stderrText)")

@@ -15,14 +15,14 @@ struct K6Tests {
         let directory = try TemporaryDirectory(prefix: "reprise-k6")
         let summary = directory.path("summary.json")
         let script = Repository.root.appendingPathComponent("Tests/EngineTests/Peers/k6-demo.js").path
-        let result = try await Task.detached {
+        let result = try await Subprocess.offThread {
             try Subprocess.run(
                 [k6, "run", "--quiet", "--no-usage-report", "--summary-export", summary.path, script],
                 environment: [
                     "ADDR": "127.0.0.1:\(server.port)", "PROTOS": DemoFiles.importPath,
                     "K6_NO_USAGE_REPORT": "true",
                 ])
-        }.value
+        }
         await server.shutdown(gracePeriod: .milliseconds(200))
         #expect(result.status == 0, "k6 failed:\n\(result.stdoutText)\n\(result.stderrText)")
         // An exception in the script fails the iteration without failing a check: k6 logs it as an error.

@@ -15,11 +15,11 @@ struct ParamsParityTests {
     static func k6Verdicts(address: String) async throws -> [String: String?] {
         let k6 = try Repository.venvTool("k6")
         let peers = Repository.root.appendingPathComponent("Tests/EngineTests/Peers")
-        let result = try await Task.detached {
+        let result = try await Subprocess.offThread {
             try Subprocess.run(
                 [k6, "run", "--quiet", "--no-usage-report", "--log-format", "json", "k6-params.js"],
                 environment: ["ADDR": address, "K6_NO_USAGE_REPORT": "true"], currentDirectory: peers)
-        }.value
+        }
         #expect(result.status == 0, "\(result.stderrText)")
         var verdicts: [String: String?] = [:]
         for line in result.stderrText.split(separator: "\n") + result.stdoutText.split(separator: "\n") {

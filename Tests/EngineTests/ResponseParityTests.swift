@@ -34,14 +34,14 @@ struct ResponseParityTests {
         let callsJSON =
             "[" + Self.calls.map { "[\"\($0.0)\",\($0.1),\($0.2)]" }.joined(separator: ",") + "]"
         let script = Repository.root.appendingPathComponent("Tests/EngineTests/Peers/k6-responses.js").path
-        let result = try await Task.detached {
+        let result = try await Subprocess.offThread {
             try Subprocess.run(
                 [k6, "run", "--quiet", "--no-usage-report", "--log-format", "json", script],
                 environment: [
                     "ADDR": address, "PROTOS": DemoFiles.importPath, "CALLS": callsJSON,
                     "K6_NO_USAGE_REPORT": "true",
                 ])
-        }.value
+        }
         #expect(result.status == 0, "\(result.stderrText)")
         var theirs: [Int: JSONValue] = [:]
         for line in result.stderrText.split(separator: "\n") {

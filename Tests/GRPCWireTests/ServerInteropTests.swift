@@ -71,7 +71,7 @@ import Testing
         let routes = DemoRoutes()
         let server = try await GRPCServer.start(router: routes.router, group: testGroup)
         let port = server.port
-        let report = try await Task.detached { try runGRPCIOClient(port: port) }.value
+        let report = try await Subprocess.offThread { try runGRPCIOClient(port: port) }
         check(report)
         await server.shutdown(gracePeriod: .seconds(1))
     }
@@ -85,8 +85,9 @@ import Testing
                     certificateChainPEM: pki.serverCertificatePEM, privateKeyPEM: pki.serverKeyPEM)
             }, router: routes.router, group: testGroup)
         let port = server.port
-        let report = try await Task.detached { try runGRPCIOClient(port: port, extra: ["--ca", pki.file("ca.pem")]) }
-            .value
+        let report = try await Subprocess.offThread {
+            try runGRPCIOClient(port: port, extra: ["--ca", pki.file("ca.pem")])
+        }
         check(report)
         await server.shutdown(gracePeriod: .seconds(1))
     }
@@ -99,7 +100,7 @@ import Testing
         body.append(contentsOf: Array("hello".utf8))
         try body.write(to: directory.path("request.bin"))
         let port = server.port
-        let output = try await Task.detached {
+        let output = try await Subprocess.offThread {
             try Subprocess.check(
                 [
                     try Repository.systemTool("h2load"), "-n", "2000", "-c", "4", "-m", "16",
@@ -107,7 +108,7 @@ import Testing
                     "-H", "content-type: application/grpc", "-H", "te: trailers",
                     "http://127.0.0.1:\(port)/demo.Wire/Unary",
                 ], timeout: .seconds(60))
-        }.value
+        }
         #expect(output.stdoutText.contains("2000 succeeded, 0 failed, 0 errored"), "\(output.stdoutText)")
         #expect(output.stdoutText.contains("status codes: 2000 2xx"), "\(output.stdoutText)")
         await server.shutdown(gracePeriod: .seconds(1))

@@ -116,7 +116,7 @@ import Testing
     @Test func encryptedClientKeyIsDecryptedWithItsPassword() async throws {
         let pki = try Self.pki.get()
         let encrypted = pki.directory.path("client-encrypted.key").path
-        try Subprocess.check([
+        try await Subprocess.check([
             try Repository.systemTool("openssl"), "ec", "-in", pki.file("client.key"), "-out", encrypted, "-aes128",
             "-passout", "pass:s3cret",
         ])

@@ -38,7 +38,7 @@ import Testing
                 out["other"] = error.code
             print(json.dumps(out))
             """
-        let output = try Subprocess.check([try Repository.python(), "-c", script, String(server.port)]).stdoutText
+        let output = try await Subprocess.check([try Repository.python(), "-c", script, String(server.port)]).stdoutText
         let families = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
         #expect(families["other"] as? Int == 404)
 

@@ -9,9 +9,9 @@ import Testing
 /// proxy, and the recording's decoded messages are exactly what k6 sent and received.
 @Suite(.timeLimit(.minutes(3))) struct K6ThroughProxyTests {
     /// Runs the k6 script against `address` and returns what it logged as sent and received.
-    static func runK6(address: String) throws -> JSONValue {
+    static func runK6(address: String) async throws -> JSONValue {
         let script = Repository.root.appendingPathComponent("Tests/ProxyTests/Peers/k6-record.js").path
-        let output = try Subprocess.run(
+        let output = try await Subprocess.run(
             [
                 try Repository.venvTool("k6"), "run", "--no-color", "--no-usage-report", "--quiet",
                 "--log-format", "json", "-e", "ADDR=\(address)", "-e",
@@ -31,10 +31,10 @@ import Testing
 
     @Test func k6SeesWhatItSeesDirectlyAndTheRecordingHoldsExactlyItsMessages() async throws {
         let server = try await DemoServer.start(group: testGroup)
-        let direct = try Self.runK6(address: "127.0.0.1:\(server.port)")
+        let direct = try await Self.runK6(address: "127.0.0.1:\(server.port)")
         let harness = try await ProxyHarness.start(
             upstreamPort: server.port, registry: DemoSchema.registry, schemaFiles: ["demo/v1/demo.proto"])
-        let proxied = try Self.runK6(address: harness.target)
+        let proxied = try await Self.runK6(address: harness.target)
         let recording = try await harness.finish()
         await server.shutdown()
 

@@ -59,7 +59,7 @@ struct HealthTests {
         ).register(on: &router)
         let server = try await GRPCServer.start(router: router, group: group)
         let script = Repository.root.appendingPathComponent("Tests/ReflectionTests/Peers/grpcio_reflection_client.py")
-        let output = try Subprocess.check(
+        let output = try await Subprocess.check(
             [try Repository.python(), script.path, String(server.port), "demo.v1.Demo", "demo.v1.Demo"])
         let json = try #require(try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any])
         #expect((json["services"] as? [String])?.contains("demo.v1.Demo") == true)

@@ -5,15 +5,15 @@ import Testing
 
 /// `reprise replay` as users run it: exit statuses, the report, and errors that name the place.
 @Suite(.timeLimit(.minutes(2))) struct ReplayCommandTests {
-    private func reprise(_ arguments: [String]) throws -> ProcessOutput {
-        try Subprocess.run([try RepriseExecutable.path()] + arguments, timeout: .seconds(60))
+    private func reprise(_ arguments: [String]) async throws -> ProcessOutput {
+        try await Subprocess.run([try RepriseExecutable.path()] + arguments, timeout: .seconds(60))
     }
 
     @Test func aMatchingReplayExitsZeroAndWritesAReport() async throws {
         let target = try await DemoTarget.start()
         let directory = try TemporaryDirectory(prefix: "reprise-replay")
         let report = directory.path("report.html").path
-        let output = try reprise([
+        let output = try await reprise([
             "replay", GoldenRecording.path, "--target", target.address, "--plaintext", "--speed", "20", "--quiet",
             "--report", report,
         ])
@@ -31,7 +31,7 @@ import Testing
         let hello = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/SayHello").first)
         let lines = try GoldenRecording.editedLines(GoldenRecording.helloAnswers("Eve", call: hello))
         let edited = try directory.write("edited.jsonl", lines.joined(separator: "\n") + "\n").path
-        let output = try reprise([
+        let output = try await reprise([
             "replay", edited, "--target", target.address, "--plaintext", "--speed", "20", "--quiet",
         ])
         await target.stop()
@@ -41,12 +41,12 @@ import Testing
                 #"field responses[0].message: recorded "Hello, Eve!", replayed "Hello, Reprise!""#))
     }
 
-    @Test func aBrokenRecordingNamesTheLine() throws {
+    @Test func aBrokenRecordingNamesTheLine() async throws {
         let directory = try TemporaryDirectory(prefix: "reprise-replay")
         var lines = try GoldenRecording.lines()
         lines[3] = "{\"type\":\"message\",\"t\":"
         let broken = try directory.write("broken.jsonl", lines.joined(separator: "\n") + "\n").path
-        let output = try reprise(["replay", broken, "--target", "127.0.0.1:1", "--plaintext"])
+        let output = try await reprise(["replay", broken, "--target", "127.0.0.1:1", "--plaintext"])
         #expect(output.status == 1)
         #expect(output.stderrText.contains("broken.jsonl:4"), "\(output.stderrText)")
     }
@@ -56,14 +56,17 @@ import Testing
         ["--rate", "5", "--duration", "soon"],
         ["--stage", "30s"], ["--ignore", "a..b"],
     ])
-    func badFlagsAreUsageErrors(flags: [String]) throws {
-        let output = try reprise(["replay", GoldenRecording.path, "--target", "127.0.0.1:1", "--plaintext"] + flags)
+    func badFlagsAreUsageErrors(flags: [String]) async throws {
+        let output = try await reprise(
+            ["replay", GoldenRecording.path, "--target", "127.0.0.1:1", "--plaintext"] + flags)
         #expect(output.status == 64, "\(output.stderrText)")
         #expect(output.stderrText.contains("Error:"))
     }
 
-    @Test func aServerThatIsNotThereIsAClearError() throws {
-        let output = try reprise(["replay", GoldenRecording.path, "--target", "127.0.0.1:1", "--plaintext", "--quiet"])
+    @Test func aServerThatIsNotThereIsAClearError() async throws {
+        let output = try await reprise([
+            "replay", GoldenRecording.path, "--target", "127.0.0.1:1", "--plaintext", "--quiet",
+        ])
         #expect(output.status == 1)
         #expect(output.stderrText.contains("cannot connect to 127.0.0.1:1"), "\(output.stderrText)")
     }

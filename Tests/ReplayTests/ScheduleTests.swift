@@ -44,9 +44,10 @@ import Testing
     }
 
     @Test func aDurationLimitStopsVirtualUsers() async throws {
-        // Long enough that the users start calls even on a machine busy with other tests.
-        let (_, result) = try await run(.virtualUsers(count: 2, limit: .duration(.seconds(2))))
-        #expect(!result.outcomes.isEmpty)
+        let (_, result) = try await run(.virtualUsers(count: 2, limit: .duration(.milliseconds(500))))
+        // No call starts after the limit (each user finishes the call it is in); how many start before it
+        // depends on how busy the machine is.
+        #expect(result.outcomes.allSatisfy { $0.started < .milliseconds(500) })
         #expect(result.elapsed < .seconds(30))
     }
 

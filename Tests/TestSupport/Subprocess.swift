@@ -70,6 +70,46 @@ public enum Subprocess {
         return collected.output(status: process.terminationStatus)
     }
 
+    /// Runs `command` to completion like the synchronous `run`, on a thread of its own: waiting for a
+    /// child process (k6, protoc, `reprise` itself) then never holds one of the few threads Swift
+    /// concurrency has, which on a 2-core machine would stall every other test in the process.
+    @discardableResult
+    public static func run(
+        _ command: [String],
+        input: Data? = nil,
+        environment: [String: String] = [:],
+        currentDirectory: URL? = nil,
+        timeout: Duration = .seconds(120)
+    ) async throws -> ProcessOutput {
+        try await offThread {
+            try run(
+                command, input: input, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
+        }
+    }
+
+    /// `check`, on a thread of its own (see the async `run`).
+    @discardableResult
+    public static func check(
+        _ command: [String],
+        input: Data? = nil,
+        environment: [String: String] = [:],
+        currentDirectory: URL? = nil,
+        timeout: Duration = .seconds(120)
+    ) async throws -> ProcessOutput {
+        try await offThread {
+            try check(
+                command, input: input, environment: environment, currentDirectory: currentDirectory, timeout: timeout)
+        }
+    }
+
+    /// Runs blocking `work` on a new thread and resumes with its result.
+    public static func offThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try work() }) }
+            thread.start()
+        }
+    }
+
     /// Runs `command` and throws `ProcessFailed` unless it exits with status 0.
     @discardableResult
     public static func check(
