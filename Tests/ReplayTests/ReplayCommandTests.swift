@@ -70,4 +70,29 @@ import Testing
         #expect(output.status == 1)
         #expect(output.stderrText.contains("cannot connect to 127.0.0.1:1"), "\(output.stderrText)")
     }
+
+    @Test func theFirstInterruptStopsNewCallsAndStillPrintsTheSummary() async throws {
+        let target = try await DemoTarget.start()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try RepriseExecutable.path())
+        process.arguments = [
+            "replay", GoldenRecording.path, "--target", target.address, "--plaintext", "--vus", "2", "--duration",
+            "60s", "--quiet",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        try await Task.sleep(for: .seconds(2))
+        kill(process.processIdentifier, SIGINT)
+        let (status, text) = try await Subprocess.offThread {
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        await target.stop()
+        #expect(status == 0)
+        #expect(text.contains("stopped early"))
+        #expect(text.contains("✓ status is as recorded"))
+    }
 }

@@ -211,6 +211,8 @@ struct ReplayCommand: AsyncParsableCommand {
             warn(
                 "replaying \(plan.calls.count) calls from \(recording) against \(target), \(scheduleValue.summary)")
         }
+        let interrupt = ReplayInterrupt()
+        interrupt.install(stop: stop)
         let result: ReplayResult
         do {
             result = try await replayer.run()
@@ -226,6 +228,7 @@ struct ReplayCommand: AsyncParsableCommand {
         var text = report.text
         if !text.hasSuffix("\n") { text += "\n" }
         text += Self.resultLines(result, plan: plan, checked: check)
+        if result.stoppedEarly { text += "stopped early: the summary covers the calls made until then\n" }
         FileHandle.standardOutput.write(Data(text.utf8))
         if let path = reportPath {
             let html = ReplayReport(plan: plan, result: result, target: target, schedule: scheduleValue).html()
