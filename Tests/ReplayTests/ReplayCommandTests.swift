@@ -95,4 +95,21 @@ import Testing
         #expect(text.contains("stopped early"))
         #expect(text.contains("✓ status is as recorded"))
     }
+
+    @Test func aRecordingWithoutASchemaReplaysWithProtoFiles() async throws {
+        let target = try await DemoTarget.start()
+        let raw = Repository.root.appendingPathComponent("recordings/demo-raw.jsonl").path
+        let protos = Repository.fixture("protos/demo").path
+        let output = try await reprise([
+            "replay", raw, "--target", target.address, "--plaintext", "--speed", "20", "--quiet", "-I", protos,
+            "--proto", "demo/v1/demo.proto",
+        ])
+        // Without a schema the methods are unknown and the replay says what to give.
+        let refused = try await reprise(["replay", raw, "--target", target.address, "--plaintext", "--quiet"])
+        await target.stop()
+        #expect(output.status == 0, "\(output.stderrText)")
+        #expect(output.stdoutText.contains("golden check: every call matches the recording"))
+        #expect(refused.status == 1)
+        #expect(refused.stderrText.contains("not in the recording's schema"), "\(refused.stderrText)")
+    }
 }

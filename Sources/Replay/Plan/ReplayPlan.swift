@@ -21,12 +21,17 @@ public struct ReplayPlan: Sendable {
     ]
 
     /// The plan of `recording`; `methods`, when not empty, keeps only calls to those methods
-    /// (`pkg.Service/Method` or `pkg.Service/*`).
-    public init(recording: Recording, methods: [String] = []) throws(ReplayError) {
-        do {
-            pool = try recording.header.schema?.makePool()
-        } catch {
-            throw ReplayError("the recording's embedded schema cannot be loaded: \(error)")
+    /// (`pkg.Service/Method` or `pkg.Service/*`). `schema` replaces the recording's embedded schema (for
+    /// recordings made without one, whose calls are of unknown kind until a schema names them).
+    public init(recording: Recording, methods: [String] = [], schema: DescriptorPool? = nil) throws(ReplayError) {
+        if let schema {
+            pool = schema
+        } else {
+            do {
+                pool = try recording.header.schema?.makePool()
+            } catch {
+                throw ReplayError("the recording's embedded schema cannot be loaded: \(error)")
+            }
         }
         var calls: [PlannedCall] = []
         var skipped: [String] = []
@@ -36,11 +41,15 @@ public struct ReplayPlan: Sendable {
             let start = call.start
             let name = start.method.hasPrefix("/") ? String(start.method.dropFirst()) : start.method
             guard methods.isEmpty || methods.contains(where: { Self.matches(name, $0) }) else { continue }
-            if start.kind == .unknown {
+            var kind = start.kind
+            if kind == .unknown, let method = pool?.method(path: start.method) {
+                kind = RPCKind(clientStreaming: method.isClientStreaming, serverStreaming: method.isServerStreaming)
+            }
+            if kind == .unknown {
                 skipped.append("call \(start.call) (\(name)): the method is not in the recording's schema")
                 continue
             }
-            if call.requests.isEmpty, start.kind == .unary || start.kind == .serverStreaming {
+            if call.requests.isEmpty, kind == .unary || kind == .serverStreaming {
                 skipped.append("call \(start.call) (\(name)): no request message was recorded")
                 continue
             }
@@ -63,17 +72,20 @@ public struct ReplayPlan: Sendable {
                 responses: call.responses.map(\.raw))
             var planned = PlannedCall(
                 index: calls.count, recordedCall: start.call, offset: .nanoseconds(max(0, start.time - origin)),
-                method: start.method, kind: start.kind, metadata: metadata,
+                method: start.method, kind: kind, metadata: metadata,
                 timeout: start.timeoutNanoseconds.map { .nanoseconds($0) }, requests: requests,
                 expected: expected)
             planned.recordedConnection = start.connection
             calls.append(planned)
         }
         guard !calls.isEmpty else {
+            if !methods.isEmpty {
+                throw ReplayError("no recorded call matches --method \(methods.joined(separator: ", "))")
+            }
+            if skipped.isEmpty { throw ReplayError("the recording has no calls to replay") }
             throw ReplayError(
-                methods.isEmpty
-                    ? "the recording has no calls to replay"
-                    : "no recorded call matches --method \(methods.joined(separator: ", "))")
+                "none of the \(skipped.count) recorded calls can be replayed, for example \(skipped[0])"
+                    + (pool == nil ? "; the recording has no schema: give one with -I/--proto or --protoset" : ""))
         }
         self.calls = calls
         self.skipped = skipped

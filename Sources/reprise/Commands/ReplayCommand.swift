@@ -154,13 +154,6 @@ struct ReplayCommand: AsyncParsableCommand {
         } catch {
             throw CommandError("\(error)")
         }
-        let plan: ReplayPlan
-        do {
-            plan = try ReplayPlan(recording: loaded, methods: methods)
-        } catch {
-            throw CommandError("\(recording): \(error)")
-        }
-        for note in plan.skipped { warn("skipped \(note)") }
         var clientSchema: ClientSchema?
         if !schema.isEmpty {
             do {
@@ -169,6 +162,13 @@ struct ReplayCommand: AsyncParsableCommand {
                 throw CommandError("\(error)")
             }
         }
+        let plan: ReplayPlan
+        do {
+            plan = try ReplayPlan(recording: loaded, methods: methods, schema: clientSchema?.pool)
+        } catch {
+            throw CommandError("\(recording): \(error)")
+        }
+        for note in plan.skipped { warn("skipped \(note)") }
         let metricsRun: MetricsRun
         let stop = Replayer.StopSignal()
         do {
