@@ -10,7 +10,7 @@ struct RecordCommand: AsyncParsableCommand {
         commandName: "record",
         abstract: "Record gRPC traffic: a proxy between clients and a server that writes every call to a recording.",
         discussion: """
-            Point clients at --listen instead of the server; every call is forwarded untouched and written,
+            Point clients at --listen instead of the server; every call is forwarded untouched and written, \
             message by message as it happens, to --out (JSON Lines, see docs/recording-format.md).
 
               reprise record --listen 127.0.0.1:7000 --upstream 127.0.0.1:50051 --out demo.jsonl \\
@@ -18,7 +18,7 @@ struct RecordCommand: AsyncParsableCommand {
               reprise record --listen 7000 --upstream api.example.com:443 --upstream-tls --reflect --out api.jsonl
               reprise record --listen 7443 --tls-local-ca --upstream 127.0.0.1:50051 --out tls.jsonl
 
-            Ctrl-C (or SIGTERM) stops accepting, lets calls in flight finish (--grace), and closes the
+            Ctrl-C (or SIGTERM) stops accepting, lets calls in flight finish (--grace), and closes the \
             recording; a second Ctrl-C stops at once, with every line written so far intact.
             """)
 
