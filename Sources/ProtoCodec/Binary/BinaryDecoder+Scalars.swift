@@ -29,12 +29,15 @@ extension BinaryDecoder {
     @inline(__always)
     mutating func readString(_ info: FieldInfo) throws(CodecError) -> String {
         let bytes = reader.take(try reader.readLength())
-        if info.flags.contains(.validatesUTF8), !UTF8Check.isValid(bytes) {
+        if info.flags.contains(.validatesUTF8) {
+            // One pass: the standard library validates while it creates the string (and learns whether
+            // it is ASCII), where checking first and then `String(decoding:)` would scan the bytes twice
+            // more. `_tryFromUTF8` is public (Foundation's entry point), just underscored.
+            if let string = String._tryFromUTF8(bytes) { return string }
             throw CodecError(
                 .invalidUTF8, "invalid UTF-8 in string field \(info.descriptor.fullName)",
                 offset: reader.position - bytes.count + UTF8Check.firstInvalidIndex(bytes))
         }
-        // Checking here and then copying is much faster than String's generic `validating:` initialiser.
         // Fields that do not validate keep what they can: invalid sequences become U+FFFD.
         return String(decoding: bytes, as: UTF8.self)
     }
