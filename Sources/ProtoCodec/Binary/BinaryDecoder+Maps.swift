@@ -21,7 +21,7 @@ extension BinaryDecoder {
             }
             let savedLimit = reader.limit
             reader.limit = reader.position + length
-            var entryKey: Value? = nil
+            var entryKey: MapKey? = nil
             var entryValue: Value? = nil
             var keep = true
             do throws(CodecError) {
@@ -30,7 +30,7 @@ extension BinaryDecoder {
                     let number = inner >> 3
                     let wire = UInt8(truncatingIfNeeded: inner & 7)
                     if number == 1, wire == keyInfo.type.wireType.rawValue {
-                        entryKey = try readScalar(keyInfo)
+                        entryKey = try readMapKey(keyInfo)
                     } else if number == 2, wire == valueInfo.type.wireType.rawValue {
                         switch valueInfo.type {
                         case .message:
@@ -57,7 +57,7 @@ extension BinaryDecoder {
             }
             reader.limit = savedLimit
             if keep {
-                let mapKey = MapKey(entryKey ?? entryLayout.defaults[keyInfo.slot] ?? .int32(0)) ?? .int32(0)
+                let mapKey = entryKey ?? MapKey(entryLayout.defaults[keyInfo.slot] ?? .int32(0)) ?? .int32(0)
                 let value = entryValue ?? entryLayout.unsetValue(of: valueInfo)
                 map.insertOrReplace(mapKey, value)
             } else {
@@ -66,6 +66,16 @@ extension BinaryDecoder {
             entryStart = reader.position
         } while nextKeyIs(key)
         slot = map.isEmpty ? nil : .map(map)
+    }
+
+    /// Reads a map key straight into a ``MapKey``: going through ``Value`` would copy (and retain) a
+    /// string key once more for every entry.
+    @inline(__always)
+    private mutating func readMapKey(_ info: FieldInfo) throws(CodecError) -> MapKey {
+        switch info.type {
+        case .string: return .string(try readString(info))
+        default: return MapKey(try readScalar(info)) ?? .int32(0)  // key types always convert
+        }
     }
 }
 

@@ -138,8 +138,11 @@ struct BinaryDecoder {
             if info.flags.contains(.closedEnum), info.enumType?.value(number: number) == nil { return false }
             slot = number == 0 && !info.hasPresence ? nil : .enumNumber(number)
         default:
-            let value = try readScalar(info)
-            slot = !info.hasPresence && value.isZero ? nil : value
+            if info.hasPresence {
+                slot = try readScalar(info)
+            } else {
+                try readImplicitScalar(info, into: &slot)
+            }
         }
         return true
     }
