@@ -1,4 +1,5 @@
 import GRPCWire
+import Metrics
 import NIOCore
 import Synchronization
 
@@ -28,7 +29,7 @@ public enum ClosedLoop {
         public var failed: Int { calls - succeeded }
         /// Completed calls per second of wall time.
         public var callsPerSecond: Double {
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            let seconds = elapsed.seconds
             return seconds > 0 ? Double(calls) / seconds : 0
         }
     }

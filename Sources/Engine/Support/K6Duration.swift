@@ -3,7 +3,7 @@ import ProtoCodec
 /// Durations as k6 reads `timeout` params (`types.GetDurationValue`): a number is milliseconds (fractions
 /// allowed); a string is a bare number of milliseconds (`"500"`), Go's duration syntax (`"1h3s"`), or
 /// that syntax after a whole number of days (`"2d3h"`, k6's `ParseExtendedDuration`). Errors are Go's.
-enum K6Duration {
+public enum K6Duration {
     /// Parses a JSON value standing for a JS value.
     static func parse(_ value: JSONValue) throws(DurationError) -> Duration {
         switch value {
@@ -17,7 +17,7 @@ enum K6Duration {
     }
 
     /// k6's `ParseExtendedDuration`.
-    static func parse(_ text: String) throws(DurationError) -> Duration {
+    public static func parse(_ text: String) throws(DurationError) -> Duration {
         if let milliseconds = Double(text), milliseconds.isFinite {
             return .nanoseconds(Int64((milliseconds * 1_000_000).rounded(.towardZero)))
         }
@@ -89,6 +89,10 @@ enum K6Duration {
 }
 
 /// A `timeout` value k6 would not accept.
-struct DurationError: Error {
-    var message: String
+/// Why a duration did not parse, in Go's words.
+public struct DurationError: Error, CustomStringConvertible {
+    /// The message.
+    public var message: String
+
+    public var description: String { message }
 }

@@ -129,7 +129,7 @@ public final class ThresholdEvaluator: Sendable {
 extension Duration {
     /// The duration in seconds as a double, computed like Go's `float64(d) / float64(time.Second)` so rates
     /// come out bit for bit as k6's.
-    var seconds: Double {
+    public var seconds: Double {
         let (whole, attoseconds) = components
         return Double(whole &* 1_000_000_000 &+ attoseconds / 1_000_000_000) / 1e9
     }

@@ -1,4 +1,5 @@
 import Engine
+import Foundation
 import GRPCWire
 import ProtoCodec
 
@@ -74,10 +75,7 @@ public struct GoldenChecker: Sendable {
     }
 
     static func describe(_ bytes: [UInt8]) -> String {
-        let hex = bytes.prefix(32).map {
-            String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16)
-        }
-        .joined()
+        let hex = bytes.prefix(32).map { String(format: "%02x", $0) }.joined()
         return "\(bytes.count) bytes \(hex)\(bytes.count > 32 ? "…" : "")"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Metrics
 
 /// A self-contained HTML page about one replay: latency over time (each call a dot, coloured by
 /// outcome), the latency distribution, status counts, and the calls that differ from the recording with
@@ -21,13 +22,11 @@ public struct ReplayReport: Sendable {
     public func html() -> String {
         let outcomes = result.outcomes.sorted { $0.started < $1.started }
         let latencies = outcomes.map { Self.milliseconds($0.latency) }.sorted()
+        /// The nearest-rank percentile: the smallest latency with at least `p` of the calls at or below it.
         func percentile(_ p: Double) -> Double {
             guard !latencies.isEmpty else { return 0 }
-            return latencies[
-                min(
-                    latencies.count - 1,
-                    Int((Double(latencies.count) * p).rounded(.up)) - 1 < 0
-                        ? 0 : Int((Double(latencies.count) * p).rounded(.up)) - 1)]
+            let rank = Int((Double(latencies.count) * p).rounded(.up))
+            return latencies[min(latencies.count, max(rank, 1)) - 1]
         }
         var page = """
             <!doctype html>
@@ -41,7 +40,7 @@ public struct ReplayReport: Sendable {
             svg{background:#fcfcfc;border:1px solid #eee}.legend span{margin-right:1.2em}
             </style></head><body>
             <h1>Replay of \(Self.escape(plan.calls.count == 1 ? "1 call" : "\(plan.calls.count) calls")) against \(Self.escape(target))</h1>
-            <p>Schedule: \(Self.escape(schedule.summary)). \(outcomes.count) calls in \(Self.format(Self.seconds(result.elapsed))) s\
+            <p>Schedule: \(Self.escape(schedule.summary)). \(outcomes.count) calls in \(Self.format(result.elapsed.seconds)) s\
             \(result.dropped > 0 ? ", \(result.dropped) dropped" : "").
             <span class="\(result.mismatchedCalls == 0 ? "ok" : "bad")">\(result.mismatchedCalls == 0 ? "Every checked call matches the recording." : "\(result.mismatchedCalls) calls differ from the recording.")</span></p>
             <table><tr><th>latency (ms)</th><th class="num">min</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">max</th></tr>
@@ -72,7 +71,7 @@ public struct ReplayReport: Sendable {
         let width = 1000.0
         let height = 260.0
         let pad = 40.0
-        let maxTime = max(outcomes.map { Self.seconds($0.started) }.max() ?? 0, 0.001)
+        let maxTime = max(outcomes.map { $0.started.seconds }.max() ?? 0, 0.001)
         let maxLatency = max(outcomes.map { Self.milliseconds($0.latency) }.max() ?? 0, 0.001)
         var svg =
             "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" aria-label=\"latency over time\">"
@@ -81,7 +80,7 @@ public struct ReplayReport: Sendable {
         // At most 20,000 dots: beyond that, every nth call.
         let step = max(1, outcomes.count / 20_000)
         for (index, outcome) in outcomes.enumerated() where index % step == 0 {
-            let x = pad + Self.seconds(outcome.started) / maxTime * (width - 2 * pad)
+            let x = pad + outcome.started.seconds / maxTime * (width - 2 * pad)
             let y = height - pad - Self.milliseconds(outcome.latency) / maxLatency * (height - 2 * pad)
             svg +=
                 "<circle cx=\"\(Self.format(x))\" cy=\"\(Self.format(y))\" r=\"2.2\" fill=\"\(colour(outcome))\" fill-opacity=\".7\"/>"
@@ -186,11 +185,7 @@ public struct ReplayReport: Sendable {
         return out
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
-
-    static func milliseconds(_ duration: Duration) -> Double { seconds(duration) * 1000 }
+    static func milliseconds(_ duration: Duration) -> Double { duration.seconds * 1000 }
 
     static func format(_ value: Double) -> String { String(format: "%.3g", value) }
 }

@@ -10,22 +10,22 @@ public struct ReplayResult: Sendable {
     public var elapsed: Duration
     /// Whether a threshold or a signal stopped it early.
     public var stoppedEarly: Bool
+    /// Replayed calls whose outcome differs from the recording (`mismatches` keeps the first ones' details).
+    public var mismatchedCalls: Int
 
-    /// A result from its parts.
+    /// A result from its parts; `mismatchedCalls` defaults to the calls `mismatches` holds.
     public init(
         outcomes: [CallOutcome], mismatches: [Int: [Mismatch]], dropped: Int, elapsed: Duration,
-        stoppedEarly: Bool
+        stoppedEarly: Bool, mismatchedCalls: Int? = nil
     ) {
         self.outcomes = outcomes
         self.mismatches = mismatches
+        self.mismatchedCalls = mismatchedCalls ?? mismatches.count
         self.dropped = dropped
         self.elapsed = elapsed
         self.stoppedEarly = stoppedEarly
     }
 
-    /// Replayed calls whose outcome differs from the recording (`mismatches` keeps the first ones' details).
-    public var mismatchedCalls: Int { max(mismatchCount, mismatches.count) }
-    var mismatchCount = 0
     /// Calls that ended with a status other than OK (or none).
     public var failedCalls: Int { outcomes.count { $0.code != 0 } }
 }

@@ -36,12 +36,10 @@ public final class Replayer: Sendable {
         public var metrics: MetricsRegistry?
         /// Called about once a second with the replay's progress.
         public var progress: (@Sendable (ReplayProgress) -> Void)?
-        /// Called when a call differs from its recording.
-        public var onMismatch: (@Sendable (PlannedCall, CallOutcome, [Mismatch]) -> Void)?
         /// Set to stop the replay early (thresholds with abortOnFail, a signal).
         public var stop = StopSignal()
 
-        /// The defaults: as recorded, one plaintext-less (TLS) connection, no checks.
+        /// The defaults: as recorded, one TLS connection, no checks.
         public init() {}
 
         /// The defaults changed by `configure`.

@@ -93,7 +93,6 @@ struct RunContext: Sendable {
         let mismatches = options.checker?.check(call, outcome)
         state.finish(outcome, mismatches: mismatches)
         metrics?.record(outcome, mismatches: mismatches)
-        if let mismatches, !mismatches.isEmpty { options.onMismatch?(call, outcome, mismatches) }
     }
 }
 

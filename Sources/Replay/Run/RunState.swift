@@ -59,11 +59,9 @@ final class RunState: Sendable {
 
     func result(elapsed: Duration, stopped: Bool) -> ReplayResult {
         counts.withLock {
-            var result = ReplayResult(
+            ReplayResult(
                 outcomes: $0.outcomes, mismatches: $0.mismatches, dropped: $0.dropped, elapsed: elapsed,
-                stoppedEarly: stopped)
-            result.mismatchCount = $0.mismatched
-            return result
+                stoppedEarly: stopped, mismatchedCalls: $0.mismatched)
         }
     }
 }

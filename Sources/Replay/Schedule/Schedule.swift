@@ -1,3 +1,5 @@
+import Metrics
+
 /// When replayed calls start.
 ///
 /// - `asRecorded(speed:)`: each call at its recorded offset divided by `speed` (2 = twice as fast),
@@ -62,9 +64,7 @@ public enum Schedule: Sendable, Hashable {
         var elapsed = 0.0
         var from = startRate
         for stage in stages {
-            let length =
-                Double(stage.duration.components.seconds)
-                + Double(stage.duration.components.attoseconds) / 1e18
+            let length = stage.duration.seconds
             let to = stage.target
             let inStage = (from + to) / 2 * length
             if needed < inStage {

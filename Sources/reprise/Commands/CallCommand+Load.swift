@@ -115,7 +115,7 @@ extension CallCommand {
 
     private func loadLine(_ outcome: ClosedLoop.Outcome, latency: MetricAggregate) -> String {
         let trend = trend(latency)
-        let seconds = Double(outcome.elapsed.components.seconds) + Double(outcome.elapsed.components.attoseconds) / 1e18
+        let seconds = outcome.elapsed.seconds
         var line = String(
             format: "%d calls in %.3f s: %.1f calls/s, %d OK, %d failed\nlatency (ms): min %.3f",
             outcome.calls, seconds, outcome.callsPerSecond, outcome.succeeded, outcome.failed, trend.min)
@@ -126,7 +126,7 @@ extension CallCommand {
 
     private func loadJSON(_ outcome: ClosedLoop.Outcome, latency: MetricAggregate) -> ProtoCodec.JSONValue {
         let trend = trend(latency)
-        let seconds = Double(outcome.elapsed.components.seconds) + Double(outcome.elapsed.components.attoseconds) / 1e18
+        let seconds = outcome.elapsed.seconds
         var latencyObject = ProtoCodec.JSONObject()
         latencyObject["min"] = Self.number(trend.min)
         for (name, p) in Self.percentiles { latencyObject[name] = Self.number(trend.percentile(p)) }

@@ -20,20 +20,7 @@ struct CallLoadOptions: ParsableArguments {
     @Flag(help: "In load mode print one JSON object (calls, calls per second, latency percentiles) instead of text.")
     var json = false
 
-    @Option(
-        name: .customLong("threshold"),
-        help: ArgumentHelp("A k6 threshold 'METRIC=EXPR' (repeatable); a failed one exits 99.", valueName: "threshold"))
-    var thresholds: [String] = []
-
-    @Option(
-        name: .customLong("out"),
-        help: ArgumentHelp("Write every sample in k6's JSON lines format: json=FILE (.gz gzips).", valueName: "output"))
-    var outputs: [String] = []
-
-    @Option(
-        name: .customLong("summary-export"),
-        help: ArgumentHelp("Write the end-of-test summary as JSON to this file.", valueName: "file"))
-    var summaryExport: String?
+    @OptionGroup var outputs: RunOutputOptions
 
     /// Whether the command runs in load mode.
     var isLoad: Bool { total != nil }
@@ -43,19 +30,11 @@ struct CallLoadOptions: ParsableArguments {
         if concurrency < 1 { throw ValidationError("-c must be at least 1.") }
         if connections < 1 { throw ValidationError("--connections must be at least 1.") }
         if connections > concurrency { throw ValidationError("--connections must not exceed -c (idle connections).") }
-        if !isLoad, !thresholds.isEmpty || !outputs.isEmpty || summaryExport != nil || json {
+        if !isLoad, !outputs.isEmpty || json {
             throw ValidationError("--threshold, --out, --summary-export and --json need load mode (-n TOTAL).")
-        }
-        do {
-            _ = try configuration()
-        } catch {
-            throw ValidationError("\(error)")
         }
     }
 
     /// The metrics run these options ask for.
-    func configuration() throws -> MetricsRunConfiguration {
-        try MetricsRunConfiguration(
-            thresholdArguments: thresholds, outputArguments: outputs, summaryExport: summaryExport)
-    }
+    func configuration() throws -> MetricsRunConfiguration { try outputs.configuration() }
 }

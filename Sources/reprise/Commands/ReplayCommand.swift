@@ -99,20 +99,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(name: .customLong("ignore-status-message"), help: "Compare status codes only, not their messages.")
     var ignoreStatusMessage = false
 
-    @Option(
-        name: .customLong("threshold"),
-        help: ArgumentHelp("A k6 threshold 'METRIC=EXPR' (repeatable); a failed one exits 99.", valueName: "threshold"))
-    var thresholds: [String] = []
-
-    @Option(
-        name: .customLong("out"),
-        help: ArgumentHelp("Write every sample in k6's JSON lines format: json=FILE.", valueName: "output"))
-    var outputs: [String] = []
-
-    @Option(
-        name: .customLong("summary-export"),
-        help: ArgumentHelp("Write the end-of-test summary as JSON to this file.", valueName: "file"))
-    var summaryExport: String?
+    @OptionGroup var outputs: RunOutputOptions
 
     @Option(
         name: .customLong("report"),
@@ -173,8 +160,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let stop = Replayer.StopSignal()
         do {
             metricsRun = try MetricsRun(
-                configuration: MetricsRunConfiguration(
-                    thresholdArguments: thresholds, outputArguments: outputs, summaryExport: summaryExport),
+                configuration: try outputs.configuration(),
                 onAbort: { abort in
                     FileHandle.standardError.write(Data("reprise replay: \(abort), stopping\n".utf8))
                     stop.stop()
@@ -263,39 +249,12 @@ struct ReplayCommand: AsyncParsableCommand {
         return .asRecorded(speed: speed ?? 1)
     }
 
-    /// `500ms`, `30s`, `2m`, `1h`, `1m30s`, or plain seconds.
+    /// A k6 duration (`500ms`, `30s`, `1m30s`, `2d`) or plain seconds; nil when it does not parse or is
+    /// negative.
     static func duration(_ text: String) -> Duration? {
-        if let seconds = Double(text), seconds >= 0 { return .seconds(seconds) }
-        var total = 0.0
-        var number = ""
-        var unit = ""
-        var any = false
-        func commit() -> Bool {
-            guard let value = Double(number) else { return false }
-            let scale: Double
-            switch unit {
-            case "ms": scale = 0.001
-            case "s": scale = 1
-            case "m": scale = 60
-            case "h": scale = 3600
-            default: return false
-            }
-            total += value * scale
-            any = true
-            number = ""
-            unit = ""
-            return true
-        }
-        for character in text {
-            if character.isNumber || character == "." {
-                if !unit.isEmpty, !commit() { return nil }
-                number.append(character)
-            } else {
-                unit.append(character)
-            }
-        }
-        if !number.isEmpty || !unit.isEmpty { guard commit() else { return nil } }
-        return any ? .seconds(total) : nil
+        if let seconds = Double(text) { return seconds >= 0 ? .seconds(seconds) : nil }
+        guard let duration = try? K6Duration.parse(text), duration >= .zero else { return nil }
+        return duration
     }
 
     /// `30s:200` → a stage.
@@ -309,8 +268,7 @@ struct ReplayCommand: AsyncParsableCommand {
 
     static func progressLine(_ progress: ReplayProgress) -> String {
         let seconds =
-            Double(progress.elapsed.components.seconds)
-            + Double(progress.elapsed.components.attoseconds) / 1e18
+            progress.elapsed.seconds
         var line = String(format: "%6.1fs  %d started, %d done", seconds, progress.started, progress.finished)
         line += ", \(progress.failed) not OK, \(progress.mismatched) differ"
         if progress.dropped > 0 { line += ", \(progress.dropped) dropped" }
@@ -319,10 +277,10 @@ struct ReplayCommand: AsyncParsableCommand {
 
     static func resultLines(_ result: ReplayResult, plan: ReplayPlan, checked: Bool) -> String {
         var text = "\n"
-        let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
+        let seconds = result.elapsed.seconds
         text += String(
             format: "replayed %d calls in %.3f s (recorded over %.3f s)", result.outcomes.count, seconds,
-            Double(plan.span.components.seconds) + Double(plan.span.components.attoseconds) / 1e18)
+            plan.span.seconds)
         if result.dropped > 0 { text += ", \(result.dropped) dropped" }
         text += "\n"
         guard checked else { return text }

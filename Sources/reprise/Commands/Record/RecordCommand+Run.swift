@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import NIOCore
 import NIOPosix
 import ProtoCodec
@@ -171,7 +172,7 @@ extension RecordCommand {
 /// `GoDuration.format` without importing Metrics' names into every file.
 enum GoDurationText {
     static func format(_ duration: Duration) -> String {
-        let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        let seconds = duration.seconds
         return seconds == seconds.rounded() ? "\(Int(seconds))s" : String(format: "%.1fs", seconds)
     }
 }
