@@ -32,14 +32,17 @@ import Testing
         let (plan, result) = try await replay(recording)
         #expect(plan.calls.count == recording.calls.count)
         #expect(Set(plan.calls.map(\.kind)) == [.unary, .serverStreaming, .clientStreaming, .bidi])
-        #expect(result.outcomes.count == plan.calls.count)
-        #expect(result.mismatches.isEmpty, "\(result.mismatches)")
-        // The recorded NOT_FOUND errors come back as NOT_FOUND: failures are compared, not excused.
+        #expect(result.finished == plan.calls.count)
+        #expect(result.started == plan.calls.count)
+        #expect(result.differences.isEmpty, "\(result.differences)")
+        #expect(result.failedCalls == 0)
+        // The recorded NOT_FOUND errors come back as NOT_FOUND: failures are compared, not excused, and a
+        // recorded error that comes back unchanged counts as a call as recorded.
         let failing = plan.calls.filter { $0.expected.code == 5 }
         #expect(!failing.isEmpty)
-        for call in failing {
-            #expect(result.outcomes.first { $0.call == call.index }?.code == 5)
-        }
+        #expect(result.statusCounts[5] == failing.count)
+        let fail = try #require(result.methods.first { $0.method == "demo.v1.Demo/Fail" })
+        #expect(fail.asRecorded == fail.calls)
     }
 
     @Test func aChangedResponseFieldIsReportedWithItsPathAndBothValues() async throws {
@@ -48,11 +51,11 @@ import Testing
         let edited = try GoldenRecording.edited(GoldenRecording.helloAnswers("Zed", call: hello))
         let (plan, result) = try await replay(edited)
         #expect(result.mismatchedCalls == 1)
-        let (iteration, mismatches) = try #require(result.mismatches.first)
-        let outcome = try #require(result.outcomes.first { $0.iteration == iteration })
-        #expect(plan.calls[outcome.call].recordedCall == hello)
+        let difference = try #require(result.differences.first)
+        #expect(plan.calls[difference.call].recordedCall == hello)
+        #expect(difference.recordedCall == hello)
         #expect(
-            mismatches == [
+            difference.mismatches == [
                 Mismatch(
                     .field, path: "responses[0].message", expected: #""Hello, Zed!""#,
                     actual: #""Hello, Reprise!""#)
@@ -63,7 +66,7 @@ import Testing
         let hello = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/SayHello").first)
         let edited = try GoldenRecording.edited(GoldenRecording.helloAnswers("Zed", call: hello))
         let (_, result) = try await replay(edited, rules: [try IgnoreRule(parsing: "demo.v1.Demo/SayHello:message")])
-        #expect(result.mismatches.isEmpty)
+        #expect(result.differences.isEmpty)
         // A rule for another method does not hide it.
         let (_, other) = try await replay(edited, rules: [try IgnoreRule(parsing: "demo.v1.Demo/Echo:message")])
         #expect(other.mismatchedCalls == 1)
@@ -75,7 +78,7 @@ import Testing
             if line["type"] == "trailers", line["call"]?.int64Value == Int64(fail) { line["code"] = 0 }
         }
         let (_, result) = try await replay(edited)
-        let mismatches = try #require(result.mismatches.values.first)
+        let mismatches = try #require(result.differences.first?.mismatches)
         #expect(result.mismatchedCalls == 1)
         #expect(mismatches == [Mismatch(.status, expected: "OK (0)", actual: "NOT_FOUND (5)")])
     }
@@ -94,7 +97,7 @@ import Testing
             }
         }
         let (_, result) = try await replay(edited)
-        let mismatches = try #require(result.mismatches.values.first)
+        let mismatches = try #require(result.differences.first?.mismatches)
         #expect(mismatches.first == Mismatch(.messageCount, expected: "2", actual: "3"))
     }
 }

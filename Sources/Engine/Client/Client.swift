@@ -124,12 +124,22 @@ public final class Client: Sendable {
 
     /// The series of `method` with `tags` on `session`'s address, resolved once per combination.
     func callSeries(for method: RPCMethod, session: Session, tags: TagSet) -> CallSeries? {
+        cachedSeries(SeriesKey(address: session.address, path: method.path, tags: tags)) {
+            CallSeries.tags(base: configuration.tags, address: session.address, method: method, user: tags)
+        }
+    }
+
+    /// The series of a call known only by its path (raw calls), resolved once per combination.
+    func rawSeries(path: String, address: String, tags: TagSet) -> CallSeries? {
+        cachedSeries(SeriesKey(address: address, path: path, tags: tags)) {
+            CallSeries.tags(base: configuration.tags, address: address, path: path, user: tags)
+        }
+    }
+
+    private func cachedSeries(_ key: SeriesKey, tags: () -> TagSet) -> CallSeries? {
         guard let metrics = configuration.metrics else { return nil }
-        let key = SeriesKey(address: session.address, path: method.path, tags: tags)
         if let found = state.withLock({ $0.series[key] }) { return found }
-        let made = CallSeries(
-            registry: metrics.registry,
-            tags: CallSeries.tags(base: configuration.tags, address: session.address, method: method, user: tags))
+        let made = CallSeries(registry: metrics.registry, tags: tags())
         return state.withLock { state in
             if let raced = state.series[key] { return raced }
             if state.series.count > 4096 { state.series.removeAll() }

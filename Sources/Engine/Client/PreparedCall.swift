@@ -1,4 +1,5 @@
 import GRPCWire
+import Metrics
 import NIOCore
 
 /// A unary call made ready once: method resolved, request encoded, options and metric series built. Start

@@ -38,6 +38,13 @@ public final class EngineMetrics: Sendable {
         return metrics
     }
 
+    /// The sink of `eventLoop`, flushed with the engine's own samples: record into it only on that loop.
+    /// Code that runs beside the engine on its loops (the replayer's checks and counters) uses it, so a call
+    /// costs no lock.
+    public func sink(on eventLoop: any EventLoop) -> MetricsSink {
+        loop(eventLoop).sink
+    }
+
     /// Moves everything recorded so far into the registry (each loop flushes on itself).
     public func flush() async {
         for metrics in loops.withLock({ Array($0.values) }) {

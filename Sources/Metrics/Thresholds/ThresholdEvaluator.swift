@@ -133,4 +133,13 @@ extension Duration {
         let (whole, attoseconds) = components
         return Double(whole &* 1_000_000_000 &+ attoseconds / 1_000_000_000) / 1e9
     }
+
+    /// The duration in nanoseconds, clamped to `Int64`.
+    public var nanosecondsClamped: Int64 {
+        let (seconds, attoseconds) = components
+        let (scaled, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return scaled.addingReportingOverflow(attoseconds / 1_000_000_000).overflow
+            ? .max : scaled + attoseconds / 1_000_000_000
+    }
 }

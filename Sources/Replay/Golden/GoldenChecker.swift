@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GRPCWire
+import NIOCore
 import ProtoCodec
 
 /// Compares a replayed call with its recording: the status code (and message), the number of response
@@ -24,7 +25,11 @@ public struct GoldenChecker: Sendable {
     /// The differences between `outcome` and what `call` recorded; empty when they agree.
     public func check(_ call: PlannedCall, _ outcome: CallOutcome) -> [Mismatch] {
         if let failure = outcome.failure {
-            return [Mismatch(.failure, expected: call.expected.code.map(Self.codeName) ?? "no status", actual: failure)]
+            return [
+                Mismatch(
+                    .failure, expected: call.expected.code.map(Self.codeName) ?? "no status",
+                    actual: "never reached the server: \(failure)")
+            ]
         }
         var found: [Mismatch] = []
         if let code = call.expected.code {
@@ -44,10 +49,20 @@ public struct GoldenChecker: Sendable {
         }
         let type = try? schema?.method(call.method).outputType
         let name = call.methodName
-        for index in 0..<min(expected.count, actual.count) where expected[index] != actual[index] {
-            found += compare(expected[index], actual[index], type: type, method: name, index: index)
+        for index in 0..<min(expected.count, actual.count) where !Self.same(expected[index], actual[index]) {
+            found += compare(expected[index], Array(buffer: actual[index]), type: type, method: name, index: index)
         }
         return found
+    }
+
+    /// Whether the received bytes are the recorded ones, compared in place.
+    static func same(_ recorded: [UInt8], _ received: ByteBuffer) -> Bool {
+        guard recorded.count == received.readableBytes else { return false }
+        return recorded.withUnsafeBytes { left in
+            received.withUnsafeReadableBytes { right in
+                left.count == 0 || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0
+            }
+        }
     }
 
     private func compare(_ expected: [UInt8], _ actual: [UInt8], type: MessageType?, method: String, index: Int)
@@ -69,7 +84,8 @@ public struct GoldenChecker: Sendable {
             }
     }
 
-    static func codeName(_ code: Int?) -> String {
+    /// `NOT_FOUND (5)`: a status code as the check names it.
+    public static func codeName(_ code: Int?) -> String {
         guard let code else { return "no status" }
         return "\(StatusCode(rawValue: code).name) (\(code))"
     }

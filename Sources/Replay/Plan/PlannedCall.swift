@@ -1,26 +1,33 @@
 import GRPCWire
 import Recording
 
-/// One recorded call, ready to send again: what to send and when, and what the recording says came back.
+/// One recorded call, ready to send again: what the client did and when, and what the recording says came
+/// back.
 public struct PlannedCall: Sendable {
     /// The call's position in the plan (recording order).
     public let index: Int
     /// The call id in the recording (`call` on its lines).
     public let recordedCall: Int
-    /// The recorded connection the call ran on (calls on one connection replay on one client).
+    /// The recorded connection the call ran on (calls on one connection replay on one connection).
     public var recordedConnection = 0
     /// When the call started, measured from the first call of the recording.
     public let offset: Duration
     /// The HTTP/2 path, `/pkg.Service/Method`.
     public let method: String
-    /// Unary, client, server or bidirectional streaming.
+    /// Unary, client, server or bidirectional streaming (inferred from the messages when the recording
+    /// has no schema).
     public let kind: RPCKind
     /// The request metadata as recorded, without redacted values and headers gRPC sets itself.
     public let metadata: Metadata
     /// The recorded deadline, if the client sent one.
     public let timeout: Duration?
-    /// The request messages, with their time since the call started.
+    /// The request messages, with their time since the call started and the server messages before them.
     public let requests: [RequestMessage]
+    /// When the client half-closed its request side; nil when the recording does not say (older
+    /// recordings: right after the last request).
+    public var halfClose: ClientAct?
+    /// When the client cancelled the call, if it did.
+    public var cancel: ClientAct?
     /// What the server answered.
     public let expected: Expectation
 
@@ -50,11 +57,28 @@ public struct RequestMessage: Sendable {
     public let offset: Duration
     /// The protobuf bytes (uncompressed), sent unchanged.
     public let bytes: [UInt8]
+    /// How many response messages the client had received before it sent this one.
+    public var afterResponses: Int
 
     /// A message from its parts.
-    public init(offset: Duration, bytes: [UInt8]) {
+    public init(offset: Duration, bytes: [UInt8], afterResponses: Int = 0) {
         self.offset = offset
         self.bytes = bytes
+        self.afterResponses = afterResponses
+    }
+}
+
+/// Something the client did to the call besides sending (half-close, cancel), and when.
+public struct ClientAct: Sendable, Hashable {
+    /// Time since the call started, as recorded.
+    public var offset: Duration
+    /// How many response messages the client had received before it.
+    public var afterResponses: Int
+
+    /// An act from its parts.
+    public init(offset: Duration, afterResponses: Int) {
+        self.offset = offset
+        self.afterResponses = afterResponses
     }
 }
 

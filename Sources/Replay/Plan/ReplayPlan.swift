@@ -9,8 +9,11 @@ public struct ReplayPlan: Sendable {
     public let calls: [PlannedCall]
     /// The recording's embedded schema, if it has one (without it, messages are compared byte for byte).
     public let pool: DescriptorPool?
-    /// Calls the plan left out and why (no request recorded, an unknown method...).
+    /// Calls the plan left out and why (no request recorded, an unknown method, no recorded end...).
     public let skipped: [String]
+    /// How many calls were left out because the recording holds no end for them (the recorder stopped
+    /// while they ran): their outcome is unknown, so they are never compared.
+    public let unfinished: Int
     /// How long the recorded calls took to start, first to last.
     public var span: Duration { calls.last?.offset ?? .zero }
 
@@ -23,7 +26,11 @@ public struct ReplayPlan: Sendable {
     /// The plan of `recording`; `methods`, when not empty, keeps only calls to those methods
     /// (`pkg.Service/Method` or `pkg.Service/*`). `schema` replaces the recording's embedded schema (for
     /// recordings made without one, whose calls are of unknown kind until a schema names them).
-    public init(recording: Recording, methods: [String] = [], schema: DescriptorPool? = nil) throws(ReplayError) {
+    /// `inferKinds` replays calls of methods no schema knows, their kind read off the recorded messages
+    /// (a replay that sends bytes and checks nothing needs no schema).
+    public init(
+        recording: Recording, methods: [String] = [], schema: DescriptorPool? = nil, inferKinds: Bool = false
+    ) throws(ReplayError) {
         if let schema {
             pool = schema
         } else {
@@ -35,6 +42,7 @@ public struct ReplayPlan: Sendable {
         }
         var calls: [PlannedCall] = []
         var skipped: [String] = []
+        var unfinished = 0
         let recorded = recording.calls
         let origin = recorded.first?.start.time ?? 0
         for call in recorded {
@@ -45,12 +53,22 @@ public struct ReplayPlan: Sendable {
             if kind == .unknown, let method = pool?.method(path: start.method) {
                 kind = RPCKind(clientStreaming: method.isClientStreaming, serverStreaming: method.isServerStreaming)
             }
+            if kind == .unknown, inferKinds {
+                kind = Self.inferredKind(call)
+            }
             if kind == .unknown {
                 skipped.append("call \(start.call) (\(name)): the method is not in the recording's schema")
                 continue
             }
             if call.requests.isEmpty, kind == .unary || kind == .serverStreaming {
                 skipped.append("call \(start.call) (\(name)): no request message was recorded")
+                continue
+            }
+            if call.end == nil {
+                unfinished += 1
+                skipped.append(
+                    "call \(start.call) (\(name)): the recording holds no end for it (still running when the recording stopped)"
+                )
                 continue
             }
             var metadata = Metadata()
@@ -64,8 +82,17 @@ public struct ReplayPlan: Sendable {
                     metadata.add(key, entry.value)
                 }
             }
-            let requests = call.requests.map {
-                RequestMessage(offset: .nanoseconds(max(0, $0.time - start.time)), bytes: $0.raw)
+            var requests: [RequestMessage] = []
+            var responsesSeen = 0
+            for message in call.messages {
+                if message.direction == .response {
+                    responsesSeen += 1
+                } else {
+                    requests.append(
+                        RequestMessage(
+                            offset: .nanoseconds(max(0, message.time - start.time)), bytes: message.raw,
+                            afterResponses: responsesSeen))
+                }
             }
             let expected = Expectation(
                 code: call.trailers?.code, message: call.trailers?.message ?? "",
@@ -89,6 +116,15 @@ public struct ReplayPlan: Sendable {
         }
         self.calls = calls
         self.skipped = skipped
+        self.unfinished = unfinished
+    }
+
+    /// The kind the recorded messages show: one request and at most one response is unary, several
+    /// requests client streaming, several responses server streaming, several of both bidirectional.
+    static func inferredKind(_ call: RecordedCall) -> RPCKind {
+        let requests = call.messages.count { $0.direction == .request }
+        let responses = call.messages.count - requests
+        return RPCKind(clientStreaming: requests != 1, serverStreaming: responses > 1)
     }
 
     /// Whether `name` (`pkg.Service/Method`) matches a filter: exact, or `pkg.Service/*`.

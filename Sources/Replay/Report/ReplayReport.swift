@@ -1,9 +1,11 @@
+import Engine
 import Foundation
 import Metrics
 
-/// A self-contained HTML page about one replay: latency over time (each call a dot, coloured by
-/// outcome), the latency distribution, status counts, and the calls that differ from the recording with
-/// their field-level differences. No scripts or external files: it opens anywhere, and CI can keep it.
+/// A self-contained HTML page about one replay, drawn from the run's fixed-size aggregates: latency over
+/// time (p50, p90 and p99 per time bucket, over bars of calls by outcome), the latency distribution, calls
+/// and latency per method, status counts, and the first calls that differ from the recording with their
+/// field-level differences. No scripts or external files: it opens anywhere, and CI can keep it.
 public struct ReplayReport: Sendable {
     let plan: ReplayPlan
     let result: ReplayResult
@@ -18,17 +20,25 @@ public struct ReplayReport: Sendable {
         self.schedule = schedule
     }
 
+    private static let green = "#2da44e"
+    private static let amber = "#d4a72c"
+    private static let red = "#cf222e"
+
     /// The page.
     public func html() -> String {
-        let outcomes = result.outcomes.sorted { $0.started < $1.started }
-        let latencies = outcomes.map { Self.milliseconds($0.latency) }.sorted()
-        /// The nearest-rank percentile: the smallest latency with at least `p` of the calls at or below it.
-        func percentile(_ p: Double) -> Double {
-            guard !latencies.isEmpty else { return 0 }
-            let rank = Int((Double(latencies.count) * p).rounded(.up))
-            return latencies[min(latencies.count, max(rank, 1)) - 1]
+        let latency = result.latency
+        let verdict =
+            result.mismatchedCalls == 0 && result.failedCalls == 0
+            ? "<span class=\"ok\">Every call ended as recorded.</span>"
+            : "<span class=\"bad\">\(result.failedCalls) calls ended with another status, "
+                + "\(result.mismatchedCalls) differ from the recording.</span>"
+        var reconnects = ""
+        if result.connections.lost > 0 {
+            reconnects =
+                " Connections lost: \(result.connections.lost), replaced: \(result.connections.reconnected) "
+                + "(\(result.connections.failedAttempts) failed attempts)."
         }
-        var page = """
+        return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>Reprise replay report</title>
             <style>
@@ -39,81 +49,110 @@ public struct ReplayReport: Sendable {
             code{font:12px ui-monospace,monospace;background:#f6f8fa;padding:1px 3px}
             svg{background:#fcfcfc;border:1px solid #eee}.legend span{margin-right:1.2em}
             </style></head><body>
-            <h1>Replay of \(Self.escape(plan.calls.count == 1 ? "1 call" : "\(plan.calls.count) calls")) against \(Self.escape(target))</h1>
-            <p>Schedule: \(Self.escape(schedule.summary)). \(outcomes.count) calls in \(Self.format(result.elapsed.seconds)) s\
-            \(result.dropped > 0 ? ", \(result.dropped) dropped" : "").
-            <span class="\(result.mismatchedCalls == 0 ? "ok" : "bad")">\(result.mismatchedCalls == 0 ? "Every checked call matches the recording." : "\(result.mismatchedCalls) calls differ from the recording.")</span></p>
+            <h1>Replay of \(Self.escape(plan.calls.count == 1 ? "1 recorded call" : "\(plan.calls.count) recorded calls")) against \(Self.escape(target))</h1>
+            <p>Schedule: \(Self.escape(schedule.summary)). \(result.finished) calls in \(Self.format(result.elapsed.seconds)) s\
+            \(result.dropped > 0 ? ", \(result.dropped) dropped" : ""). \(verdict)\(reconnects)</p>
             <table><tr><th>latency (ms)</th><th class="num">min</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">max</th></tr>
-            <tr><td></td><td class="num">\(Self.format(latencies.first ?? 0))</td><td class="num">\(Self.format(percentile(0.5)))</td>\
-            <td class="num">\(Self.format(percentile(0.9)))</td><td class="num">\(Self.format(percentile(0.99)))</td>\
-            <td class="num">\(Self.format(latencies.last ?? 0))</td></tr></table>
+            <tr><td>from each call's intended start</td><td class="num">\(Self.ms(latency.total > 0 ? latency.minNanoseconds : 0))</td>\
+            <td class="num">\(Self.ms(latency.percentile(0.5)))</td><td class="num">\(Self.ms(latency.percentile(0.9)))</td>\
+            <td class="num">\(Self.ms(latency.percentile(0.99)))</td><td class="num">\(Self.ms(latency.maxNanoseconds))</td></tr></table>
             <h2>Latency over time</h2>
-            <p class="legend"><span style="color:#2da44e">● OK, as recorded</span><span style="color:#d4a72c">● differs from the recording</span><span style="color:#cf222e">● status not OK</span></p>
-            \(timeline(outcomes))
+            <p class="legend"><span style="color:#0969da">— p50</span><span style="color:#8250df">— p90</span><span style="color:#bc4c00">— p99</span>\
+            <span style="color:\(Self.green)">▮ as recorded</span><span style="color:\(Self.amber)">▮ differs from the recording</span>\
+            <span style="color:\(Self.red)">▮ status not as recorded</span></p>
+            \(timeline())
             <h2>Latency distribution</h2>
-            \(histogram(latencies))
+            \(histogram())
+            <h2>Methods</h2>
+            \(methodTable())
             <h2>Statuses</h2>
-            \(statusTable(outcomes))
+            \(statusTable())
             <h2>Differences from the recording</h2>
             \(differences())
             </body></html>
+
             """
-        page += "\n"
-        return page
     }
 
-    private func colour(_ outcome: CallOutcome) -> String {
-        if outcome.code != 0 { return "#cf222e" }
-        return result.mismatches[outcome.iteration] == nil ? "#2da44e" : "#d4a72c"
-    }
-
-    private func timeline(_ outcomes: [CallOutcome]) -> String {
+    /// Percentile lines over stacked bars of calls per bucket.
+    private func timeline() -> String {
+        let buckets = result.timeline.buckets
+        guard !buckets.isEmpty else { return "<p>No calls.</p>" }
         let width = 1000.0
-        let height = 260.0
-        let pad = 40.0
-        let maxTime = max(outcomes.map { $0.started.seconds }.max() ?? 0, 0.001)
-        let maxLatency = max(outcomes.map { Self.milliseconds($0.latency) }.max() ?? 0, 0.001)
+        let height = 280.0
+        let pad = 44.0
+        let bucketSeconds = Double(result.timeline.width) / 1e9
+        let span = Double(buckets.count) * bucketSeconds
+        let maxLatency = max(buckets.map { Self.milliseconds($0.latency.percentile(0.99)) }.max() ?? 0, 0.001)
+        let maxCalls = Double(max(buckets.map(\.calls).max() ?? 1, 1))
+        let plotWidth = width - 2 * pad
+        let plotHeight = height - 2 * pad
+        let barWidth = plotWidth / Double(buckets.count)
         var svg =
             "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" aria-label=\"latency over time\">"
-        svg += axes(
-            width: width, height: height, pad: pad, xLabel: "seconds since start", xMax: maxTime, yMax: maxLatency)
-        // At most 20,000 dots: beyond that, every nth call.
-        let step = max(1, outcomes.count / 20_000)
-        for (index, outcome) in outcomes.enumerated() where index % step == 0 {
-            let x = pad + outcome.started.seconds / maxTime * (width - 2 * pad)
-            let y = height - pad - Self.milliseconds(outcome.latency) / maxLatency * (height - 2 * pad)
+        svg += axes(width: width, height: height, pad: pad, xLabel: "seconds since start", xMax: span, yMax: maxLatency)
+        // Bars: calls per bucket (right-hand scale), by outcome.
+        for (index, bucket) in buckets.enumerated() where bucket.calls > 0 {
+            var y = height - pad
+            let x = pad + Double(index) * barWidth
+            for (count, colour) in [
+                (bucket.asRecorded, Self.green), (bucket.differ, Self.amber), (bucket.failed, Self.red),
+            ] where count > 0 {
+                let h = Double(count) / maxCalls * plotHeight * 0.35
+                y -= h
+                svg +=
+                    "<rect x=\"\(Self.format(x))\" y=\"\(Self.format(y))\" width=\"\(Self.format(max(barWidth - 1, 0.5)))\" "
+                svg += "height=\"\(Self.format(h))\" fill=\"\(colour)\" fill-opacity=\".35\"/>"
+            }
+            let second = Double(index) * bucketSeconds
             svg +=
-                "<circle cx=\"\(Self.format(x))\" cy=\"\(Self.format(y))\" r=\"2.2\" fill=\"\(colour(outcome))\" fill-opacity=\".7\"/>"
+                "<rect x=\"\(Self.format(x))\" y=\"\(pad)\" width=\"\(Self.format(barWidth))\" height=\"\(plotHeight)\" fill=\"transparent\">"
+            svg +=
+                "<title>\(Self.format(second)) s: \(bucket.calls) calls (\(bucket.differ) differ, \(bucket.failed) not as recorded); "
+            svg +=
+                "p50 \(Self.ms(bucket.latency.percentile(0.5))) ms, p99 \(Self.ms(bucket.latency.percentile(0.99))) ms</title></rect>"
         }
+        for (p, colour) in [(0.5, "#0969da"), (0.9, "#8250df"), (0.99, "#bc4c00")] {
+            var points: [String] = []
+            for (index, bucket) in buckets.enumerated() where bucket.calls > 0 {
+                let x = pad + (Double(index) + 0.5) * barWidth
+                let y = height - pad - Self.milliseconds(bucket.latency.percentile(p)) / maxLatency * plotHeight
+                points.append("\(Self.format(x)),\(Self.format(y))")
+            }
+            svg +=
+                "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.6\"/>"
+        }
+        svg +=
+            "<text x=\"\(width - pad + 4)\" y=\"\(height - pad - plotHeight * 0.35)\" font-size=\"11\">\(Int(maxCalls)) calls</text>"
         return svg + "</svg>"
     }
 
-    private func histogram(_ sorted: [Double]) -> String {
-        guard let low = sorted.first, let high = sorted.last else { return "<p>No calls.</p>" }
-        let buckets = 40
-        // Logarithmic buckets: latency spreads over orders of magnitude.
-        let from = log10(max(low, 0.001))
-        let to = max(log10(max(high, 0.001)), from + 0.001)
-        var counts = [Int](repeating: 0, count: buckets)
-        for value in sorted {
-            let position = (log10(max(value, 0.001)) - from) / (to - from)
-            counts[min(buckets - 1, max(0, Int(position * Double(buckets))))] += 1
-        }
+    /// The distribution on a log scale, from the histogram's buckets.
+    private func histogram() -> String {
+        let latency = result.latency
+        guard latency.total > 0 else { return "<p>No calls.</p>" }
+        let used = latency.counts.indices.filter { latency.counts[$0] > 0 }
+        let first = used.first!
+        let last = used.last!
+        let counts = Array(latency.counts[first...last])
         let width = 1000.0
         let height = 220.0
         let pad = 40.0
         let maxCount = Double(counts.max() ?? 1)
+        let barWidth = (width - 2 * pad) / Double(counts.count)
         var svg =
             "<svg viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" aria-label=\"latency distribution\">"
-        let barWidth = (width - 2 * pad) / Double(buckets)
-        for (index, count) in counts.enumerated() where count > 0 {
+        for (offset, count) in counts.enumerated() where count > 0 {
             let barHeight = Double(count) / maxCount * (height - 2 * pad)
-            let lower = pow(10, from + (to - from) * Double(index) / Double(buckets))
+            let lower = Double(LatencyHistogram.lowerMicroseconds(of: first + offset)) / 1000
             svg +=
-                "<rect x=\"\(Self.format(pad + Double(index) * barWidth))\" y=\"\(Self.format(height - pad - barHeight))\" "
-            svg += "width=\"\(Self.format(barWidth - 1))\" height=\"\(Self.format(barHeight))\" fill=\"#57606a\">"
+                "<rect x=\"\(Self.format(pad + Double(offset) * barWidth))\" y=\"\(Self.format(height - pad - barHeight))\" "
+            svg +=
+                "width=\"\(Self.format(max(barWidth - 1, 0.5)))\" height=\"\(Self.format(barHeight))\" fill=\"#57606a\">"
             svg += "<title>≥ \(Self.format(lower)) ms: \(count) calls</title></rect>"
         }
+        let low = Double(LatencyHistogram.lowerMicroseconds(of: first)) / 1000
+        let high = Double(latency.maxNanoseconds) / 1e6
         svg +=
             "<line x1=\"\(pad)\" y1=\"\(height - pad)\" x2=\"\(width - pad)\" y2=\"\(height - pad)\" stroke=\"#999\"/>"
         svg += "<text x=\"\(pad)\" y=\"\(height - pad + 16)\" font-size=\"11\">\(Self.format(low)) ms</text>"
@@ -140,31 +179,45 @@ public struct ReplayReport: Sendable {
         return svg
     }
 
-    private func statusTable(_ outcomes: [CallOutcome]) -> String {
-        var counts: [String: Int] = [:]
-        for outcome in outcomes {
-            let name = outcome.failure != nil ? "not sent" : GoldenChecker.codeName(outcome.code)
-            counts[name, default: 0] += 1
+    private func methodTable() -> String {
+        var table = "<table><tr><th>method</th><th class=\"num\">calls</th><th class=\"num\">as recorded</th>"
+        table +=
+            "<th class=\"num\">differ</th><th class=\"num\">status not as recorded</th><th class=\"num\">p50 ms</th>"
+        table += "<th class=\"num\">p99 ms</th></tr>"
+        for method in result.methods {
+            table += "<tr><td><code>\(Self.escape(method.method))</code></td><td class=\"num\">\(method.calls)</td>"
+            table += "<td class=\"num ok\">\(method.asRecorded)</td>"
+            table += "<td class=\"num\(method.differ > 0 ? " bad" : "")\">\(method.differ)</td>"
+            table += "<td class=\"num\(method.failed > 0 ? " bad" : "")\">\(method.failed)</td>"
+            table += "<td class=\"num\">\(Self.ms(method.latency.percentile(0.5)))</td>"
+            table += "<td class=\"num\">\(Self.ms(method.latency.percentile(0.99)))</td></tr>"
         }
+        return table + "</table>"
+    }
+
+    private func statusTable() -> String {
         var table = "<table><tr><th>status</th><th class=\"num\">calls</th></tr>"
-        for (name, count) in counts.sorted(by: { $0.value > $1.value }) {
+        let counts = result.statusCounts
+        for (code, count) in counts.enumerated().sorted(by: { $0.element > $1.element }) where count > 0 {
+            let name = code == 17 ? "never reached the server" : GoldenChecker.codeName(code)
             table += "<tr><td>\(Self.escape(name))</td><td class=\"num\">\(count)</td></tr>"
         }
         return table + "</table>"
     }
 
     private func differences() -> String {
-        guard !result.mismatches.isEmpty else { return "<p class=\"ok\">None.</p>" }
-        let byIteration = Dictionary(result.outcomes.map { ($0.iteration, $0) }, uniquingKeysWith: { a, _ in a })
-        var html = "<table><tr><th>call</th><th>method</th><th>where</th><th>recorded</th><th>replayed</th></tr>"
-        for (iteration, mismatches) in result.mismatches.sorted(by: { $0.key < $1.key }).prefix(500) {
-            guard let outcome = byIteration[iteration] else { continue }
-            let call = plan.calls[outcome.call]
-            for mismatch in mismatches.prefix(20) {
+        guard !result.differences.isEmpty else { return "<p class=\"ok\">None.</p>" }
+        var html = ""
+        if result.mismatchedCalls > result.differences.count {
+            html += "<p>The first \(result.differences.count) of \(result.mismatchedCalls) calls that differ.</p>"
+        }
+        html += "<table><tr><th>call</th><th>method</th><th>where</th><th>recorded</th><th>replayed</th></tr>"
+        for difference in result.differences.prefix(500) {
+            for mismatch in difference.mismatches.prefix(20) {
                 let place = mismatch.path.isEmpty ? mismatch.kind.rawValue : mismatch.path
-                html += "<tr><td>\(call.recordedCall)</td><td><code>\(Self.escape(call.methodName))</code></td>"
-                html +=
-                    "<td><code>\(Self.escape(place))</code></td><td class=\"ok\"><code>\(Self.escape(mismatch.expected))</code></td>"
+                html += "<tr><td>\(difference.recordedCall)</td><td><code>\(Self.escape(difference.method))</code></td>"
+                html += "<td><code>\(Self.escape(place))</code></td>"
+                html += "<td class=\"ok\"><code>\(Self.escape(mismatch.expected))</code></td>"
                 html += "<td class=\"bad\"><code>\(Self.escape(mismatch.actual))</code></td></tr>"
             }
         }
@@ -185,7 +238,9 @@ public struct ReplayReport: Sendable {
         return out
     }
 
-    static func milliseconds(_ duration: Duration) -> Double { duration.seconds * 1000 }
+    static func milliseconds(_ nanoseconds: Int64) -> Double { Double(nanoseconds) / 1e6 }
+
+    static func ms(_ nanoseconds: Int64) -> String { format(milliseconds(nanoseconds)) }
 
     static func format(_ value: Double) -> String { String(format: "%.3g", value) }
 }

@@ -1,31 +1,40 @@
-/// What a replay did: every call's outcome and the mismatches the golden check found.
+import Engine
+
+/// What a replay did, in aggregates whose size does not depend on how many calls ran: counts, latency
+/// histograms per method and over time, and the first differences found.
 public struct ReplayResult: Sendable {
-    /// The outcomes, in the order calls finished.
-    public var outcomes: [CallOutcome]
-    /// The mismatches per iteration (see `CallOutcome.iteration`; only calls that differ), when checked.
-    public var mismatches: [Int: [Mismatch]]
-    /// Calls the schedule dropped (every slot busy).
-    public var dropped: Int
+    /// Calls started (dropped ones not included).
+    public var started = 0
+    /// Calls that ended.
+    public var finished = 0
+    /// Calls the schedule dropped (too many in flight).
+    public var dropped = 0
+    /// Calls whose status was not as recorded, or that never reached the server.
+    public var failedCalls = 0
+    /// Calls whose outcome differs from the recording (with a check).
+    public var mismatchedCalls = 0
     /// How long the replay took.
-    public var elapsed: Duration
+    public var elapsed: Duration = .zero
     /// Whether a threshold or a signal stopped it early.
-    public var stoppedEarly: Bool
-    /// Replayed calls whose outcome differs from the recording (`mismatches` keeps the first ones' details).
-    public var mismatchedCalls: Int
+    public var stoppedEarly = false
+    /// Per method, by name.
+    public var methods: [MethodTally] = []
+    /// Over time.
+    public var timeline = Timeline()
+    /// All calls' latencies.
+    public var latency = LatencyHistogram()
+    /// The first differences found (at most `keepMismatches`), by iteration.
+    public var differences: [CallDifference] = []
+    /// What happened to the connections: lost, replaced, failed attempts.
+    public var connections = ReconnectingConnection.Counters()
 
-    /// A result from its parts; `mismatchedCalls` defaults to the calls `mismatches` holds.
-    public init(
-        outcomes: [CallOutcome], mismatches: [Int: [Mismatch]], dropped: Int, elapsed: Duration,
-        stoppedEarly: Bool, mismatchedCalls: Int? = nil
-    ) {
-        self.outcomes = outcomes
-        self.mismatches = mismatches
-        self.mismatchedCalls = mismatchedCalls ?? mismatches.count
-        self.dropped = dropped
-        self.elapsed = elapsed
-        self.stoppedEarly = stoppedEarly
+    /// An empty result.
+    public init() {}
+
+    /// Calls per replayed status code (index 0...16; 17: anything else).
+    public var statusCounts: [Int] {
+        methods.reduce(into: Array(repeating: 0, count: 18)) { counts, method in
+            for index in counts.indices { counts[index] += method.statusCounts[index] }
+        }
     }
-
-    /// Calls that ended with a status other than OK (or none).
-    public var failedCalls: Int { outcomes.count { $0.code != 0 } }
 }

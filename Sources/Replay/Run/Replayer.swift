@@ -3,6 +3,7 @@ import GRPCWire
 import Metrics
 import NIOCore
 import NIOPosix
+import Recording
 import Synchronization
 
 /// Drives a ``ReplayPlan`` against a server through the engine's `Client`s on a ``Schedule``, checks
@@ -22,15 +23,18 @@ public final class Replayer: Sendable {
     public struct Options: Sendable {
         /// When calls start.
         public var schedule: Schedule = .asRecorded(speed: 1)
-        /// Connections (engine clients) the calls are spread over.
-        public var connections = 1
+        /// Connections the calls are spread over, round robin by iteration; nil keeps the recording's: each
+        /// recorded connection maps to a connection of its own.
+        public var connections: Int?
+        /// The slice of the schedule this process runs (`--segment i/n`).
+        public var segment = ExecutionSegment.whole
         /// How to connect (plaintext, TLS, authority...).
         public var connect = ConnectParams()
         /// Metadata added to every call, replacing recorded values of the same keys.
         public var metadata = Metadata()
         /// Whether to compare calls with the recording; nil only measures.
         public var checker: GoldenChecker?
-        /// Mismatch details kept (the count is always exact).
+        /// Difference details kept (the count is always exact).
         public var keepMismatches = 1_000
         /// Where samples go; nil records none.
         public var metrics: MetricsRegistry?
@@ -39,7 +43,7 @@ public final class Replayer: Sendable {
         /// Set to stop the replay early (thresholds with abortOnFail, a signal).
         public var stop = StopSignal()
 
-        /// The defaults: as recorded, one TLS connection, no checks.
+        /// The defaults: as recorded, connections as recorded, TLS, no checks.
         public init() {}
 
         /// The defaults changed by `configure`.
@@ -67,41 +71,31 @@ public final class Replayer: Sendable {
     public let target: String
     /// The options.
     public let options: Options
-    private let schema: ClientSchema
 
-    /// A replayer for `plan` against `target`. The recording's embedded schema is used unless `schema` is
-    /// given (for recordings without one, or to decode with newer `.proto` files).
-    public init(plan: ReplayPlan, target: String, schema: ClientSchema? = nil, options: Options) throws(ReplayError) {
-        if let schema {
-            self.schema = schema
-        } else if let pool = plan.pool {
-            do {
-                self.schema = try ClientSchema(pool: pool)
-            } catch {
-                throw ReplayError("the recording's schema cannot be used: \(error)")
-            }
-        } else {
-            throw ReplayError(
-                "the recording has no embedded schema; give one with --proto/-I or --protoset")
+    /// A replayer for `plan` against `target`. No schema is needed to send: recorded bytes go out as
+    /// they are (the golden check brings its own).
+    public init(plan: ReplayPlan, target: String, options: Options) throws(ReplayError) {
+        if let connections = options.connections, connections < 1 {
+            throw ReplayError("--connections must be at least 1")
         }
-        for call in plan.calls {
-            do {
-                _ = try self.schema.method(call.method)
-            } catch {
-                throw ReplayError("call \(call.recordedCall) of the recording: \(error.message)")
-            }
-        }
-        guard options.connections >= 1 else { throw ReplayError("--connections must be at least 1") }
         self.plan = plan
         self.target = target
         self.options = options
     }
 
+    /// The connections the calls run on: as many as asked, or one per recorded connection.
+    public var connectionCount: Int {
+        options.connections ?? max(1, Set(plan.calls.map(\.recordedConnection)).count)
+    }
+
     /// Replays the plan; throws only when the replay cannot start (no connection). Failed calls are
     /// outcomes, not errors.
     public func run() async throws(ReplayError) -> ReplayResult {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: min(options.connections, System.coreCount))
+        let slotCount = connectionCount
+        let loopCount = min(slotCount, System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: loopCount)
         defer { group.shutdownGracefully { _ in } }
+        let loops = Array(group.makeIterator())
         let engineMetrics = options.metrics.map { EngineMetrics(registry: $0) }
         let replayMetrics: ReplayMetrics?
         do {
@@ -109,44 +103,159 @@ public final class Replayer: Sendable {
         } catch {
             throw ReplayError("\(error)")
         }
-        var clients: [Client] = []
-        for _ in 0..<options.connections {
+        var slots: [ReconnectingConnection] = []
+        for index in 0..<slotCount {
             let client = Client(
-                schema: schema,
                 configuration: .with {
-                    $0.group = group
+                    $0.group = loops[index % loopCount]
                     $0.metrics = engineMetrics
                     $0.tags = ["scenario": "replay", "group": ""]
                 })
+            let slot = ReconnectingConnection(client: client, address: target, params: options.connect)
             do {
-                _ = try await client.connect(target, params: options.connect)
+                try await slot.connect()
             } catch {
-                for client in clients { await client.close() }
+                for slot in slots { await slot.close() }
+                await client.close()
                 throw ReplayError("cannot connect to \(target): \(error.message)")
             }
-            clients.append(client)
+            slots.append(slot)
         }
-        let state = RunState(keep: options.keepMismatches)
-        let origin = ContinuousClock.now
+        let (calls, methodNames): ([ReadyCall], [String])
+        do {
+            (calls, methodNames) = try prepare(on: slots[0].client, slotCount: slotCount)
+        } catch {
+            for slot in slots { await slot.close() }
+            throw ReplayError("\(error.message)")
+        }
+        let shared = RunShared(
+            calls: calls, methodNames: methodNames, options: options, slotCount: slotCount, loopCount: loopCount,
+            metrics: replayMetrics)
+        let drivers = loops.enumerated().map { index, loop in
+            LoopDriver(eventLoop: loop, index: index, shared: shared, slots: slots, engineMetrics: engineMetrics)
+        }
+        let users: Int
+        if case .virtualUsers(let count, _) = options.schedule {
+            users = options.segment.users(of: count)
+        } else {
+            users = 0
+        }
+        replayMetrics?.setUsers(users, max: users)
         let ticker = Task { [options, plan] in
+            var stopped = false
             while !Task.isCancelled {
                 try? await Task.sleep(for: .seconds(1))
                 if Task.isCancelled { break }
-                await engineMetrics?.flush()
-                replayMetrics?.flush()
-                options.progress?(state.progress(elapsed: ContinuousClock.now - origin, planned: plan.calls.count))
+                if !stopped, options.stop.isStopped {
+                    stopped = true
+                    for driver in drivers { driver.eventLoop.execute { driver.stopScheduling() } }
+                }
+                let inFlight = shared.inFlight.load(ordering: .relaxed)
+                if users == 0 {
+                    replayMetrics?.setUsers(inFlight, max: shared.maxInFlight == .max ? inFlight : shared.maxInFlight)
+                }
+                options.progress?(Self.progress(shared, planned: plan.calls.count))
             }
         }
-        let context = RunContext(
-            plan: plan, clients: clients, options: options, state: state, metrics: replayMetrics, origin: origin)
-        await context.schedule()
+        let tallies = await shared.run {
+            for driver in drivers { driver.eventLoop.execute { driver.begin() } }
+        }
         ticker.cancel()
-        for client in clients { await client.close() }
+        var result = ReplayResult()
+        for slot in slots {
+            let counts = slot.counts
+            result.connections.lost += counts.lost
+            result.connections.reconnected += counts.reconnected
+            result.connections.failedAttempts += counts.failedAttempts
+            await slot.close()
+        }
+        if users > 0 { replayMetrics?.setUsers(0, max: users) }
         await engineMetrics?.close()
-        replayMetrics?.flush()
-        let elapsed = ContinuousClock.now - origin
-        options.progress?(state.progress(elapsed: elapsed, planned: plan.calls.count))
-        return state.result(elapsed: elapsed, stopped: options.stop.isStopped)
+        let elapsed = Duration.nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - shared.origin))
+        options.progress?(Self.progress(shared, planned: plan.calls.count, elapsed: elapsed))
+        result.started = shared.started.load(ordering: .relaxed)
+        result.finished = shared.finished.load(ordering: .relaxed)
+        result.dropped = shared.dropped.load(ordering: .relaxed)
+        result.failedCalls = shared.failed.load(ordering: .relaxed)
+        result.mismatchedCalls = shared.mismatched.load(ordering: .relaxed)
+        result.elapsed = elapsed
+        result.stoppedEarly = options.stop.isStopped
+        LoopTally.merge(tallies, limit: options.keepMismatches, into: &result)
+        return result
+    }
+
+    /// Every planned call made ready once: metadata merged, request bytes as `ByteBuffer`s, the client's
+    /// steps in recorded order, the slot of its recorded connection.
+    private func prepare(on client: Client, slotCount: Int) throws(EngineError) -> ([ReadyCall], [String]) {
+        let connectionOrder = Dictionary(
+            plan.calls.map(\.recordedConnection).uniqued().enumerated().map { ($1, $0) },
+            uniquingKeysWith: { a, _ in a })
+        var methodIndex: [String: Int] = [:]
+        var methodNames: [String] = []
+        var calls: [ReadyCall] = []
+        calls.reserveCapacity(plan.calls.count)
+        for call in plan.calls {
+            var metadata = call.metadata
+            for entry in options.metadata { metadata.removeAll(entry.key) }
+            metadata.add(contentsOf: options.metadata)
+            let raw = try client.prepareRaw(
+                path: call.method, isStream: call.kind != .unary, metadata: metadata, timeout: call.timeout,
+                steps: Self.steps(of: call))
+            let method: Int
+            if let known = methodIndex[call.methodName] {
+                method = known
+            } else {
+                method = methodNames.count
+                methodIndex[call.methodName] = method
+                methodNames.append(call.methodName)
+            }
+            calls.append(
+                ReadyCall(
+                    plan: call, raw: raw, slot: (connectionOrder[call.recordedConnection] ?? 0) % slotCount,
+                    method: method, offset: call.offset.nanosecondsClamped,
+                    expectedCode: call.expected.code ?? (call.cancel != nil ? 1 : nil)))
+        }
+        return (calls, methodNames)
+    }
+
+    /// What the client did, in recorded order: each request after the responses that preceded it, then
+    /// the half-close (where recorded, else right after the last request) and the cancel, if any.
+    static func steps(of call: PlannedCall) -> [RawCall.Step] {
+        var steps = call.requests.map {
+            RawCall.Step(.send(ByteBuffer(bytes: $0.bytes)), afterResponses: $0.afterResponses, notBefore: $0.offset)
+        }
+        if let halfClose = call.halfClose {
+            steps.append(
+                RawCall.Step(.halfClose, afterResponses: halfClose.afterResponses, notBefore: halfClose.offset))
+        } else if call.cancel == nil {
+            let last = call.requests.last
+            steps.append(
+                RawCall.Step(.halfClose, afterResponses: last?.afterResponses ?? 0, notBefore: last?.offset ?? .zero))
+        }
+        if let cancel = call.cancel {
+            steps.append(RawCall.Step(.cancel, afterResponses: cancel.afterResponses, notBefore: cancel.offset))
+        }
+        // Acts recorded between messages keep their place: order by recorded time, then by causality.
+        return steps.enumerated().sorted {
+            ($0.element.notBefore, $0.element.afterResponses, $0.offset)
+                < ($1.element.notBefore, $1.element.afterResponses, $1.offset)
+        }.map(\.element)
+    }
+
+    private static func progress(_ shared: RunShared, planned: Int, elapsed: Duration? = nil) -> ReplayProgress {
+        ReplayProgress(
+            elapsed: elapsed ?? .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - shared.origin)),
+            started: shared.started.load(ordering: .relaxed), finished: shared.finished.load(ordering: .relaxed),
+            failed: shared.failed.load(ordering: .relaxed), mismatched: shared.mismatched.load(ordering: .relaxed),
+            dropped: shared.dropped.load(ordering: .relaxed), planned: planned)
+    }
+}
+
+extension Sequence where Element: Hashable {
+    /// The elements in order, each once.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }
 
@@ -158,7 +267,7 @@ public struct ReplayProgress: Sendable {
     public var started: Int
     /// Calls finished.
     public var finished: Int
-    /// Calls that ended with a status other than OK.
+    /// Calls whose status was not as recorded (or that never reached the server).
     public var failed: Int
     /// Calls that differ from the recording.
     public var mismatched: Int

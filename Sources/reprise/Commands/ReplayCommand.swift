@@ -66,8 +66,22 @@ struct ReplayCommand: AsyncParsableCommand {
         help: ArgumentHelp("Calls a rate schedule keeps in flight before it drops calls.", valueName: "n"))
     var maxInFlight = 1_000
 
-    @Option(help: ArgumentHelp("Connections the calls are spread over.", valueName: "k"))
-    var connections = 1
+    @Option(
+        help: ArgumentHelp(
+            "Spread the calls over this many connections, round robin (default: one per recorded connection).",
+            valueName: "k"))
+    var connections: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Run slice i of n (from 0) of the schedule: n processes with 0/n to n-1/n run the whole test once.",
+            valueName: "i/n"))
+    var segment: String?
+
+    @Option(
+        name: .customLong("execution-segment"),
+        help: ArgumentHelp("The same slice in k6's syntax, e.g. 1/4:2/4 or 25%:50%.", valueName: "from:to"))
+    var executionSegment: String?
 
     @Option(
         name: .customLong("method"),
@@ -121,7 +135,11 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("--iterations and --duration go with --rate, --stage or --vus.")
         }
         if iterations != nil, duration != nil { throw ValidationError("Give --iterations or --duration, not both.") }
-        if connections < 1 { throw ValidationError("--connections must be at least 1.") }
+        if let connections, connections < 1 { throw ValidationError("--connections must be at least 1.") }
+        if segment != nil, executionSegment != nil {
+            throw ValidationError("Give --segment or --execution-segment, not both.")
+        }
+        do { _ = try executionSlice() } catch { throw ValidationError(error.message) }
         if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1.") }
         for rule in ignoreRules {
             do { _ = try IgnoreRule(parsing: rule) } catch { throw ValidationError(error.message) }
@@ -151,11 +169,18 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         let plan: ReplayPlan
         do {
-            plan = try ReplayPlan(recording: loaded, methods: methods, schema: clientSchema?.pool)
+            plan = try ReplayPlan(recording: loaded, methods: methods, schema: clientSchema?.pool, inferKinds: !check)
         } catch {
             throw CommandError("\(recording): \(error)")
         }
-        for note in plan.skipped { warn("skipped \(note)") }
+        for issue in loaded.warnings { warn("\(issue)") }
+        for note in plan.skipped.prefix(20) { warn("skipped \(note)") }
+        if plan.skipped.count > 20 { warn("skipped \(plan.skipped.count - 20) more calls") }
+        if plan.unfinished > 0 {
+            warn(
+                "\(plan.unfinished) recorded calls have no end (the recording stopped while they ran): "
+                    + "they are not replayed")
+        }
         let metricsRun: MetricsRun
         let stop = Replayer.StopSignal()
         do {
@@ -174,6 +199,7 @@ struct ReplayCommand: AsyncParsableCommand {
         var options = Replayer.Options()
         options.schedule = scheduleValue
         options.connections = connections
+        options.segment = try executionSlice()
         options.connect = try tls.connectParams(timeout: .seconds(30))
         options.metadata = try CallCommand.metadata(headers, option: "--header")
         options.metrics = metricsRun.registry
@@ -189,13 +215,15 @@ struct ReplayCommand: AsyncParsableCommand {
                 options.checker = GoldenChecker(
                     schema: checkSchema, rules: rules, compareStatusMessage: !ignoreStatusMessage)
             }
-            replayer = try Replayer(plan: plan, target: target, schema: clientSchema, options: options)
+            replayer = try Replayer(plan: plan, target: target, options: options)
         } catch let error as ReplayError {
             throw CommandError("\(recording): \(error)")
         }
         if !quiet {
             warn(
-                "replaying \(plan.calls.count) calls from \(recording) against \(target), \(scheduleValue.summary)")
+                "replaying \(plan.calls.count) calls from \(recording) against \(target), \(scheduleValue.summary), "
+                    + "\(replayer.connectionCount) connection\(replayer.connectionCount == 1 ? "" : "s")"
+                    + (options.segment == .whole ? "" : ", segment \(options.segment)"))
         }
         let interrupt = ReplayInterrupt()
         interrupt.install(stop: stop)
@@ -266,39 +294,55 @@ struct ReplayCommand: AsyncParsableCommand {
         return Schedule.Stage(duration: length, target: target)
     }
 
+    /// The slice `--segment` or `--execution-segment` asks for; the whole test without either.
+    private func executionSlice() throws(ReplayError) -> ExecutionSegment {
+        if let segment { return try ExecutionSegment(parsing: segment) }
+        if let executionSegment { return try ExecutionSegment(k6: executionSegment) }
+        return .whole
+    }
+
     static func progressLine(_ progress: ReplayProgress) -> String {
-        let seconds =
-            progress.elapsed.seconds
+        let seconds = progress.elapsed.seconds
         var line = String(format: "%6.1fs  %d started, %d done", seconds, progress.started, progress.finished)
-        line += ", \(progress.failed) not OK, \(progress.mismatched) differ"
+        line += ", \(progress.failed) not as recorded, \(progress.mismatched) differ"
         if progress.dropped > 0 { line += ", \(progress.dropped) dropped" }
         return line
     }
 
     static func resultLines(_ result: ReplayResult, plan: ReplayPlan, checked: Bool) -> String {
         var text = "\n"
-        let seconds = result.elapsed.seconds
         text += String(
-            format: "replayed %d calls in %.3f s (recorded over %.3f s)", result.outcomes.count, seconds,
+            format: "replayed %d calls in %.3f s (recorded over %.3f s)", result.finished, result.elapsed.seconds,
             plan.span.seconds)
         if result.dropped > 0 { text += ", \(result.dropped) dropped" }
         text += "\n"
+        let connections = result.connections
+        if connections.lost > 0 {
+            text +=
+                "connections: \(connections.lost) lost, \(connections.reconnected) replaced, "
+                + "\(connections.failedAttempts) failed attempts to reconnect\n"
+        }
+        if result.failedCalls > 0 {
+            let statuses = result.statusCounts.enumerated().filter { $0.element > 0 }.map { code, count in
+                "\(code == 17 ? "never reached the server" : GoldenChecker.codeName(code)): \(count)"
+            }
+            text += "\(result.failedCalls) calls did not end with their recorded status (replayed statuses: "
+            text += statuses.joined(separator: ", ") + ")\n"
+        }
         guard checked else { return text }
         if result.mismatchedCalls == 0 {
             text += "golden check: every call matches the recording\n"
             return text
         }
-        text += "golden check: \(result.mismatchedCalls) of \(result.outcomes.count) calls differ from the recording\n"
-        let shown = result.mismatches.sorted { $0.key < $1.key }.prefix(20)
-        for (iteration, mismatches) in shown {
-            guard let outcome = result.outcomes.first(where: { $0.iteration == iteration }) else { continue }
-            let call = plan.calls[outcome.call]
-            text += "  call \(call.recordedCall) \(call.methodName):\n"
-            for mismatch in mismatches.prefix(10) { text += "    \(mismatch)\n" }
-            if mismatches.count > 10 { text += "    … and \(mismatches.count - 10) more\n" }
+        text += "golden check: \(result.mismatchedCalls) of \(result.finished) calls differ from the recording\n"
+        let shown = result.differences.prefix(20)
+        for difference in shown {
+            text += "  call \(difference.recordedCall) \(difference.method):\n"
+            for mismatch in difference.mismatches.prefix(10) { text += "    \(mismatch)\n" }
+            if difference.mismatches.count > 10 { text += "    … and \(difference.mismatches.count - 10) more\n" }
         }
-        if result.mismatches.count > shown.count {
-            text += "  … and \(result.mismatches.count - shown.count) more calls\n"
+        if result.mismatchedCalls > shown.count {
+            text += "  … and \(result.mismatchedCalls - shown.count) more calls\n"
         }
         return text
     }

@@ -1,0 +1,197 @@
+import GRPCWire
+import Metrics
+import NIOCore
+
+/// Receives the end of raw calls, on the runner's event loop.
+public protocol RawCallHandler: AnyObject {
+    /// The runner's call ended; read its status and responses now, the runner is reused afterwards.
+    func rawCallFinished(_ runner: RawCallRunner)
+}
+
+/// Runs raw calls one at a time on one event loop, stepping through each call's script as its responses
+/// arrive: the replayer's unit of work. A runner is reused from call to call, so a replayed call costs no
+/// engine allocation beyond the wire's own call and, for paced or causally waiting streams, their timers.
+///
+/// Confined to `eventLoop`: create it anywhere, then use it only there.
+public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
+    /// The loop the runner's calls live on.
+    public let eventLoop: any EventLoop
+    /// Whether response messages are kept for ``responses`` (a check needs them; a load run does not).
+    public var keepResponses: Bool
+    /// How much faster than recorded the steps' `notBefore` times pass; nil ignores them (no pacing).
+    public var pacing: Double?
+    /// How long a step waits for the responses it follows before it goes ahead anyway: a server that
+    /// answers less than it did when recorded must not hang the call.
+    public var causalWaitLimit: TimeAmount = .seconds(5)
+    /// Free for the owner: which planned call, which iteration.
+    public var tag = 0
+    /// Free for the owner.
+    public var iteration = 0
+    /// Free for the owner: which connection, which user.
+    public var lane = 0
+
+    /// The call's status once it finished.
+    public private(set) var status = GRPCStatus.ok
+    /// The response messages, when kept, in order.
+    public private(set) var responses: [ByteBuffer] = []
+    /// How many response messages arrived.
+    public private(set) var responseCount = 0
+    /// Whether the request reached the server (its HEADERS went out); a status made before that is
+    /// the client's own failure.
+    public private(set) var reachedServer = false
+    /// When the call should have started (`NIODeadline` uptime nanoseconds).
+    public private(set) var intendedStart: UInt64 = 0
+    /// When it did start.
+    public private(set) var startedAt: UInt64 = 0
+    /// When it ended.
+    public private(set) var finishedAt: UInt64 = 0
+    /// Whether a call is running.
+    public private(set) var isRunning = false
+
+    private let metrics: LoopMetrics?
+    private var handler: (any RawCallHandler)?
+    private var call: RawCall?
+    private var wireCall: ClientCall?
+    private var nextStep = 0
+    private var expectedStatus: Int?
+    private var pacingTimer: Scheduled<Void>?
+    private var stallTimer: Scheduled<Void>?
+    private var stalledStep = -1
+    private var waitReleased = -1
+
+    /// A runner on `eventLoop` recording k6's gRPC metrics into `metrics`; calls end at `handler`.
+    public init(
+        eventLoop: any EventLoop, metrics: EngineMetrics?, handler: any RawCallHandler, keepResponses: Bool = true
+    ) {
+        self.eventLoop = eventLoop
+        self.metrics = metrics?.loop(eventLoop)
+        self.handler = handler
+        self.keepResponses = keepResponses
+    }
+
+    /// Lets go of the handler (which usually owns the runner): call once the run is over.
+    public func release() { handler = nil }
+
+    /// Starts `call` on `connection` (nil: no connection right now, so it fails at once with `unavailable`).
+    /// `intendedStart` is when the schedule wanted it to start; its duration is measured from there, so a
+    /// late start shows as latency. A status equal to `expectedStatus` is not counted as failed.
+    public func start(
+        _ call: RawCall, on connection: ClientConnection?, intendedStart: UInt64, expectedStatus: Int?,
+        unavailable: GRPCStatus
+    ) {
+        eventLoop.preconditionInEventLoop()
+        precondition(!isRunning, "a RawCallRunner runs one call at a time")
+        isRunning = true
+        self.call = call
+        self.intendedStart = intendedStart
+        self.expectedStatus = expectedStatus
+        startedAt = NIODeadline.now().uptimeNanoseconds
+        nextStep = 0
+        responseCount = 0
+        reachedServer = false
+        stalledStep = -1
+        waitReleased = -1
+        responses.removeAll(keepingCapacity: true)
+        if call.isStream, let series = call.series, let metrics { metrics.sink.add(series.series.streams, 1) }
+        guard let connection else {
+            finish(unavailable)
+            return
+        }
+        if call.isSingleRequest, case .send(let bytes) = call.steps[0].action {
+            nextStep = 2
+            connection.startCall(path: call.path, request: bytes, options: call.options, delegate: self)
+            if call.isStream, let series = call.series, let metrics {
+                metrics.sink.add(series.series.messagesSent, 1)
+            }
+        } else {
+            wireCall = connection.makeCall(path: call.path, options: call.options, delegate: self)
+            advance()
+        }
+    }
+
+    /// Takes every step that is due: its responses have arrived and its time has come.
+    private func advance() {
+        guard let call, let wireCall, !wireCall.isFinished else { return }
+        while nextStep < call.steps.count {
+            let step = call.steps[nextStep]
+            if responseCount < step.afterResponses, waitReleased != nextStep {
+                armStallTimer()
+                return
+            }
+            if let pacing, call.notBefore[nextStep] > 0 {
+                let due = startedAt &+ UInt64(Double(call.notBefore[nextStep]) / pacing)
+                let now = NIODeadline.now().uptimeNanoseconds
+                if due > now {
+                    if pacingTimer == nil {
+                        pacingTimer = eventLoop.scheduleTask(in: .nanoseconds(Int64(due - now))) { [self] in
+                            pacingTimer = nil
+                            advance()
+                        }
+                    }
+                    return
+                }
+            }
+            nextStep += 1
+            switch step.action {
+            case .send(let bytes):
+                wireCall.send(bytes)
+                if call.isStream, let series = call.series, let metrics {
+                    metrics.sink.add(series.series.messagesSent, 1)
+                }
+            case .halfClose:
+                wireCall.end()
+            case .cancel:
+                wireCall.cancel()
+                return
+            }
+            if wireCall.isFinished { return }
+        }
+    }
+
+    /// One timer per wait: when it fires and the same step still waits, the step goes ahead.
+    private func armStallTimer() {
+        guard stallTimer == nil, stalledStep != nextStep else { return }
+        stalledStep = nextStep
+        let step = nextStep
+        stallTimer = eventLoop.scheduleTask(in: causalWaitLimit) { [self] in
+            stallTimer = nil
+            guard isRunning, nextStep == step else { return }
+            waitReleased = step
+            advance()
+        }
+    }
+
+    public func callReceivedHeaders(_ call: ClientCall, headers: Metadata) {}
+
+    public func callReceivedMessage(_ call: ClientCall, message: ByteBuffer) {
+        responseCount += 1
+        if keepResponses { responses.append(message) }
+        if let raw = self.call, raw.isStream, let series = raw.series, let metrics {
+            metrics.sink.add(series.series.messagesReceived, 1)
+        }
+        if let raw = self.call, nextStep < raw.steps.count { advance() }
+    }
+
+    public func callFinished(_ call: ClientCall, result: CallResult) {
+        reachedServer = call.streamID != nil
+        finish(result.status)
+    }
+
+    private func finish(_ status: GRPCStatus) {
+        self.status = status
+        finishedAt = NIODeadline.now().uptimeNanoseconds
+        pacingTimer?.cancel()
+        pacingTimer = nil
+        stallTimer?.cancel()
+        stallTimer = nil
+        wireCall = nil
+        if let series = call?.series, let metrics {
+            let failed = expectedStatus.map { $0 != status.code.rawValue } ?? !status.isOK
+            series.record(
+                metrics.sink, status: status, nanoseconds: Int64(finishedAt &- intendedStart), failed: failed)
+        }
+        call = nil
+        isRunning = false
+        handler?.rawCallFinished(self)
+    }
+}

@@ -1,0 +1,222 @@
+import Engine
+import GRPCWire
+import Metrics
+import NIOCore
+import Synchronization
+
+/// Starts and finishes the replay's calls on one event loop: rate and as-recorded schedules from one
+/// scheduled callback at a time (each firing starts every call that is due), virtual users from each
+/// call's end. Outcomes go to the golden check, the metrics and the loop's tally as calls end, and are
+/// then dropped. Confined to `eventLoop` once started.
+final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked Sendable {
+    let eventLoop: any EventLoop
+    let index: Int
+    private let shared: RunShared
+    private let slots: [ReconnectingConnection]
+    private let engineMetrics: EngineMetrics?
+    private var sink: MetricsSink?
+    private var tally: LoopTally
+    private var free: [RawCallRunner] = []
+    private var runners: [RawCallRunner] = []
+    private var inFlight = 0
+    private var schedulingDone = false
+    private var finished = false
+    /// The schedule's next segment-local iteration to look at.
+    private var cursor = 0
+    /// The next call of this loop whose time has not come, once found.
+    private var pending: (iteration: Int, slot: Int, due: UInt64)?
+    private var timer: NIOScheduledCallback?
+    private var usersRunning = 0
+    private var starting = false
+    private var endedWhileStarting = false
+
+    /// Calls due this close to now start in the same firing (saves a wake-up for a few microseconds).
+    private static let slack: UInt64 = 20_000
+
+    init(
+        eventLoop: any EventLoop, index: Int, shared: RunShared, slots: [ReconnectingConnection],
+        engineMetrics: EngineMetrics?
+    ) {
+        self.eventLoop = eventLoop
+        self.index = index
+        self.shared = shared
+        self.slots = slots
+        self.engineMetrics = engineMetrics
+        tally = LoopTally(methodNames: shared.methodNames)
+    }
+
+    /// Starts the loop's part of the schedule (on the loop).
+    func begin() {
+        sink = engineMetrics?.sink(on: eventLoop)
+        if case .virtualUsers(let count, _) = shared.schedule {
+            let users = shared.segment.users(of: count)
+            for user in 0..<users where (user % shared.slotCount) % shared.loopCount == index {
+                let runner = makeRunner()
+                runner.lane = user % shared.slotCount
+                usersRunning += 1
+                nextCall(for: runner)
+            }
+            schedulingDone = true
+            finishIfIdle()
+        } else {
+            handleScheduledCallback(eventLoop: eventLoop)
+        }
+    }
+
+    /// No new calls from here on; calls in flight finish (on the loop).
+    func stopScheduling() {
+        timer?.cancel()
+        timer = nil
+        schedulingDone = true
+        finishIfIdle()
+    }
+
+    // MARK: Open loop and as recorded
+
+    /// Starts every call of this loop that is due, then sleeps until the next one.
+    func handleScheduledCallback(eventLoop: some EventLoop) {
+        timer = nil
+        guard !schedulingDone else { return }
+        let now = NIODeadline.now().uptimeNanoseconds
+        while !shared.stop.isStopped, let next = pending ?? nextOwnCall() {
+            if next.due > now &+ Self.slack {
+                pending = next
+                timer = try? self.eventLoop.scheduleCallback(
+                    at: .uptimeNanoseconds(next.due), handler: self)
+                if timer != nil { return }
+                break
+            }
+            pending = nil
+            if shared.begin() {
+                inFlight += 1
+                start(next.iteration, on: next.slot, runner: free.popLast() ?? makeRunner(), intended: next.due)
+            } else {
+                shared.dropped.add(1, ordering: .relaxed)
+                if let sink { shared.metrics?.drop(into: sink) }
+            }
+        }
+        schedulingDone = true
+        finishIfIdle()
+    }
+
+    /// The next iteration of this segment whose slot lives on this loop, and when it is due.
+    private func nextOwnCall() -> (iteration: Int, slot: Int, due: UInt64)? {
+        while true {
+            let iteration = shared.segment.iteration(cursor)
+            guard let start = shared.startTime(of: iteration) else { return nil }
+            cursor += 1
+            let slot = shared.slot(of: iteration)
+            if slot % shared.loopCount == index {
+                return (iteration, slot, shared.origin &+ UInt64(max(start, 0)))
+            }
+        }
+    }
+
+    // MARK: Virtual users
+
+    /// Starts the user's next call; one that ends as it starts (no connection) is followed in this loop,
+    /// not by recursion.
+    private func nextCall(for runner: RawCallRunner) {
+        while let iteration = shared.nextUserIteration(now: NIODeadline.now().uptimeNanoseconds),
+            shared.begin()
+        {
+            inFlight += 1
+            starting = true
+            endedWhileStarting = false
+            start(iteration, on: runner.lane, runner: runner, intended: NIODeadline.now().uptimeNanoseconds)
+            starting = false
+            if !endedWhileStarting { return }
+        }
+        usersRunning -= 1
+        finishIfIdle()
+    }
+
+    // MARK: Calls
+
+    private func makeRunner() -> RawCallRunner {
+        let runner = RawCallRunner(
+            eventLoop: eventLoop, metrics: engineMetrics, handler: self, keepResponses: shared.checker != nil)
+        if case .asRecorded(let speed) = shared.schedule { runner.pacing = speed }
+        runners.append(runner)
+        return runner
+    }
+
+    private func start(_ iteration: Int, on slot: Int, runner: RawCallRunner, intended: UInt64) {
+        let call = iteration % shared.calls.count
+        let ready = shared.calls[call]
+        runner.tag = call
+        runner.iteration = iteration
+        let connection = slots[slot]
+        runner.start(
+            ready.raw, on: connection.current(), intendedStart: intended, expectedStatus: ready.expectedCode,
+            unavailable: connection.unavailableStatus)
+    }
+
+    func rawCallFinished(_ runner: RawCallRunner) {
+        account(runner)
+        inFlight -= 1
+        shared.inFlight.subtract(1, ordering: .relaxed)
+        if case .virtualUsers = shared.schedule {
+            if starting {
+                endedWhileStarting = true
+            } else {
+                nextCall(for: runner)
+            }
+        } else {
+            free.append(runner)
+            finishIfIdle()
+        }
+    }
+
+    /// Checks the call against its recording and counts it; nothing of it is kept but aggregates and the
+    /// first differences.
+    private func account(_ runner: RawCallRunner) {
+        let ready = shared.calls[runner.tag]
+        let status = runner.status
+        let code = status.code.rawValue
+        let reached = runner.reachedServer
+        let latency = Int64(truncatingIfNeeded: runner.finishedAt &- runner.intendedStart)
+        var statusAsRecorded = reached && (ready.expectedCode.map { $0 == code } ?? true)
+        var mismatches: [Mismatch]?
+        if let checker = shared.checker {
+            let outcome = CallOutcome(
+                call: runner.tag, iteration: runner.iteration, code: reached ? code : nil, message: status.message,
+                responses: runner.responses, failure: reached ? nil : status.description)
+            let found = checker.check(ready.plan, outcome)
+            statusAsRecorded = !found.contains { $0.kind == .status || $0.kind == .failure }
+            mismatches = found
+        }
+        let differs = !(mismatches?.isEmpty ?? true)
+        let verdict: Timeline.Verdict = !statusAsRecorded ? .failed : differs ? .differ : .asRecorded
+        shared.finished.add(1, ordering: .relaxed)
+        if !statusAsRecorded { shared.failed.add(1, ordering: .relaxed) }
+        if differs {
+            shared.mismatched.add(1, ordering: .relaxed)
+            tally.keep(
+                CallDifference(
+                    call: runner.tag, recordedCall: ready.plan.recordedCall, method: shared.methodNames[ready.method],
+                    iteration: runner.iteration, mismatches: mismatches ?? []),
+                method: ready.method, limit: shared.keepMismatches)
+        }
+        tally.record(
+            method: ready.method, verdict: verdict, status: reached ? code : 17,
+            offset: Int64(truncatingIfNeeded: runner.intendedStart &- shared.origin), latency: latency)
+        if let sink, let metrics = shared.metrics {
+            let scheduled: Bool
+            if case .virtualUsers = shared.schedule { scheduled = false } else { scheduled = true }
+            metrics.record(
+                into: sink, nanoseconds: latency,
+                lateness: scheduled ? max(0, Int64(bitPattern: runner.startedAt &- runner.intendedStart)) : nil,
+                statusOK: statusAsRecorded, messagesOK: mismatches.map { $0.isEmpty })
+        }
+    }
+
+    private func finishIfIdle() {
+        guard !finished, schedulingDone, inFlight == 0, usersRunning == 0 else { return }
+        finished = true
+        for runner in runners { runner.release() }
+        runners = []
+        free = []
+        shared.loopFinished(tally)
+    }
+}

@@ -1,0 +1,146 @@
+import Engine
+import Metrics
+import NIOCore
+import Synchronization
+
+/// One planned call made ready once for the whole run: its raw call (metadata, deadline, request bytes as
+/// `ByteBuffer`s, the client's steps), the connection slot its recorded connection maps to, and what
+/// counts as its recorded status.
+struct ReadyCall: Sendable {
+    let plan: PlannedCall
+    let raw: RawCall
+    /// The slot of the call's recorded connection.
+    let slot: Int
+    /// Index into the run's method list.
+    let method: Int
+    /// The recorded start, nanoseconds after the first call.
+    let offset: Int64
+    /// The status a faithful replay ends with: the recorded one, CANCELLED for a call the client
+    /// cancelled, nil when the recording has none.
+    let expectedCode: Int?
+}
+
+/// What every loop's driver shares during a run: the calls, the schedule, the counters, and the end.
+final class RunShared: Sendable {
+    let calls: [ReadyCall]
+    let methodNames: [String]
+    let schedule: Schedule
+    let segment: ExecutionSegment
+    let slotCount: Int
+    let loopCount: Int
+    /// `--connections` was given: iteration `j` runs on slot `j % slotCount`, not on its recorded one.
+    let roundRobin: Bool
+    /// The run's start, `NIODeadline` uptime nanoseconds.
+    let origin: UInt64
+    let stop: Replayer.StopSignal
+    let checker: GoldenChecker?
+    let metrics: ReplayMetrics?
+    let keepMismatches: Int
+    let maxInFlight: Int
+
+    let started = Atomic<Int>(0)
+    let finished = Atomic<Int>(0)
+    let failed = Atomic<Int>(0)
+    let mismatched = Atomic<Int>(0)
+    let dropped = Atomic<Int>(0)
+    let inFlight = Atomic<Int>(0)
+    /// Virtual users' next segment-local iteration.
+    private let nextUserIteration = Atomic<Int>(0)
+    private let end: Mutex<End>
+
+    private struct End {
+        var loopsRunning: Int
+        var tallies: [LoopTally] = []
+        var continuation: CheckedContinuation<[LoopTally], Never>?
+    }
+
+    init(
+        calls: [ReadyCall], methodNames: [String], options: Replayer.Options, slotCount: Int, loopCount: Int,
+        metrics: ReplayMetrics?
+    ) {
+        self.calls = calls
+        self.methodNames = methodNames
+        schedule = options.schedule
+        segment = options.segment
+        self.slotCount = slotCount
+        self.loopCount = loopCount
+        roundRobin = options.connections != nil
+        origin = NIODeadline.now().uptimeNanoseconds
+        stop = options.stop
+        checker = options.checker
+        self.metrics = metrics
+        keepMismatches = options.keepMismatches
+        if case .constantRate(_, _, let limit) = options.schedule {
+            maxInFlight = limit
+        } else if case .rampingRate(_, _, let limit) = options.schedule {
+            maxInFlight = limit
+        } else {
+            maxInFlight = .max
+        }
+        end = Mutex(End(loopsRunning: loopCount))
+    }
+
+    /// The slot global iteration `iteration` runs on.
+    @inline(__always)
+    func slot(of iteration: Int) -> Int {
+        roundRobin ? iteration % slotCount : calls[iteration % calls.count].slot
+    }
+
+    /// When global iteration `iteration` should start, in nanoseconds from `origin`; nil past the end.
+    @inline(__always)
+    func startTime(of iteration: Int) -> Int64? {
+        switch schedule {
+        case .asRecorded(let speed):
+            return iteration < calls.count ? Int64(Double(calls[iteration].offset) / speed) : nil
+        case .constantRate, .rampingRate:
+            return schedule.openLoopStart(of: iteration)?.nanosecondsClamped
+        case .virtualUsers:
+            return nil
+        }
+    }
+
+    /// Takes a place among the calls in flight; false when `maxInFlight` are running (the call is dropped).
+    @inline(__always)
+    func begin() -> Bool {
+        if inFlight.add(1, ordering: .relaxed).newValue > maxInFlight {
+            inFlight.subtract(1, ordering: .relaxed)
+            return false
+        }
+        started.add(1, ordering: .relaxed)
+        return true
+    }
+
+    /// The next iteration for a virtual user; nil once the limit is reached or the run was stopped.
+    func nextUserIteration(now: UInt64) -> Int? {
+        guard !stop.isStopped, case .virtualUsers(_, let limit) = schedule else { return nil }
+        switch limit {
+        case .duration(let duration):
+            guard Int64(now &- origin) < duration.nanosecondsClamped else { return nil }
+            let iteration = segment.iteration(nextUserIteration.add(1, ordering: .relaxed).oldValue)
+            return iteration
+        case .iterations(let total):
+            let iteration = segment.iteration(nextUserIteration.add(1, ordering: .relaxed).oldValue)
+            return iteration < total ? iteration : nil
+        }
+    }
+
+    /// A loop has no more calls to start nor any in flight; the last one ends the run.
+    func loopFinished(_ tally: LoopTally) {
+        let continuation = end.withLock { end -> CheckedContinuation<[LoopTally], Never>? in
+            end.tallies.append(tally)
+            end.loopsRunning -= 1
+            guard end.loopsRunning == 0 else { return nil }
+            defer { end.continuation = nil }
+            return end.continuation
+        }
+        continuation?.resume(returning: end.withLock { $0.tallies })
+    }
+
+    /// Waits for every loop to finish; `start` starts them.
+    func run(_ start: () -> Void) async -> [LoopTally] {
+        await withCheckedContinuation { continuation in
+            end.withLock { $0.continuation = continuation }
+            start()
+        }
+    }
+}
