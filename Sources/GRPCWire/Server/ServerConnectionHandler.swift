@@ -106,6 +106,14 @@ final class ServerConnectionHandler: ChannelInboundHandler {
         flushSoon()
     }
 
+    /// Ends a stream whose response is complete while the client may still send: the response goes out
+    /// first, then RST_STREAM(NO_ERROR). NIOHTTP2 drops a stream's unflushed frames when it is reset, so a
+    /// reset written right behind an answer made during a read would throw the answer away.
+    func writeResetAfterResponse(streamID: HTTP2StreamID) {
+        context?.flush()
+        writeReset(streamID: streamID, code: .noError)
+    }
+
     func writeWindowUpdate(streamID: HTTP2StreamID, increment: Int) {
         context?.write(
             wrapOutboundOut(HTTP2Frame(streamID: streamID, payload: .windowUpdate(windowSizeIncrement: increment))),
