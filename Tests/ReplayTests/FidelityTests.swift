@@ -1,0 +1,244 @@
+import Engine
+import Foundation
+import GRPCWire
+import Recording
+import Testing
+
+@testable import Replay
+
+/// What the recording says is what goes on the wire: the order of the client's messages relative to the
+/// server's, deadlines, connections, recorded errors, and connections that die mid-run.
+@Suite(.timeLimit(.minutes(2))) struct FidelityTests {
+    private func replay(
+        _ recording: Recording, against address: String, check: Bool = true,
+        _ configure: (inout Replayer.Options) -> Void = { _ in }
+    ) async throws -> ReplayResult {
+        let plan = try ReplayPlan(recording: recording, inferKinds: true)
+        let replayer = try Replayer(
+            plan: plan, target: address,
+            options: .with {
+                // A rate schedule: nothing paces the stream, so only causality can hold a message back.
+                $0.schedule = .constantRate(perSecond: 100, limit: .iterations(plan.calls.count), maxInFlight: 100)
+                $0.connect.plaintext = true
+                if check { $0.checker = GoldenChecker(schema: nil) }
+                configure(&$0)
+            })
+        return try await replayer.run()
+    }
+
+    @Test func aBidirectionalReplaySendsEachMessageAfterTheServerMessagesThatPrecededIt() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let chat = script.call("/witness.W/Echo", kind: "bidi", at: 0)
+        script.message(chat, "request", [1], at: 1_000)
+        script.message(chat, "response", [1], at: 2_000)
+        script.message(chat, "request", [2], at: 3_000)
+        script.message(chat, "response", [2], at: 4_000)
+        script.message(chat, "request", [3], at: 5_000)
+        script.message(chat, "response", [3], at: 6_000)
+        script.finish(chat, code: 0, at: 7_000)
+        let result = try await replay(try script.recording(), against: server.address)
+        await server.stop()
+        let log = try #require(server.calls.first)
+        // The server answers each message 150 ms late; had the replay sent on its recorded clock the three
+        // requests would all have arrived first.
+        #expect(
+            log.events == [.received(1), .sent(1), .received(2), .sent(2), .received(3), .halfClosed, .sent(3)],
+            "\(log.events)")
+        #expect(result.mismatchedCalls == 0, "\(result.differences)")
+        #expect(result.failedCalls == 0)
+    }
+
+    @Test func aUnaryErrorWithAResponseMessageIsComparedAndCountsAsRecorded() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let same = script.call("/witness.W/NotFound", kind: "unary", at: 0)
+        script.message(same, "request", [9], at: 1_000)
+        script.message(same, "response", [7, 7], at: 2_000)
+        script.finish(same, code: 5, message: "gone", at: 3_000)
+        let changed = script.call("/witness.W/NotFound", kind: "unary", at: 10_000)
+        script.message(changed, "request", [9], at: 11_000)
+        script.message(changed, "response", [7, 8], at: 12_000)
+        script.finish(changed, code: 5, message: "gone", at: 13_000)
+        let result = try await replay(try script.recording(), against: server.address)
+        await server.stop()
+        // The message that came with NOT_FOUND is kept and compared: the first call matches, the second
+        // differs by its bytes, and neither is a failure (the status is the recorded one).
+        #expect(result.failedCalls == 0)
+        #expect(result.mismatchedCalls == 1)
+        let difference = try #require(result.differences.first)
+        #expect(difference.recordedCall == changed)
+        #expect(difference.mismatches.map(\.kind) == [.bytes])
+        #expect(result.methods.first?.asRecorded == 1)
+        #expect(result.statusCounts[5] == 2)
+    }
+
+    @Test func deadlinesGoOutAsRecordedAndNoneWhenNoneWasRecorded() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let with = script.call("/witness.W/Unary", kind: "unary", at: 0, timeout: 5_000_000_000)
+        script.message(with, "request", [1], at: 1_000)
+        script.message(with, "response", [1, 2, 3], at: 2_000)
+        script.finish(with, code: 0, at: 3_000)
+        let without = script.call("/witness.W/Unary", kind: "unary", at: 10_000)
+        script.message(without, "request", [1], at: 11_000)
+        script.message(without, "response", [1, 2, 3], at: 12_000)
+        script.finish(without, code: 0, at: 13_000)
+        let result = try await replay(try script.recording(), against: server.address) {
+            $0.connections = 1  // one connection: the calls arrive in order
+        }
+        await server.stop()
+        #expect(result.mismatchedCalls == 0, "\(result.differences)")
+        let logs = server.calls
+        try #require(logs.count == 2)
+        let deadline = try #require(logs[0].deadline)
+        #expect(deadline > .seconds(4) && deadline <= .seconds(5))
+        #expect(logs[1].deadline == nil)
+    }
+
+    @Test func aCallThatFailsBeforeReachingTheServerIsADifference() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        // Recorded: the server answered DEADLINE_EXCEEDED to a 1 ns deadline. Replayed, the deadline is spent
+        // before the request leaves: the same code, but made by the client.
+        let call = script.call("/witness.W/Unary", kind: "unary", at: 0, timeout: 1)
+        script.message(call, "request", [1], at: 1_000)
+        script.finish(call, code: 4, message: "context deadline exceeded", at: 2_000)
+        let result = try await replay(try script.recording(), against: server.address)
+        await server.stop()
+        #expect(server.calls.isEmpty)
+        #expect(result.mismatchedCalls == 1)
+        #expect(result.failedCalls == 1)
+        #expect(result.differences.first?.mismatches.first?.kind == .failure)
+    }
+
+    @Test func eachRecordedConnectionReplaysOnAConnectionOfItsOwn() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        for index in 0..<6 {
+            let call = script.call(
+                "/witness.W/Unary", kind: "unary", at: Int64(index) * 1_000, connection: index % 3 + 1)
+            script.message(call, "request", [1], at: Int64(index) * 1_000 + 10)
+            script.message(call, "response", [1, 2, 3], at: Int64(index) * 1_000 + 20)
+            script.finish(call, code: 0, at: Int64(index) * 1_000 + 30)
+        }
+        let recording = try script.recording()
+        let recorded = try await replay(recording, against: server.address)
+        let asRecorded = Set(server.calls.compactMap(\.clientPort))
+        let overridden = try await replay(recording, against: server.address) { $0.connections = 1 }
+        let ports = server.calls.compactMap(\.clientPort)
+        await server.stop()
+        #expect(recorded.finished == 6 && overridden.finished == 6)
+        #expect(asRecorded.count == 3)
+        #expect(Set(ports.suffix(6)).count == 1)
+    }
+
+    @Test func aServerThatRestartsOnTheSamePortIsReconnectedAndTheFailuresInBetweenAreCounted() async throws {
+        var server = try await WitnessServer.start()
+        let port = server.server.port
+        var script = ScriptedRecording()
+        let call = script.call("/witness.W/Unary", kind: "unary", at: 0)
+        script.message(call, "request", [1], at: 1_000)
+        script.message(call, "response", [1, 2, 3], at: 2_000)
+        script.finish(call, code: 0, at: 3_000)
+        let recording = try script.recording()
+        let plan = try ReplayPlan(recording: recording, inferKinds: true)
+        let replayer = try Replayer(
+            plan: plan, target: server.address,
+            options: .with {
+                $0.schedule = .constantRate(perSecond: 50, limit: .duration(.seconds(3)), maxInFlight: 100)
+                $0.connect.plaintext = true
+                $0.checker = GoldenChecker(schema: nil)
+            })
+        async let running = replayer.run()
+        try await Task.sleep(for: .milliseconds(800))
+        await server.stop()
+        try await Task.sleep(for: .milliseconds(700))
+        server = try await WitnessServer.start(port: port)
+        let result = try await running
+        await server.stop()
+        #expect(result.connections.lost >= 1)
+        #expect(result.connections.reconnected >= 1)
+        // The calls while the server was down failed (UNAVAILABLE), and are reported as such ...
+        #expect(result.failedCalls > 0)
+        #expect(result.statusCounts[14] + result.statusCounts[17] == result.failedCalls)
+        // ... and calls went through again once it was back.
+        #expect(!server.calls.isEmpty)
+        let last = try #require(result.timeline.buckets.last { $0.calls > 0 })
+        #expect(last.asRecorded > 0)
+        #expect(result.finished == result.started)
+    }
+
+    @Test func callsRecordedWithoutAnEndAreSkippedNotCompared() throws {
+        var script = ScriptedRecording()
+        let done = script.call("/witness.W/Unary", kind: "unary", at: 0)
+        script.message(done, "request", [1], at: 1_000)
+        script.finish(done, code: 0, at: 2_000)
+        let cut = script.call("/witness.W/Unary", kind: "unary", at: 3_000)
+        script.message(cut, "request", [1], at: 4_000)
+        let plan = try ReplayPlan(recording: try script.recording(), inferKinds: true)
+        #expect(plan.calls.map(\.recordedCall) == [done])
+        #expect(plan.unfinished == 1)
+        #expect(plan.skipped.first?.contains("no end") == true)
+    }
+
+    @Test func theStoreOfOutcomesDoesNotGrowWithTheNumberOfCalls() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let call = script.call("/witness.W/Unary", kind: "unary", at: 0)
+        script.message(call, "request", [1], at: 1_000)
+        script.message(call, "response", [9, 9, 9], at: 2_000)  // every replayed call differs
+        script.finish(call, code: 0, at: 3_000)
+        let recording = try script.recording()
+        func run(_ calls: Int) async throws -> ReplayResult {
+            try await replay(recording, against: server.address) {
+                $0.schedule = .virtualUsers(count: 4, limit: .iterations(calls))
+                $0.keepMismatches = 10
+            }
+        }
+        let small = try await run(40)
+        let large = try await run(400)
+        await server.stop()
+        #expect(small.mismatchedCalls == 40 && large.mismatchedCalls == 400)
+        #expect(small.differences.count == 10 && large.differences.count == 10)
+        #expect(large.methods.count == 1 && large.methods[0].samples.count == MethodTally.sampleLimit)
+        #expect(large.latency.counts.count == small.latency.counts.count)
+        #expect(large.timeline.buckets.count <= Timeline.capacity)
+    }
+
+    @Test func aTimelineOfAnHourHoldsAsManyBucketsAsOneOfAMinute() {
+        var minute = Timeline()
+        var hour = Timeline()
+        for second in 0..<60 { minute.record(offset: Int64(second) * 1_000_000_000, latency: 1_000_000, .asRecorded) }
+        for second in 0..<3_600 { hour.record(offset: Int64(second) * 1_000_000_000, latency: 1_000_000, .failed) }
+        #expect(minute.buckets.count <= Timeline.capacity)
+        #expect(hour.buckets.count <= Timeline.capacity)
+        #expect(hour.buckets.reduce(0) { $0 + $1.failed } == 3_600)
+        var merged = minute
+        merged.merge(hour)
+        #expect(merged.buckets.reduce(0) { $0 + $1.calls } == 3_660)
+        #expect(merged.width == hour.width)
+    }
+
+    @Test(arguments: [
+        ("0/4", 0, 4), ("3/4", 3, 4), ("1/4:2/4", 1, 4), ("25%:50%", 1, 4), ("0.5:1", 1, 2), ("0:1", 0, 1),
+    ])
+    func segmentsParseToOneSliceOfN(text: String, index: Int, count: Int) throws {
+        let segment =
+            text.contains(":") ? try ExecutionSegment(k6: text) : try ExecutionSegment(parsing: text)
+        #expect(segment.index == index && segment.count == count)
+    }
+
+    @Test func segmentsTogetherRunEveryIterationAndEveryUserOnce() throws {
+        let segments = try (0..<4).map { try ExecutionSegment(index: $0, count: 4) }
+        #expect(segments.map { $0.share(of: 10) }.reduce(0, +) == 10)
+        #expect(segments.map { $0.users(of: 7) }.reduce(0, +) == 7)
+        var seen = Set<Int>()
+        for segment in segments {
+            for local in 0..<segment.share(of: 10) { #expect(seen.insert(segment.iteration(local)).inserted) }
+        }
+        #expect(seen == Set(0..<10))
+        #expect(throws: ReplayError.self) { try ExecutionSegment(k6: "1/3:3/4") }
+        #expect(throws: ReplayError.self) { try ExecutionSegment(parsing: "4/4") }
+    }
+}
