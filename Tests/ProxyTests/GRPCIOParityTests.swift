@@ -95,6 +95,19 @@ import Testing
         }
     }
 
+    @Test(arguments: scenarios) func theClientsHalfCloseIsRecordedAfterItsLastRequest(_ scenario: String)
+        async throws
+    {
+        let run = try await Self.run.value
+        let call = try #require(run.calls[scenario])
+        let halfClose = try #require(call.halfClose)
+        #expect(halfClose.time >= (call.requests.last?.time ?? call.start.time))
+        let events = run.recording.events.filter { $0.call == call.start.call }
+        let index = try #require(events.firstIndex { $0.typeName == "half_close" })
+        #expect(events[index...].allSatisfy { if case .message(let m) = $0 { m.direction == .response } else { true } })
+        #expect(call.cancel == nil)
+    }
+
     @Test func secretsInRequestMetadataAreRedactedAndTheRestKept() async throws {
         let call = try #require(try await Self.run.value.calls["unary"])
         let metadata = call.start.metadata.filter { $0.key != "user-agent" }

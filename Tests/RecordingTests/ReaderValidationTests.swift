@@ -88,6 +88,49 @@ import Testing
             message: "the line is not valid JSON"),
         Case(
             name: "a second header", lines: [header, header], line: 2, message: "a second header line"),
+        Case(
+            name: "a cancel without its error code", lines: [header, call, #"{"type":"cancel","t":6,"call":1}"#],
+            line: 3, message: #"cancel line: missing "error_code""#),
+        Case(
+            name: "a cancel with a text error code",
+            lines: [header, call, #"{"type":"cancel","t":6,"call":1,"error_code":"CANCEL"}"#], line: 3,
+            message: #"cancel line: "error_code" must be an integer, got a string"#),
+        Case(
+            name: "a cancel with a negative error code",
+            lines: [header, call, #"{"type":"cancel","t":6,"call":1,"error_code":-8}"#], line: 3,
+            message: #"cancel line: "error_code" must not be negative, got -8"#),
+        Case(
+            name: "a cancel with an error code beyond 32 bits",
+            lines: [header, call, #"{"type":"cancel","t":6,"call":1,"error_code":4294967296}"#], line: 3,
+            message: #"cancel line: "error_code" must be an HTTP/2 error code, got 4294967296"#),
+        Case(
+            name: "a half-close without its call", lines: [header, #"{"type":"half_close","t":6}"#], line: 2,
+            message: #"half_close line: missing "call""#),
+        Case(
+            name: "a half-close for an unknown call", lines: [header, call, #"{"type":"half_close","t":6,"call":2}"#],
+            line: 3, message: "half_close event for call 2, which has no call event before it"),
+        Case(
+            name: "a half-close twice",
+            lines: [header, call, #"{"type":"half_close","t":6,"call":1}"#, #"{"type":"half_close","t":7,"call":1}"#],
+            line: 4, message: "call 1 is half-closed twice (first on line 3)"),
+        Case(
+            name: "a request after the half-close",
+            lines: [
+                header, call, #"{"type":"half_close","t":6,"call":1}"#,
+                #"{"type":"message","t":7,"call":1,"dir":"request","raw":"","size":0,"compressed":false}"#,
+            ], line: 4, message: "request message for call 1 after its half_close event on line 3"),
+        Case(
+            name: "a cancel twice",
+            lines: [
+                header, call, #"{"type":"cancel","t":6,"call":1,"error_code":8}"#,
+                #"{"type":"cancel","t":7,"call":1,"error_code":8}"#,
+            ], line: 4, message: "call 1 is cancelled twice (first on line 3)"),
+        Case(
+            name: "a cancel after the end",
+            lines: [
+                header, call, #"{"type":"end","t":6,"call":1,"outcome":"ok"}"#,
+                #"{"type":"cancel","t":7,"call":1,"error_code":8}"#,
+            ], line: 4, message: "cancel event for call 1 after its end event on line 3"),
     ]
 
     @Test(arguments: cases) func aBrokenRecordingNamesTheLineAndTheProblem(_ broken: Case) throws {

@@ -139,6 +139,41 @@ import Testing
             ])
     }
 
+    @Test func theClientsHalfCloseFollowsItsMessageAndIsWrittenOnce() throws {
+        let harness = try SessionHarness()
+        harness.session.startCall(
+            connection: 1, stream: 1, headers: SessionHarness.requestHeaders(RecordingFixtures.unaryPath), time: 1)
+        harness.message(1, .request, try RecordingFixtures.note(#"{"text":"x"}"#), time: 2)
+        harness.session.halfClose(connection: 1, stream: 1, time: 2)
+        harness.session.halfClose(connection: 1, stream: 1, time: 3)
+        harness.session.trailers(connection: 1, stream: 1, headers: [("grpc-status", "0")], time: 4)
+        // After the end, a half-close belongs to no call.
+        harness.session.halfClose(connection: 1, stream: 1, time: 5)
+        let recording = try harness.recording()
+        #expect(recording.events.map(\.typeName) == ["call", "message", "half_close", "trailers", "end"])
+        #expect(recording.calls.first?.halfClose == HalfCloseEvent(time: 2, call: 1))
+    }
+
+    @Test func aResetByTheClientIsACancelBeforeTheEndAndOneByTheServerIsNot() throws {
+        let harness = try SessionHarness()
+        for stream in [1, 3] {
+            harness.session.startCall(
+                connection: 1, stream: stream, headers: SessionHarness.requestHeaders(RecordingFixtures.unaryPath),
+                time: 1)
+        }
+        harness.message(1, .response, try RecordingFixtures.note(#"{"text":"x"}"#), time: 2)
+        harness.session.reset(connection: 1, stream: 1, by: .client, errorCode: 8, time: 3)
+        harness.session.reset(connection: 1, stream: 3, by: .server, errorCode: 2, time: 4)
+        let recording = try harness.recording()
+        #expect(recording.events.map(\.typeName) == ["call", "call", "message", "cancel", "end", "end"])
+        let calls = recording.calls
+        #expect(calls[0].cancel == CancelEvent(time: 3, call: 1, errorCode: 8))
+        #expect(calls[0].responsesBeforeCancel == 1)
+        #expect(calls[0].end?.outcome == .reset(by: .client, errorCode: 8))
+        #expect(calls[1].cancel == nil)
+        #expect(calls[1].end?.outcome == .reset(by: .server, errorCode: 2))
+    }
+
     @Test(arguments: [
         ("100m", Int64(100_000_000)), ("5S", 5_000_000_000), ("1H", 3_600_000_000_000), ("7u", 7000), ("9n", 9),
         ("2M", 120_000_000_000),

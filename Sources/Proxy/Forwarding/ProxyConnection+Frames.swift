@@ -13,7 +13,10 @@ extension ProxyConnection {
                 openStream(streamID, headers)
             } else {
                 // Client trailers: rare in gRPC, forwarded all the same.
-                if headers.endStream { streams[streamID]?.clientEnded = true }
+                if headers.endStream {
+                    streams[streamID]?.clientEnded = true
+                    tap(.halfClose(connection: id, stream: Int(streamID), time: recorder.now()))
+                }
                 forwardHeaders(.upstream, streamID, headers)
             }
         case .data(let data):
@@ -72,6 +75,7 @@ extension ProxyConnection {
         streams[streamID] = stream
         if streamID > highestStreamID { highestStreamID = streamID }
         tap(.requestHeaders(connection: id, stream: Int(streamID), headers: headers.headers, time: recorder.now()))
+        if headers.endStream { tap(.halfClose(connection: id, stream: Int(streamID), time: recorder.now())) }
         let promise = eventLoop.makePromise(of: Void.self)
         forwardHeaders(.upstream, streamID, headers, promise: promise)
         promise.futureResult.assumeIsolated().whenFailure { [self] error in
@@ -124,7 +128,13 @@ extension ProxyConnection {
                     bytes: bytes, time: recorder.now()))
         }
         if data.endStream {
-            if side == .downstream { stream.clientEnded = true } else { stream.serverEnded = true }
+            if side == .downstream {
+                stream.clientEnded = true
+                // After the frame's bytes: a unary request's END_STREAM rides on its message's DATA frame.
+                tap(.halfClose(connection: id, stream: Int(streamID), time: recorder.now()))
+            } else {
+                stream.serverEnded = true
+            }
             streams[streamID] = stream
         }
         let target = side.other

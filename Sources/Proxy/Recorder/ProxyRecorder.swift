@@ -252,6 +252,8 @@ public final class ProxyRecorder: @unchecked Sendable {
                 request: reader(encoding: headers.first(name: "grpc-encoding")))
         case .data(let connection, let stream, let direction, let bytes, let time):
             data(StreamKey(connection: connection, stream: stream), direction, bytes, time)
+        case .halfClose(let connection, let stream, let time):
+            session.halfClose(connection: connection, stream: stream, time: time)
         case .responseHeaders(let connection, let stream, let headers, let endStream, let time):
             let key = StreamKey(connection: connection, stream: stream)
             guard let tap = streams[key] else { return }

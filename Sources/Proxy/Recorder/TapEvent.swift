@@ -9,6 +9,8 @@ enum TapEvent: Sendable {
     case requestHeaders(connection: Int, stream: Int, headers: HPACKHeaders, time: Int64)
     /// The payload of a DATA frame (padding excluded).
     case data(connection: Int, stream: Int, direction: MessageDirection, bytes: ByteBuffer, time: Int64)
+    /// The client's END_STREAM (on a DATA or HEADERS frame), after that frame's own event.
+    case halfClose(connection: Int, stream: Int, time: Int64)
     /// A header block from the server: response headers, or trailers when it ends the stream.
     case responseHeaders(connection: Int, stream: Int, headers: HPACKHeaders, endStream: Bool, time: Int64)
     /// An RST_STREAM from one side.
@@ -23,7 +25,7 @@ enum TapEvent: Sendable {
         switch self {
         case .data(_, _, _, let bytes, _): 64 + bytes.readableBytes
         case .requestHeaders(_, _, let headers, _), .responseHeaders(_, _, let headers, _, _): 128 + headers.count * 64
-        case .reset, .streamFailed, .connectionClosed: 64
+        case .halfClose, .reset, .streamFailed, .connectionClosed: 64
         }
     }
 }

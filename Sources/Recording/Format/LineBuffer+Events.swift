@@ -47,6 +47,8 @@ extension LineBuffer {
             }
         case .headers(let headers): responseHeaders(headers)
         case .trailers(let trailers): self.trailers(trailers)
+        case .halfClose(let halfClose): self.halfClose(halfClose)
+        case .cancel(let cancel): self.cancel(cancel)
         case .end(let end): self.end(end)
         }
     }
@@ -147,6 +149,18 @@ extension LineBuffer {
             raw(#","status":"#)
             int(status)
         }
+        raw("}\n")
+    }
+
+    mutating func halfClose(_ event: HalfCloseEvent) {
+        prefix("half_close", time: event.time, call: event.call)
+        raw("}\n")
+    }
+
+    mutating func cancel(_ event: CancelEvent) {
+        prefix("cancel", time: event.time, call: event.call)
+        raw(#","error_code":"#)
+        int(Int64(event.errorCode))
         raw("}\n")
     }
 

@@ -8,6 +8,10 @@ public enum RecordingEvent: Sendable, Hashable {
     case headers(ResponseHeadersEvent)
     /// The gRPC status.
     case trailers(TrailersEvent)
+    /// The client ended its request side.
+    case halfClose(HalfCloseEvent)
+    /// The client reset the stream.
+    case cancel(CancelEvent)
     /// The call is over.
     case end(CallEndEvent)
 
@@ -18,6 +22,8 @@ public enum RecordingEvent: Sendable, Hashable {
         case .message(let event): event.call
         case .headers(let event): event.call
         case .trailers(let event): event.call
+        case .halfClose(let event): event.call
+        case .cancel(let event): event.call
         case .end(let event): event.call
         }
     }
@@ -29,6 +35,8 @@ public enum RecordingEvent: Sendable, Hashable {
         case .message(let event): event.time
         case .headers(let event): event.time
         case .trailers(let event): event.time
+        case .halfClose(let event): event.time
+        case .cancel(let event): event.time
         case .end(let event): event.time
         }
     }
@@ -40,6 +48,8 @@ public enum RecordingEvent: Sendable, Hashable {
         case .message: "message"
         case .headers: "headers"
         case .trailers: "trailers"
+        case .halfClose: "half_close"
+        case .cancel: "cancel"
         case .end: "end"
         }
     }

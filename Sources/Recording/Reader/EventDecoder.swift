@@ -11,12 +11,14 @@ enum EventDecoder {
         case "message": return .message(try message(fields))
         case "headers": return .headers(try headers(fields))
         case "trailers": return .trailers(try trailers(fields))
+        case "half_close": return .halfClose(try halfClose(fields))
+        case "cancel": return .cancel(try cancel(fields))
         case "end": return .end(try end(fields))
         case "header":
             throw LineProblem("a second header line; a recording has one header, on its first line")
         default:
             throw LineProblem(
-                "unknown event type \"\(type)\" (expected call, message, headers, trailers or end)")
+                "unknown event type \"\(type)\" (expected call, message, headers, trailers, half_close, cancel or end)")
         }
     }
 
@@ -86,6 +88,25 @@ enum EventDecoder {
             httpStatus: try fields.optionalInt("status").map { Int($0) })
     }
 
+    private static func halfClose(_ fields: LineFields) throws(LineProblem) -> HalfCloseEvent {
+        let (time, call) = try common(fields)
+        return HalfCloseEvent(time: time, call: call)
+    }
+
+    private static func cancel(_ fields: LineFields) throws(LineProblem) -> CancelEvent {
+        let (time, call) = try common(fields)
+        return CancelEvent(time: time, call: call, errorCode: try errorCode(fields))
+    }
+
+    /// An HTTP/2 error code: a 32-bit unsigned integer.
+    private static func errorCode(_ fields: LineFields) throws(LineProblem) -> UInt32 {
+        let code = try fields.nonNegativeInt("error_code")
+        guard code <= Int64(UInt32.max) else {
+            throw LineProblem("\(fields.type) line: \"error_code\" must be an HTTP/2 error code, got \(code)")
+        }
+        return UInt32(code)
+    }
+
     private static func end(_ fields: LineFields) throws(LineProblem) -> CallEndEvent {
         let (time, call) = try common(fields)
         let outcome: CallEndEvent.Outcome
@@ -94,11 +115,7 @@ enum EventDecoder {
             outcome = .ok
         case "reset":
             let by = try fields.oneOf("by", CallSide.self, allowed: "client or server")
-            let code = try fields.nonNegativeInt("error_code")
-            guard code <= Int64(UInt32.max) else {
-                throw LineProblem("end line: \"error_code\" must be an HTTP/2 error code, got \(code)")
-            }
-            outcome = .reset(by: by, errorCode: UInt32(code))
+            outcome = .reset(by: by, errorCode: try errorCode(fields))
         case "error":
             outcome = .error(try fields.string("error"))
         case let other:

@@ -1,7 +1,8 @@
 import ProtoCodec
 
 /// Checks a recording line by line: the header first, then events whose calls were started before use,
-/// whose times never go back within a call, and which never follow their call's end.
+/// whose times never go back within a call, and which never follow their call's end; a call half-closes
+/// and is cancelled at most once, and sends no request message after its half-close.
 struct RecordingParser {
     enum Outcome {
         case header(RecordingHeader)
@@ -14,6 +15,8 @@ struct RecordingParser {
         var startLine: Int
         var lastTime: Int64
         var endLine: Int?
+        var halfCloseLine: Int?
+        var cancelLine: Int?
     }
 
     let file: String
@@ -87,8 +90,26 @@ struct RecordingParser {
                 line,
                 "\(event.typeName) event for call \(id) goes back in time: t=\(event.time) after t=\(state.lastTime)")
         }
+        switch event {
+        case .halfClose:
+            if let first = state.halfCloseLine {
+                return problem(line, "call \(id) is half-closed twice (first on line \(first))")
+            }
+            state.halfCloseLine = line
+        case .cancel:
+            if let first = state.cancelLine {
+                return problem(line, "call \(id) is cancelled twice (first on line \(first))")
+            }
+            state.cancelLine = line
+        case .message(let message) where message.direction == .request:
+            if let halfClose = state.halfCloseLine {
+                return problem(
+                    line, "request message for call \(id) after its half_close event on line \(halfClose)")
+            }
+        case .end: state.endLine = line
+        default: break
+        }
         state.lastTime = event.time
-        if case .end = event { state.endLine = line }
         calls[id] = state
         return .event(event)
     }

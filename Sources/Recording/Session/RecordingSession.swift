@@ -30,6 +30,7 @@ public final class RecordingSession {
         let outputType: MessageType?
         var lastTime: Int64
         var sawResponseHeaders = false
+        var halfClosed = false
 
         init(id: Int, connection: Int, method: String, inputType: MessageType?, outputType: MessageType?, time: Int64) {
             self.id = id
@@ -209,10 +210,24 @@ public final class RecordingSession {
         finish(key, call, .ok, time)
     }
 
-    /// An RST_STREAM ended the stream.
+    /// The client ended its request side (END_STREAM on its DATA or HEADERS frame); call it after the
+    /// message that frame completed, if any. Only the first half-close of a call is recorded.
+    public func halfClose(connection: Int, stream: Int, time: Int64) {
+        guard let call = call(connection, stream, time), !call.halfClosed else { return }
+        call.halfClosed = true
+        let event = HalfCloseEvent(time: call.lastTime, call: call.id)
+        writer.appendLine { $0.halfClose(event) }
+    }
+
+    /// An RST_STREAM ended the stream. One from the client is a cancel: its `cancel` event is written
+    /// before the `end`, so the replayer knows when to cancel.
     public func reset(connection: Int, stream: Int, by side: CallSide, errorCode: UInt32, time: Int64) {
         let key = StreamKey(connection: connection, stream: stream)
         guard let call = call(connection, stream, time) else { return }
+        if side == .client {
+            let event = CancelEvent(time: call.lastTime, call: call.id, errorCode: errorCode)
+            writer.appendLine { $0.cancel(event) }
+        }
         finish(key, call, .reset(by: side, errorCode: errorCode), time)
     }
 

@@ -12,6 +12,7 @@ import json
 import os
 import sys
 import threading
+import time
 
 import grpc
 
@@ -102,6 +103,34 @@ def bidi(stub):
     return result("bidi", requests, responses, call)
 
 
+def late_half_close(stub):
+    # Ping-pong, then a pause before ending the requests: the client half-closes well after the last response.
+    requests = [pb.Note(text=t, count=i) for i, t in enumerate(["one", "two", "three"])]
+    ready = threading.Semaphore(0)
+
+    def generate():
+        for request in requests:
+            yield request
+            ready.acquire()
+        time.sleep(0.2)
+
+    call = stub.Bidi(generate(), timeout=30)
+    responses = []
+    for response in call:
+        responses.append(response)
+        ready.release()
+    return result("late_half_close", requests, responses, call)
+
+
+def cancel_stream(stub):
+    # Drip sends a message every 50 ms; the client takes two and cancels (grpcio sends RST_STREAM CANCEL).
+    request = pb.Note(count=100)
+    call = stub.Drip(request, timeout=30)
+    responses = [next(call), next(call)]
+    call.cancel()
+    return result("cancel_stream", [request], responses, call)
+
+
 def fail(stub):
     request = pb.Note(text="no such note: é", count=5)
     try:
@@ -128,7 +157,8 @@ def big(stub):
 
 
 SCENARIOS = {"unary": unary, "gzip": gzip_unary, "server_stream": server_stream, "client_stream": client_stream,
-             "bidi": bidi, "fail": fail, "trailers_only": trailers_only, "big": big}
+             "bidi": bidi, "fail": fail, "trailers_only": trailers_only, "big": big,
+             "late_half_close": late_half_close, "cancel_stream": cancel_stream}
 
 
 def main():
