@@ -49,6 +49,45 @@ import Testing
         #expect(result.failedCalls == 0)
     }
 
+    @Test func aLateHalfCloseIsReplayedAfterTheResponsesThatPrecededIt() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let chat = script.call("/witness.W/Echo", kind: "bidi", at: 0)
+        script.message(chat, "request", [1], at: 1_000)
+        script.message(chat, "response", [1], at: 2_000)
+        script.message(chat, "request", [2], at: 3_000)
+        script.message(chat, "response", [2], at: 4_000)
+        script.event("half_close", chat, at: 5_000)
+        script.finish(chat, code: 0, at: 6_000)
+        let result = try await replay(try script.recording(), against: server.address)
+        await server.stop()
+        let log = try #require(server.calls.first)
+        // Without the recorded half-close the replay would end its side right after the second request,
+        // before the server's second answer.
+        #expect(log.events == [.received(1), .sent(1), .received(2), .sent(2), .halfClosed], "\(log.events)")
+        #expect(result.mismatchedCalls == 0 && result.failedCalls == 0, "\(result.differences)")
+    }
+
+    @Test func aCancelIsReplayedWhereTheClientCancelled() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let hold = script.call("/witness.W/Hold", kind: "bidi", at: 0)
+        script.message(hold, "request", [1], at: 1_000)
+        script.message(hold, "response", [1], at: 2_000)
+        script.message(hold, "request", [2], at: 3_000)
+        script.message(hold, "response", [2], at: 4_000)
+        script.event("cancel", hold, at: 5_000, #""error_code":8"#)
+        script.event("end", hold, at: 5_000, #""outcome":"reset","by":"client","error_code":8"#)
+        let result = try await replay(try script.recording(), against: server.address)
+        try await Task.sleep(for: .milliseconds(200))  // the RST_STREAM reaches the server's handler
+        await server.stop()
+        let log = try #require(server.calls.first)
+        #expect(log.events == [.received(1), .sent(1), .received(2), .sent(2), .cancelled], "\(log.events)")
+        // The replay cancelled as recorded: CANCELLED is the outcome the recording expects.
+        #expect(result.statusCounts[1] == 1)
+        #expect(result.mismatchedCalls == 0 && result.failedCalls == 0, "\(result.differences)")
+    }
+
     @Test func aUnaryErrorWithAResponseMessageIsComparedAndCountsAsRecorded() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()

@@ -43,7 +43,9 @@ public struct RawCall: Sendable {
     public let options: CallOptions
     /// The client's steps, in order.
     public let steps: [Step]
-    /// Whether the script is one message and a half-close, both at once: sent with the HEADERS in one go.
+    /// Whether the script is one message then the half-close, neither waiting for a response: it goes out
+    /// in one step (HEADERS, then the message with END_STREAM), as gRPC clients send unary and
+    /// server-streaming calls; pacing applies between such calls, not inside one.
     let isSingleRequest: Bool
     /// The steps' earliest times in nanoseconds (pacing), precomputed.
     let notBefore: [Int64]
@@ -57,7 +59,7 @@ public struct RawCall: Sendable {
         self.series = series
         notBefore = steps.map { $0.notBefore.nanosecondsClamped }
         if steps.count == 2, case .send = steps[0].action, case .halfClose = steps[1].action,
-            steps.allSatisfy({ $0.afterResponses == 0 && $0.notBefore == .zero })
+            steps.allSatisfy({ $0.afterResponses == 0 })
         {
             isSingleRequest = true
         } else {

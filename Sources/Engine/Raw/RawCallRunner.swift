@@ -112,29 +112,23 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     /// Takes every step that is due: its responses have arrived and its time has come.
     private func advance() {
         guard let call, let wireCall, !wireCall.isFinished else { return }
+        let now = pacing == nil ? 0 : NIODeadline.now().uptimeNanoseconds
         while nextStep < call.steps.count {
+            guard isDue(nextStep, of: call, now: now) else { return }
             let step = call.steps[nextStep]
-            if responseCount < step.afterResponses, waitReleased != nextStep {
-                armStallTimer()
-                return
-            }
-            if let pacing, call.notBefore[nextStep] > 0 {
-                let due = startedAt &+ UInt64(Double(call.notBefore[nextStep]) / pacing)
-                let now = NIODeadline.now().uptimeNanoseconds
-                if due > now {
-                    if pacingTimer == nil {
-                        pacingTimer = eventLoop.scheduleTask(in: .nanoseconds(Int64(due - now))) { [self] in
-                            pacingTimer = nil
-                            advance()
-                        }
-                    }
-                    return
-                }
-            }
             nextStep += 1
             switch step.action {
             case .send(let bytes):
-                wireCall.send(bytes)
+                // A half-close due right behind the message rides on its frame (END_STREAM on the DATA),
+                // as the client sent it.
+                var endStream = false
+                if nextStep < call.steps.count, case .halfClose = call.steps[nextStep].action,
+                    isDue(nextStep, of: call, now: now, arm: false)
+                {
+                    endStream = true
+                    nextStep += 1
+                }
+                wireCall.send(bytes, endStream: endStream)
                 if call.isStream, let series = call.series, let metrics {
                     metrics.sink.add(series.series.messagesSent, 1)
                 }
@@ -146,6 +140,24 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
             }
             if wireCall.isFinished { return }
         }
+    }
+
+    /// Whether step `index` may happen now; if not and `arm` is set, the timer that will retry is armed.
+    private func isDue(_ index: Int, of call: RawCall, now: UInt64, arm: Bool = true) -> Bool {
+        if responseCount < call.steps[index].afterResponses, waitReleased != index {
+            if arm { armStallTimer() }
+            return false
+        }
+        guard let pacing, call.notBefore[index] > 0 else { return true }
+        let due = startedAt &+ UInt64(Double(call.notBefore[index]) / pacing)
+        guard due > now else { return true }
+        if arm, pacingTimer == nil {
+            pacingTimer = eventLoop.scheduleTask(in: .nanoseconds(Int64(due - now))) { [self] in
+                pacingTimer = nil
+                advance()
+            }
+        }
+        return false
     }
 
     /// One timer per wait: when it fires and the same step still waits, the step goes ahead.

@@ -28,6 +28,9 @@ public struct PlannedCall: Sendable {
     public var halfClose: ClientAct?
     /// When the client cancelled the call, if it did.
     public var cancel: ClientAct?
+    /// Whether the recording says when clients half-closed (then a call without `halfClose` never did);
+    /// false for older recordings.
+    public var clientEndsRecorded = false
     /// What the server answered.
     public let expected: Expectation
 

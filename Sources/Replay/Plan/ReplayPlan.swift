@@ -43,6 +43,12 @@ public struct ReplayPlan: Sendable {
         var calls: [PlannedCall] = []
         var skipped: [String] = []
         var unfinished = 0
+        // Recordings made since the client's half-close has its own event say when it happened, and a
+        // call without one never half-closed; older ones are taken to half-close after the last request.
+        let recordsClientEnds = recording.events.contains {
+            if case .halfClose = $0 { return true }
+            return false
+        }
         let recorded = recording.calls
         let origin = recorded.first?.start.time ?? 0
         for call in recorded {
@@ -103,6 +109,17 @@ public struct ReplayPlan: Sendable {
                 timeout: start.timeoutNanoseconds.map { .nanoseconds($0) }, requests: requests,
                 expected: expected)
             planned.recordedConnection = start.connection
+            planned.clientEndsRecorded = recordsClientEnds
+            if let halfClose = call.halfClose {
+                planned.halfClose = ClientAct(
+                    offset: .nanoseconds(max(0, halfClose.time - start.time)),
+                    afterResponses: call.responsesBeforeHalfClose ?? 0)
+            }
+            if let cancel = call.cancel {
+                planned.cancel = ClientAct(
+                    offset: .nanoseconds(max(0, cancel.time - start.time)),
+                    afterResponses: call.responsesBeforeCancel ?? 0)
+            }
             calls.append(planned)
         }
         guard !calls.isEmpty else {

@@ -227,7 +227,7 @@ public final class Replayer: Sendable {
         if let halfClose = call.halfClose {
             steps.append(
                 RawCall.Step(.halfClose, afterResponses: halfClose.afterResponses, notBefore: halfClose.offset))
-        } else if call.cancel == nil {
+        } else if call.cancel == nil, !call.clientEndsRecorded {
             let last = call.requests.last
             steps.append(
                 RawCall.Step(.halfClose, afterResponses: last?.afterResponses ?? 0, notBefore: last?.offset ?? .zero))
