@@ -178,8 +178,10 @@ struct ReplayCommand: AsyncParsableCommand {
         if plan.skipped.count > 20 { warn("skipped \(plan.skipped.count - 20) more calls") }
         if plan.unfinished > 0 {
             warn(
-                "\(plan.unfinished) recorded calls have no end (the recording stopped while they ran): "
-                    + "they are not replayed")
+                plan.unfinished == 1
+                    ? "1 recorded call has no end (the recording stopped while it ran): it is not replayed"
+                    : "\(plan.unfinished) recorded calls have no end (the recording stopped while they ran): "
+                        + "they are not replayed")
         }
         let metricsRun: MetricsRun
         let stop = Replayer.StopSignal()
