@@ -83,6 +83,19 @@ public final class ClientConnection: Sendable {
         return call
     }
 
+    /// Holds back the socket writes of calls started from here on until ``endBatch()``, so a load driver
+    /// that starts several calls at once writes them with one syscall. On `eventLoop` only.
+    public func beginBatch() {
+        eventLoop.preconditionInEventLoop()
+        handlerOnLoop.isBatching = true
+    }
+
+    /// Writes what the batch held back. On `eventLoop` only.
+    public func endBatch() {
+        eventLoop.preconditionInEventLoop()
+        handlerOnLoop.endBatch()
+    }
+
     /// Closes the connection at once; open calls fail with UNAVAILABLE.
     public func close() -> EventLoopFuture<Void> {
         channel.close().recover { _ in }

@@ -39,6 +39,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var connectionWindow: InboundWindow
     var isReading = false
     var flushPending = false
+    /// Set between `ClientConnection.beginBatch()` and `endBatch()`: writes wait for the batch's end.
+    var isBatching = false
     var emptyBuffer = ByteBuffer()
     var terminalFailure: TransportFailure?
     var headerTemplates: [String: HPACKHeaders] = [:]
@@ -265,9 +267,18 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     /// Flushes now, or at the end of the current read so several writes share one syscall.
     func flushSoon() {
-        if isReading {
+        if isReading || isBatching {
             flushPending = true
         } else {
+            context?.flush()
+        }
+    }
+
+    /// The end of a batch: one flush for everything written in it (unless a read will flush at its end).
+    func endBatch() {
+        isBatching = false
+        if flushPending, !isReading {
+            flushPending = false
             context?.flush()
         }
     }

@@ -34,6 +34,9 @@ public final class Replayer: Sendable {
         public var metadata = Metadata()
         /// Whether to compare calls with the recording; nil only measures.
         public var checker: GoldenChecker?
+        /// The least time between two wake-ups of a loop's schedule: calls due in between start together.
+        /// Start lateness stays below it (plus the machine's own delays).
+        public var tick: Duration = .microseconds(500)
         /// Difference details kept (the count is always exact).
         public var keepMismatches = 1_000
         /// Where samples go; nil records none.

@@ -37,6 +37,7 @@ final class RunShared: Sendable {
     let metrics: ReplayMetrics?
     let keepMismatches: Int
     let maxInFlight: Int
+    let tick: Duration
 
     let started = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
@@ -70,6 +71,7 @@ final class RunShared: Sendable {
         checker = options.checker
         self.metrics = metrics
         keepMismatches = options.keepMismatches
+        tick = options.tick
         if case .constantRate(_, _, let limit) = options.schedule {
             maxInFlight = limit
         } else if case .rampingRate(_, _, let limit) = options.schedule {

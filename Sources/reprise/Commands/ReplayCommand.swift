@@ -68,6 +68,13 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The least time between a rate schedule's wake-ups (default 500us): calls due in between start "
+                + "together. Longer saves CPU at high rates; starts are then up to this late.",
+            valueName: "duration"))
+    var tick: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Spread the calls over this many connections, round robin (default: one per recorded connection).",
             valueName: "k"))
     var connections: Int?
@@ -144,6 +151,9 @@ struct ReplayCommand: AsyncParsableCommand {
         for rule in ignoreRules {
             do { _ = try IgnoreRule(parsing: rule) } catch { throw ValidationError(error.message) }
         }
+        if let tick, Self.duration(tick) == nil {
+            throw ValidationError("--tick \(tick): expected a duration such as 500us or 1ms.")
+        }
         if let duration, Self.duration(duration) == nil {
             throw ValidationError("--duration \(duration): expected a duration such as 500ms, 30s or 2m.")
         }
@@ -202,6 +212,7 @@ struct ReplayCommand: AsyncParsableCommand {
         options.schedule = scheduleValue
         options.connections = connections
         options.segment = try executionSlice()
+        if let tick { options.tick = Self.duration(tick)! }
         options.connect = try tls.connectParams(timeout: .seconds(30))
         options.metadata = try CallCommand.metadata(headers, option: "--header")
         options.metrics = metricsRun.registry
