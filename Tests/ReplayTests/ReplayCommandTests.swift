@@ -54,7 +54,9 @@ import Testing
     @Test(arguments: [
         ["--speed", "0"], ["--speed", "2", "--rate", "5"], ["--iterations", "3"],
         ["--rate", "5", "--duration", "soon"],
-        ["--stage", "30s"], ["--ignore", "a..b"],
+        ["--stage", "30s"], ["--ignore", "a..b"], ["--segment", "4/4"], ["--segment", "1of4"],
+        ["--execution-segment", "1/3:3/4"], ["--segment", "0/2", "--execution-segment", "0:1/2"], ["--tick", "soon"],
+        ["--connections", "0"],
     ])
     func badFlagsAreUsageErrors(flags: [String]) async throws {
         let output = try await reprise(

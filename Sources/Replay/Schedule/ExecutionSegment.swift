@@ -21,7 +21,7 @@ public struct ExecutionSegment: Sendable, Hashable, CustomStringConvertible {
     /// Slice `index` of `count`; throws when `index` is not in `0..<count`.
     public init(index: Int, count: Int) throws(ReplayError) {
         guard count >= 1, (0..<count).contains(index) else {
-            throw ReplayError("segment \(index)/\(count): the index must be from 0 to \(max(count - 1, 0))")
+            throw ReplayError("slice \(index) of \(count): the slice must be from 0 to \(max(count - 1, 0))")
         }
         self.init(uncheckedIndex: index, count: count)
     }
@@ -30,7 +30,7 @@ public struct ExecutionSegment: Sendable, Hashable, CustomStringConvertible {
     public init(parsing text: String) throws(ReplayError) {
         let parts = text.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]), count >= 1 else {
-            throw ReplayError("--segment \(text): expected i/n such as 0/4 (the first of four slices)")
+            throw ReplayError("expected i/n such as 0/4 (the first of four slices)")
         }
         try self.init(index: index, count: count)
     }
@@ -41,8 +41,7 @@ public struct ExecutionSegment: Sendable, Hashable, CustomStringConvertible {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         let bounds = parts.count == 2 ? parts.compactMap { Self.fraction(String($0)) } : []
         guard bounds.count == 2, bounds[0].0 * bounds[1].1 < bounds[1].0 * bounds[0].1 else {
-            throw ReplayError(
-                "--execution-segment \(text): expected FROM:TO such as 1/4:2/4, 25%:50% or 0.25:0.5")
+            throw ReplayError("expected FROM:TO such as 1/4:2/4, 25%:50% or 0.25:0.5")
         }
         // to − from = 1/n and from = i/n, in integers: (b·c − a·d) divides b·d.
         let (a, b) = bounds[0]
@@ -50,9 +49,7 @@ public struct ExecutionSegment: Sendable, Hashable, CustomStringConvertible {
         let width = c * b - a * d
         let denominator = b * d
         guard denominator % width == 0, (a * (denominator / width)) % b == 0 else {
-            throw ReplayError(
-                "--execution-segment \(text): Reprise runs one of n equal slices (i/n:(i+1)/n, such as 1/4:2/4); "
-                    + "use --segment i/n")
+            throw ReplayError("a slice must be one of n equal parts, i/n:(i+1)/n such as 1/4:2/4")
         }
         let count = denominator / width
         try self.init(index: a * count / b, count: count)

@@ -309,8 +309,16 @@ struct ReplayCommand: AsyncParsableCommand {
 
     /// The slice `--segment` or `--execution-segment` asks for; the whole test without either.
     private func executionSlice() throws(ReplayError) -> ExecutionSegment {
-        if let segment { return try ExecutionSegment(parsing: segment) }
-        if let executionSegment { return try ExecutionSegment(k6: executionSegment) }
+        do {
+            if let segment { return try ExecutionSegment(parsing: segment) }
+        } catch {
+            throw ReplayError("--segment \(segment!): \(error.message)")
+        }
+        do {
+            if let executionSegment { return try ExecutionSegment(k6: executionSegment) }
+        } catch {
+            throw ReplayError("--execution-segment \(executionSegment!): \(error.message)")
+        }
         return .whole
     }
 
