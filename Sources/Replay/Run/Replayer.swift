@@ -143,7 +143,9 @@ public final class Replayer: Sendable {
         } else {
             users = 0
         }
-        replayMetrics?.setUsers(users, max: users)
+        // Open schedules have no users: `vus` follows the calls in flight, up to what the schedule allows.
+        let ceiling = users > 0 ? users : shared.maxInFlight == .max ? plan.calls.count : shared.maxInFlight
+        replayMetrics?.setUsers(users, max: ceiling)
         let ticker = Task { [options, plan] in
             var stopped = false
             while !Task.isCancelled {
@@ -155,7 +157,7 @@ public final class Replayer: Sendable {
                 }
                 let inFlight = shared.inFlight.load(ordering: .relaxed)
                 if users == 0 {
-                    replayMetrics?.setUsers(inFlight, max: shared.maxInFlight == .max ? inFlight : shared.maxInFlight)
+                    replayMetrics?.setUsers(inFlight, max: ceiling)
                 }
                 options.progress?(Self.progress(shared, planned: plan.calls.count))
             }
