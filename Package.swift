@@ -201,7 +201,7 @@ let package = Package(
             dependencies: nio + [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 "Proxy", "Recording", "GRPCWire", "ProtoCodec", "ProtoSchema", "TestSupport", "DemoServer",
-                "Reflection",
+                "Reflection", "Replay", "Engine",
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],

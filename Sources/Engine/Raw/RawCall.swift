@@ -70,16 +70,18 @@ public struct RawCall: Sendable {
 
 extension Client {
     /// A raw call to `path` on this client's address: no schema needed, nothing encoded. `timeout` nil
-    /// sends no deadline (the recording had none); the connection's size limits apply.
+    /// sends no deadline (the recording had none); the connection's size limits apply, the receive limit
+    /// raised to `receiveAtLeast` (a replay accepts the messages the recorded client accepted).
     public func prepareRaw(
         path: String, isStream: Bool, metadata: Metadata, timeout: Duration?, steps: [RawCall.Step],
-        tags: TagSet = .empty
+        receiveAtLeast: Int = 0, tags: TagSet = .empty
     ) throws(EngineError) -> RawCall {
         let (session, _) = try currentSession()
         var params = CallParams()
         params.metadata = metadata
         params.timeout = timeout
-        let options = callOptions(params, session: session, defaultTimeout: nil)
+        var options = callOptions(params, session: session, defaultTimeout: nil)
+        options.maxReceiveMessageSize = max(options.maxReceiveMessageSize, receiveAtLeast)
         let series = rawSeries(path: path, address: session.address, tags: tags)
         return RawCall(path: path, isStream: isStream, options: options, steps: steps, series: series)
     }
