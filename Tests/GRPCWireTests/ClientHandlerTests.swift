@@ -59,6 +59,45 @@ import Testing
         #expect(second.messages == [ByteBuffer(bytes: [7])])
     }
 
+    @Test func aStreamTheServerRefusesBeforeAnsweringIsOpenedAgainWithItsRequest() throws {
+        let client = try EmbeddedClient()
+        try client.settings(maxConcurrentStreams: 10)
+        _ = try client.written()
+        let observed = client.startUnary()
+        #expect(try client.written().map(\.streamID) == [1, 1])
+        // REFUSED_STREAM: the server did not process the request, so it goes again on a new stream.
+        try client.receive(.rstStream(.refusedStream), on: 1)
+        let again = try client.written()
+        #expect(again.map(\.streamID) == [3, 3])
+        guard case .data(let data) = again.last?.payload, case .byteBuffer(let body) = data.data else {
+            Issue.record("expected the request again, got \(again)")
+            return
+        }
+        #expect(Array(body.readableBytesView) == [0, 0, 0, 0, 1, 42])
+        #expect(observed.result == nil)
+        try client.respondOK(streamID: 3)
+        #expect(observed.result?.status.isOK == true)
+        // Another reset, or a refusal after the answer began, ends the call as before.
+        let other = client.startUnary()
+        _ = try client.written()
+        try client.receive(.rstStream(.cancel), on: 5)
+        #expect(other.result?.status.code == .cancelled)
+    }
+
+    @Test func aStreamRefusedOverAndOverFailsUnavailable() throws {
+        let client = try EmbeddedClient()
+        try client.settings(maxConcurrentStreams: 10)
+        _ = try client.written()
+        let observed = client.startUnary()
+        var streamID = 1
+        for _ in 0...ClientCall.maximumRefusals {
+            _ = try client.written()
+            try client.receive(.rstStream(.refusedStream), on: streamID)
+            streamID += 2
+        }
+        #expect(observed.result?.status.code == .unavailable)
+    }
+
     @Test func consumedDataIsGivenBackWithWindowUpdatesForStreamAndConnection() throws {
         let client = try EmbeddedClient(
             configuration: .defaults {
@@ -141,7 +180,9 @@ import Testing
     func resetStreamsMapToStatuses(code: HTTP2ErrorCode, status: StatusCode, retryable: Bool) throws {
         let client = try EmbeddedClient()
         try client.settings(maxConcurrentStreams: 10)
-        let observed = client.startUnary()
+        // A streaming call: its requests are not kept, so even a refused stream ends it.
+        let observed = EmbeddedClient.Observed()
+        client.handler.startCall(client.makeCall(observer: observed))
         try client.receive(.rstStream(code), on: 1)
         #expect(observed.result?.status.code == status)
         #expect(observed.result?.status.isSafeToRetry == retryable)

@@ -91,8 +91,21 @@ extension ClientCall {
     }
 
     func receivedReset(_ code: HTTP2ErrorCode) {
+        // A server may refuse a stream it has no room for yet (grpcio does when a new stream races the end
+        // of an old one under SETTINGS_MAX_CONCURRENT_STREAMS). The request was not processed, so a call
+        // whose request is kept goes again, as grpc-go retries transparently.
+        if code == .refusedStream, state.receive == .awaitingHeaders, let request = retryRequest,
+            refusals < Self.maximumRefusals, let connection
+        {
+            refusals += 1
+            connection.retryRefused(self, request: request)
+            return
+        }
         perform(state.receivedReset(code))
     }
+
+    /// How often a refused stream is opened again before the call fails with UNAVAILABLE.
+    static let maximumRefusals = 5
 
     /// Ends the call from this side; resets the stream if it is open.
     func finishLocally(_ status: GRPCStatus) {

@@ -27,6 +27,11 @@ public final class ClientCall: @unchecked Sendable {
     /// Whether the call waited for a stream slot (its deadline is then re-read when it opens).
     var wasQueued = false
     var window: InboundWindow
+    /// The request of a call started with its one message (`startCall`), kept so a stream the server
+    /// refused before answering can be opened again (grpc-go's transparent retry).
+    var retryRequest: ByteBuffer?
+    /// Times the server refused the call's stream (REFUSED_STREAM) and it was opened again.
+    var refusals = 0
     /// The HTTP/2 stream, once the call has been given one.
     public internal(set) var streamID: HTTP2StreamID?
     /// The wire length (prefix included) of the message just delivered, for manual flow control.
@@ -46,6 +51,14 @@ public final class ClientCall: @unchecked Sendable {
         self.state = ClientCallStateMachine(
             maxReceiveMessageSize: options.maxReceiveMessageSize, acceptedEncodings: acceptedEncodings)
         self.window = InboundWindow(size: streamWindowSize)
+    }
+
+    /// Makes a call not yet started send `request` and half-close as soon as it opens, and keeps the
+    /// request so a refused stream can go again: the shape of unary and server-streaming calls.
+    func sendsOnly(_ request: ByteBuffer) {
+        queuedWrites.append(QueuedWrites.Write(message: request, endStream: true, promise: nil))
+        state.requestEnded = true
+        retryRequest = request
     }
 
     /// Sends a request message; `endStream` also half-closes the request side. The promise completes once

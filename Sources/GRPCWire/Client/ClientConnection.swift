@@ -72,8 +72,7 @@ public final class ClientConnection: Sendable {
         let call = ClientCall(
             path: path, options: options, eventLoop: eventLoop, delegate: delegate,
             acceptedEncodings: acceptedEncodings, streamWindowSize: streamWindowSize)
-        call.queuedWrites.append(QueuedWrites.Write(message: request, endStream: true, promise: nil))
-        call.state.requestEnded = true
+        call.sendsOnly(request)
         if eventLoop.inEventLoop {
             handlerOnLoop.startCall(call)
         } else {

@@ -258,6 +258,17 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// The server refused `call`'s stream before answering: it queues again with its request, behind the
+    /// stream limit, and the slot it held goes to the next call.
+    func retryRefused(_ call: ClientCall, request: ByteBuffer) {
+        untrackDeadline(call)
+        if let streamID = call.streamID, calls.removeValue(forKey: streamID) != nil { shared.streamClosed() }
+        call.streamID = nil
+        call.queuedWrites.append(QueuedWrites.Write(message: request, endStream: true, promise: nil))
+        startCall(call)
+        openQueuedCalls()
+    }
+
     func openQueuedCalls() {
         guard case .ready = phase else { return }
         while calls.count < maxConcurrentStreams, let next = queued.popFirst() {

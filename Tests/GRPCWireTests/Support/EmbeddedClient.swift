@@ -48,8 +48,7 @@ final class EmbeddedClient {
         options: CallOptions = .defaults, observer: Observed = Observed()
     ) -> Observed {
         let call = makeCall(options: options, observer: observer)
-        call.queuedWrites.append(QueuedWrites.Write(message: ByteBuffer(bytes: [42]), endStream: true, promise: nil))
-        call.state.requestEnded = true
+        call.sendsOnly(ByteBuffer(bytes: [42]))
         handler.startCall(call)
         return observer
     }
