@@ -27,6 +27,7 @@ public final class ReconnectingConnection: @unchecked Sendable {
     // Confined to `eventLoop`.
     private var connection: ClientConnection?
     private var reconnecting = false
+    private var closed = false
     private var backoff: Duration
     private var down: GRPCStatus
 
@@ -84,7 +85,8 @@ public final class ReconnectingConnection: @unchecked Sendable {
     /// Closes the connection and stops replacing it.
     public func close() async {
         try? await eventLoop.submit {
-            self.reconnecting = true  // no replacement from here on
+            self.closed = true  // no replacement from here on
+            self.reconnecting = true
             self.connection = nil
         }.get()
         await client.close()
@@ -114,12 +116,18 @@ public final class ReconnectingConnection: @unchecked Sendable {
 
     private func attempt(after delay: Duration) {
         eventLoop.scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) { [self] in
+            guard !closed else { return }
             // A dial is an `async` call: one Task per attempt, never per call.
             Task {
                 do {
                     try await client.connect(address, params: params)
                     let made = client.connection
                     eventLoop.execute {
+                        if self.closed {
+                            // Closed while dialling: the new connection is not wanted.
+                            Task { await self.client.close() }
+                            return
+                        }
                         guard let made else {
                             self.retry(Self.unavailable(self.address, "the connection closed as it opened"))
                             return
@@ -128,7 +136,9 @@ public final class ReconnectingConnection: @unchecked Sendable {
                         self.adopt(made)
                     }
                 } catch {
-                    eventLoop.execute { self.retry(Self.unavailable(self.address, "\(error)")) }
+                    eventLoop.execute {
+                        if !self.closed { self.retry(Self.unavailable(self.address, "\(error)")) }
+                    }
                 }
             }
         }
