@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "MetricsExporter", targets: ["MetricsExporter"]),
         .library(name: "Recording", targets: ["Recording"]),
+        .library(name: "Tap", targets: ["Tap"]),
         .library(name: "Proxy", targets: ["Proxy"]),
         .library(name: "Reflection", targets: ["Reflection"]),
         .library(name: "DemoServer", targets: ["DemoServer"]),
@@ -125,10 +126,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Passive HTTP/2: both directions of a connection's bytes in, the calls' events out (proxy, capture).
+        .target(
+            name: "Tap",
+            dependencies: [
+                "Recording", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Proxy",
             dependencies: nio + [
-                "GRPCWire", "Recording", "ProtoSchema", "ProtoCodec",
+                "GRPCWire", "Recording", "Tap", "ProtoSchema", "ProtoCodec",
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -206,6 +216,15 @@ let package = Package(
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             exclude: ["Peers"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "TapTests",
+            dependencies: nio + [
+                "Tap", "Recording", "GRPCWire", "TestSupport",
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
+                .product(name: "NIOHPACK", package: "swift-nio-http2"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ReflectionTests",

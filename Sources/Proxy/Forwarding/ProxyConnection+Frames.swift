@@ -1,6 +1,7 @@
 import NIOCore
 import NIOHTTP2
 import Recording
+import Tap
 
 /// Frames read on each side, forwarded to the other.
 extension ProxyConnection {

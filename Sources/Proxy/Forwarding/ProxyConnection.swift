@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP2
 import NIOSSL
 import Recording
+import Tap
 
 /// One client connection and the server connection opened for it, both on one event loop: frames read on
 /// one side are written to the other with the same stream id, and a copy of each goes to the recorder.

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHPACK
 import Recording
 import Synchronization
+import Tap
 
 /// The recording side of the proxy: event loops hand it frames (``submit(_:)``) and go on forwarding; its
 /// own thread reassembles messages, decodes, redacts and writes through a ``RecordingSession``.

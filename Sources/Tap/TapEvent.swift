@@ -2,9 +2,10 @@ import NIOCore
 import NIOHPACK
 import Recording
 
-/// What the forwarding path hands the recorder: frames as they passed, stamped with the time they were
-/// read. Buffers are shared, not copied; decoding happens on the recorder's thread.
-enum TapEvent: Sendable {
+/// What a connection's traffic says happened, call by call: what the proxy's forwarding path and the
+/// passive decoder (``PassiveHTTP2Decoder``) hand the recorder, stamped with the time the bytes were read.
+/// Buffers are shared, not copied; decoding messages happens on the recorder's thread.
+public enum TapEvent: Sendable {
     /// A client opened a stream.
     case requestHeaders(connection: Int, stream: Int, headers: HPACKHeaders, time: Int64)
     /// The payload of a DATA frame (padding excluded).
@@ -21,7 +22,7 @@ enum TapEvent: Sendable {
     case connectionClosed(connection: Int, reason: String, time: Int64)
 
     /// What the event costs the recorder's queue, for back-pressure.
-    var queuedBytes: Int {
+    public var queuedBytes: Int {
         switch self {
         case .data(_, _, _, let bytes, _): 64 + bytes.readableBytes
         case .requestHeaders(_, _, let headers, _), .responseHeaders(_, _, let headers, _, _): 128 + headers.count * 64

@@ -1,0 +1,244 @@
+import NIOCore
+import NIOHPACK
+import Recording
+
+/// Decodes one HTTP/2 connection from the bytes its two peers sent, without taking part in it: frames
+/// (padding and priority stripped, CONTINUATION joined), header blocks through one HPACK decoder per
+/// direction (table size updates included), RST_STREAM, and each stream's DATA as it passed. What it
+/// finds comes out as ``TapEvent``s, the recorder's input, so a proxy relaying bytes and a packet capture
+/// record the same way. It never writes anything.
+///
+/// Bytes that are not HTTP/2 make the connection unreadable from that byte on: one `connectionClosed`
+/// event says where and why, what was decoded before stays, and later bytes are ignored.
+///
+/// ```swift
+/// var tap = PassiveHTTP2Decoder(connection: 1)
+/// var events: [TapEvent] = []
+/// tap.feed(bytesFromClient, from: .client, time: now, into: &events)
+/// tap.feed(bytesFromServer, from: .server, time: now, into: &events)
+/// ```
+public struct PassiveHTTP2Decoder: Sendable {
+    /// The recording's connection id, stamped on every event.
+    public let connection: Int
+    /// Why decoding stopped, if it did.
+    public private(set) var failure: String?
+    private var client: Side
+    private var server: Side
+    /// Streams the client opened (HEADERS seen), so later client HEADERS are its trailers.
+    private var openedStreams: Set<Int> = []
+
+    /// The client's connection preface, which comes before its first frame.
+    static let preface: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+    /// The largest frame payload HTTP/2 allows (2^24 - 1): the most a direction ever holds.
+    static let maximumFrameLength = (1 << 24) - 1
+
+    /// A decoder for connection `connection`, from its first byte in each direction.
+    public init(connection: Int, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
+        self.connection = connection
+        client = Side(prefaceLeft: Self.preface.count, allocator: allocator)
+        server = Side(prefaceLeft: 0, allocator: allocator)
+    }
+
+    /// Takes bytes `side` sent (in order, any split), read at `time`, and appends what they complete.
+    public mutating func feed(_ bytes: ByteBuffer, from side: CallSide, time: Int64, into events: inout [TapEvent]) {
+        guard failure == nil else { return }
+        var state = side == .client ? client : server
+        // Nothing held back: parse the bytes where they are (no copy); else append to the remainder.
+        if state.pending == nil || state.pending!.readableBytes == 0 {
+            state.pending = bytes
+        } else {
+            var incoming = bytes
+            state.pending!.writeBuffer(&incoming)
+        }
+        let problem = parse(&state, side: side, time: time, into: &events)
+        if side == .client { client = state } else { server = state }
+        if let problem { fail(problem, side: side, at: state.consumed, time: time, into: &events) }
+    }
+
+    /// The connection closed (`reason` says how): its open calls end.
+    public mutating func close(reason: String, time: Int64, into events: inout [TapEvent]) {
+        guard failure == nil else { return }
+        failure = reason
+        events.append(.connectionClosed(connection: connection, reason: reason, time: time))
+    }
+
+    private mutating func fail(
+        _ problem: String, side: CallSide, at offset: Int, time: Int64, into events: inout [TapEvent]
+    ) {
+        let reason = "the \(side.rawValue)'s bytes are not readable HTTP/2 from byte \(offset) on: \(problem)"
+        close(reason: reason, time: time, into: &events)
+    }
+
+    /// Parses every whole frame held for one side; returns what was wrong, if anything.
+    private mutating func parse(_ state: inout Side, side: CallSide, time: Int64, into events: inout [TapEvent])
+        -> String?
+    {
+        guard var buffer = state.pending else { return nil }
+        defer { state.pending = buffer.readableBytes > 0 ? buffer : nil }
+        if state.prefaceLeft > 0 {
+            let expected = Self.preface[(Self.preface.count - state.prefaceLeft)...]
+            let take = min(state.prefaceLeft, buffer.readableBytes)
+            guard let got = buffer.readBytes(length: take), got[...] == expected.prefix(take) else {
+                return "it does not start with the HTTP/2 connection preface"
+            }
+            state.prefaceLeft -= take
+            state.consumed += take
+            if state.prefaceLeft > 0 { return nil }
+        }
+        while buffer.readableBytes >= 9 {
+            let start = buffer.readerIndex
+            let length =
+                Int(buffer.getInteger(at: start, as: UInt16.self)!) << 8
+                | Int(buffer.getInteger(at: start + 2, as: UInt8.self)!)
+            let type = buffer.getInteger(at: start + 3, as: UInt8.self)!
+            let flags = buffer.getInteger(at: start + 4, as: UInt8.self)!
+            let stream = Int(buffer.getInteger(at: start + 5, as: UInt32.self)! & 0x7FFF_FFFF)
+            guard buffer.readableBytes >= 9 + length else { return nil }
+            buffer.moveReaderIndex(forwardBy: 9)
+            let payload = buffer.readSlice(length: length)!
+            if let problem = frame(type, flags, stream, payload, &state, side: side, time: time, into: &events) {
+                return problem
+            }
+            state.consumed += 9 + length
+        }
+        return nil
+    }
+
+    /// One frame.
+    private mutating func frame(
+        _ type: UInt8, _ flags: UInt8, _ stream: Int, _ payload: ByteBuffer, _ state: inout Side, side: CallSide,
+        time: Int64, into events: inout [TapEvent]
+    ) -> String? {
+        let endStream = flags & 0x1 != 0
+        if let block = state.headerBlock, type != 0x9 || stream != block.stream {
+            return "a header block of stream \(block.stream) is not continued by CONTINUATION"
+        }
+        switch type {
+        case 0x0:  // DATA
+            guard stream != 0 else { return "DATA on stream 0" }
+            guard let data = Self.unpadded(payload, flags: flags) else { return "DATA padding longer than the frame" }
+            events.append(
+                .data(
+                    connection: connection, stream: stream, direction: side == .client ? .request : .response,
+                    bytes: data, time: time))
+            if endStream {
+                if side == .client {
+                    events.append(.halfClose(connection: connection, stream: stream, time: time))
+                } else {
+                    events.append(
+                        .streamFailed(
+                            connection: connection, stream: stream,
+                            reason: "the server ended the stream without trailers", time: time))
+                }
+            }
+        case 0x1:  // HEADERS
+            guard stream != 0 else { return "HEADERS on stream 0" }
+            guard var fragment = Self.unpadded(payload, flags: flags) else {
+                return "HEADERS padding longer than the frame"
+            }
+            if flags & 0x20 != 0 {  // PRIORITY: stream dependency and weight
+                guard fragment.readableBytes >= 5 else { return "HEADERS too short for its priority" }
+                fragment.moveReaderIndex(forwardBy: 5)
+            }
+            if flags & 0x4 != 0 {
+                return headerBlock(
+                    fragment, stream: stream, endStream: endStream, &state, side: side, time: time, into: &events)
+            }
+            state.headerBlock = (stream, endStream, fragment)
+        case 0x9:  // CONTINUATION
+            guard var block = state.headerBlock else { return "CONTINUATION without a header block" }
+            var more = payload
+            block.fragments.writeBuffer(&more)
+            guard block.fragments.readableBytes <= Self.maximumFrameLength else { return "a header block over 16 MB" }
+            if flags & 0x4 != 0 {
+                state.headerBlock = nil
+                return headerBlock(
+                    block.fragments, stream: block.stream, endStream: block.endStream, &state, side: side, time: time,
+                    into: &events)
+            }
+            state.headerBlock = block
+        case 0x3:  // RST_STREAM
+            guard payload.readableBytes == 4, let code = payload.getInteger(at: payload.readerIndex, as: UInt32.self)
+            else { return "RST_STREAM of \(payload.readableBytes) bytes" }
+            events.append(.reset(connection: connection, stream: stream, by: side, code: code, time: time))
+        case 0x4:  // SETTINGS: this side's decoder limit bounds the other side's header table
+            guard flags & 0x1 == 0 else { break }
+            guard payload.readableBytes % 6 == 0 else { return "SETTINGS of \(payload.readableBytes) bytes" }
+            var settings = payload
+            while let identifier = settings.readInteger(as: UInt16.self),
+                let value = settings.readInteger(as: UInt32.self)
+            {
+                if identifier == 0x1 {
+                    if side == .client {
+                        server.hpack.maxDynamicTableLength = Int(value)
+                    } else {
+                        client.hpack.maxDynamicTableLength = Int(value)
+                    }
+                }
+            }
+        case 0x5:  // PUSH_PROMISE: gRPC does not push, but its header block still moves the HPACK table
+            guard var fragment = Self.unpadded(payload, flags: flags), fragment.readableBytes >= 4 else {
+                return "PUSH_PROMISE too short"
+            }
+            fragment.moveReaderIndex(forwardBy: 4)
+            do { _ = try state.hpack.decodeHeaders(from: &fragment) } catch { return "PUSH_PROMISE headers: \(error)" }
+        default:  // PRIORITY, PING, GOAWAY, WINDOW_UPDATE, and unknown types carry nothing recorded
+            break
+        }
+        return nil
+    }
+
+    /// A whole header block: request headers, a client's trailers, response headers or trailers.
+    private mutating func headerBlock(
+        _ block: ByteBuffer, stream: Int, endStream: Bool, _ state: inout Side, side: CallSide, time: Int64,
+        into events: inout [TapEvent]
+    ) -> String? {
+        var block = block
+        let headers: HPACKHeaders
+        do {
+            headers = try state.hpack.decodeHeaders(from: &block)
+        } catch {
+            return "the header block of stream \(stream) does not decode (\(error))"
+        }
+        switch side {
+        case .client:
+            if openedStreams.insert(stream).inserted {
+                events.append(.requestHeaders(connection: connection, stream: stream, headers: headers, time: time))
+            }
+            if endStream { events.append(.halfClose(connection: connection, stream: stream, time: time)) }
+        case .server:
+            // 1xx answers come before the real headers and mean nothing to gRPC.
+            if let status = headers.first(name: ":status"), status.hasPrefix("1"), !endStream { return nil }
+            events.append(
+                .responseHeaders(
+                    connection: connection, stream: stream, headers: headers, endStream: endStream, time: time))
+        }
+        return nil
+    }
+
+    /// The payload without its padding (PADDED flag); nil when the padding claims more than the frame.
+    static func unpadded(_ payload: ByteBuffer, flags: UInt8) -> ByteBuffer? {
+        guard flags & 0x8 != 0 else { return payload }
+        var body = payload
+        guard let padding = body.readInteger(as: UInt8.self), Int(padding) <= body.readableBytes else { return nil }
+        return body.readSlice(length: body.readableBytes - Int(padding))
+    }
+
+    /// One direction's state.
+    struct Side: Sendable {
+        var prefaceLeft: Int
+        var hpack: HPACKDecoder
+        var pending: ByteBuffer?
+        var headerBlock: (stream: Int, endStream: Bool, fragments: ByteBuffer)?
+        /// Bytes of this direction fully decoded, for saying where a problem is.
+        var consumed = 0
+
+        init(prefaceLeft: Int, allocator: ByteBufferAllocator) {
+            self.prefaceLeft = prefaceLeft
+            // An observer accepts whatever the endpoints accepted; the block itself is bounded (16 MB).
+            hpack = HPACKDecoder(
+                allocator: allocator, maxDynamicTableSize: HPACKDecoder.maxDynamicTableSize,
+                maxHeaderListSize: PassiveHTTP2Decoder.maximumFrameLength)
+        }
+    }
+}
