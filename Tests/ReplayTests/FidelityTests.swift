@@ -91,14 +91,9 @@ import Testing
     @Test func aUnaryErrorWithAResponseMessageIsComparedAndCountsAsRecorded() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()
-        let same = script.call("/witness.W/NotFound", kind: "unary", at: 0)
-        script.message(same, "request", [9], at: 1_000)
-        script.message(same, "response", [7, 7], at: 2_000)
-        script.finish(same, code: 5, message: "gone", at: 3_000)
-        let changed = script.call("/witness.W/NotFound", kind: "unary", at: 10_000)
-        script.message(changed, "request", [9], at: 11_000)
-        script.message(changed, "response", [7, 8], at: 12_000)
-        script.finish(changed, code: 5, message: "gone", at: 13_000)
+        script.unary("/witness.W/NotFound", request: [9], response: [7, 7], code: 5, message: "gone", at: 0)
+        let changed = script.unary(
+            "/witness.W/NotFound", request: [9], response: [7, 8], code: 5, message: "gone", at: 10_000)
         let result = try await replay(try script.recording(), against: server.address)
         await server.stop()
         // The message that came with NOT_FOUND is kept and compared: the first call matches, the second
@@ -115,14 +110,8 @@ import Testing
     @Test func deadlinesGoOutAsRecordedAndNoneWhenNoneWasRecorded() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()
-        let with = script.call("/witness.W/Unary", kind: "unary", at: 0, timeout: 5_000_000_000)
-        script.message(with, "request", [1], at: 1_000)
-        script.message(with, "response", [1, 2, 3], at: 2_000)
-        script.finish(with, code: 0, at: 3_000)
-        let without = script.call("/witness.W/Unary", kind: "unary", at: 10_000)
-        script.message(without, "request", [1], at: 11_000)
-        script.message(without, "response", [1, 2, 3], at: 12_000)
-        script.finish(without, code: 0, at: 13_000)
+        script.unary("/witness.W/Unary", at: 0, timeout: 5_000_000_000)
+        script.unary("/witness.W/Unary", at: 10_000)
         let result = try await replay(try script.recording(), against: server.address) {
             $0.connections = 1  // one connection: the calls arrive in order
         }
@@ -140,9 +129,8 @@ import Testing
         var script = ScriptedRecording()
         // Recorded: the server answered DEADLINE_EXCEEDED to a 1 ns deadline. Replayed, the deadline is spent
         // before the request leaves: the same code, but made by the client.
-        let call = script.call("/witness.W/Unary", kind: "unary", at: 0, timeout: 1)
-        script.message(call, "request", [1], at: 1_000)
-        script.finish(call, code: 4, message: "context deadline exceeded", at: 2_000)
+        script.unary(
+            "/witness.W/Unary", response: nil, code: 4, message: "context deadline exceeded", at: 0, timeout: 1)
         let result = try await replay(try script.recording(), against: server.address)
         await server.stop()
         #expect(server.calls.isEmpty)
@@ -155,11 +143,7 @@ import Testing
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()
         for index in 0..<6 {
-            let call = script.call(
-                "/witness.W/Unary", kind: "unary", at: Int64(index) * 1_000, connection: index % 3 + 1)
-            script.message(call, "request", [1], at: Int64(index) * 1_000 + 10)
-            script.message(call, "response", [1, 2, 3], at: Int64(index) * 1_000 + 20)
-            script.finish(call, code: 0, at: Int64(index) * 1_000 + 30)
+            script.unary("/witness.W/Unary", at: Int64(index) * 10_000, connection: index % 3 + 1)
         }
         let recording = try script.recording()
         let recorded = try await replay(recording, against: server.address)
@@ -176,10 +160,7 @@ import Testing
         var server = try await WitnessServer.start()
         let port = server.server.port
         var script = ScriptedRecording()
-        let call = script.call("/witness.W/Unary", kind: "unary", at: 0)
-        script.message(call, "request", [1], at: 1_000)
-        script.message(call, "response", [1, 2, 3], at: 2_000)
-        script.finish(call, code: 0, at: 3_000)
+        script.unary("/witness.W/Unary", at: 0)
         let recording = try script.recording()
         let plan = try ReplayPlan(recording: recording, inferKinds: true)
         let replayer = try Replayer(
@@ -210,9 +191,7 @@ import Testing
 
     @Test func callsRecordedWithoutAnEndAreSkippedNotCompared() throws {
         var script = ScriptedRecording()
-        let done = script.call("/witness.W/Unary", kind: "unary", at: 0)
-        script.message(done, "request", [1], at: 1_000)
-        script.finish(done, code: 0, at: 2_000)
+        let done = script.unary("/witness.W/Unary", at: 0)
         let cut = script.call("/witness.W/Unary", kind: "unary", at: 3_000)
         script.message(cut, "request", [1], at: 4_000)
         let plan = try ReplayPlan(recording: try script.recording(), inferKinds: true)
@@ -224,10 +203,7 @@ import Testing
     @Test func theStoreOfOutcomesDoesNotGrowWithTheNumberOfCalls() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()
-        let call = script.call("/witness.W/Unary", kind: "unary", at: 0)
-        script.message(call, "request", [1], at: 1_000)
-        script.message(call, "response", [9, 9, 9], at: 2_000)  // every replayed call differs
-        script.finish(call, code: 0, at: 3_000)
+        script.unary("/witness.W/Unary", response: [9, 9, 9], at: 0)  // every replayed call differs
         let recording = try script.recording()
         func run(_ calls: Int) async throws -> ReplayResult {
             try await replay(recording, against: server.address) {

@@ -42,6 +42,20 @@ struct ScriptedRecording {
         event("end", call, at: time, #""outcome":"ok""#)
     }
 
+    /// A whole unary call starting at `time`: its request, its response (if any) and its status, a
+    /// microsecond apart. Returns its id.
+    @discardableResult
+    mutating func unary(
+        _ method: String, request: [UInt8] = [1], response: [UInt8]? = [1, 2, 3], code: Int = 0, message: String = "",
+        at time: Int64, connection: Int = 1, timeout: Int64? = nil
+    ) -> Int {
+        let id = call(method, kind: "unary", at: time, connection: connection, timeout: timeout)
+        self.message(id, "request", request, at: time + 1_000)
+        if let response { self.message(id, "response", response, at: time + 2_000) }
+        finish(id, code: code, message: message, at: time + 3_000)
+        return id
+    }
+
     /// The text of the recording.
     var text: String { lines.joined(separator: "\n") + "\n" }
 
