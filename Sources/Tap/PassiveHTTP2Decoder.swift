@@ -24,8 +24,12 @@ public struct PassiveHTTP2Decoder: Sendable {
     public private(set) var failure: String?
     private var client: Side
     private var server: Side
-    /// Streams the client opened (HEADERS seen), so later client HEADERS are its trailers.
+    /// Streams the client opened (HEADERS seen) that have not ended, so later client HEADERS on them are
+    /// its trailers. Ended streams leave: the set holds the calls in flight, not every call seen.
     private var openedStreams: Set<Int> = []
+
+    /// Streams open now (the client sent HEADERS; neither trailers nor a reset ended them yet).
+    public var openStreams: Int { openedStreams.count }
 
     /// The client's connection preface, which comes before its first frame.
     static let preface: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
@@ -125,6 +129,7 @@ public struct PassiveHTTP2Decoder: Sendable {
                 if side == .client {
                     events.append(.halfClose(connection: connection, stream: stream, time: time))
                 } else {
+                    openedStreams.remove(stream)
                     events.append(
                         .streamFailed(
                             connection: connection, stream: stream,
@@ -160,6 +165,7 @@ public struct PassiveHTTP2Decoder: Sendable {
         case 0x3:  // RST_STREAM
             guard payload.readableBytes == 4, let code = payload.getInteger(at: payload.readerIndex, as: UInt32.self)
             else { return "RST_STREAM of \(payload.readableBytes) bytes" }
+            openedStreams.remove(stream)
             events.append(.reset(connection: connection, stream: stream, by: side, code: code, time: time))
         case 0x4:  // SETTINGS: this side's decoder limit bounds the other side's header table
             guard flags & 0x1 == 0 else { break }
@@ -209,6 +215,7 @@ public struct PassiveHTTP2Decoder: Sendable {
         case .server:
             // 1xx answers come before the real headers and mean nothing to gRPC.
             if let status = headers.first(name: ":status"), status.hasPrefix("1"), !endStream { return nil }
+            if endStream { openedStreams.remove(stream) }
             events.append(
                 .responseHeaders(
                     connection: connection, stream: stream, headers: headers, endStream: endStream, time: time))

@@ -56,8 +56,14 @@ import Testing
         let pair = try H2Pair()
         try pair.unaryCall(stream: 1)
         try pair.unaryCall(stream: 3, path: "/demo.v1.Demo/Echo", metadata: [("x-team", "blue")])
-        let events = Self.decode(client: [pair.clientBytes], server: [pair.serverBytes])
+        var tap = PassiveHTTP2Decoder(connection: 1)
+        var events: [TapEvent] = []
+        tap.feed(pair.clientBytes, from: .client, time: 0, into: &events)
+        #expect(tap.openStreams == 2)
+        tap.feed(pair.serverBytes, from: .server, time: 0, into: &events)
         #expect(Self.describe(events) == Self.twoCalls)
+        // Ended calls are forgotten: what the decoder holds is the calls in flight.
+        #expect(tap.openStreams == 0)
         // The second call's headers came mostly from the dynamic table: fewer bytes, same headers.
         guard case .requestHeaders(_, _, let headers, _) = events[3] else { return }
         #expect(headers.first(name: "x-team") == "blue")
