@@ -230,6 +230,24 @@ replay_rate() {  # replay_rate RATE DURATION DURATION_SECONDS RUN
   collect replay rate "$rate" "$duration" "$run" "$WORK/$name.json" "$WORK/$name.time"
 }
 
+# nghttp2's h2load at the same fixed rate (--rps per connection, the same connections): what a fixed rate
+# costs a C client, the floor for the open-loop penalty. Its counts go through the same collector as a
+# small summary in the reprise shape.
+h2load_rate() {
+  local rate=$1 duration=$2 seconds=$3 run=$4 name=h2load-rate-$1-$2
+  printf '\x00\x00\x00\x00\x0e\x0a\x0chello world!' > "$WORK/request.bin"
+  timed "$name" $(( seconds * 3 + 120 )) h2load -n $(( rate * seconds )) -c "$CONNECTIONS" -m 64 \
+    --rps $(( rate / CONNECTIONS )) -d "$WORK/request.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
+    "http://$ADDR/bench.Echo/Unary"
+  python3 - "$WORK/$name.out" "$seconds" > "$WORK/$name.json" <<'PY'
+import json, re, sys
+text = open(sys.argv[1]).read()
+done = int(re.search(r"(\d+) succeeded", text).group(1))
+print(json.dumps({"metrics": {"grpc_reqs": {"values": {"count": done, "rate": done / float(sys.argv[2])}}}}))
+PY
+  collect h2load rate "$rate" "$duration" "$run" "$WORK/$name.json" "$WORK/$name.time"
+}
+
 echo "server: grpc++ echo at $ADDR; recording: $RECORDED unary calls through reprise record"
 echo "replay --rate {$RATES}/s for $SHORT (and $AIM_RATE/s for $LONG, $LONG_RUNS run(s)), --max-in-flight" \
   "$MAX_IN_FLIGHT, $CONNECTIONS connections; replay --vus $VUS for $SHORT; reprise call -n $CALL_TOTAL -c $VUS;" \
@@ -244,6 +262,7 @@ for run in $(seq "$RUNS"); do
       --summary-export "$WORK/$name.json" -e ADDR="$ADDR" -e RATE="$rate" -e DURATION="$SHORT" \
       -e PREALLOCATED_VUS="$K6_PREALLOCATED" -e MAX_VUS="$K6_MAX_VUS" bench/peers/k6-arrival.js
     collect k6 rate "$rate" "$SHORT" "$run" "$WORK/$name.json" "$WORK/$name.time"
+    h2load_rate "$rate" "$SHORT" "$SHORT_SECONDS" "$run"
   done
 
   name=replay-vus-$VUS-$SHORT
@@ -282,6 +301,7 @@ def label(key):
     tool, schedule, rate, duration = key
     if tool == "call": return f"reprise call -n {call_total} -c {vus}"
     if schedule == "vus": return f"replay --vus {vus} {duration}"
+    if tool == "h2load": return f"h2load --rps {rate} {duration}"
     return f"{'replay --rate' if tool == 'replay' else 'k6 arrival'} {rate} {duration}"
 
 def fmt(value, spec, missing="n/a"):
@@ -336,6 +356,10 @@ for key in (replay_short, replay_long):
                    + (f"{p99 * 1000:.0f} µs" if p99 is not None else "n/a (no replay_start_lateness in the summary)")))
 for ok, text in checks:
     print(f"  [{mark(ok)}] {text}")
+h_cpu = cpu(("h2load", "rate", aim_rate, short))
+if h_cpu and r_cpu:
+    # Context, not an aim: what a fixed rate costs a C client, against its own closed loop is not measured here.
+    print(f"  [info] h2load --rps at {aim_rate}/s: {h_cpu:.1f} µs per call; replay {r_cpu / h_cpu:.1f}x of it")
 missed = [text for ok, text in checks if ok is False]
 print(f"aims missed: {len(missed)} of {len(checks)}" + ("" if missed else " (none)"))
 PY
