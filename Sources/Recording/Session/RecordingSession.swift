@@ -92,7 +92,7 @@ public final class RecordingSession {
             case "grpc-timeout": timeout = GRPCTimeout.nanoseconds(value)
             case "grpc-encoding": encoding = value
             default:
-                if !WireHeaders.isRequestTransportHeader(name) { metadata.append(entry(name, value)) }
+                if !ReservedHeaders.isRequestTransportHeader(name) { metadata.append(entry(name, value)) }
             }
         }
         let (kind, input, output) = method(path)
@@ -164,7 +164,7 @@ public final class RecordingSession {
             case ":status": status = Int(value) ?? 0
             case "grpc-encoding": encoding = value
             default:
-                if !WireHeaders.isResponseTransportHeader(name) { metadata.append(entry(name, value)) }
+                if !ReservedHeaders.isResponseTransportHeader(name) { metadata.append(entry(name, value)) }
             }
         }
         let event = ResponseHeadersEvent(
@@ -194,7 +194,7 @@ public final class RecordingSession {
                 }
             case ":status": httpStatus = Int(value)
             default:
-                if !WireHeaders.isTrailerStatusHeader(name, trailersOnly: trailersOnly) {
+                if !ReservedHeaders.isTrailerStatusHeader(name, trailersOnly: trailersOnly) {
                     metadata.append(entry(name, value))
                 }
             }
