@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "reprise", targets: ["reprise"]),
         .library(name: "ProtoSchema", targets: ["ProtoSchema"]),
         .library(name: "ProtoCodec", targets: ["ProtoCodec"]),
+        .library(name: "GRPCProtocol", targets: ["GRPCProtocol"]),
         .library(name: "GRPCWire", targets: ["GRPCWire"]),
         .library(name: "Metrics", targets: ["Metrics"]),
         .library(name: "MetricsExporter", targets: ["MetricsExporter"]),
@@ -52,16 +53,21 @@ let package = Package(
         ),
         .target(
             name: "ProtoCodec",
-            dependencies: ["ProtoSchema", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: [
+                "ProtoSchema", "GRPCProtocol", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings
         ),
+
+        // MARK: The gRPC protocol's vocabulary, no I/O and no dependencies
+        .target(name: "GRPCProtocol", swiftSettings: swiftSettings),
 
         // MARK: Wire
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "GRPCWire",
             dependencies: nio + [
-                "CZlib",
+                "GRPCProtocol", "CZlib",
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
@@ -74,7 +80,8 @@ let package = Package(
         .target(
             name: "Reflection",
             dependencies: nio + [
-                "GRPCWire", "ProtoCodec", "ProtoSchema", .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -82,7 +89,7 @@ let package = Package(
         // MARK: The demo server (tests, `reprise demo-server`)
         .target(
             name: "DemoServer",
-            dependencies: nio + ["GRPCWire", "ProtoCodec", "ProtoSchema", "Reflection"],
+            dependencies: nio + ["GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema", "Reflection"],
             swiftSettings: swiftSettings
         ),
 
@@ -90,7 +97,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: nio + [
-                "GRPCWire", "ProtoCodec", "ProtoSchema", "Reflection", "Metrics",
+                "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema", "Reflection", "Metrics",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
@@ -99,14 +106,19 @@ let package = Package(
         // MARK: Replay
         .target(
             name: "Replay",
-            dependencies: nio + ["Engine", "Recording", "Metrics", "GRPCWire", "ProtoCodec", "ProtoSchema"],
+            dependencies: nio + [
+                "Engine", "Recording", "Metrics", "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema",
+            ],
             swiftSettings: swiftSettings
         ),
 
         // MARK: Metrics
         .target(
             name: "Metrics",
-            dependencies: ["CZlib", .product(name: "Histogram", package: "hdrhistogram-swift")],
+            dependencies: [
+                "GRPCProtocol", "CZlib", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The live Prometheus endpoint lives apart so Metrics stays free of NIO. (swift-prometheus can't
@@ -121,7 +133,7 @@ let package = Package(
         .target(
             name: "Recording",
             dependencies: [
-                "ProtoSchema", "ProtoCodec", .product(name: "Crypto", package: "swift-crypto"),
+                "ProtoSchema", "ProtoCodec", "GRPCProtocol", .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
@@ -153,7 +165,8 @@ let package = Package(
         .executableTarget(
             name: "reprise",
             dependencies: [
-                "ProtoSchema", "ProtoCodec", "GRPCWire", "Metrics", "MetricsExporter", "Recording", "Proxy",
+                "ProtoSchema", "ProtoCodec", "GRPCProtocol", "GRPCWire", "Metrics", "MetricsExporter", "Recording",
+                "Proxy",
                 "Reflection", "DemoServer", "Engine", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -189,6 +202,7 @@ let package = Package(
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "GRPCProtocolTests", dependencies: ["GRPCProtocol"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ProtoSchemaTests", dependencies: ["ProtoSchema", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
@@ -196,7 +210,7 @@ let package = Package(
         .testTarget(
             name: "GRPCWireTests",
             dependencies: nio + [
-                "GRPCWire", "TestSupport",
+                "GRPCWire", "GRPCProtocol", "TestSupport",
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
@@ -210,7 +224,8 @@ let package = Package(
             name: "ProxyTests",
             dependencies: nio + [
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                "Proxy", "Recording", "GRPCWire", "ProtoCodec", "ProtoSchema", "TestSupport", "DemoServer",
+                "Proxy", "Recording", "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema", "TestSupport",
+                "DemoServer",
                 "Reflection", "Replay", "Engine",
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
@@ -229,7 +244,7 @@ let package = Package(
         .testTarget(
             name: "ReflectionTests",
             dependencies: nio + [
-                "Reflection", "GRPCWire", "ProtoSchema", "ProtoCodec", "TestSupport",
+                "Reflection", "GRPCWire", "GRPCProtocol", "ProtoSchema", "ProtoCodec", "TestSupport",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             exclude: ["Peers"],
@@ -237,23 +252,26 @@ let package = Package(
         .testTarget(
             name: "ReplayTests",
             dependencies: nio + [
-                "Replay", "Engine", "Recording", "DemoServer", "GRPCWire", "Metrics", "ProtoCodec", "TestSupport",
+                "Replay", "Engine", "Recording", "DemoServer", "GRPCWire", "GRPCProtocol", "Metrics", "ProtoCodec",
+                "TestSupport",
             ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EngineTests",
             dependencies: nio + [
-                "Engine", "DemoServer", "GRPCWire", "Reflection", "Metrics", "ProtoCodec", "ProtoSchema", "TestSupport",
+                "Engine", "DemoServer", "GRPCWire", "GRPCProtocol", "Reflection", "Metrics", "ProtoCodec",
+                "ProtoSchema",
+                "TestSupport",
             ],
             exclude: ["Peers"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "DemoServerTests",
-            dependencies: nio + ["DemoServer", "GRPCWire", "Reflection", "TestSupport"],
+            dependencies: nio + ["DemoServer", "GRPCWire", "GRPCProtocol", "Reflection", "TestSupport"],
             exclude: ["Peers"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "MetricsTests", dependencies: ["Metrics", "MetricsExporter", "TestSupport"],
+            name: "MetricsTests", dependencies: ["Metrics", "MetricsExporter", "GRPCProtocol", "TestSupport"],
             swiftSettings: swiftSettings),
     ]
 )

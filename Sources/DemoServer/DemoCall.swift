@@ -1,4 +1,5 @@
 import Foundation
+import GRPCProtocol
 import GRPCWire
 import NIOCore
 import ProtoCodec
@@ -53,7 +54,7 @@ enum DemoCall {
     static func text(_ value: Metadata.Value) -> String {
         switch value {
         case .string(let text): text
-        case .binary(let bytes): Data(bytes).base64EncodedString()
+        case .binary(let bytes): Base64.encode(bytes)
         }
     }
 }

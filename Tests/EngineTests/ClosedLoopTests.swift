@@ -1,6 +1,7 @@
 import DemoServer
 import Engine
 import Foundation
+import GRPCProtocol
 import GRPCWire
 import NIOCore
 import NIOPosix

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCProtocol
 import GRPCWire
 import NIOCore
 import TestSupport

@@ -1,5 +1,6 @@
 import DemoServer
 import Foundation
+import GRPCProtocol
 import GRPCWire
 import NIOCore
 import ProtoCodec

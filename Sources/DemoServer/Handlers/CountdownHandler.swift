@@ -1,3 +1,4 @@
+import GRPCProtocol
 import GRPCWire
 import NIOCore
 import ProtoCodec

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import GRPCWire
 import Metrics
 import NIOCore

@@ -1,4 +1,5 @@
 import Foundation
+import GRPCProtocol
 import GRPCWire
 import NIOCore
 import ProtoCodec
@@ -62,6 +63,6 @@ struct ResponseRenderer: Sendable {
     }
 
     private func undecodable(_ detail: RPCStatus.Detail) -> JSONValue {
-        .object(["@type": .string(detail.typeURL), "value": .string(Data(detail.value).base64EncodedString())])
+        .object(["@type": .string(detail.typeURL), "value": .string(Base64.encode(detail.value))])
     }
 }

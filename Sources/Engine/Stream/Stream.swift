@@ -1,4 +1,5 @@
 import Foundation
+import GRPCProtocol
 import GRPCWire
 import Metrics
 import NIOCore

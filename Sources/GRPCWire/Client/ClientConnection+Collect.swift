@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 
 /// Everything a call returned: its messages in order and how it ended.

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 
 /// Call deadlines on one timer per connection. Calls with a deadline sit in a list ordered by deadline

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOHPACK
 
 /// What a response header block means for a call, decided from the headers alone (no I/O), following the
@@ -68,7 +69,9 @@ enum ResponseHead: Equatable {
             code: StatusCode(rawValue: Int(rawCode)),
             message: headers.first(name: "grpc-message").map(PercentEncoding.decode) ?? "")
         if let detailsText = headers.first(name: "grpc-status-details-bin") {
-            guard let bytes = Base64.decode(detailsText), let details = try? RPCStatus(serializedBytes: bytes) else {
+            guard let bytes = Base64.decode(detailsText, options: .binaryMetadata),
+                let details = try? RPCStatus(serializedBytes: bytes)
+            else {
                 return .end(
                     GRPCStatus(code: .internalError, message: "transport: malformed grpc-status-details-bin"),
                     trailers: metadata)

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 
 /// The outcome of a unary call: how it ended and, when it succeeded, the response message.

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 
 /// Reads gRPC's length-prefixed messages out of DATA frame payloads, however the frames split them: a

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 
 /// Writes gRPC's length-prefixed messages: a compressed-flag byte, a 4-byte big-endian length, the payload.

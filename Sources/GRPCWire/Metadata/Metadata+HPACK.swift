@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOHPACK
 
 extension Metadata {
@@ -61,7 +62,7 @@ extension Metadata {
             if isBinaryKey(name) {
                 // Several values may arrive joined by commas (HTTP list syntax).
                 for part in value.split(separator: ",", omittingEmptySubsequences: false) {
-                    guard let bytes = Base64.decode(part.trimmingSpaces()) else {
+                    guard let bytes = Base64.decode(part.trimmingSpaces(), options: .binaryMetadata) else {
                         return .failure(MetadataDecodingError(key: name, value: value))
                     }
                     metadata.appendLowercased(name, .binary(bytes))

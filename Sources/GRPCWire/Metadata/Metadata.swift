@@ -1,3 +1,5 @@
+import GRPCProtocol
+
 /// gRPC metadata: ordered key/value pairs with lower-case keys. Keys ending in `-bin` carry binary values
 /// (base64 on the wire); other keys carry ASCII strings. A key may repeat.
 public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLiteral, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 
 /// Maps `:path` to handlers. Build it before starting the server:

@@ -1,3 +1,5 @@
+import GRPCProtocol
+
 /// The outcome of a gRPC call: a code, a message and, when the peer sent `grpc-status-details-bin`, the
 /// decoded `google.rpc.Status`. Also thrown as an error by the conveniences that throw.
 ///

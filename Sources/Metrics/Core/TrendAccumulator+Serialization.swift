@@ -1,3 +1,4 @@
+import GRPCProtocol
 import Histogram
 
 extension TrendAccumulator {
@@ -20,7 +21,7 @@ extension TrendAccumulator {
 
     /// Rebuilds a histogram from `encodedHistogram`'s text; `nil` if it is malformed.
     public static func decodeHistogram(_ text: String) -> Histogram<UInt64>? {
-        guard let bytes = Base64.decode(text), bytes.count >= 2, bytes[0] == 1,
+        guard let bytes = Base64.decode(text, options: .paddingRequired), bytes.count >= 2, bytes[0] == 1,
             let digits = SignificantDigits(rawValue: Int8(bitPattern: bytes[1]))
         else { return nil }
         var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: digits)

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import Synchronization
 
 /// `--out json=FILE`: every sample as a line of JSON in k6's format, so tools that read k6's output read

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import ProtoSchema
 
 /// Scalar field values from JSON, with protojson's rules: integers as numbers or numeric strings
@@ -47,7 +48,7 @@ enum JSONScalar {
             return .string(v)
         case .bytes:
             guard case .string(let text) = json else { throw expected("a base64 string", info, json) }
-            guard let bytes = Base64.decode(text) else {
+            guard let bytes = Base64.decode(text, options: .urlSafeAlphabet) else {
                 throw CodecError(.invalidValue, "\(JSONWriter.quoted(text)) is not valid base64 (field \(info.name))")
             }
             return .bytes(bytes)

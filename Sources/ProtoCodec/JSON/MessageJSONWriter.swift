@@ -1,3 +1,4 @@
+import GRPCProtocol
 import ProtoSchema
 
 /// Writes a ``DynamicMessage`` as proto3 JSON straight into bytes, without building a tree.

@@ -1,3 +1,5 @@
+import GRPCProtocol
+
 extension RawMessage {
     /// The message as JSON: an array of fields in wire order, each an object naming the field number
     /// and, as its second member, the wire type with the value:
@@ -62,7 +64,9 @@ extension RawMessage {
             value = .fixed32(n)
         case ("string", .string(let s)): value = .string(s)
         case ("bytes", .string(let s)):
-            guard let bytes = Base64.decode(s) else { throw CodecError(.invalidValue, "\"bytes\" is not base64") }
+            guard let bytes = Base64.decode(s, options: .urlSafeAlphabet) else {
+                throw CodecError(.invalidValue, "\"bytes\" is not base64")
+            }
             value = .bytes(bytes)
         case ("message", let m): value = .message(try RawMessage(json: m))
         case ("group", let m): value = .group(try RawMessage(json: m))

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import ProtoCodec
 
 /// The line of each event type, keys in the order `docs/recording-format.md` gives.
@@ -8,7 +9,7 @@ extension LineBuffer {
         raw(#","version":"#)
         int(header.version)
         raw(#","created":"#)
-        string(RFC3339.format(header.created))
+        string(RFC3339.string(from: header.created))
         raw(#","source":{"kind":"#)
         string(header.source.kind)
         for member in header.source.details {

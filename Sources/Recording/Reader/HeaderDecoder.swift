@@ -1,4 +1,5 @@
 import Foundation
+import GRPCProtocol
 import ProtoCodec
 import SwiftProtobuf
 
@@ -22,7 +23,7 @@ enum HeaderDecoder {
                     + "\(RecordingFormat.version); use the reprise that wrote it, or a newer one")
         }
         let createdText = try fields.string("created")
-        guard let created = RFC3339.parse(createdText) else {
+        guard let created = RFC3339.date(from: createdText) else {
             throw LineProblem(
                 "header line: \"created\" must be an RFC 3339 time such as 2026-01-02T03:04:05.678Z, got \"\(createdText)\""
             )

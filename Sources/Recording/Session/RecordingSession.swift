@@ -1,3 +1,4 @@
+import GRPCProtocol
 import ProtoCodec
 import ProtoSchema
 
@@ -88,10 +89,10 @@ public final class RecordingSession {
             switch name {
             case ":path": path = value
             case ":authority": authority = value
-            case "grpc-timeout": timeout = WireHeaders.timeoutNanoseconds(value)
+            case "grpc-timeout": timeout = GRPCTimeout.nanoseconds(value)
             case "grpc-encoding": encoding = value
             default:
-                if !WireHeaders.isRequestTransportHeader(name) { metadata.append(entry(name, value)) }
+                if !ReservedHeaders.isRequestTransportHeader(name) { metadata.append(entry(name, value)) }
             }
         }
         let (kind, input, output) = method(path)
@@ -163,7 +164,7 @@ public final class RecordingSession {
             case ":status": status = Int(value) ?? 0
             case "grpc-encoding": encoding = value
             default:
-                if !WireHeaders.isResponseTransportHeader(name) { metadata.append(entry(name, value)) }
+                if !ReservedHeaders.isResponseTransportHeader(name) { metadata.append(entry(name, value)) }
             }
         }
         let event = ResponseHeadersEvent(
@@ -184,7 +185,7 @@ public final class RecordingSession {
         for (name, value) in headers {
             switch name {
             case "grpc-status": code = Int(value)
-            case "grpc-message": message = WireHeaders.percentDecoded(value)
+            case "grpc-message": message = PercentEncoding.decode(value)
             case "grpc-status-details-bin":
                 if let bytes = RecordingBase64.decode(value), let anys = StatusDetails.anys(in: bytes) {
                     details = anys.map { StatusDetails.json(typeURL: $0.typeURL, value: $0.value, registry: registry) }
@@ -193,7 +194,7 @@ public final class RecordingSession {
                 }
             case ":status": httpStatus = Int(value)
             default:
-                if !WireHeaders.isTrailerStatusHeader(name, trailersOnly: trailersOnly) {
+                if !ReservedHeaders.isTrailerStatusHeader(name, trailersOnly: trailersOnly) {
                     metadata.append(entry(name, value))
                 }
             }
@@ -203,7 +204,7 @@ public final class RecordingSession {
         }
         let event = TrailersEvent(
             time: time, call: call.id,
-            code: code ?? WireHeaders.statusCode(forHTTPStatus: httpStatus ?? 200), message: message,
+            code: code ?? StatusCode(httpStatus: httpStatus ?? 200).rawValue, message: message,
             details: details, metadata: metadata, trailersOnly: trailersOnly,
             httpStatus: trailersOnly ? httpStatus : nil)
         writer.appendLine { $0.trailers(event) }

@@ -1,3 +1,5 @@
+import GRPCProtocol
+
 // The gRPC service definitions Reprise speaks itself, compiled in so reflection and health work with no
 // files around. Copies of fixtures/protos/grpc/ and fixtures/protos/demo/google/rpc/ (a test checks they stay
 // identical).

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import GRPCWire
 import ProtoSchema
 import Recording
@@ -16,12 +17,6 @@ public struct ReplayPlan: Sendable {
     public let unfinished: Int
     /// How long the recorded calls took to start, first to last.
     public var span: Duration { calls.last?.offset ?? .zero }
-
-    /// Headers gRPC and HTTP/2 set on every call; a replay sends its own.
-    static let transportHeaders: Set<String> = [
-        "content-type", "te", "user-agent", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding",
-        "content-length", "host", "connection",
-    ]
 
     /// The plan of `recording`; `methods`, when not empty, keeps only calls to those methods
     /// (`pkg.Service/Method` or `pkg.Service/*`). `schema` replaces the recording's embedded schema (for
@@ -80,7 +75,7 @@ public struct ReplayPlan: Sendable {
             var metadata = Metadata()
             for entry in start.metadata {
                 let key = entry.key.lowercased()
-                if key.hasPrefix(":") || Self.transportHeaders.contains(key) { continue }
+                if key.hasPrefix(":") || ReservedHeaders.isSetByEveryCall(key) { continue }
                 if entry.value == RecordingFormat.redactedMarker { continue }
                 if entry.isBinary, let bytes = entry.binaryValue {
                     metadata.add(key, binary: bytes)

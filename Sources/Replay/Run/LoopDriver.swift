@@ -1,4 +1,5 @@
 import Engine
+import GRPCProtocol
 import GRPCWire
 import Metrics
 import NIOCore

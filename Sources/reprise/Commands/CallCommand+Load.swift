@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import GRPCProtocol
 import GRPCWire
 import Metrics
 import NIOCore

@@ -1,7 +1,7 @@
 /// A `google.rpc.Status`: the rich error model carried in `grpc-status-details-bin`.
 ///
 /// Details stay as `google.protobuf.Any` pairs (type URL and serialized bytes); rendering them needs a
-/// descriptor pool, which is the engine's business, not the wire's.
+/// descriptor pool, which is the engine's business, not the protocol's.
 public struct RPCStatus: Hashable, Sendable {
     /// One `google.protobuf.Any` in `details`.
     public struct Detail: Hashable, Sendable {

@@ -1,5 +1,5 @@
 /// Reading and writing `google.rpc.Status` in the protobuf binary format, by hand: three fields are not worth
-/// a dependency on SwiftProtobuf in the wire layer.
+/// a dependency on SwiftProtobuf in the protocol layer.
 extension RPCStatus {
     /// Decodes a serialized `google.rpc.Status`; unknown fields are skipped as protobuf requires.
     public init(serializedBytes bytes: some Collection<UInt8>) throws(ProtobufReadError) {

@@ -1,7 +1,8 @@
 /// The percent-encoding of `grpc-message` from the gRPC HTTP/2 spec: bytes outside printable ASCII
 /// (0x20...0x7E) and `%` itself become `%XX` of the UTF-8 bytes.
-enum PercentEncoding {
-    static func encode(_ message: String) -> String {
+public enum PercentEncoding {
+    /// `message` with the bytes outside printable ASCII and `%` written as `%XX`.
+    public static func encode(_ message: String) -> String {
         let utf8 = message.utf8
         if !utf8.contains(where: needsEscape) { return message }
         var out: [UInt8] = []
@@ -19,7 +20,7 @@ enum PercentEncoding {
     }
 
     /// Decodes `%XX` sequences; a malformed sequence is kept as it is, as grpc-go does.
-    static func decode(_ value: String) -> String {
+    public static func decode(_ value: String) -> String {
         let utf8 = Array(value.utf8)
         guard utf8.contains(UInt8(ascii: "%")) else { return value }
         var out: [UInt8] = []
