@@ -49,6 +49,34 @@ import Testing
         #expect(result.failedCalls == 0)
     }
 
+    @Test func aServerThatAnswersLessThanRecordedDoesNotHangTheCall() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        // Recorded: the server answered the second message twice. Replayed, it answers once: the third message
+        // waits for a response that never comes, and must go after the wait limit all the same, even when
+        // the wait of the step before it ended in time.
+        let chat = script.call("/witness.W/Echo", kind: "bidi", at: 0)
+        script.message(chat, "request", [1], at: 1_000)
+        script.message(chat, "response", [1], at: 2_000)
+        script.message(chat, "request", [2], at: 3_000)
+        script.message(chat, "response", [2], at: 4_000)
+        script.message(chat, "response", [2], at: 5_000)
+        script.message(chat, "request", [3], at: 6_000)
+        script.message(chat, "response", [3], at: 7_000)
+        script.finish(chat, code: 0, at: 8_000)
+        let started = ContinuousClock.now
+        let result = try await replay(try script.recording(), against: server.address) {
+            $0.causalWaitLimit = .milliseconds(600)  // the first wait ends in 150 ms, well within it
+        }
+        await server.stop()
+        #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(result.finished == 1)
+        let log = try #require(server.calls.first)
+        #expect(log.events.contains(.received(3)) && log.events.contains(.halfClosed), "\(log.events)")
+        // It differs (one response fewer), and says so.
+        #expect(result.differences.first?.mismatches.first?.kind == .messageCount)
+    }
+
     @Test func aLateHalfCloseIsReplayedAfterTheResponsesThatPrecededIt() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()

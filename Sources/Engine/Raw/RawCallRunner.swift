@@ -161,15 +161,17 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
         return false
     }
 
-    /// One timer per wait: when it fires and the same step still waits, the step goes ahead.
+    /// One timer at a time: when it fires and the same step still waits, the step goes ahead; when another
+    /// step waits by then, that step's wait starts.
     private func armStallTimer() {
         guard stallTimer == nil, stalledStep != nextStep else { return }
         stalledStep = nextStep
         let step = nextStep
         stallTimer = eventLoop.scheduleTask(in: causalWaitLimit) { [self] in
             stallTimer = nil
-            guard isRunning, nextStep == step else { return }
-            waitReleased = step
+            guard isRunning else { return }
+            // The step went ahead meanwhile: a later one may be waiting now, and gets a wait of its own.
+            if nextStep == step { waitReleased = step }
             advance()
         }
     }

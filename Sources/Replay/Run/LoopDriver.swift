@@ -163,6 +163,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         let runner = RawCallRunner(
             eventLoop: eventLoop, metrics: engineMetrics, handler: self, keepResponses: shared.checker != nil)
         if case .asRecorded(let speed) = shared.schedule { runner.pacing = speed }
+        runner.causalWaitLimit = .nanoseconds(shared.causalWaitLimit.nanosecondsClamped)
         runners.append(runner)
         return runner
     }

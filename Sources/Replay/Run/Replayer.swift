@@ -37,6 +37,9 @@ public final class Replayer: Sendable {
         /// The least time between two wake-ups of a loop's schedule: calls due in between start together.
         /// Start lateness stays below it (plus the machine's own delays).
         public var tick: Duration = .microseconds(500)
+        /// How long a client message waits for the server messages that preceded it in the recording before
+        /// it goes anyway (a server that now answers less must not hang the call).
+        public var causalWaitLimit: Duration = .seconds(5)
         /// Difference details kept (the count is always exact).
         public var keepMismatches = 1_000
         /// Where samples go; nil records none.

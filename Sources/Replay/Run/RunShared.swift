@@ -38,6 +38,7 @@ final class RunShared: Sendable {
     let keepMismatches: Int
     let maxInFlight: Int
     let tick: Duration
+    let causalWaitLimit: Duration
 
     let started = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
@@ -72,6 +73,7 @@ final class RunShared: Sendable {
         self.metrics = metrics
         keepMismatches = options.keepMismatches
         tick = options.tick
+        causalWaitLimit = options.causalWaitLimit
         if case .constantRate(_, _, let limit) = options.schedule {
             maxInFlight = limit
         } else if case .rampingRate(_, _, let limit) = options.schedule {
