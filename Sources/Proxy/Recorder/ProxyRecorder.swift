@@ -33,6 +33,8 @@ public final class ProxyRecorder: @unchecked Sendable {
         var queue: [RecorderInput] = []
         var queuedBytes = 0
         var finishing = false
+        /// The recorder thread waits on the condition (it naps between batches while traffic flows).
+        var sleeping = false
         var statistics = RecorderStatistics()
         var failure: RecordingWriteError?
     }
@@ -143,11 +145,10 @@ public final class ProxyRecorder: @unchecked Sendable {
         var bytes = 0
         for event in events { bytes += event.queuedBytes }
         condition.lock()
-        let wasEmpty = shared.queue.isEmpty
         shared.queue.append(contentsOf: events)
         shared.queuedBytes += bytes
         let overBudget = shared.queuedBytes > configuration.maxQueuedBytes
-        if wasEmpty { condition.signal() }
+        if shared.sleeping { condition.signal() }
         condition.unlock()
         if overBudget { gate.close() }
     }
@@ -181,12 +182,31 @@ public final class ProxyRecorder: @unchecked Sendable {
 
     // MARK: The recorder thread
 
+    /// How long the recorder naps between batches while traffic flows (a recording is at most this late).
+    static let napMicroseconds: UInt32 = 1000
+    /// Empty naps before the recorder sleeps until signalled.
+    static let idleNaps = 20
+
     private func run() {
         var batch: [RecorderInput] = []
         while true {
             condition.lock()
+            // While traffic flows, nap briefly between batches instead of being woken for every read:
+            // one wake-up per read costs the event loop and this thread a context switch each. After
+            // `idleNaps` empty naps, sleep until signalled.
+            var naps = 0
             while shared.queue.isEmpty, !shared.finishing {
-                if !condition.wait(until: Date(timeIntervalSinceNow: 0.25)) {
+                if naps < Self.idleNaps {
+                    naps += 1
+                    condition.unlock()
+                    usleep(Self.napMicroseconds)
+                    condition.lock()
+                    continue
+                }
+                shared.sleeping = true
+                let signalled = condition.wait(until: Date(timeIntervalSinceNow: 0.25))
+                shared.sleeping = false
+                if !signalled {
                     condition.unlock()
                     syncIfIdle()
                     condition.lock()
