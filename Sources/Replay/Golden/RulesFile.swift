@@ -41,7 +41,7 @@ public enum RulesFile {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw ReplayError(.unreadableInput, "\(name): \(Self.describe(error))")
+            throw ReplayError(.unreadableInput, "\(name):\(Self.describe(error))")
         } catch {
             throw ReplayError(.unreadableInput, "\(name): \(error)")
         }
@@ -57,7 +57,7 @@ public enum RulesFile {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             return "\(mark.line):\(mark.column): \(problem)" + (context.map { " (\($0.text))" } ?? "")
         default:
-            return "\(error)"
+            return " \(error)"
         }
     }
 
