@@ -41,6 +41,13 @@ public struct ReplayResult: Sendable {
     /// An empty result.
     public init() {}
 
+    /// Calls per replayed status code that ended with their recorded status (index as ``statusCounts``).
+    public var statusAsRecordedCounts: [Int] {
+        methods.reduce(into: Array(repeating: 0, count: 18)) { counts, method in
+            for index in counts.indices { counts[index] += method.statusAsRecordedCounts[index] }
+        }
+    }
+
     /// Calls per replayed status code (index 0...16; 17: anything else).
     public var statusCounts: [Int] {
         methods.reduce(into: Array(repeating: 0, count: 18)) { counts, method in

@@ -38,7 +38,9 @@ struct LoopTally: Sendable {
         case .differ: methods[method].differ += 1
         case .failed: methods[method].failed += 1
         }
-        methods[method].statusCounts[(0...16).contains(status) ? status : 17] += 1
+        let code = (0...16).contains(status) ? status : 17
+        methods[method].statusCounts[code] += 1
+        if verdict != .failed { methods[method].statusAsRecordedCounts[code] += 1 }
         methods[method].latency.record(nanoseconds: nanoseconds)
         latency.record(nanoseconds: nanoseconds)
         timeline.record(offset: offset, latency: nanoseconds, verdict)
