@@ -256,4 +256,19 @@ import Testing
         let both = try await peer.replay(["--threshold", "grpc_req_duration=max<0"])
         #expect(both.status == 1, "differences come before thresholds")
     }
+
+    @Test func aServerThatDiesMidRunShowsItsFailuresAndExitsUnreachable() async throws {
+        let peer = try GoldenPeer()
+        try await peer.makeGolden()
+        let server = peer.server
+        async let run = peer.replay([], schedule: ["--vus", "1", "--duration", "3s"])
+        try await Task.sleep(for: .seconds(1))
+        server.kill()
+        let output = try await run
+        #expect(output.status == 69, "\(output.stderrText)")
+        let text = output.stdoutText
+        #expect(text.contains("calls did not end with their recorded status:"), "\(text)")
+        #expect(text.contains("never reached the server") || text.contains("UNAVAILABLE (14)"), "\(text)")
+        #expect(output.stderrText.contains("calls never reached the server at \(peer.target)"), "\(output.stderrText)")
+    }
 }

@@ -40,13 +40,16 @@ final class GoldenPeer: @unchecked Sendable {
         try Data(names.joined(separator: "\n").utf8).write(to: switchesFile)
     }
 
-    /// Runs `reprise replay` on the recording against the server (or `target`).
-    func replay(_ flags: [String] = [], target: String? = nil) async throws -> ProcessOutput {
+    /// Runs `reprise replay` on the recording against the server (or `target`), ten times as fast as recorded
+    /// unless `schedule` says otherwise.
+    func replay(_ flags: [String] = [], target: String? = nil, schedule: [String] = ["--speed", "10"]) async throws
+        -> ProcessOutput
+    {
         try await Subprocess.run(
             [
                 try RepriseExecutable.path(), "replay", recording, "--target", target ?? self.target, "--plaintext",
-                "--quiet", "--speed", "10",
-            ] + Self.schemaFlags + flags, timeout: .seconds(90))
+                "--quiet",
+            ] + schedule + Self.schemaFlags + flags, timeout: .seconds(90))
     }
 
     /// Makes the recording golden: the baseline's answers written into it.
