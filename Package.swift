@@ -144,7 +144,7 @@ let package = Package(
         .target(
             name: "Tap",
             dependencies: [
-                "Recording", .product(name: "NIOCore", package: "swift-nio"),
+                "Recording", "GRPCProtocol", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             swiftSettings: swiftSettings
@@ -152,7 +152,8 @@ let package = Package(
         .target(
             name: "Proxy",
             dependencies: nio + [
-                "GRPCWire", "Recording", "Tap", "ProtoSchema", "ProtoCodec",
+                "GRPCWire", "GRPCProtocol", "Recording", "Tap", "ProtoSchema", "ProtoCodec",
+                .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 import NIOHPACK
 import Recording
@@ -168,6 +169,7 @@ public struct PassiveHTTP2Decoder: Sendable {
             openedStreams.remove(stream)
             events.append(.reset(connection: connection, stream: stream, by: side, code: code, time: time))
         case 0x4:  // SETTINGS: this side's decoder limit bounds the other side's header table
+            guard stream == 0 else { return "SETTINGS on stream \(stream)" }
             guard flags & 0x1 == 0 else { break }
             guard payload.readableBytes % 6 == 0 else { return "SETTINGS of \(payload.readableBytes) bytes" }
             var settings = payload
@@ -188,10 +190,37 @@ public struct PassiveHTTP2Decoder: Sendable {
             }
             fragment.moveReaderIndex(forwardBy: 4)
             do { _ = try state.hpack.decodeHeaders(from: &fragment) } catch { return "PUSH_PROMISE headers: \(error)" }
-        default:  // PRIORITY, PING, GOAWAY, WINDOW_UPDATE, and unknown types carry nothing recorded
+        case 0x6:  // PING
+            guard stream == 0 else { return "PING on stream \(stream)" }
+            guard payload.readableBytes == 8 else { return "PING of \(payload.readableBytes) bytes" }
+        case 0x7:  // GOAWAY
+            guard stream == 0 else { return "GOAWAY on stream \(stream)" }
+            guard payload.readableBytes >= 8 else { return "GOAWAY of \(payload.readableBytes) bytes" }
+            goAway(payload, side: side, time: time, into: &events)
+        default:  // PRIORITY, WINDOW_UPDATE, and unknown types carry nothing recorded
             break
         }
         return nil
+    }
+
+    /// A GOAWAY: recorded, and a server's ends the client's streams it will not process.
+    private mutating func goAway(_ payload: ByteBuffer, side: CallSide, time: Int64, into events: inout [TapEvent]) {
+        var body = payload
+        let lastStream = Int(body.readInteger(as: UInt32.self)! & 0x7FFF_FFFF)
+        let code = body.readInteger(as: UInt32.self)!
+        let debug = String(decoding: body.readableBytesView.prefix(1024), as: UTF8.self)
+        events.append(
+            .goAway(connection: connection, by: side, lastStream: lastStream, code: code, debug: debug, time: time))
+        guard side == .server else { return }
+        for stream in openedStreams.filter({ $0 > lastStream }).sorted() {
+            openedStreams.remove(stream)
+            events.append(
+                .streamFailed(
+                    connection: connection, stream: stream,
+                    reason: "the server refused the stream (GOAWAY with \(HTTP2ErrorCodeName.name(of: code)), "
+                        + "last stream \(lastStream)); it was not processed",
+                    time: time))
+        }
     }
 
     /// A whole header block: request headers, a client's trailers, response headers or trailers.

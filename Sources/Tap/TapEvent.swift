@@ -16,6 +16,9 @@ public enum TapEvent: Sendable {
     case responseHeaders(connection: Int, stream: Int, headers: HPACKHeaders, endStream: Bool, time: Int64)
     /// An RST_STREAM from one side.
     case reset(connection: Int, stream: Int, by: CallSide, code: UInt32, time: Int64)
+    /// A GOAWAY from one side: no stream above `lastStream` opened by the other side was or will be
+    /// processed; `code` is its HTTP/2 error code, `debug` its debug data as text.
+    case goAway(connection: Int, by: CallSide, lastStream: Int, code: UInt32, debug: String, time: Int64)
     /// The stream ended another way; the text says how.
     case streamFailed(connection: Int, stream: Int, reason: String, time: Int64)
     /// A connection is gone; its open calls end with the reason.
@@ -26,6 +29,7 @@ public enum TapEvent: Sendable {
         switch self {
         case .data(_, _, _, let bytes, _): 64 + bytes.readableBytes
         case .requestHeaders(_, _, let headers, _), .responseHeaders(_, _, let headers, _, _): 128 + headers.count * 64
+        case .goAway(_, _, _, _, let debug, _): 64 + debug.utf8.count
         case .halfClose, .reset, .streamFailed, .connectionClosed: 64
         }
     }

@@ -1,5 +1,6 @@
 import NIOCore
 import NIOHPACK
+import NIOHTTP2
 import Recording
 import Tap
 import Testing
@@ -24,6 +25,8 @@ import Testing
                 return "reset \(stream) by \(side) \(code)"
             case .streamFailed(_, let stream, let reason, _):
                 return "failed \(stream) \(reason)"
+            case .goAway(_, let side, let lastStream, let code, let debug, _):
+                return "goaway by \(side) last \(lastStream) code \(code) \(debug)"
             case .connectionClosed(_, let reason, _):
                 return "closed \(reason)"
             }
@@ -156,6 +159,40 @@ import Testing
             Self.describe(events) == [
                 "request 1 /p.S/M 4", "data 1 request [0, 0, 0, 0, 1, 7]", "half-close 1", "reset 1 by client 8",
             ])
+    }
+
+    @Test func aServerGoAwayIsReportedAndEndsTheStreamsItWillNotProcess() throws {
+        let pair = try H2Pair()
+        let request: HPACKHeaders = [
+            ":method": "POST", ":scheme": "http", ":path": "/p.S/M", ":authority": "a", "content-type": "application/grpc",
+        ]
+        try pair.fromClient(1, .headers(.init(headers: request)))
+        try pair.fromClient(3, .headers(.init(headers: request)))
+        try pair.fromClient(5, .headers(.init(headers: request)))
+        var debug = ByteBuffer(string: "too many pings")
+        var server = pair.serverBytes
+        Self.writeFrame(type: 0x7, flags: 0, stream: 0, into: &server) {
+            $0.writeInteger(UInt32(1))
+            $0.writeInteger(UInt32(11))
+            $0.writeBuffer(&debug)
+        }
+        let events = Self.decode(client: [pair.clientBytes], server: [server])
+        let reason = "the server refused the stream (GOAWAY with ENHANCE_YOUR_CALM, last stream 1); it was not processed"
+        #expect(
+            Self.describe(events) == [
+                "request 1 /p.S/M 5", "request 3 /p.S/M 5", "request 5 /p.S/M 5",
+                "goaway by server last 1 code 11 too many pings", "failed 3 \(reason)", "failed 5 \(reason)",
+            ])
+    }
+
+    @Test func controlFramesOffStreamZeroAreNotHTTP2() throws {
+        let pair = try H2Pair()
+        var client = pair.clientBytes
+        let valid = client.readableBytes
+        Self.writeFrame(type: 0x6, flags: 0, stream: 1, into: &client) { $0.writeInteger(UInt64(0)) }
+        let events = Self.decode(client: [client], server: [])
+        #expect(
+            Self.describe(events) == ["closed the client's bytes are not readable HTTP/2 from byte \(valid) on: PING on stream 1"])
     }
 
     @Test func bytesThatAreNotHTTP2AreReportedOnceAndWhatCameBeforeIsKept() throws {

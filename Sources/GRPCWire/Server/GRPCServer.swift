@@ -42,20 +42,36 @@ public final class GRPCServer: Sendable {
             .childChannelInitializer { channel in
                 registry.add(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    if let sslContext { try pipeline.addHandler(NIOSSLServerHandler(context: sslContext)) }
-                    let witness = GoAwayWitness()
-                    try pipeline.addHandler(
-                        HTTP2HandlerFactory.make(
-                            mode: .server, settings: ServerConnectionHandler.initialSettings(configuration),
-                            validateHeaders: true, witness: witness))
-                    try pipeline.addHandler(
-                        ServerConnectionHandler(configuration: configuration, router: router, witness: witness))
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
+                    try serve(on: channel, router: router, configuration: configuration)
                 }
             }
             .bind(host: host, port: port)
             .get()
         return GRPCServer(listener: listener, registry: registry)
+    }
+
+    /// Serves `router` on a connection accepted elsewhere: adds the HTTP/2 and gRPC handlers at the end of
+    /// its pipeline (whatever is before them, TLS included, is the caller's). Call it on the channel's event
+    /// loop; an active channel is served from now on.
+    public static func serve(on channel: any Channel, router: ServerRouter, configuration: Configuration = .defaults)
+        throws
+    {
+        let pipeline = channel.pipeline.syncOperations
+        let witness = GoAwayWitness()
+        try pipeline.addHandler(
+            HTTP2HandlerFactory.make(
+                mode: .server, settings: ServerConnectionHandler.initialSettings(configuration),
+                validateHeaders: true, witness: witness))
+        try pipeline.addHandler(ServerConnectionHandler(configuration: configuration, router: router, witness: witness))
+    }
+
+    /// Asks the client of a connection served by ``serve(on:router:configuration:)`` to finish (GOAWAY);
+    /// the connection closes once its calls are done. Call it on the channel's event loop.
+    public static func startDraining(_ channel: any Channel) {
+        (try? channel.pipeline.syncOperations.handler(type: ServerConnectionHandler.self))?.startDraining()
     }
 
     /// Stops accepting connections, sends GOAWAY on every open connection, lets calls in flight finish for
@@ -64,9 +80,7 @@ public final class GRPCServer: Sendable {
         try? await listener.close()
         let open = registry.channels.withLock { Array($0.values) }
         for channel in open {
-            channel.eventLoop.execute {
-                (try? channel.pipeline.syncOperations.handler(type: ServerConnectionHandler.self))?.startDraining()
-            }
+            channel.eventLoop.execute { Self.startDraining(channel) }
         }
         let deadline = ContinuousClock.now + .nanoseconds(gracePeriod.nanoseconds)
         for channel in open {

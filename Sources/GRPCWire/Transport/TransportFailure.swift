@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOHTTP2
 
 /// Why a connection or a stream failed below gRPC: a refused dial, a reset, a TLS verification failure, a
@@ -95,13 +96,7 @@ public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertib
 
     /// The RFC 9113 name of an HTTP/2 error code (`REFUSED_STREAM`).
     static func name(of code: HTTP2ErrorCode) -> String {
-        let names = [
-            "NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT",
-            "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR",
-            "ENHANCE_YOUR_CALM", "INADEQUATE_SECURITY", "HTTP_1_1_REQUIRED",
-        ]
-        let raw = code.networkCode
-        return raw < names.count ? names[raw] : "unknown error code 0x\(String(raw, radix: 16))"
+        HTTP2ErrorCodeName.name(of: UInt32(code.networkCode))
     }
 
     public var description: String { message }

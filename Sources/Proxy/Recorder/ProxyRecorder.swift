@@ -1,4 +1,5 @@
 import Foundation
+import GRPCProtocol
 import GRPCWire
 import NIOCore
 import NIOHPACK
@@ -6,8 +7,9 @@ import Recording
 import Synchronization
 import Tap
 
-/// The recording side of the proxy: event loops hand it frames (``submit(_:)``) and go on forwarding; its
-/// own thread reassembles messages, decodes, redacts and writes through a ``RecordingSession``.
+/// The recording side of the proxy: event loops hand it the bytes they relay (``submit(_:)``) and go on;
+/// its own thread decodes HTTP/2 with one ``PassiveHTTP2Decoder`` per connection, reassembles messages,
+/// decodes them, redacts and writes through a ``RecordingSession``.
 ///
 /// The queue between them is bounded by bytes. When the disk (or decoding) is slower than the traffic and
 /// the queue passes ``Configuration/maxQueuedBytes``, the recorder closes the proxy's ``ReadGate``: every
@@ -18,7 +20,7 @@ import Tap
 public final class ProxyRecorder: @unchecked Sendable {
     /// Limits of the recorder.
     public struct Configuration: Sendable {
-        /// Bytes of frames that may wait for the recorder before reading pauses.
+        /// Bytes that may wait for the recorder before reading pauses.
         public var maxQueuedBytes = 32 * 1024 * 1024
         /// The largest message reassembled and decoded; larger ones are recorded with a decode error.
         public var maxMessageSize = 64 * 1024 * 1024
@@ -28,7 +30,7 @@ public final class ProxyRecorder: @unchecked Sendable {
     }
 
     private struct Shared {
-        var queue: [TapEvent] = []
+        var queue: [RecorderInput] = []
         var queuedBytes = 0
         var finishing = false
         var statistics = RecorderStatistics()
@@ -63,7 +65,10 @@ public final class ProxyRecorder: @unchecked Sendable {
     private var session: RecordingSession!
     private var started = false
     private var streams: [StreamKey: StreamTap] = [:]
+    private var decoders: [Int: PassiveHTTP2Decoder] = [:]
+    private var decoded: [TapEvent] = []
     private let decompressors = GRPCDecompressors()
+    private let noticeHandlers = Mutex<[@Sendable (String) -> Void]>([])
 
     /// A recorder that queues events until ``start(session:)``. `onFailure` runs once, on the recorder
     /// thread, if writing fails.
@@ -122,8 +127,18 @@ public final class ProxyRecorder: @unchecked Sendable {
         return shared.failure
     }
 
-    /// Queues events from an event loop; never blocks.
-    func submit(_ events: [TapEvent]) {
+    /// Adds a receiver of the recorder's notices: one sentence each, about a connection whose bytes stopped
+    /// being readable or whose peer sent a GOAWAY with an error.
+    func addNoticeHandler(_ handler: @escaping @Sendable (String) -> Void) {
+        noticeHandlers.withLock { $0.append(handler) }
+    }
+
+    private func notice(_ text: String) {
+        for handler in noticeHandlers.withLock({ $0 }) { handler(text) }
+    }
+
+    /// Queues what an event loop read; never blocks.
+    func submit(_ events: [RecorderInput]) {
         guard !events.isEmpty else { return }
         var bytes = 0
         for event in events { bytes += event.queuedBytes }
@@ -167,7 +182,7 @@ public final class ProxyRecorder: @unchecked Sendable {
     // MARK: The recorder thread
 
     private func run() {
-        var batch: [TapEvent] = []
+        var batch: [RecorderInput] = []
         while true {
             condition.lock()
             while shared.queue.isEmpty, !shared.finishing {
@@ -183,9 +198,9 @@ public final class ProxyRecorder: @unchecked Sendable {
             if finishing { break }
 
             var bytes = 0
-            for event in batch {
-                bytes += event.queuedBytes
-                process(event)
+            for input in batch {
+                bytes += input.queuedBytes
+                decode(input)
             }
             batch.removeAll(keepingCapacity: batch.capacity < 65536)
             let failed = flush()
@@ -243,6 +258,28 @@ public final class ProxyRecorder: @unchecked Sendable {
         if first { onFailure(error) }
     }
 
+    /// Runs one input through its connection's decoder and records what it completes.
+    private func decode(_ input: RecorderInput) {
+        if failure != nil { return }
+        switch input {
+        case .bytes(let connection, let side, let bytes, let time):
+            var decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
+            let wasReadable = decoder.failure == nil
+            decoder.feed(bytes, from: side, time: time, into: &decoded)
+            if wasReadable, let problem = decoder.failure {
+                notice("connection \(connection): \(problem); the rest of it is relayed but not recorded")
+            }
+            decoders[connection] = decoder
+        case .closed(let connection, let reason, let time):
+            var decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
+            decoder.close(reason: reason, time: time, into: &decoded)
+            // A connection whose bytes stopped being readable ended its calls then; these end now.
+            if decoded.isEmpty { session.connectionClosed(connection: connection, reason: reason, time: time) }
+        }
+        for event in decoded { process(event) }
+        decoded.removeAll(keepingCapacity: true)
+    }
+
     private func process(_ event: TapEvent) {
         if failure != nil { return }
         switch event {
@@ -275,6 +312,12 @@ public final class ProxyRecorder: @unchecked Sendable {
         case .streamFailed(let connection, let stream, let reason, let time):
             streams.removeValue(forKey: StreamKey(connection: connection, stream: stream))
             session.fail(connection: connection, stream: stream, reason: reason, time: time)
+        case .goAway(let connection, let by, let lastStream, let code, let debug, _):
+            guard code != 0 else { return }
+            let who = by == .client ? "the client" : "the server"
+            notice(
+                "connection \(connection): \(who) sent GOAWAY with \(HTTP2ErrorCodeName.name(of: code)) "
+                    + "(last stream \(lastStream)\(debug.isEmpty ? "" : ": \(debug)"))")
         case .connectionClosed(let connection, let reason, let time):
             streams = streams.filter { $0.key.connection != connection }
             session.connectionClosed(connection: connection, reason: reason, time: time)

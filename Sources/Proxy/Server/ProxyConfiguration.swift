@@ -1,7 +1,7 @@
 import GRPCWire
 
-/// How the recording proxy listens, where it forwards, and its HTTP/2 limits. Start from
-/// `.defaults(listen:upstream:)` and change what you need.
+/// How the recording proxy listens, where it relays to, and the TLS of each side. HTTP/2 settings, windows
+/// and limits are the endpoints' own: the proxy relays their bytes and imposes none.
 public struct ProxyConfiguration: Sendable {
     /// The address clients connect to; 127.0.0.1 unless told otherwise.
     public var listenHost = "127.0.0.1"
@@ -17,28 +17,6 @@ public struct ProxyConfiguration: Sendable {
     public var downstreamTLS: ServerTLSConfiguration?
     /// How long connecting to the server may take.
     public var connectTimeout: Duration = .seconds(10)
-    /// HTTP/2 settings of both sides.
-    public var http2 = HTTP2()
-
-    /// HTTP/2 settings. The windows bound what the proxy holds: at most `streamWindowSize` bytes per stream
-    /// and `connectionWindowSize` bytes per connection and direction wait in it, because a window is only
-    /// given back once the bytes it covers were written to the other side.
-    public struct HTTP2: Sendable {
-        /// The receive window of each stream, on both sides.
-        public var streamWindowSize = 1024 * 1024
-        /// The receive window of each connection, on both sides.
-        public var connectionWindowSize = 4 * 1024 * 1024
-        /// Streams a client may open at once (lowered to the server's own limit once it is known).
-        public var maxConcurrentStreams = 1000
-        /// The largest frame payload accepted.
-        public var maxFrameSize = 16384
-        /// The largest header list accepted.
-        public var maxHeaderListSize = 64 * 1024
-
-        /// The defaults.
-        public init() {}
-    }
-
     /// A plaintext proxy from 127.0.0.1:`listenPort` to `upstreamHost:upstreamPort`.
     public init(listenPort: Int = 0, upstreamHost: String, upstreamPort: Int) {
         self.listenPort = listenPort

@@ -1,13 +1,12 @@
 import GRPCWire
 import NIOCore
-import NIOHTTP2
 import NIOPosix
 import NIOSSL
 import Synchronization
 
 /// The recording proxy: accepts client connections (plaintext or TLS), opens one server connection per
-/// client connection on the same event loop, forwards frames both ways untouched, and hands a copy of
-/// each to a ``ProxyRecorder``.
+/// client connection on the same event loop, relays bytes both ways untouched (after TLS, where
+/// configured), and hands the same bytes to a ``ProxyRecorder``, which decodes them on its own thread.
 ///
 /// ```swift
 /// let recorder = ProxyRecorder(session: session)
@@ -32,8 +31,8 @@ public final class ProxyServer: Sendable {
         self.registry = registry
     }
 
-    /// Binds the listen address and starts forwarding. `log` gets one line per connection that fails
-    /// (unreachable server, TLS or HTTP/2 errors).
+    /// Binds the listen address and starts relaying. `log` gets one sentence per connection that fails
+    /// (unreachable server, TLS errors, bytes that are not HTTP/2, a GOAWAY with an error).
     public static func start(
         configuration: ProxyConfiguration, recorder: ProxyRecorder, group: any EventLoopGroup,
         log: @escaping @Sendable (String) -> Void = { _ in }
@@ -41,6 +40,7 @@ public final class ProxyServer: Sendable {
         let downstreamSSL = try configuration.downstreamTLS.map { try $0.makeSSLContext() }
         let upstreamSSL = try configuration.upstreamTLS.map { try $0.makeSSLContext() }
         let registry = ProxyRegistry()
+        recorder.addNoticeHandler(log)
         let listener = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 1024)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -49,16 +49,13 @@ public final class ProxyServer: Sendable {
                 channel.eventLoop.makeCompletedFuture {
                     let id = registry.nextID()
                     let gate = ReadGateHandler(gate: recorder.gate, held: true)
-                    let witness = GoAwayWitness()
-                    let connection = ProxyConnection(
+                    let connection = RelayConnection(
                         id: id, configuration: configuration, recorder: recorder, eventLoop: channel.eventLoop,
-                        upstreamSSL: upstreamSSL, downstreamWitness: witness, downstreamGate: gate, log: log)
+                        upstreamSSL: upstreamSSL, downstreamGate: gate, log: log)
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(gate)
                     if let downstreamSSL { try pipeline.addHandler(NIOSSLServerHandler(context: downstreamSSL)) }
-                    try pipeline.addHandler(
-                        HTTP2Handlers.make(mode: .server, configuration: configuration.http2, witness: witness))
-                    try pipeline.addHandler(SideHandler(side: .downstream, connection: connection))
+                    try pipeline.addHandler(RelayHandler(side: .downstream, connection: connection))
                     registry.add(channel, connection: NIOLoopBound(connection, eventLoop: channel.eventLoop))
                 }
             }
@@ -114,7 +111,7 @@ final class ProxyRegistry: Sendable {
     private struct State {
         var nextID = 1
         var accepted = 0
-        var open: [ObjectIdentifier: (any Channel, NIOLoopBound<ProxyConnection>)] = [:]
+        var open: [ObjectIdentifier: (any Channel, NIOLoopBound<RelayConnection>)] = [:]
         var waiters: [CheckedContinuation<Void, Never>] = []
     }
 
@@ -132,7 +129,7 @@ final class ProxyRegistry: Sendable {
     var accepted: Int { state.withLock { $0.accepted } }
 
     /// Registers a client connection; it leaves once both of its sides have closed.
-    func add(_ channel: any Channel, connection: NIOLoopBound<ProxyConnection>) {
+    func add(_ channel: any Channel, connection: NIOLoopBound<RelayConnection>) {
         let key = ObjectIdentifier(channel)
         state.withLock { $0.open[key] = (channel, connection) }
         connection.value.onClosed = { [self] in remove(key) }
@@ -148,7 +145,7 @@ final class ProxyRegistry: Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    func snapshot() -> [(any Channel, NIOLoopBound<ProxyConnection>)] {
+    func snapshot() -> [(any Channel, NIOLoopBound<RelayConnection>)] {
         state.withLock { Array($0.open.values) }
     }
 

@@ -29,21 +29,17 @@ final class RawConnection: @unchecked Sendable {
 
     /// Everything received, once the peer closed the connection (or after `timeout`, closing it then).
     func receivedUntilClosed(timeout: Duration = .seconds(10)) async throws -> (bytes: [UInt8], closedByPeer: Bool) {
-        let closed = try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask { [channel] in
-                try await channel.closeFuture.get()
-                return true
-            }
-            group.addTask {
-                try await Task.sleep(for: timeout)
-                return false
-            }
-            let first = try await group.next()!
-            group.cancelAll()
-            return first
+        let closedByUs = NIOLockedValueBox(false)
+        let (seconds, attoseconds) = timeout.components
+        let timer = channel.eventLoop.scheduleTask(
+            in: .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        ) { [channel] in
+            closedByUs.withLockedValue { $0 = true }
+            channel.close(promise: nil)
         }
-        if !closed { try? await channel.close() }
-        return (collector.bytes, closed)
+        try? await channel.closeFuture.get()
+        timer.cancel()
+        return (collector.bytes, !closedByUs.withLockedValue { $0 })
     }
 
     /// HTTP/2 frames in `bytes`, after the server's part: (type, flags, stream, payload).

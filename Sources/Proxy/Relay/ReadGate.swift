@@ -46,38 +46,42 @@ final class ReadGate: Sendable {
     }
 }
 
-/// Holds a channel's reads while the recorder's gate is closed, or while the connection holds them itself
-/// (a client connection waits for its server connection before it reads anything).
+/// Holds a channel's reads while the recorder's gate is closed, or while the connection holds them itself:
+/// a client connection waits for its server connection before it reads anything, and a side whose bytes
+/// the other side cannot take yet waits until it can. Holds nest; reads go on once every hold is released.
 final class ReadGateHandler: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = NIOAny
 
     private let gate: ReadGate
-    private var held: Bool
+    private var holds: Int
     private var pendingRead = false
     private var waiting = false
     private var context: ChannelHandlerContext?
 
     init(gate: ReadGate, held: Bool) {
         self.gate = gate
-        self.held = held
+        self.holds = held ? 1 : 0
     }
 
     func handlerAdded(context: ChannelHandlerContext) { self.context = context }
     func handlerRemoved(context: ChannelHandlerContext) { self.context = nil }
 
     func read(context: ChannelHandlerContext) {
-        if !held, gate.isOpen {
+        if holds == 0, gate.isOpen {
             context.read()
             return
         }
         pendingRead = true
-        if !held { waitForGate(context: context) }
+        if holds == 0 { waitForGate(context: context) }
     }
 
-    /// Lets reads through once the connection's own hold is lifted (and the gate is open).
+    /// Holds reads until a matching ``release()``.
+    func hold() { holds += 1 }
+
+    /// Lifts one hold; reads go on once none is left (and the gate is open).
     func release() {
-        held = false
-        guard pendingRead, let context else { return }
+        holds = max(holds - 1, 0)
+        guard holds == 0, pendingRead, let context else { return }
         if gate.isOpen {
             pendingRead = false
             context.read()
@@ -95,7 +99,7 @@ final class ReadGateHandler: ChannelOutboundHandler, RemovableChannelHandler {
             loop.execute {
                 let handler = handler.value
                 handler.waiting = false
-                guard handler.pendingRead, !handler.held, let context = handler.context else { return }
+                guard handler.pendingRead, handler.holds == 0, let context = handler.context else { return }
                 if handler.gate.isOpen {
                     handler.pendingRead = false
                     context.read()
