@@ -271,4 +271,32 @@ import Testing
         #expect(text.contains("never reached the server") || text.contains("UNAVAILABLE (14)"), "\(text)")
         #expect(output.stderrText.contains("calls never reached the server at \(peer.target)"), "\(output.stderrText)")
     }
+
+    @Test func learningFromTwoRecordingsOfTheSameTrafficFindsTheClock() async throws {
+        let peer = try GoldenPeer()
+        try await peer.makeGolden()
+        // A second recording of the same requests, made while the clock ticks.
+        let second = peer.directory.path("second.jsonl").path
+        try FileManager.default.copyItem(atPath: peer.recording, toPath: second)
+        try peer.switches("clock")
+        let remake = try await Subprocess.run(
+            [
+                try RepriseExecutable.path(), "replay", second, "--target", peer.target, "--plaintext", "--quiet",
+                "--update",
+            ] + GoldenPeer.schemaFlags)
+        #expect(remake.status == 0, "\(remake.stderrText)")
+        let learned = peer.directory.path("from-recordings.yaml").path
+        let learn = try await Subprocess.run(
+            [try RepriseExecutable.path(), "replay", peer.recording, "--learn", learned, "--learn-from", second]
+                + GoldenPeer.schemaFlags)
+        #expect(learn.status == 0, "\(learn.stderrText)")
+        #expect(learn.stdoutText.contains("from 4 pairs of calls with identical requests"), "\(learn.stdoutText)")
+        let yaml = try String(contentsOfFile: learned, encoding: .utf8)
+        #expect(yaml.contains(#"- "responses[*].at""#), "\(yaml)")
+        #expect(yaml.components(separatedBy: "\n      - ").count == 2, "\(yaml)")
+        // Without --target and without --learn-from, the target is still required.
+        let missing = try await Subprocess.run(
+            [try RepriseExecutable.path(), "replay", peer.recording] + GoldenPeer.schemaFlags)
+        #expect(missing.status == 64)
+    }
 }

@@ -43,6 +43,14 @@ struct GoldenOptions: ParsableArguments {
             valueName: "file.yaml"))
     var learn: String?
 
+    @Option(
+        name: .customLong("learn-from"),
+        help: ArgumentHelp(
+            "With --learn: compare the recording with this second recording of the same traffic instead of "
+                + "replaying twice (no target needed).",
+            valueName: "recording"))
+    var learnFrom: String?
+
     @Flag(
         help: ArgumentHelp(
             "Rewrite the recording with the replayed responses of the calls that differ (refused when calls "
@@ -57,6 +65,7 @@ struct GoldenOptions: ParsableArguments {
             throw ValidationError("--junit, --learn, --update and --rules need the check: drop --no-check.")
         }
         if learn != nil, update { throw ValidationError("Give --learn or --update, not both.") }
+        if learnFrom != nil, learn == nil { throw ValidationError("--learn-from goes with --learn FILE.yaml.") }
     }
 
     /// The rules from the flags and the file, combined.

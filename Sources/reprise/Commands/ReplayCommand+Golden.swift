@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Metrics
 import ProtoCodec
+import Recording
 import Replay
 
 /// The golden check's side of `reprise replay`: outputs for CI (results, JUnit, summary, report), the
@@ -131,6 +132,45 @@ extension ReplayCommand {
         if firstResult.mismatchedCalls > 0 {
             text += "the first replay also differs from the recording in \(firstResult.mismatchedCalls) calls "
             text += "(replay with --rules \(path) to see what is left)\n"
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return .matched
+    }
+
+    /// Compares the recording with a second recording of the same traffic: identical requests whose answers
+    /// differ between the two show the noise.
+    func learn(plan: ReplayPlan, from other: String, schema: ClientSchema?, rules: CompareRules, to path: String)
+        throws -> ReplayExitCode
+    {
+        let second: ReplayPlan
+        do {
+            second = try ReplayPlan(recording: try Recording.load(path: other), schema: plan.pool)
+        } catch let error as ReplayError {
+            throw ReplayFailure(ReplayExitCode(error), "--learn-from \(other): \(error)")
+        } catch {
+            throw ReplayFailure(.unreadableInput, "--learn-from \(error)")
+        }
+        let comparison = RuleLearner.compare(plan, with: second, checker: GoldenChecker(schema: schema, rules: rules))
+        if comparison.paired == 0 {
+            throw ReplayFailure(
+                .unreadableInput,
+                "--learn-from \(other): no call has the same method and request bytes as a call of \(recording)")
+        }
+        let (proposals, notLearned) = RuleLearner.proposals(from: comparison.result)
+        let yaml = RuleLearner.yaml(
+            proposals, notLearned: notLearned,
+            source: "\(recording) compared with \(other), \(comparison.paired) calls with identical requests")
+        do {
+            try AtomicFile.write(Array(yaml.utf8), to: path)
+        } catch {
+            throw ReplayFailure(.unwritableOutput, "--learn \(path): \(error)")
+        }
+        var text =
+            "learned \(proposals.count) rule\(proposals.count == 1 ? "" : "s") from \(comparison.paired) pairs of "
+        text += "calls with identical requests (\(comparison.unpaired) calls without a partner), written to \(path):\n"
+        for proposal in proposals {
+            text +=
+                "  \(proposal.method):\(proposal.path)  differed in \(proposal.differed) of \(proposal.calls) calls\n"
         }
         FileHandle.standardOutput.write(Data(text.utf8))
         return .matched

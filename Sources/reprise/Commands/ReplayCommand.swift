@@ -33,8 +33,14 @@ struct ReplayCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The recording (JSON Lines, from reprise record or import).", valueName: "recording"))
     var recording: String
 
-    @Option(help: ArgumentHelp("The server to replay against, host:port.", valueName: "address"))
-    var target: String
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "The server to replay against, host:port (not needed with --learn-from).", valueName: "address"))
+    var targetOption: String?
+
+    /// The server, `host:port`.
+    var target: String { targetOption ?? "" }
 
     @Option(help: ArgumentHelp("Replay as recorded, this many times faster (default 1).", valueName: "factor"))
     var speed: Double?
@@ -122,6 +128,9 @@ struct ReplayCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if targetOption == nil, golden.learnFrom == nil {
+            throw ValidationError("Missing expected argument '--target <address>'.")
+        }
         let modes = [speed != nil, rate != nil, !stages.isEmpty, vus != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("Pick one schedule: --speed, --rate, --stage or --vus.") }
         if let speed, !(speed > 0) { throw ValidationError("--speed must be above 0.") }
@@ -206,6 +215,9 @@ struct ReplayCommand: AsyncParsableCommand {
             checkSchema = try clientSchema ?? plan.pool.map { try ClientSchema(pool: $0) }
         } catch {
             throw ReplayFailure(.unreadableInput, "\(recording): the schema cannot be used: \(error)")
+        }
+        if let learnPath = golden.learn, let other = golden.learnFrom {
+            return try learn(plan: plan, from: other, schema: checkSchema, rules: rules, to: learnPath)
         }
         if let learnPath = golden.learn {
             return try await learn(plan: plan, schema: checkSchema, rules: rules, to: learnPath, interrupt: interrupt)
