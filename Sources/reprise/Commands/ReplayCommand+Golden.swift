@@ -111,24 +111,10 @@ extension ReplayCommand {
             throw ReplayFailure(
                 .unreachable, "\(secondResult.unreachedCalls) calls never reached \(target): no rules learned")
         }
-        let (proposals, notLearned) = RuleLearner.proposals(from: secondResult)
-        let yaml = RuleLearner.yaml(
-            proposals, notLearned: notLearned,
-            source: "\(recording) replayed twice against \(target), \(secondResult.finished) calls each time")
-        do {
-            try AtomicFile.write(Array(yaml.utf8), to: path)
-        } catch {
-            throw ReplayFailure(.unwritableOutput, "--learn \(path): \(error)")
-        }
-        var text = "learned \(proposals.count) rule\(proposals.count == 1 ? "" : "s") from two replays of "
-        text += "\(secondResult.finished) calls, written to \(path):\n"
-        for proposal in proposals {
-            text +=
-                "  \(proposal.method):\(proposal.path)  differed in \(proposal.differed) of \(proposal.calls) calls\n"
-        }
-        for group in notLearned {
-            text += "  not learned: \(group.method) \(group.kind.rawValue) \(group.path) (\(group.calls) calls)\n"
-        }
+        var text = try writeLearned(
+            from: secondResult, to: path,
+            source: "\(recording) replayed twice against \(target), \(secondResult.finished) calls each time",
+            heading: "two replays of \(secondResult.finished) calls")
         if firstResult.mismatchedCalls > 0 {
             text += "the first replay also differs from the recording in \(firstResult.mismatchedCalls) calls "
             text += "(replay with --rules \(path) to see what is left)\n"
@@ -156,24 +142,36 @@ extension ReplayCommand {
                 .unreadableInput,
                 "--learn-from \(other): no call has the same method and request bytes as a call of \(recording)")
         }
-        let (proposals, notLearned) = RuleLearner.proposals(from: comparison.result)
-        let yaml = RuleLearner.yaml(
-            proposals, notLearned: notLearned,
-            source: "\(recording) compared with \(other), \(comparison.paired) calls with identical requests")
+        let text = try writeLearned(
+            from: comparison.result, to: path,
+            source: "\(recording) compared with \(other), \(comparison.paired) calls with identical requests",
+            heading: "\(comparison.paired) pairs of calls with identical requests (\(comparison.unpaired) calls "
+                + "without a partner)")
+        FileHandle.standardOutput.write(Data(text.utf8))
+        return .matched
+    }
+
+    /// Writes the rules `result`'s differences propose and returns the lines saying what was learned.
+    private func writeLearned(from result: ReplayResult, to path: String, source: String, heading: String) throws
+        -> String
+    {
+        let (proposals, notLearned) = RuleLearner.proposals(from: result)
+        let yaml = RuleLearner.yaml(proposals, notLearned: notLearned, source: source)
         do {
             try AtomicFile.write(Array(yaml.utf8), to: path)
         } catch {
             throw ReplayFailure(.unwritableOutput, "--learn \(path): \(error)")
         }
         var text =
-            "learned \(proposals.count) rule\(proposals.count == 1 ? "" : "s") from \(comparison.paired) pairs of "
-        text += "calls with identical requests (\(comparison.unpaired) calls without a partner), written to \(path):\n"
+            "learned \(proposals.count) rule\(proposals.count == 1 ? "" : "s") from \(heading), written to \(path):\n"
         for proposal in proposals {
             text +=
                 "  \(proposal.method):\(proposal.path)  differed in \(proposal.differed) of \(proposal.calls) calls\n"
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
-        return .matched
+        for group in notLearned {
+            text += "  not learned: \(group.method) \(group.kind.rawValue) \(group.path) (\(group.calls) calls)\n"
+        }
+        return text
     }
 
     // MARK: --update
