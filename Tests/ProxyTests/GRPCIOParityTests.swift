@@ -43,6 +43,11 @@ import Testing
         "trailers_only": ("TrailersOnly", .unary), "big": ("Big", .unary),
     ]
 
+    @Test func theProxyWarnsAboutNothing() async throws {
+        let run = try await Self.run.value
+        #expect(run.harness.logs.all.isEmpty, "\(run.harness.logs.all)")
+    }
+
     @Test(arguments: scenarios) func theClientSeesWhatItSeesWithoutTheProxy(_ scenario: String) async throws {
         let run = try await Self.run.value
         let direct = try #require(run.direct[scenario])

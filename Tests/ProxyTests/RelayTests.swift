@@ -1,0 +1,152 @@
+import DemoServer
+import Foundation
+import GRPCProtocol
+import GRPCWire
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+import NIOPosix
+import ProtoCodec
+import Proxy
+import Recording
+import TestSupport
+import Testing
+
+/// The proxy as a byte relay: h2load's calls all recorded, a drain that puts the proxy's GOAWAY between the
+/// server's frames, and TCP back-pressure from a client that stops reading.
+@Suite(.timeLimit(.minutes(3))) struct RelayTests {
+    private func note(_ json: String) -> ByteBuffer { ByteBuffer(bytes: RecordPeer.note(json)) }
+
+    @Test func everyCallH2loadMakesIsRelayedAndRecorded() async throws {
+        let server = try await DemoServer.start(group: testGroup)
+        let harness = try await ProxyHarness.start(
+            upstreamPort: server.port, registry: DemoSchema.registry, schemaFiles: ["demo/v1/demo.proto"])
+        let directory = try TemporaryDirectory(prefix: "reprise-relay-h2load")
+        // demo.v1.Demo/SayHello with HelloRequest{name: "h2load"}.
+        var body = Data([0, 0, 0, 0, 8, 0x0A, 6])
+        body.append(contentsOf: Array("h2load".utf8))
+        try body.write(to: directory.path("request.bin"))
+        let port = harness.port
+        let output = try await Subprocess.offThread {
+            try Subprocess.check(
+                [
+                    try Repository.systemTool("h2load"), "-n", "3000", "-c", "4", "-m", "16",
+                    "-d", directory.path("request.bin").path,
+                    "-H", "content-type: application/grpc", "-H", "te: trailers",
+                    "http://127.0.0.1:\(port)/demo.v1.Demo/SayHello",
+                ], timeout: .seconds(60))
+        }
+        #expect(output.stdoutText.contains("3000 succeeded, 0 failed, 0 errored"), "\(output.stdoutText)")
+        try await eventually { harness.recorder.statistics.calls == 3000 && harness.recorder.statistics.openCalls == 0 }
+        let recording = try await harness.finish()
+        await server.shutdown()
+        #expect(recording.calls.count == 3000)
+        #expect(recording.calls.allSatisfy { $0.end?.outcome == .ok && $0.trailers?.code == 0 })
+        #expect(recording.calls.allSatisfy { $0.requests.first?.json?["name"] == "h2load" })
+        #expect(Set(recording.calls.map(\.start.connection)).count == 4)
+        #expect(harness.logs.all.isEmpty, "\(harness.logs.all)")
+    }
+
+    @Test func aStopLetsAStreamInFlightFinishBehindTheProxysGoAway() async throws {
+        let server = try RecordPeer.startServer()
+        defer { server.stop() }
+        let harness = try await ProxyHarness.start(upstreamPort: server.port)
+        let connection = try await harness.connect()
+        let events = CallEvents()
+        // 30 messages, 50 ms apart: the stop comes in the middle of the stream.
+        let call = connection.makeCall(path: RecordPeer.path("Drip"), delegate: events)
+        call.send(note(#"{"count":"30"}"#), endStream: true)
+        var iterator = events.events.makeAsyncIterator()
+        _ = await events.messages(5, iterator: &iterator)
+        async let recording = harness.finish(grace: .seconds(20))
+        // The GOAWAY went in between two of the server's frames: the client stops taking calls, and the
+        // stream goes on undisturbed to its end.
+        try await eventually { !connection.isAcceptingCalls }
+        let (result, count) = await events.result(iterator: &iterator)
+        #expect(result?.status.code == .ok, "\(String(describing: result))")
+        #expect(count == 25)
+        let recorded = try await recording
+        #expect(recorded.calls.count == 1)
+        #expect(recorded.calls.first?.responses.count == 30)
+        #expect(recorded.calls.first?.end?.outcome == .ok)
+        try await connection.closeFuture.get()
+    }
+
+    @Test func aClientThatStopsReadingItsSocketStopsTheProxyReadingTheServer() async throws {
+        let server = try RecordPeer.startServer()
+        defer { server.stop() }
+        let harness = try await ProxyHarness.start(upstreamPort: server.port)
+        // 64 messages of 1 MiB, with windows wide open: only TCP can hold the server back.
+        let total = 64
+        let client = try await StalledClient.connect(
+            port: harness.port, path: RecordPeer.path("Flood"), request: note(#"{"count":"\#(total)"}"#))
+        // The server writes until TCP holds it back: wait until it stops.
+        try await settled { FlowControlTests.produced(by: server) }
+        let produced = FlowControlTests.produced(by: server)
+        // Socket buffers on loopback hold a few MiB each way; without back-pressure the proxy would read
+        // (and hold) everything the server sends, and the server would produce all 64 MiB.
+        #expect(produced < total / 2, "the server produced \(produced) of \(total) messages")
+        // What the proxy read, it recorded.
+        try await eventually { harness.recorder.statistics.messages >= 2 }
+        try await client.close()
+        _ = try await harness.finish()
+    }
+
+    /// Waits until `value` is non-zero and unchanged for 500 ms.
+    private func settled(_ value: () -> Int) async throws {
+        var last = -1
+        var stableSince = ContinuousClock.now
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            let now = value()
+            if now != last || now == 0 {
+                last = now
+                stableSince = .now
+            } else if ContinuousClock.now - stableSince > .milliseconds(500) {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("the count kept changing")
+    }
+}
+
+/// An HTTP/2 client that opens one call with the largest windows HTTP/2 allows and then never reads its
+/// socket: whatever the server sends piles up in TCP buffers.
+struct StalledClient {
+    let channel: any Channel
+
+    static func connect(port: Int, path: String, request: ByteBuffer) async throws -> StalledClient {
+        let channel = try await ClientBootstrap(group: testGroup)
+            .channelOption(.autoRead, value: false)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    var configuration = NIOHTTP2Handler.ConnectionConfiguration()
+                    configuration.initialSettings = [
+                        HTTP2Setting(parameter: .initialWindowSize, value: Int(Int32.max)),
+                        HTTP2Setting(parameter: .maxFrameSize, value: 1 << 20),
+                    ]
+                    try channel.pipeline.syncOperations.addHandler(
+                        NIOHTTP2Handler(mode: .client, connectionConfiguration: configuration))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        let headers: HPACKHeaders = [
+            ":method": "POST", ":scheme": "http", ":path": path, ":authority": "127.0.0.1",
+            "content-type": "application/grpc", "te": "trailers",
+        ]
+        var framed = ByteBuffer(bytes: [0])
+        framed.writeInteger(UInt32(request.readableBytes))
+        framed.writeImmutableBuffer(request)
+        let frames = [
+            HTTP2Frame(streamID: .rootStream, payload: .windowUpdate(windowSizeIncrement: Int(Int32.max) - 65535)),
+            HTTP2Frame(streamID: 1, payload: .headers(.init(headers: headers))),
+            HTTP2Frame(streamID: 1, payload: .data(.init(data: .byteBuffer(framed), endStream: true))),
+        ]
+        for frame in frames.dropLast() { channel.write(frame, promise: nil) }
+        try await channel.writeAndFlush(frames.last!)
+        return StalledClient(channel: channel)
+    }
+
+    func close() async throws { try await channel.close() }
+}
