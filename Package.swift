@@ -43,6 +43,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-certificates", from: "1.21.1"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-asn1", from: "1.7.4"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: Schema and codec
@@ -108,6 +109,7 @@ let package = Package(
             name: "Replay",
             dependencies: nio + [
                 "Engine", "Recording", "Metrics", "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema",
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -256,6 +258,7 @@ let package = Package(
                 "Replay", "Engine", "Recording", "DemoServer", "GRPCWire", "GRPCProtocol", "Metrics", "ProtoCodec",
                 "TestSupport",
             ],
+            exclude: ["Peers"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "EngineTests",

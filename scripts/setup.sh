@@ -21,6 +21,7 @@ APT_PACKAGES=(
   openssl               # GRPCWire TLS tests: legacy-encrypted client keys
   g++                   # bench-wire: compiles the grpc++ echo server
   time                  # bench-wire: /usr/bin/time for client CPU
+  chromium              # replay report tests: the HTML report rendered headless
 )
 VENV=${REPRISE_VENV:-.build/venv}
 PY_PACKAGES=(

@@ -74,8 +74,54 @@ import Testing
         ])
         let evaluator = try ThresholdEvaluator(registry: registry, sets: sets)
         let verdict = evaluator.finish(elapsed: .seconds(1))
-        // An empty trend reads 0 (passes), an empty rate is NaN (fails), an empty counter counts 0.
-        #expect(verdict.results.map(\.ok) == [true, false, true])
+        // An empty trend reads 0 (passes), an empty rate has no value and its thresholds pass (as k6 v1.1.0:
+        // see `thresholdsOnMetricsWithoutSamplesAgreeWithK6`), an empty counter counts 0.
+        #expect(verdict.results.map(\.ok) == [true, true, true])
+    }
+
+    /// The same thresholds on metrics that got no sample, judged by k6 v1.1.0 and by us: every one must
+    /// come out the same, and so must the exit code.
+    @Test func thresholdsOnMetricsWithoutSamplesAgreeWithK6() throws {
+        let thresholds: [(metric: String, expressions: [String])] = [
+            ("checks", ["rate>=0", "rate==1", "rate<0.5", "rate>0.9"]),
+            ("grpc_req_duration", ["p(95)<200", "avg>10", "max==0", "min>0"]),
+            ("grpc_streams", ["count==0", "count>1", "rate>=0"]),
+            ("data_sent", ["count<1"]),
+            ("vus", ["value>100", "value==0"]),
+        ]
+        let literal = thresholds.map { metric, expressions in
+            "\(metric): [\(expressions.map { "'\($0)'" }.joined(separator: ", "))]"
+        }.joined(separator: ",\n    ")
+        let script = """
+            import grpc from 'k6/net/grpc';
+            export const options = {
+              iterations: 1,
+              thresholds: {
+                \(literal)
+              },
+            };
+            export default function () {}
+            """
+        let k6 = try K6Peer.run(script: script, arguments: ["--summary-export", "export.json"])
+        let export = try JSONParser.parse(try k6.file("export.json"), context: "k6's summary export")
+        let metrics = try #require(export["metrics"])
+
+        let registry = MetricsRegistry()
+        let sets = try ThresholdParser.parse(
+            arguments: thresholds.flatMap { metric, expressions in expressions.map { "\(metric)=\($0)" } })
+        let verdict = try ThresholdEvaluator(registry: registry, sets: sets).finish(elapsed: .seconds(1))
+        var k6Crossed: [String] = []
+        for result in verdict.results {
+            // k6's export says `true` for a threshold that was crossed.
+            guard case .bool(let crossed) = metrics[result.selector.key]?["thresholds"]?[result.source] else {
+                Issue.record("k6's export has no threshold \(result.selector.key): \(result.source)")
+                continue
+            }
+            #expect(result.ok == !crossed, "\(result.selector.key): \(result.source)")
+            if crossed { k6Crossed.append("\(result.selector.key): \(result.source)") }
+        }
+        #expect(!k6Crossed.isEmpty && k6Crossed.count < verdict.results.count)
+        #expect(verdict.exitCode == (k6Crossed.isEmpty ? 0 : 99))
     }
 
     @Test func subMetricThresholdsSeeOnlyMatchingSeries() throws {

@@ -164,7 +164,8 @@ import Testing
     @Test func aServerGoAwayIsReportedAndEndsTheStreamsItWillNotProcess() throws {
         let pair = try H2Pair()
         let request: HPACKHeaders = [
-            ":method": "POST", ":scheme": "http", ":path": "/p.S/M", ":authority": "a", "content-type": "application/grpc",
+            ":method": "POST", ":scheme": "http", ":path": "/p.S/M", ":authority": "a",
+            "content-type": "application/grpc",
         ]
         try pair.fromClient(1, .headers(.init(headers: request)))
         try pair.fromClient(3, .headers(.init(headers: request)))
@@ -177,7 +178,8 @@ import Testing
             $0.writeBuffer(&debug)
         }
         let events = Self.decode(client: [pair.clientBytes], server: [server])
-        let reason = "the server refused the stream (GOAWAY with ENHANCE_YOUR_CALM, last stream 1); it was not processed"
+        let reason =
+            "the server refused the stream (GOAWAY with ENHANCE_YOUR_CALM, last stream 1); it was not processed"
         #expect(
             Self.describe(events) == [
                 "request 1 /p.S/M 5", "request 3 /p.S/M 5", "request 5 /p.S/M 5",
@@ -192,7 +194,9 @@ import Testing
         Self.writeFrame(type: 0x6, flags: 0, stream: 1, into: &client) { $0.writeInteger(UInt64(0)) }
         let events = Self.decode(client: [client], server: [])
         #expect(
-            Self.describe(events) == ["closed the client's bytes are not readable HTTP/2 from byte \(valid) on: PING on stream 1"])
+            Self.describe(events) == [
+                "closed the client's bytes are not readable HTTP/2 from byte \(valid) on: PING on stream 1"
+            ])
     }
 
     @Test func bytesThatAreNotHTTP2AreReportedOnceAndWhatCameBeforeIsKept() throws {

@@ -14,7 +14,9 @@ import NIOSSL
 extension TransportFailure {
     /// Classifies an error from NIO, swift-nio-ssl or swift-nio-http2 into k6's categories, with a message
     /// that names `target` and suggests what to check.
-    public static func classify(_ error: any Error, target: String, connectTimeout: TimeAmount? = nil) -> TransportFailure {
+    public static func classify(_ error: any Error, target: String, connectTimeout: TimeAmount? = nil)
+        -> TransportFailure
+    {
         switch error {
         case let failure as TransportFailure:
             return failure

@@ -19,14 +19,14 @@ private func posixRead(_ descriptor: Int32, _ pointer: UnsafeMutableRawPointer?,
 }
 
 /// A file opened for writing, plain or gzip-compressed (when the path ends in `.gz`, like k6).
-final class OutputFile {
+public final class OutputFile {
     private let descriptor: Int32
     private var gzip: UnsafeMutablePointer<z_stream>?
     private var compressed: [UInt8] = []
-    let path: String
+    public let path: String
 
     /// Creates (truncates) `path`; gzip when it ends in `.gz`.
-    init(path: String) throws {
+    public init(path: String) throws {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
@@ -52,7 +52,7 @@ final class OutputFile {
     }
 
     /// Writes all of `bytes` (compressing them first for `.gz`).
-    func write(_ bytes: [UInt8]) throws {
+    public func write(_ bytes: [UInt8]) throws {
         guard !bytes.isEmpty else { return }
         if gzip != nil {
             try deflate(bytes, flush: Z_NO_FLUSH)
@@ -62,7 +62,7 @@ final class OutputFile {
     }
 
     /// Finishes the gzip stream (if any) and closes the file.
-    func close() throws {
+    public func close() throws {
         defer {
             if let stream = gzip {
                 deflateEnd(stream)

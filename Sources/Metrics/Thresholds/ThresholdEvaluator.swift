@@ -100,14 +100,20 @@ public final class ThresholdEvaluator: Sendable {
     public static func evaluate(
         _ definition: ThresholdDefinition, on aggregate: MetricAggregate, selector: MetricSelector, elapsed: Duration
     ) -> ThresholdResult {
+        // k6 v1.1.0 has no `rate` for a rate metric without samples: evaluating the threshold is an error it
+        // logs and skips, so the threshold passes whatever it says (`checks: ['rate==1']` with no check run)
+        // and the summary shows `rate=0.00%`.
+        if case .rate(let rate) = aggregate, rate.total == 0 {
+            return ThresholdResult(selector: selector, source: definition.source, ok: true, observed: 0)
+        }
         let observed = value(of: definition.expression.aggregation, in: aggregate, elapsed: elapsed)
         return ThresholdResult(
             selector: selector, source: definition.source, ok: definition.expression.holds(for: observed),
             observed: observed)
     }
 
-    /// k6's reduction of an aggregate: trends give 0 when empty, a rate without samples gives NaN (so
-    /// its thresholds fail), a counter's rate is per second of `elapsed`.
+    /// k6's reduction of an aggregate: trends give 0 when empty, a rate without samples gives NaN (``evaluate``
+    /// passes its thresholds, as k6 does), a counter's rate is per second of `elapsed`.
     public static func value(of aggregation: ThresholdAggregation, in aggregate: MetricAggregate, elapsed: Duration)
         -> Double
     {

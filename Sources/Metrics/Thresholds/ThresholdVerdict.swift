@@ -6,7 +6,7 @@ public struct ThresholdResult: Sendable, Equatable {
     public var source: String
     /// Whether it held.
     public var ok: Bool
-    /// The reduced value it was compared with (NaN for a rate without samples).
+    /// The reduced value it was compared with (0 for a rate without samples, whose thresholds pass as in k6).
     public var observed: Double
 }
 

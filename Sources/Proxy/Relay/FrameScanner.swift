@@ -99,7 +99,8 @@ struct FrameScanner {
                 if let type = current?.type, type == Frame.ping || type == Frame.goAway, headBytes < 8 {
                     let wanted = min(8 - headBytes, take)
                     for index in 0..<wanted {
-                        current!.head = current!.head << 8 | UInt64(buffer.getInteger(at: offset + index, as: UInt8.self)!)
+                        current!.head =
+                            current!.head << 8 | UInt64(buffer.getInteger(at: offset + index, as: UInt8.self)!)
                     }
                     headBytes += wanted
                 }

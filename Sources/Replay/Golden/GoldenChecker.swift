@@ -6,21 +6,34 @@ import NIOCore
 import ProtoCodec
 
 /// Compares a replayed call with its recording: the status code (and message), the number of response
-/// messages, and each message field by field as proto3 JSON, skipping the fields `rules` name. Without a
-/// schema for the method, messages are compared byte for byte.
+/// messages (showing the missing or extra ones), and each message field by field as proto3 JSON under
+/// ``CompareRules``. Without a schema for the method, messages are compared byte for byte.
 public struct GoldenChecker: Sendable {
     /// The schema response messages are decoded with.
     public let schema: ClientSchema?
-    /// Fields never compared.
-    public let rules: [IgnoreRule]
-    /// Whether the status message must match too (off: only the code).
-    public let compareStatusMessage: Bool
+    /// How fields are compared.
+    public let rules: CompareRules
+    /// How often each rule was used (see ``unusedRules``).
+    public let usage: RuleUsage
 
     /// A checker; `schema` nil compares bytes.
-    public init(schema: ClientSchema?, rules: [IgnoreRule] = [], compareStatusMessage: Bool = true) {
+    public init(schema: ClientSchema?, rules: CompareRules) {
         self.schema = schema
         self.rules = rules
-        self.compareStatusMessage = compareStatusMessage
+        usage = RuleUsage(count: rules.descriptions.count)
+    }
+
+    /// A checker with only ignore rules.
+    public init(schema: ClientSchema?, rules: [IgnoreRule] = [], compareStatusMessage: Bool = true) {
+        self.init(schema: schema, rules: CompareRules(ignore: rules, compareStatusMessage: compareStatusMessage))
+    }
+
+    /// Whether the status message must match too.
+    public var compareStatusMessage: Bool { rules.compareStatusMessage }
+
+    /// The rules, as written, that changed no comparison during the run.
+    public var unusedRules: [String] {
+        zip(rules.descriptions, usage.uses).filter { $0.1 == 0 }.map(\.0)
     }
 
     /// The differences between `outcome` and what `call` recorded; empty when they agree.
@@ -33,23 +46,43 @@ public struct GoldenChecker: Sendable {
             ]
         }
         var found: [Mismatch] = []
+        let name = call.methodName
         if let code = call.expected.code {
             if outcome.code != code {
-                found.append(Mismatch(.status, expected: Self.codeName(code), actual: Self.codeName(outcome.code)))
-            } else if compareStatusMessage, code != 0, outcome.message != call.expected.message {
                 found.append(
                     Mismatch(
-                        .statusMessage, expected: JSONValue.string(call.expected.message).jsonString(),
-                        actual: JSONValue.string(outcome.message).jsonString()))
+                        .status, expected: Self.statusText(code, call.expected.message),
+                        actual: Self.statusText(outcome.code, outcome.message)))
+            } else if code != 0, outcome.message != call.expected.message {
+                let (compare, rule) = rules.statusMessageRule(method: name)
+                if let rule { usage.use(rule) }
+                if compare {
+                    found.append(
+                        Mismatch(
+                            .statusMessage, path: "status.message",
+                            expected: JSONValue.string(call.expected.message).jsonString(),
+                            actual: JSONValue.string(outcome.message).jsonString()))
+                }
             }
         }
         let expected = call.expected.responses
         let actual = outcome.responses
+        let type = try? schema?.method(call.method).outputType
         if expected.count != actual.count {
             found.append(Mismatch(.messageCount, expected: "\(expected.count)", actual: "\(actual.count)"))
+            for index in actual.count..<max(actual.count, expected.count) {
+                found.append(
+                    Mismatch(
+                        .missingMessage, path: FieldPath.render(message: index, []),
+                        expected: Self.text(expected[index], type: type), actual: "(absent)"))
+            }
+            for index in expected.count..<max(actual.count, expected.count) {
+                found.append(
+                    Mismatch(
+                        .extraMessage, path: FieldPath.render(message: index, []), expected: "(absent)",
+                        actual: Self.text(Array(buffer: actual[index]), type: type)))
+            }
         }
-        let type = try? schema?.method(call.method).outputType
-        let name = call.methodName
         for index in 0..<min(expected.count, actual.count) where !Self.same(expected[index], actual[index]) {
             found += compare(expected[index], Array(buffer: actual[index]), type: type, method: name, index: index)
         }
@@ -69,26 +102,41 @@ public struct GoldenChecker: Sendable {
     private func compare(_ expected: [UInt8], _ actual: [UInt8], type: MessageType?, method: String, index: Int)
         -> [Mismatch]
     {
-        let prefix = "responses[\(index)]"
         guard let type,
             let left = try? DynamicMessage(type: type, serializedBytes: expected).jsonValue(),
             let right = try? DynamicMessage(type: type, serializedBytes: actual).jsonValue()
         else {
-            return [Mismatch(.bytes, path: prefix, expected: Self.describe(expected), actual: Self.describe(actual))]
-        }
-        let rules = self.rules
-        return JSONDiff.differences(left, right) { path in rules.contains { $0.covers(path, method: method) } }
-            .map {
+            return [
                 Mismatch(
-                    .field, path: prefix + JSONDiff.render($0.path).dropFirst(),
-                    expected: $0.expected?.jsonString() ?? "(absent)", actual: $0.actual?.jsonString() ?? "(absent)")
-            }
+                    .bytes, path: FieldPath.render(message: index, []), expected: Self.describe(expected),
+                    actual: Self.describe(actual))
+            ]
+        }
+        let diff = JSONDiff(rules: rules, method: method, message: index, usage: usage)
+        return diff.differences(left, right).map {
+            Mismatch(
+                .field, path: FieldPath.render(message: index, $0.path),
+                expected: $0.expected?.jsonString() ?? "(absent)", actual: $0.actual?.jsonString() ?? "(absent)")
+        }
     }
 
     /// `NOT_FOUND (5)`: a status code as the check names it.
     public static func codeName(_ code: Int?) -> String {
         guard let code else { return "no status" }
         return "\(StatusCode(rawValue: code).name) (\(code))"
+    }
+
+    /// `UNAVAILABLE (14) "connection reset"`: a status with its message, when it has one.
+    public static func statusText(_ code: Int?, _ message: String) -> String {
+        message.isEmpty ? codeName(code) : "\(codeName(code)) \(JSONValue.string(message).jsonString())"
+    }
+
+    /// A whole message as JSON when it decodes, else as bytes.
+    static func text(_ bytes: [UInt8], type: MessageType?) -> String {
+        if let type, let json = try? DynamicMessage(type: type, serializedBytes: bytes).jsonValue() {
+            return json.jsonString()
+        }
+        return describe(bytes)
     }
 
     static func describe(_ bytes: [UInt8]) -> String {

@@ -1,9 +1,10 @@
-/// A field the golden check does not compare, because it always differs (timestamps, ids, hosts).
+/// A field the golden check does not compare, because it always differs (timestamps, ids, hosts); also the
+/// path pattern every other rule (tolerances, repeated fields) is written with.
 ///
-/// Written `[METHOD:]PATH`. PATH is the field's JSON path in the response message, segments separated by
-/// dots, using the JSON (lowerCamelCase) or proto names: `createTime`, `user.id`, `items.*.etag`.
-/// `*` matches one segment (a field name or a list index), `**` any number of segments. METHOD limits
-/// the rule to one method (`pkg.Service/Method`) or service (`pkg.Service/*`).
+/// Written `[METHOD:]PATH` in ``FieldPath``'s syntax, the one the check prints: `createTime`, `user.id`,
+/// `items.*.etag`, `responses[0].requestId`, `responses[*].items[*].id`, `**.etag`, `status.message`. JSON
+/// (lowerCamelCase) or proto names both work. METHOD limits the rule to one method (`pkg.Service/Method`)
+/// or service (`pkg.Service/*`).
 public struct IgnoreRule: Sendable, Hashable, CustomStringConvertible {
     /// The method filter, or nil for every method.
     public let method: String?
@@ -12,7 +13,7 @@ public struct IgnoreRule: Sendable, Hashable, CustomStringConvertible {
     /// The rule as written.
     public let description: String
 
-    /// Parses a rule; throws for an empty path or an empty segment.
+    /// Parses a rule; throws for an empty path, an empty segment or an unclosed bracket.
     public init(parsing text: String) throws(ReplayError) {
         description = text
         var pathText = Substring(text)
@@ -22,19 +23,31 @@ public struct IgnoreRule: Sendable, Hashable, CustomStringConvertible {
         } else {
             method = nil
         }
-        if pathText.hasPrefix("$.") { pathText = pathText.dropFirst(2) }
-        let segments = pathText.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
-        guard !pathText.isEmpty, !segments.contains(where: \.isEmpty) else {
+        guard let segments = FieldPath.segments(pathText) else {
             throw ReplayError(
-                "--ignore \(text): expected [METHOD:]PATH such as 'createTime', 'user.id' or "
-                    + "'demo.v1.Demo/Hello:items.*.etag'")
+                "\(text): expected [METHOD:]PATH such as 'createTime', 'user.id', 'responses[0].items[*].etag' "
+                    + "or 'demo.v1.Demo/Hello:items.*.etag'")
         }
         self.segments = segments
     }
 
-    /// Whether the rule covers the field at `path` (segments from the message root) of `method`.
-    func covers(_ path: [String], method callMethod: String) -> Bool {
-        if let method, !ReplayPlan.matches(callMethod, method) { return false }
+    /// Whether the rule names the status message (`status.message`).
+    var isStatusMessage: Bool { segments == ["status", "message"] }
+
+    /// Whether the rule applies to calls of `callMethod`.
+    func applies(to callMethod: String) -> Bool {
+        method.map { ReplayPlan.matches(callMethod, $0) } ?? true
+    }
+
+    /// Whether the rule covers the field at `path` (segments from the root of response message `message`) of
+    /// `method`: a rule that starts with `responses` names the message too, any other one every message.
+    func covers(_ path: [String], message: Int, method callMethod: String) -> Bool {
+        guard applies(to: callMethod) else { return false }
+        if segments.first == FieldPath.responses, segments.count > 1,
+            Self.match(segments.dropFirst(), [String(message)] + path)
+        {
+            return true
+        }
         return Self.match(segments[...], path[...])
     }
 

@@ -1,7 +1,9 @@
 import ProtoCodec
 
-/// The differences between two JSON trees, field by field, as paths from the root.
-enum JSONDiff {
+/// The differences between a recorded and a replayed response message as JSON trees, field by field, as
+/// paths from the message's root; ``CompareRules`` skip fields, allow numeric tolerances and pair repeated
+/// fields' elements by equality or by a key.
+struct JSONDiff {
     /// One difference: the path's segments and the two values (nil where a side has no such member).
     struct Difference {
         var path: [String]
@@ -9,52 +11,117 @@ enum JSONDiff {
         var actual: JSONValue?
     }
 
-    /// Walks both trees; `skip` says which paths are not compared.
-    static func differences(
-        _ expected: JSONValue, _ actual: JSONValue, skip: ([String]) -> Bool
-    ) -> [Difference] {
+    let rules: CompareRules
+    let method: String
+    /// The response message's index (rules starting with `responses[N]` name it).
+    let message: Int
+    let usage: RuleUsage?
+
+    /// Walks both trees.
+    func differences(_ expected: JSONValue, _ actual: JSONValue) -> [Difference] {
         var found: [Difference] = []
-        walk(expected, actual, path: [], skip: skip, into: &found)
+        walk(expected, actual, path: [], into: &found)
         return found
     }
 
-    private static func walk(
-        _ expected: JSONValue?, _ actual: JSONValue?, path: [String], skip: ([String]) -> Bool,
-        into found: inout [Difference]
-    ) {
-        if !path.isEmpty, skip(path) { return }
+    private func walk(_ expected: JSONValue?, _ actual: JSONValue?, path: [String], into found: inout [Difference]) {
+        if !path.isEmpty, let rule = rules.ignoring(path, message: message, method: method) {
+            // Counted only where the rule hid something, so a rule that never mattered is listed as unused.
+            if !Self.equal(expected, actual) { usage?.use(rule) }
+            return
+        }
         switch (expected, actual) {
         case (.object(let left)?, .object(let right)?):
             var seen = Set<String>()
             for member in left.members {
                 seen.insert(member.key)
-                walk(member.value, right[member.key], path: path + [member.key], skip: skip, into: &found)
+                walk(member.value, right[member.key], path: path + [member.key], into: &found)
             }
             for member in right.members where !seen.contains(member.key) {
-                walk(nil, member.value, path: path + [member.key], skip: skip, into: &found)
+                walk(nil, member.value, path: path + [member.key], into: &found)
             }
         case (.array(let left)?, .array(let right)?):
-            for index in 0..<max(left.count, right.count) {
-                walk(
-                    index < left.count ? left[index] : nil, index < right.count ? right[index] : nil,
-                    path: path + [String(index)], skip: skip, into: &found)
+            if let (index, rule) = rules.repeatedRule(path, message: message, method: method) {
+                let before = found.count
+                let same = left == right
+                pair(left, right, by: rule.match, path: path, into: &found)
+                if !same, found.count == before { usage?.use(index) }
+                return
             }
-        case (.number(let left)?, .number(let right)?):
-            // 1.0 and 1 are the same number; compare values when both are plain doubles.
-            if left != right, left.doubleValue != right.doubleValue {
-                found.append(Difference(path: path, expected: expected, actual: actual))
+            for index in 0..<max(left.count, right.count) {
+                // Spelled out: `cond ? left[index] : nil` would make `nil` a JSON null (JSONValue is
+                // ExpressibleByNilLiteral), and a removed element would read "replayed null".
+                let recorded: JSONValue? = index < left.count ? .some(left[index]) : .none
+                let replayed: JSONValue? = index < right.count ? .some(right[index]) : .none
+                walk(recorded, replayed, path: path + [String(index)], into: &found)
             }
         default:
-            if expected != actual { found.append(Difference(path: path, expected: expected, actual: actual)) }
+            if Self.equal(expected, actual) { return }
+            if let left = Self.number(expected), let right = Self.number(actual),
+                let (index, rule) = rules.tolerance(path, message: message, method: method)
+            {
+                if rule.accepts(left, right) {
+                    usage?.use(index)
+                    return
+                }
+            }
+            found.append(Difference(path: path, expected: expected, actual: actual))
         }
     }
 
-    /// `$.user.items[2].id`.
-    static func render(_ path: [String]) -> String {
-        var text = "$"
-        for segment in path {
-            if let index = Int(segment), index >= 0 { text += "[\(index)]" } else { text += "." + segment }
+    /// Repeated elements paired without regard to order: by equality (each recorded element takes the first
+    /// equal replayed one left), or by a key field, compared field by field under the recorded index.
+    private func pair(
+        _ left: [JSONValue], _ right: [JSONValue], by match: RepeatedRule.Match, path: [String],
+        into found: inout [Difference]
+    ) {
+        var unused = Array(right.indices)
+        var unmatched: [Int] = []
+        for (index, element) in left.enumerated() {
+            let partner: Int?
+            switch match {
+            case .set:
+                partner = unused.firstIndex { differencesOf(element, right[$0], path: path + [String(index)]) }
+            case .key(let field):
+                let key = Self.member(field, of: element)
+                partner = key == nil ? nil : unused.firstIndex { Self.member(field, of: right[$0]) == key }
+            }
+            guard let position = partner else {
+                unmatched.append(index)
+                continue
+            }
+            if case .key = match { walk(element, right[unused[position]], path: path + [String(index)], into: &found) }
+            unused.remove(at: position)
         }
-        return text
+        for index in unmatched { found.append(Difference(path: path + [String(index)], expected: left[index])) }
+        for index in unused { found.append(Difference(path: path + [String(index)], actual: right[index])) }
+    }
+
+    /// Whether two elements agree under the rules (nothing differs between them).
+    private func differencesOf(_ left: JSONValue, _ right: JSONValue, path: [String]) -> Bool {
+        var scratch: [Difference] = []
+        walk(left, right, path: path, into: &scratch)
+        return scratch.isEmpty
+    }
+
+    /// A member of an object, by JSON or proto name.
+    private static func member(_ name: String, of value: JSONValue) -> JSONValue? {
+        guard case .object(let object) = value else { return nil }
+        return object[name] ?? object[IgnoreRule.snakeToCamel(name)]
+    }
+
+    /// 1.0 and 1 are the same number.
+    private static func equal(_ left: JSONValue?, _ right: JSONValue?) -> Bool {
+        if case .number(let a)? = left, case .number(let b)? = right { return a == b || a.doubleValue == b.doubleValue }
+        return left == right
+    }
+
+    /// A number, or a 64-bit integer as proto3 JSON writes it (a string of digits).
+    private static func number(_ value: JSONValue?) -> Double? {
+        switch value {
+        case .number(let number)?: number.doubleValue
+        case .string(let text)?: Int64(text).map(Double.init) ?? UInt64(text).map(Double.init)
+        default: nil
+        }
     }
 }

@@ -32,7 +32,7 @@ public struct PlannedCall: Sendable {
     /// false for older recordings.
     public var clientEndsRecorded = false
     /// What the server answered.
-    public let expected: Expectation
+    public internal(set) var expected: Expectation
 
     /// A call from its parts.
     public init(

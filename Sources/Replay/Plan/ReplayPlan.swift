@@ -7,7 +7,7 @@ import Recording
 /// replay sends and checks.
 public struct ReplayPlan: Sendable {
     /// The calls, in recording order.
-    public let calls: [PlannedCall]
+    public internal(set) var calls: [PlannedCall]
     /// The recording's embedded schema, if it has one (without it, messages are compared byte for byte).
     public let pool: DescriptorPool?
     /// Calls the plan left out and why (no request recorded, an unknown method, no recorded end...).
@@ -32,7 +32,7 @@ public struct ReplayPlan: Sendable {
             do {
                 pool = try recording.header.schema?.makePool()
             } catch {
-                throw ReplayError("the recording's embedded schema cannot be loaded: \(error)")
+                throw ReplayError(.unreadableInput, "the recording's embedded schema cannot be loaded: \(error)")
             }
         }
         var calls: [PlannedCall] = []
@@ -121,7 +121,7 @@ public struct ReplayPlan: Sendable {
             if !methods.isEmpty {
                 throw ReplayError("no recorded call matches --method \(methods.joined(separator: ", "))")
             }
-            if skipped.isEmpty { throw ReplayError("the recording has no calls to replay") }
+            if skipped.isEmpty { throw ReplayError(.unreadableInput, "the recording has no calls to replay") }
             throw ReplayError(
                 "none of the \(skipped.count) recorded calls can be replayed, for example \(skipped[0])"
                     + (pool == nil ? "; the recording has no schema: give one with -I/--proto or --protoset" : ""))

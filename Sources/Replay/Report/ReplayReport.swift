@@ -2,10 +2,12 @@ import Engine
 import Foundation
 import Metrics
 
-/// A self-contained HTML page about one replay, drawn from the run's fixed-size aggregates: latency over
-/// time (p50, p90 and p99 per time bucket, over bars of calls by outcome), the latency distribution, calls
-/// and latency per method, status counts, and the first calls that differ from the recording with their
-/// field-level differences. No scripts or external files: it opens anywhere, and CI can keep it.
+/// A self-contained HTML page about one replay, what a CI reviewer opens, drawn from the run's fixed-size
+/// aggregates: latency over time (p50, p90 and p99 per time bucket, over bars of calls by outcome), rate and
+/// errors over time, the latency distribution, a table per method (calls, p50/p95/p99, errors,
+/// differences), statuses (a recorded error that came back is a match), differences grouped by field with
+/// examples, failures by status, and the first calls that differ. No scripts or external files: it opens
+/// anywhere, and CI can keep it.
 public struct ReplayReport: Sendable {
     let plan: ReplayPlan
     let result: ReplayResult
@@ -61,13 +63,22 @@ public struct ReplayReport: Sendable {
             <span style="color:\(Self.green)">▮ as recorded</span><span style="color:\(Self.amber)">▮ differs from the recording</span>\
             <span style="color:\(Self.red)">▮ status not as recorded</span></p>
             \(timeline())
+            <h2>Rate and errors over time</h2>
+            <p class="legend"><span style="color:#0969da">— calls per second</span>\
+            <span style="color:\(Self.red)">— status not as recorded per second</span>\
+            <span style="color:\(Self.amber)">— differing per second</span></p>
+            \(rateChart())
             <h2>Latency distribution</h2>
             \(histogram())
             <h2>Methods</h2>
             \(methodTable())
             <h2>Statuses</h2>
             \(statusTable())
-            <h2>Differences from the recording</h2>
+            <h2>Differences by field</h2>
+            \(groupedDifferences())
+            <h2>Failures by status</h2>
+            \(failureTable())
+            <h2>Calls that differ from the recording</h2>
             \(differences())
             </body></html>
 
@@ -163,8 +174,9 @@ public struct ReplayReport: Sendable {
         return svg + "</svg>"
     }
 
-    private func axes(width: Double, height: Double, pad: Double, xLabel: String, xMax: Double, yMax: Double) -> String
-    {
+    private func axes(
+        width: Double, height: Double, pad: Double, xLabel: String, xMax: Double, yMax: Double, unit: String = "ms"
+    ) -> String {
         var svg =
             "<line x1=\"\(pad)\" y1=\"\(height - pad)\" x2=\"\(width - pad)\" y2=\"\(height - pad)\" stroke=\"#999\"/>"
         svg += "<line x1=\"\(pad)\" y1=\"\(pad)\" x2=\"\(pad)\" y2=\"\(height - pad)\" stroke=\"#999\"/>"
@@ -175,34 +187,115 @@ public struct ReplayReport: Sendable {
             "<text x=\"\(pad - 4)\" y=\"\(pad + 4)\" font-size=\"11\" text-anchor=\"end\">\(Self.format(yMax))</text>"
         svg += "<text x=\"\(pad - 4)\" y=\"\(height - pad)\" font-size=\"11\" text-anchor=\"end\">0</text>"
         svg +=
-            "<text x=\"12\" y=\"\(height / 2)\" font-size=\"11\" transform=\"rotate(-90 12 \(height / 2))\" text-anchor=\"middle\">ms</text>"
+            "<text x=\"12\" y=\"\(height / 2)\" font-size=\"11\" transform=\"rotate(-90 12 \(height / 2))\" text-anchor=\"middle\">\(unit)</text>"
         return svg
     }
 
     private func methodTable() -> String {
-        var table = "<table><tr><th>method</th><th class=\"num\">calls</th><th class=\"num\">as recorded</th>"
-        table +=
-            "<th class=\"num\">differ</th><th class=\"num\">status not as recorded</th><th class=\"num\">p50 ms</th>"
-        table += "<th class=\"num\">p99 ms</th></tr>"
+        var table = "<table class=\"methods\"><tr><th>method</th><th class=\"num\">calls</th>"
+        table += "<th class=\"num\">as recorded</th><th class=\"num\">differences</th><th class=\"num\">errors</th>"
+        table += "<th class=\"num\">p50 ms</th><th class=\"num\">p95 ms</th><th class=\"num\">p99 ms</th></tr>"
         for method in result.methods {
             table += "<tr><td><code>\(Self.escape(method.method))</code></td><td class=\"num\">\(method.calls)</td>"
             table += "<td class=\"num ok\">\(method.asRecorded)</td>"
             table += "<td class=\"num\(method.differ > 0 ? " bad" : "")\">\(method.differ)</td>"
             table += "<td class=\"num\(method.failed > 0 ? " bad" : "")\">\(method.failed)</td>"
             table += "<td class=\"num\">\(Self.ms(method.latency.percentile(0.5)))</td>"
+            table += "<td class=\"num\">\(Self.ms(method.latency.percentile(0.95)))</td>"
             table += "<td class=\"num\">\(Self.ms(method.latency.percentile(0.99)))</td></tr>"
+        }
+        return table
+            + "</table><p>Errors: calls whose status was not the recorded one, or that never reached the server."
+            + " A recorded error status that came back is as recorded.</p>"
+    }
+
+    private func statusTable() -> String {
+        var table = "<table class=\"statuses\"><tr><th>replayed status</th><th class=\"num\">calls</th>"
+        table += "<th class=\"num\">as recorded</th><th class=\"num\">not as recorded</th></tr>"
+        let counts = result.statusCounts
+        let matched = result.statusAsRecordedCounts
+        for (code, count) in counts.enumerated().sorted(by: { $0.element > $1.element }) where count > 0 {
+            let name = code == 17 ? "never reached the server" : GoldenChecker.codeName(code)
+            let bad = count - matched[code]
+            table += "<tr><td>\(Self.escape(name))</td><td class=\"num\">\(count)</td>"
+            table += "<td class=\"num ok\">\(matched[code] > 0 ? "✓ \(matched[code])" : "0")</td>"
+            table += "<td class=\"num\(bad > 0 ? " bad" : "")\">\(bad)</td></tr>"
         }
         return table + "</table>"
     }
 
-    private func statusTable() -> String {
-        var table = "<table><tr><th>status</th><th class=\"num\">calls</th></tr>"
-        let counts = result.statusCounts
-        for (code, count) in counts.enumerated().sorted(by: { $0.element > $1.element }) where count > 0 {
-            let name = code == 17 ? "never reached the server" : GoldenChecker.codeName(code)
-            table += "<tr><td>\(Self.escape(name))</td><td class=\"num\">\(count)</td></tr>"
+    /// Calls per second, and failing and differing calls per second, per time bucket.
+    private func rateChart() -> String {
+        let buckets = result.timeline.buckets
+        guard !buckets.isEmpty else { return "<p>No calls.</p>" }
+        let width = 1000.0
+        let height = 220.0
+        let pad = 44.0
+        let bucketSeconds = Double(result.timeline.width) / 1e9
+        let rates = buckets.map { Double($0.calls) / bucketSeconds }
+        let maxRate = max(rates.max() ?? 1, 1)
+        let plotWidth = width - 2 * pad
+        let plotHeight = height - 2 * pad
+        let step = plotWidth / Double(buckets.count)
+        var svg =
+            "<svg class=\"rate\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" width=\"100%\" role=\"img\" "
+            + "aria-label=\"rate and errors over time\">"
+        svg += axes(
+            width: width, height: height, pad: pad, xLabel: "seconds since start",
+            xMax: Double(buckets.count) * bucketSeconds, yMax: maxRate, unit: "calls/s")
+        for (values, colour) in [
+            (rates, "#0969da"), (buckets.map { Double($0.failed) / bucketSeconds }, Self.red),
+            (buckets.map { Double($0.differ) / bucketSeconds }, Self.amber),
+        ] {
+            // One point per bucket, so a run that fits in one bucket still draws a visible line.
+            let points = values.enumerated().flatMap { index, value -> [String] in
+                let y = Self.format(height - pad - value / maxRate * plotHeight)
+                return [
+                    "\(Self.format(pad + Double(index) * step)),\(y)",
+                    "\(Self.format(pad + Double(index + 1) * step)),\(y)",
+                ]
+            }
+            svg +=
+                "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" "
+                + "stroke-width=\"2\"/>"
         }
-        return table + "</table>"
+        return svg + "</svg>"
+    }
+
+    /// Differences by method and field path, with counts and a few examples each.
+    private func groupedDifferences() -> String {
+        guard !result.differenceGroups.isEmpty else { return "<p class=\"ok\">None.</p>" }
+        let calls = Dictionary(result.methods.map { ($0.method, $0.calls) }, uniquingKeysWith: { a, _ in a })
+        var html = "<table class=\"groups\"><tr><th>method</th><th>field (a rule for --ignore)</th>"
+        html += "<th class=\"num\">calls</th><th>examples: call, recorded, replayed</th></tr>"
+        for group in result.differenceGroups {
+            let place = group.path.isEmpty ? group.kind.rawValue : "\(group.kind.rawValue) \(group.path)"
+            html += "<tr><td><code>\(Self.escape(group.method))</code></td><td><code>\(Self.escape(place))</code></td>"
+            html += "<td class=\"num\">\(group.calls) of \(calls[group.method] ?? group.calls)</td><td>"
+            for example in group.examples {
+                html += "call \(example.recordedCall): <code class=\"ok\">\(Self.escape(example.expected))</code> → "
+                html += "<code class=\"bad\">\(Self.escape(example.actual))</code><br>"
+            }
+            html += "</td></tr>"
+        }
+        return html + "</table>"
+    }
+
+    /// Calls whose status was not as recorded, by replayed status and message.
+    private func failureTable() -> String {
+        guard !result.failureGroups.isEmpty else { return "<p class=\"ok\">None.</p>" }
+        var html = "<table class=\"failures\"><tr><th>replayed status</th><th>message</th>"
+        html += "<th class=\"num\">calls</th><th>examples</th></tr>"
+        for group in result.failureGroups {
+            html += "<tr><td class=\"bad\">\(Self.escape(group.status))</td><td>\(Self.escape(group.message))</td>"
+            html += "<td class=\"num\">\(group.calls)</td><td>"
+            for example in group.examples {
+                html += "<code>\(Self.escape(example.method))</code> call \(example.recordedCall), recorded "
+                html += "\(Self.escape(example.expected))<br>"
+            }
+            html += "</td></tr>"
+        }
+        return html + "</table>"
     }
 
     private func differences() -> String {
@@ -212,7 +305,7 @@ public struct ReplayReport: Sendable {
             html += "<p>The first \(result.differences.count) of \(result.mismatchedCalls) calls that differ.</p>"
         }
         html += "<table><tr><th>call</th><th>method</th><th>where</th><th>recorded</th><th>replayed</th></tr>"
-        for difference in result.differences.prefix(500) {
+        for difference in result.differences.prefix(200) {
             for mismatch in difference.mismatches.prefix(20) {
                 let place = mismatch.path.isEmpty ? mismatch.kind.rawValue : mismatch.path
                 html += "<tr><td>\(difference.recordedCall)</td><td><code>\(Self.escape(difference.method))</code></td>"

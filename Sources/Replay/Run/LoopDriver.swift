@@ -161,7 +161,8 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
 
     private func makeRunner() -> RawCallRunner {
         let runner = RawCallRunner(
-            eventLoop: eventLoop, metrics: engineMetrics, handler: self, keepResponses: shared.checker != nil)
+            eventLoop: eventLoop, metrics: engineMetrics, handler: self,
+            keepResponses: shared.checker != nil || !shared.recordSinks.isEmpty)
         if case .asRecorded(let speed) = shared.schedule { runner.pacing = speed }
         runner.causalWaitLimit = .nanoseconds(shared.causalWaitLimit.nanosecondsClamped)
         runners.append(runner)
@@ -195,8 +196,8 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         }
     }
 
-    /// Checks the call against its recording and counts it; nothing of it is kept but aggregates and the
-    /// first differences.
+    /// Checks the call against its recording and counts it; nothing of it is kept but aggregates, the
+    /// first differences and what the record sinks take.
     private func account(_ runner: RawCallRunner) {
         let ready = shared.calls[runner.tag]
         let status = runner.status
@@ -210,24 +211,44 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
                 call: runner.tag, iteration: runner.iteration, code: reached ? code : nil, message: status.message,
                 responses: runner.responses, failure: reached ? nil : status.description)
             let found = checker.check(ready.plan, outcome)
-            statusAsRecorded = !found.contains { $0.kind == .status || $0.kind == .failure }
+            statusAsRecorded = !found.contains { $0.isFailure }
             mismatches = found
         }
         let differs = !(mismatches?.isEmpty ?? true)
         let verdict: Timeline.Verdict = !statusAsRecorded ? .failed : differs ? .differ : .asRecorded
+        let method = shared.methodNames[ready.method]
         shared.finished.add(1, ordering: .relaxed)
-        if !statusAsRecorded { shared.failed.add(1, ordering: .relaxed) }
+        if !reached { shared.unreached.add(1, ordering: .relaxed) }
+        if !statusAsRecorded {
+            shared.failed.add(1, ordering: .relaxed)
+            tally.fail(
+                status: reached ? GoldenChecker.codeName(code) : "never reached the server",
+                message: reached ? status.message : status.description,
+                example: FailureGroup.Example(
+                    method: method, recordedCall: ready.plan.recordedCall, iteration: runner.iteration,
+                    expected: GoldenChecker.statusText(ready.expectedCode, ready.plan.expected.message)))
+        }
         if differs {
             shared.mismatched.add(1, ordering: .relaxed)
             tally.keep(
                 CallDifference(
-                    call: runner.tag, recordedCall: ready.plan.recordedCall, method: shared.methodNames[ready.method],
+                    call: runner.tag, recordedCall: ready.plan.recordedCall, method: method,
                     iteration: runner.iteration, mismatches: mismatches ?? []),
                 method: ready.method, limit: shared.keepMismatches)
         }
         tally.record(
             method: ready.method, verdict: verdict, status: reached ? code : 17,
             offset: Int64(truncatingIfNeeded: runner.intendedStart &- shared.origin), latency: latency)
+        if !shared.recordSinks.isEmpty {
+            let record = CallRecord(
+                call: runner.tag, recordedCall: ready.plan.recordedCall, method: method, iteration: runner.iteration,
+                recordedCode: ready.expectedCode, recordedMessage: ready.plan.expected.message,
+                code: reached ? code : nil, message: reached ? status.message : "",
+                failure: reached ? nil : status.description, latencyNanoseconds: latency,
+                verdict: !statusAsRecorded ? .failed : differs ? .differs : .matched, mismatches: mismatches ?? [],
+                responses: runner.responses)
+            for sink in shared.recordSinks { sink.record(record) }
+        }
         if let sink, let metrics = shared.metrics {
             let scheduled: Bool
             if case .virtualUsers = shared.schedule { scheduled = false } else { scheduled = true }

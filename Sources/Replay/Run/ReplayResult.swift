@@ -25,11 +25,28 @@ public struct ReplayResult: Sendable {
     public var latency = LatencyHistogram()
     /// The first differences found (at most `keepMismatches`), by iteration.
     public var differences: [CallDifference] = []
+    /// The differences by method, kind and path, with counts and examples (most frequent first per method).
+    public var differenceGroups: [DifferenceGroup] = []
+    /// The calls whose status was not as recorded, by replayed status and message (most frequent first).
+    public var failureGroups: [FailureGroup] = []
+    /// Differences past the group limit, counted but not grouped.
+    public var ungroupedDifferences = 0
+    /// Calls that never reached the server (no connection, connection lost before the call went out).
+    public var unreachedCalls = 0
+    /// The rules, as written, that changed no comparison (empty without a check).
+    public var unusedRules: [String] = []
     /// What happened to the connections: lost, replaced, failed attempts.
     public var connections = ReconnectingConnection.Counters()
 
     /// An empty result.
     public init() {}
+
+    /// Calls per replayed status code that ended with their recorded status (index as ``statusCounts``).
+    public var statusAsRecordedCounts: [Int] {
+        methods.reduce(into: Array(repeating: 0, count: 18)) { counts, method in
+            for index in counts.indices { counts[index] += method.statusAsRecordedCounts[index] }
+        }
+    }
 
     /// Calls per replayed status code (index 0...16; 17: anything else).
     public var statusCounts: [Int] {

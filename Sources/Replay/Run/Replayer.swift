@@ -40,6 +40,8 @@ public final class Replayer: Sendable {
         /// How long a client message waits for the server messages that preceded it in the recording before
         /// it goes anyway (a server that now answers less must not hang the call).
         public var causalWaitLimit: Duration = .seconds(5)
+        /// Where each ended call goes besides the tallies (`--results`, `--junit`, captures for `--update`).
+        public var recordSinks: [any CallRecordSink] = []
         /// Difference details kept (the count is always exact).
         public var keepMismatches = 1_000
         /// Where samples go; nil records none.
@@ -123,7 +125,7 @@ public final class Replayer: Sendable {
             } catch {
                 for slot in slots { await slot.close() }
                 await client.close()
-                throw ReplayError("cannot connect to \(target): \(error.message)")
+                throw ReplayError(.unreachable, "cannot connect to \(target): \(error.message)")
             }
             slots.append(slot)
         }
@@ -186,6 +188,8 @@ public final class Replayer: Sendable {
         result.dropped = shared.dropped.load(ordering: .relaxed)
         result.failedCalls = shared.failed.load(ordering: .relaxed)
         result.mismatchedCalls = shared.mismatched.load(ordering: .relaxed)
+        result.unreachedCalls = shared.unreached.load(ordering: .relaxed)
+        result.unusedRules = options.checker?.unusedRules ?? []
         result.elapsed = elapsed
         result.stoppedEarly = options.stop.isStopped
         LoopTally.merge(tallies, limit: options.keepMismatches, into: &result)

@@ -34,6 +34,7 @@ final class RunShared: Sendable {
     let origin: UInt64
     let stop: Replayer.StopSignal
     let checker: GoldenChecker?
+    let recordSinks: [any CallRecordSink]
     let metrics: ReplayMetrics?
     let keepMismatches: Int
     let maxInFlight: Int
@@ -44,6 +45,7 @@ final class RunShared: Sendable {
     let finished = Atomic<Int>(0)
     let failed = Atomic<Int>(0)
     let mismatched = Atomic<Int>(0)
+    let unreached = Atomic<Int>(0)
     let dropped = Atomic<Int>(0)
     let inFlight = Atomic<Int>(0)
     /// Virtual users' next segment-local iteration.
@@ -70,6 +72,7 @@ final class RunShared: Sendable {
         origin = NIODeadline.now().uptimeNanoseconds
         stop = options.stop
         checker = options.checker
+        recordSinks = options.recordSinks
         self.metrics = metrics
         keepMismatches = options.keepMismatches
         tick = options.tick

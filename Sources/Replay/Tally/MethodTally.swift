@@ -11,6 +11,8 @@ public struct MethodTally: Sendable {
     public var failed = 0
     /// Calls per replayed status code (index 0...16; 17: anything else).
     public var statusCounts = Array(repeating: 0, count: 18)
+    /// Of those, calls whose status was the recorded one (a recorded NOT_FOUND that came back is a match).
+    public var statusAsRecordedCounts = Array(repeating: 0, count: 18)
     /// Latency from each call's intended start to its end.
     public var latency = LatencyHistogram()
     /// The first differences found, in the order their calls ended on each loop.
@@ -29,7 +31,10 @@ public struct MethodTally: Sendable {
         asRecorded += other.asRecorded
         differ += other.differ
         failed += other.failed
-        for index in statusCounts.indices { statusCounts[index] += other.statusCounts[index] }
+        for index in statusCounts.indices {
+            statusCounts[index] += other.statusCounts[index]
+            statusAsRecordedCounts[index] += other.statusAsRecordedCounts[index]
+        }
         latency.merge(other.latency)
         samples = Array((samples + other.samples).sorted { $0.iteration < $1.iteration }.prefix(Self.sampleLimit))
     }

@@ -20,8 +20,10 @@ struct ReplayCommand: AsyncParsableCommand {
             for --iterations calls (default: one pass) or --duration.
 
             Every response is compared with the recording: status code and message, message count, and each \
-            field (skip fields that always differ with --ignore). The exit status is 1 when a call differs, \
-            99 when a threshold failed, 0 otherwise.
+            field (skip fields that always differ with --ignore or a --rules file; --learn proposes the rules, \
+            --update accepts a deliberate change). --results and --junit write every call's outcome for CI.
+
+            \(ReplayExitCode.help)
 
               reprise replay recordings/demo.jsonl --target 127.0.0.1:50051 --plaintext --speed 10
               reprise replay calls.jsonl --target 127.0.0.1:50051 --plaintext --rate 200 --duration 30s \\
@@ -31,8 +33,14 @@ struct ReplayCommand: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The recording (JSON Lines, from reprise record or import).", valueName: "recording"))
     var recording: String
 
-    @Option(help: ArgumentHelp("The server to replay against, host:port.", valueName: "address"))
-    var target: String
+    @Option(
+        name: .customLong("target"),
+        help: ArgumentHelp(
+            "The server to replay against, host:port (not needed with --learn-from).", valueName: "address"))
+    var targetOption: String?
+
+    /// The server, `host:port`.
+    var target: String { targetOption ?? "" }
 
     @Option(help: ArgumentHelp("Replay as recorded, this many times faster (default 1).", valueName: "factor"))
     var speed: Double?
@@ -107,18 +115,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @OptionGroup var tls: CallTLSOptions
     @OptionGroup var schema: SchemaOptions
 
-    @Flag(inversion: .prefixedNo, help: "Compare every response with the recording (golden check).")
-    var check = true
-
-    @Option(
-        name: .customLong("ignore"),
-        help: ArgumentHelp(
-            "A response field not compared: [METHOD:]PATH such as createTime or items.*.etag.",
-            valueName: "rule"))
-    var ignoreRules: [String] = []
-
-    @Flag(name: .customLong("ignore-status-message"), help: "Compare status codes only, not their messages.")
-    var ignoreStatusMessage = false
+    @OptionGroup(title: "Golden check") var golden: GoldenOptions
 
     @OptionGroup var outputs: RunOutputOptions
 
@@ -131,6 +128,9 @@ struct ReplayCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
+        if targetOption == nil, golden.learnFrom == nil {
+            throw ValidationError("Missing expected argument '--target <address>'.")
+        }
         let modes = [speed != nil, rate != nil, !stages.isEmpty, vus != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("Pick one schedule: --speed, --rate, --stage or --vus.") }
         if let speed, !(speed > 0) { throw ValidationError("--speed must be above 0.") }
@@ -148,9 +148,6 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         do { _ = try executionSlice() } catch { throw ValidationError(error.message) }
         if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1.") }
-        for rule in ignoreRules {
-            do { _ = try IgnoreRule(parsing: rule) } catch { throw ValidationError(error.message) }
-        }
         if let tick, Self.duration(tick) == nil {
             throw ValidationError("--tick \(tick): expected a duration such as 500us or 1ms.")
         }
@@ -163,25 +160,42 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let interrupt = ReplayInterrupt()
+        let status: ReplayExitCode
+        do {
+            status = try await replay(interrupt: interrupt)
+        } catch let failure as ReplayFailure {
+            warn(failure.description)
+            throw ExitCode(interrupt.interrupted ? ReplayExitCode.interrupted.rawValue : failure.status.rawValue)
+        }
+        if interrupt.interrupted {
+            warn("interrupted: the run is incomplete and does not pass")
+            throw ExitCode(ReplayExitCode.interrupted.rawValue)
+        }
+        if status != .matched { throw ExitCode(status.rawValue) }
+    }
+
+    private func replay(interrupt: ReplayInterrupt) async throws -> ReplayExitCode {
         let loaded: Recording
         do {
             loaded = try Recording.load(path: recording)
         } catch {
-            throw CommandError("\(error)")
+            throw ReplayFailure(.unreadableInput, "\(error)")
         }
         var clientSchema: ClientSchema?
         if !schema.isEmpty {
             do {
                 clientSchema = try ClientSchema(pool: try schema.pool())
             } catch {
-                throw CommandError("\(error)")
+                throw ReplayFailure(.unreadableInput, "\(error)")
             }
         }
         let plan: ReplayPlan
         do {
-            plan = try ReplayPlan(recording: loaded, methods: methods, schema: clientSchema?.pool, inferKinds: !check)
+            plan = try ReplayPlan(
+                recording: loaded, methods: methods, schema: clientSchema?.pool, inferKinds: !golden.check)
         } catch {
-            throw CommandError("\(recording): \(error)")
+            throw ReplayFailure(ReplayExitCode(error), "\(recording): \(error)")
         }
         for issue in loaded.warnings { warn("\(issue)") }
         for note in plan.skipped.prefix(20) { warn("skipped \(note)") }
@@ -193,44 +207,50 @@ struct ReplayCommand: AsyncParsableCommand {
                     : "\(plan.unfinished) recorded calls have no end (the recording stopped while they ran): "
                         + "they are not replayed")
         }
+        let rules: CompareRules
+        do { rules = try golden.rules() } catch { throw ReplayFailure(error) }
+        let outputs = try openOutputs(plan: plan)
+        let checkSchema: ClientSchema?
+        do {
+            checkSchema = try clientSchema ?? plan.pool.map { try ClientSchema(pool: $0) }
+        } catch {
+            throw ReplayFailure(.unreadableInput, "\(recording): the schema cannot be used: \(error)")
+        }
+        if let learnPath = golden.learn, let other = golden.learnFrom {
+            return try learn(plan: plan, from: other, schema: checkSchema, rules: rules, to: learnPath)
+        }
+        if let learnPath = golden.learn {
+            return try await learn(plan: plan, schema: checkSchema, rules: rules, to: learnPath, interrupt: interrupt)
+        }
         let metricsRun: MetricsRun
         let stop = Replayer.StopSignal()
         do {
             metricsRun = try MetricsRun(
-                configuration: try outputs.configuration(),
+                configuration: try self.outputs.configuration(),
                 onAbort: { abort in
                     FileHandle.standardError.write(Data("reprise replay: \(abort), stopping\n".utf8))
                     stop.stop()
                 })
         } catch {
-            throw CommandError("\(error)")
+            throw ReplayFailure(.unwritableOutput, "\(error)")
         }
-        let rules = try ignoreRules.map { rule throws in try IgnoreRule(parsing: rule) }
         let scheduleValue = try schedule(calls: plan.calls.count)
-        let quiet = self.quiet
-        var options = Replayer.Options()
-        options.schedule = scheduleValue
-        options.connections = connections
-        options.segment = try executionSlice()
-        if let tick { options.tick = Self.duration(tick)! }
-        options.connect = try tls.connectParams(timeout: .seconds(30))
-        options.metadata = try CallCommand.metadata(headers, option: "--header")
+        var options = try replayOptions(schedule: scheduleValue, stop: stop)
         options.metrics = metricsRun.registry
-        options.stop = stop
+        let quiet = self.quiet
         options.progress = { progress in
             metricsRun.tick(elapsed: progress.elapsed)
             if !quiet { FileHandle.standardError.write(Data((Self.progressLine(progress) + "\n").utf8)) }
         }
+        if golden.check { options.checker = GoldenChecker(schema: checkSchema, rules: rules) }
+        options.recordSinks = outputs.sinks
+        let capture = golden.update ? ResponseCapture(count: plan.calls.count) : nil
+        if let capture { options.recordSinks.append(capture) }
         let replayer: Replayer
         do {
-            if check {
-                let checkSchema = try clientSchema ?? plan.pool.map { try ClientSchema(pool: $0) }
-                options.checker = GoldenChecker(
-                    schema: checkSchema, rules: rules, compareStatusMessage: !ignoreStatusMessage)
-            }
             replayer = try Replayer(plan: plan, target: target, options: options)
-        } catch let error as ReplayError {
-            throw CommandError("\(recording): \(error)")
+        } catch {
+            throw ReplayFailure(ReplayExitCode(error), "\(recording): \(error)")
         }
         if !quiet {
             warn(
@@ -238,47 +258,49 @@ struct ReplayCommand: AsyncParsableCommand {
                     + "\(replayer.connectionCount) connection\(replayer.connectionCount == 1 ? "" : "s")"
                     + (options.segment == .whole ? "" : ", segment \(options.segment)"))
         }
-        let interrupt = ReplayInterrupt()
         interrupt.install(stop: stop)
         let result: ReplayResult
         do {
             result = try await replayer.run()
         } catch {
-            throw CommandError("\(error)")
+            throw ReplayFailure(ReplayExitCode(error), "\(error)")
         }
         let report: RunReport
         do {
             report = try metricsRun.finish(elapsed: result.elapsed)
         } catch {
-            throw CommandError("cannot write the run's outputs: \(error)")
+            throw ReplayFailure(.unwritableOutput, "cannot write the run's outputs: \(error)")
         }
         var text = report.text
         if !text.hasSuffix("\n") { text += "\n" }
-        text += Self.resultLines(result, plan: plan, checked: check)
+        text += Self.resultLines(result, plan: plan, checked: golden.check)
         if result.stoppedEarly { text += "stopped early: the summary covers the calls made until then\n" }
         FileHandle.standardOutput.write(Data(text.utf8))
-        if let path = reportPath {
-            let html = ReplayReport(plan: plan, result: result, target: target, schedule: scheduleValue).html()
-            do {
-                try html.write(toFile: path, atomically: true, encoding: .utf8)
-                warn("report written to \(path)")
-            } catch {
-                throw CommandError("cannot write the report \(path): \(error.localizedDescription)")
-            }
-        }
+        try finishOutputs(outputs, plan: plan, result: result, schedule: scheduleValue)
         if let failure = report.failureMessage {
             FileHandle.standardError.write(Data("reprise replay: \(failure)\n".utf8))
         }
-        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
-        if check, result.mismatchedCalls > 0 { throw ExitCode(1) }
+        if result.unreachedCalls > 0 || result.finished == 0 && result.started > 0 {
+            if golden.update {
+                warn("not updating \(recording): calls never reached the server, so their answers are unknown")
+            }
+            warn("\(result.unreachedCalls) calls never reached the server at \(target)")
+            return .unreachable
+        }
+        if let capture, !interrupt.interrupted {
+            return try accept(capture: capture, plan: plan, schema: checkSchema, result: result)
+        }
+        if golden.check, result.mismatchedCalls > 0 { return .differences }
+        if report.exitCode != 0 { return .thresholds }
+        return .matched
     }
 
-    private func warn(_ text: String) {
+    func warn(_ text: String) {
         FileHandle.standardError.write(Data("reprise replay: \(text)\n".utf8))
     }
 
     /// The schedule the flags ask for.
-    private func schedule(calls: Int) throws -> Schedule {
+    func schedule(calls: Int) throws -> Schedule {
         let limit: Schedule.Limit =
             if let duration { .duration(Self.duration(duration)!) } else { .iterations(iterations ?? calls) }
         if let rate { return .constantRate(perSecond: rate, limit: limit, maxInFlight: maxInFlight) }
@@ -308,7 +330,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     /// The slice `--segment` or `--execution-segment` asks for; the whole test without either.
-    private func executionSlice() throws(ReplayError) -> ExecutionSegment {
+    func executionSlice() throws(ReplayError) -> ExecutionSegment {
         do {
             if let segment { return try ExecutionSegment(parsing: segment) }
         } catch {
@@ -328,43 +350,5 @@ struct ReplayCommand: AsyncParsableCommand {
         line += ", \(progress.failed) not as recorded, \(progress.mismatched) differ"
         if progress.dropped > 0 { line += ", \(progress.dropped) dropped" }
         return line
-    }
-
-    static func resultLines(_ result: ReplayResult, plan: ReplayPlan, checked: Bool) -> String {
-        var text = "\n"
-        text += String(
-            format: "replayed %d calls in %.3f s (recorded over %.3f s)", result.finished, result.elapsed.seconds,
-            plan.span.seconds)
-        if result.dropped > 0 { text += ", \(result.dropped) dropped" }
-        text += "\n"
-        let connections = result.connections
-        if connections.lost > 0 {
-            text +=
-                "connections: \(connections.lost) lost, \(connections.reconnected) replaced, "
-                + "\(connections.failedAttempts) failed attempts to reconnect\n"
-        }
-        if result.failedCalls > 0 {
-            let statuses = result.statusCounts.enumerated().filter { $0.element > 0 }.map { code, count in
-                "\(code == 17 ? "never reached the server" : GoldenChecker.codeName(code)): \(count)"
-            }
-            text += "\(result.failedCalls) calls did not end with their recorded status (replayed statuses: "
-            text += statuses.joined(separator: ", ") + ")\n"
-        }
-        guard checked else { return text }
-        if result.mismatchedCalls == 0 {
-            text += "golden check: every call matches the recording\n"
-            return text
-        }
-        text += "golden check: \(result.mismatchedCalls) of \(result.finished) calls differ from the recording\n"
-        let shown = result.differences.prefix(20)
-        for difference in shown {
-            text += "  call \(difference.recordedCall) \(difference.method):\n"
-            for mismatch in difference.mismatches.prefix(10) { text += "    \(mismatch)\n" }
-            if difference.mismatches.count > 10 { text += "    … and \(difference.mismatches.count - 10) more\n" }
-        }
-        if result.mismatchedCalls > shown.count {
-            text += "  … and \(result.mismatchedCalls - shown.count) more calls\n"
-        }
-        return text
     }
 }

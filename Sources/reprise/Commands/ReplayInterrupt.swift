@@ -16,6 +16,9 @@ final class ReplayInterrupt: Sendable {
     // Kept alive for the life of the command; dispatch sources are only touched here.
     private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
 
+    /// Whether SIGINT or SIGTERM arrived: the run then exits with ``ReplayExitCode/interrupted``, never 0.
+    var interrupted: Bool { count.load(ordering: .relaxed) > 0 }
+
     /// Takes over SIGINT and SIGTERM, raising `stop` on the first.
     func install(stop: Replayer.StopSignal) {
         for number in [SIGINT, SIGTERM] {
@@ -24,7 +27,7 @@ final class ReplayInterrupt: Sendable {
             source.setEventHandler { [self] in
                 if count.wrappingAdd(1, ordering: .relaxed).newValue > 1 {
                     FileHandle.standardError.write(Data("reprise replay: stopped at once\n".utf8))
-                    exit(130)
+                    exit(ReplayExitCode.interrupted.rawValue)
                 }
                 FileHandle.standardError.write(
                     Data(

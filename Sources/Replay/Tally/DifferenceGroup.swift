@@ -1,0 +1,89 @@
+/// The calls of one method that differ from their recordings in the same way (the same kind at the same
+/// path): how many, and a few examples. Grouped so a run says "responses[0].fetchedAt differs in 31 of 40
+/// calls" instead of listing 31 calls.
+public struct DifferenceGroup: Sendable, Hashable {
+    /// One call that differed this way.
+    public struct Example: Sendable, Hashable {
+        /// The call id in the recording.
+        public var recordedCall: Int
+        /// The replay's sequence number of the call.
+        public var iteration: Int
+        /// The recorded value.
+        public var expected: String
+        /// The replayed value.
+        public var actual: String
+    }
+
+    /// `pkg.Service/Method`.
+    public let method: String
+    /// What differs.
+    public let kind: Mismatch.Kind
+    /// Where (``FieldPath``'s syntax, usable in `--ignore`); empty for the message count.
+    public let path: String
+    /// Calls that differed this way.
+    public var calls = 0
+    /// The first few of them.
+    public var examples: [Example] = []
+
+    /// Examples kept per group.
+    public static let exampleLimit = 3
+
+    /// An empty group.
+    public init(method: String, kind: Mismatch.Kind, path: String) {
+        self.method = method
+        self.kind = kind
+        self.path = path
+    }
+
+    mutating func add(_ example: Example) {
+        calls += 1
+        if examples.count < Self.exampleLimit { examples.append(example) }
+    }
+
+    mutating func merge(_ other: DifferenceGroup) {
+        calls += other.calls
+        examples = Array((examples + other.examples).sorted { $0.iteration < $1.iteration }.prefix(Self.exampleLimit))
+    }
+}
+
+/// The calls that ended with the same unexpected status and message (or never reached the server for the
+/// same reason): how many, and a few examples.
+public struct FailureGroup: Sendable, Hashable {
+    /// One call that failed this way.
+    public struct Example: Sendable, Hashable {
+        /// `pkg.Service/Method`.
+        public var method: String
+        /// The call id in the recording.
+        public var recordedCall: Int
+        /// The replay's sequence number of the call.
+        public var iteration: Int
+        /// The recorded status.
+        public var expected: String
+    }
+
+    /// The replayed status (`UNAVAILABLE (14)`), or `never reached the server`.
+    public let status: String
+    /// The status message, or why the call never reached the server.
+    public let message: String
+    /// Calls that failed this way.
+    public var calls = 0
+    /// The first few of them.
+    public var examples: [Example] = []
+
+    /// An empty group.
+    public init(status: String, message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    mutating func add(_ example: Example) {
+        calls += 1
+        if examples.count < DifferenceGroup.exampleLimit { examples.append(example) }
+    }
+
+    mutating func merge(_ other: FailureGroup) {
+        calls += other.calls
+        examples = Array(
+            (examples + other.examples).sorted { $0.iteration < $1.iteration }.prefix(DifferenceGroup.exampleLimit))
+    }
+}

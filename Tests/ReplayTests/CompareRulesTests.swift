@@ -1,0 +1,96 @@
+import ProtoCodec
+import Testing
+
+@testable import Replay
+
+/// The field comparison under rules, on JSON trees: what each rule lets through and what it does not, and
+/// the rules file's errors with their line numbers.
+@Suite struct CompareRulesTests {
+    private func differences(_ recorded: String, _ replayed: String, _ rules: CompareRules = CompareRules())
+        throws -> [String]
+    {
+        let diff = JSONDiff(rules: rules, method: "pkg.S/M", message: 0, usage: nil)
+        return diff.differences(try JSONValue(parsing: recorded), try JSONValue(parsing: replayed)).map {
+            "\(FieldPath.render($0.path)) \($0.expected?.jsonString() ?? "(absent)") \($0.actual?.jsonString() ?? "(absent)")"
+        }
+    }
+
+    private func rules(_ yaml: String) throws -> CompareRules { try RulesFile.parse(yaml, name: "rules.yaml") }
+
+    @Test func aRemovedListElementIsAbsentNotNull() throws {
+        #expect(try differences(#"{"a":[1,2]}"#, #"{"a":[1]}"#) == ["a[1] 2 (absent)"])
+        #expect(try differences(#"{"a":[1]}"#, #"{"a":[1,null]}"#) == ["a[1] (absent) null"])
+    }
+
+    @Test func setsIgnoreOrderButNotChangedOrMissingElements() throws {
+        let set = try rules("repeated:\n  - {path: tags, as: set}\n")
+        #expect(try differences(#"{"tags":["a","b","c"]}"#, #"{"tags":["c","a","b"]}"#, set).isEmpty)
+        #expect(
+            try differences(#"{"tags":["a","b","c"]}"#, #"{"tags":["c","a","x"]}"#, set) == [
+                #"tags[1] "b" (absent)"#, #"tags[2] (absent) "x""#,
+            ])
+        #expect(try differences(#"{"tags":["a","a"]}"#, #"{"tags":["a"]}"#, set) == [#"tags[1] "a" (absent)"#])
+    }
+
+    @Test func keyedElementsAreComparedFieldByFieldUnderTheRecordedIndex() throws {
+        let keyed = try rules("repeated:\n  - path: items\n    key: id\n")
+        let recorded = #"{"items":[{"id":"x","n":1},{"id":"y","n":2}]}"#
+        #expect(try differences(recorded, #"{"items":[{"id":"y","n":2},{"id":"x","n":1}]}"#, keyed).isEmpty)
+        #expect(
+            try differences(recorded, #"{"items":[{"id":"y","n":3},{"id":"x","n":1}]}"#, keyed) == ["items[1].n 2 3"])
+        #expect(
+            try differences(recorded, #"{"items":[{"id":"x","n":1}]}"#, keyed) == [
+                #"items[1] {"id":"y","n":2} (absent)"#
+            ])
+    }
+
+    @Test func tolerancesAcceptCloseNumbersOnly() throws {
+        let absolute = try rules("tolerance:\n  - {path: load, absolute: 0.5}\n")
+        #expect(try differences(#"{"load":1.0}"#, #"{"load":1.4}"#, absolute).isEmpty)
+        #expect(try differences(#"{"load":1.0}"#, #"{"load":1.6}"#, absolute) == ["load 1.0 1.6"])
+        let relative = try rules("tolerance:\n  - {path: big, relative: 0.01}\n")
+        // 64-bit integers are strings in proto3 JSON and still compare as numbers.
+        #expect(try differences(#"{"big":"1000"}"#, #"{"big":"1009"}"#, relative).isEmpty)
+        #expect(try differences(#"{"big":"1000"}"#, #"{"big":"1011"}"#, relative) == [#"big "1000" "1011""#])
+        #expect(try differences(#"{"other":1.0}"#, #"{"other":1.1}"#, absolute) == ["other 1.0 1.1"])
+    }
+
+    @Test func methodSectionsApplyToTheirMethodsOnly() throws {
+        let scoped = try rules("methods:\n  pkg.S/Other:\n    ignore: [id]\n  pkg.S/*:\n    ignore: [name]\n")
+        #expect(try differences(#"{"id":1,"name":"a"}"#, #"{"id":2,"name":"b"}"#, scoped) == ["id 1 2"])
+    }
+
+    @Test(arguments: [
+        ("ignore:\n  - a\ntolerence: []\n", "rules.yaml:3:1: unknown key 'tolerence'"),
+        ("tolerance:\n  - path: x\n", "rules.yaml:2:5: tolerance: give absolute, relative or both"),
+        ("repeated:\n  - path: x\n    as: list\n", "rules.yaml:3:9: as: expected 'set'"),
+        ("ignore:\n  - items[2\n", "rules.yaml:2:5: items[2: expected [METHOD:]PATH"),
+        ("ignore: [a\n", "rules.yaml:2:1:"),
+        ("methods:\n  NoSlash:\n    ignore: [a]\n", "rules.yaml:2:3: methods: expected pkg.Service/Method"),
+        ("compare_status_message: maybe\n", "rules.yaml:1:25: compare_status_message: expected true or false"),
+    ])
+    func rulesFileErrorsNameTheLine(yaml: String, message: String) {
+        #expect {
+            try RulesFile.parse(yaml, name: "rules.yaml")
+        } throws: { error in
+            "\(error)".hasPrefix(message)
+        }
+    }
+
+    @Test func aLearnedFileReadsBackAsTheRulesItProposes() throws {
+        var group = DifferenceGroup(method: "pkg.S/M", kind: .field, path: "responses[0].items[3].at")
+        group.add(.init(recordedCall: 1, iteration: 0, expected: #""t1""#, actual: #""t2""#))
+        var result = ReplayResult()
+        result.differenceGroups = [group, DifferenceGroup(method: "pkg.S/M", kind: .messageCount, path: "")]
+        var tally = MethodTally(method: "pkg.S/M")
+        tally.differ = 4
+        result.methods = [tally]
+        let (proposals, notLearned) = RuleLearner.proposals(from: result)
+        #expect(proposals.map(\.path) == ["responses[*].items[*].at"])
+        #expect(notLearned.map(\.kind) == [.messageCount])
+        let yaml = RuleLearner.yaml(proposals, notLearned: notLearned, source: "a test")
+        #expect(yaml.contains(#"# differed in 1 of 4 calls, e.g. "t1" then "t2""#), "\(yaml)")
+        let rules = try RulesFile.parse(yaml, name: "learned.yaml")
+        #expect(rules.ignore.map(\.description) == ["pkg.S/M:responses[*].items[*].at"])
+    }
+}

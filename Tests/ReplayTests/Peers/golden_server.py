@@ -1,0 +1,98 @@
+"""A grpcio (C core) server of recordtest.v1.Recorder whose answers a test switches while it runs, for the golden
+check's tests: the way a server under test changes between a recording and a replay.
+
+Compiles fixtures/protos/record/recordtest/v1/record_test.proto with grpc_tools.protoc at start-up, prints
+"PORT <n>" once listening, serves until stdin closes. Before every call it reads the switches, one word per
+line, from the file given with --switches (missing or empty: the baseline):
+  field    Unary answers text + "!" instead of the request's text
+  status   Unary fails with FAILED_PRECONDITION "switched off"
+  extra    ServerStream sends one note more than asked
+  reorder  Unary's tags and inners come back in reverse order
+  clock    Unary's `at` is the current time (baseline: a fixed instant)
+  drift    Unary's inners' ratios are 0.001 larger
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import threading
+import time
+from concurrent import futures
+
+import grpc
+from grpc_tools import protoc
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
+PROTOS = os.path.join(ROOT, "fixtures", "protos", "record")
+
+
+def load_modules():
+    out = tempfile.mkdtemp(prefix="golden-peer-")
+    include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
+    status = protoc.main([
+        "protoc", f"-I{PROTOS}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}",
+        "recordtest/v1/record_test.proto",
+    ])
+    if status != 0:
+        raise SystemExit(f"protoc failed with {status}")
+    sys.path.insert(0, out)
+    from recordtest.v1 import record_test_pb2, record_test_pb2_grpc  # noqa: E402
+    return record_test_pb2, record_test_pb2_grpc
+
+
+pb, pb_grpc = load_modules()
+
+
+class Recorder(pb_grpc.RecorderServicer):
+    def __init__(self, switches_path):
+        self.switches_path = switches_path
+
+    def switches(self):
+        try:
+            with open(self.switches_path) as f:
+                return set(f.read().split())
+        except FileNotFoundError:
+            return set()
+
+    def Unary(self, request, context):
+        on = self.switches()
+        if "status" in on:
+            context.abort(grpc.StatusCode.FAILED_PRECONDITION, "switched off")
+        note = pb.Note(text=request.text + ("!" if "field" in on else ""), count=request.count)
+        tags = ["alpha", "beta", "gamma"]
+        inners = [("x", 0.5), ("y", 1.5), ("z", 2.5)]
+        if "reorder" in on:
+            tags.reverse()
+            inners.reverse()
+        note.tags.extend(tags)
+        for token, ratio in inners:
+            note.inners.add(token=token, ratio=ratio + (0.001 if "drift" in on else 0.0))
+        if "clock" in on:
+            note.at.FromNanoseconds(time.time_ns())
+        else:
+            note.at.FromSeconds(1_800_000_000)
+        return note
+
+    def ServerStream(self, request, context):
+        count = request.count + (1 if "extra" in self.switches() else 0)
+        for i in range(count):
+            yield pb.Note(text=f"{request.text}-{i}", count=i)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--switches", required=True)
+    args = parser.parse_args()
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    pb_grpc.add_RecorderServicer_to_server(Recorder(args.switches), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    print(f"PORT {port}", flush=True)
+    threading.Thread(target=lambda: (sys.stdin.read(), server.stop(0)), daemon=True).start()
+    server.wait_for_termination()
+
+
+if __name__ == "__main__":
+    main()
