@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "Recording", targets: ["Recording"]),
         .library(name: "Tap", targets: ["Tap"]),
         .library(name: "Proxy", targets: ["Proxy"]),
+        .library(name: "Capture", targets: ["Capture"]),
         .library(name: "Reflection", targets: ["Reflection"]),
         .library(name: "DemoServer", targets: ["DemoServer"]),
         .library(name: "Engine", targets: ["Engine"]),
@@ -163,13 +164,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Packet captures (files and live) through libpcap, TCP reassembly, into the tap.
+        .systemLibrary(name: "CPcap", path: "Sources/CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
+        .target(
+            name: "Capture",
+            dependencies: ["CPcap", "Tap", "Recording", .product(name: "NIOCore", package: "swift-nio")],
+            swiftSettings: swiftSettings
+        ),
 
         // MARK: Command-line tool
         .executableTarget(
             name: "reprise",
             dependencies: [
                 "ProtoSchema", "ProtoCodec", "GRPCProtocol", "GRPCWire", "Metrics", "MetricsExporter", "Recording",
-                "Proxy",
+                "Proxy", "Capture",
                 "Reflection", "DemoServer", "Engine", "Replay",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -243,6 +251,10 @@ let package = Package(
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CaptureTests",
+            dependencies: nio + ["Capture", "Recording", "DemoServer", "ProtoCodec", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ReflectionTests",

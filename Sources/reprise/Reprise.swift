@@ -14,6 +14,7 @@ struct Reprise: AsyncParsableCommand {
             EncodeCommand.self,
             CompileCommand.self,
             RecordCommand.self,
+            ImportCommand.self,
             DemoServerCommand.self,
             CallCommand.self,
             ReplayCommand.self,

@@ -86,7 +86,8 @@ public struct PeerStartFailed: Error, CustomStringConvertible {
     }
 }
 
-private final class StderrCollector: @unchecked Sendable {
+/// Bytes a child process wrote, gathered from its pipe's handler thread.
+final class StderrCollector: @unchecked Sendable {
     private let lock = NSLock()
     private var data = Data()
 

@@ -20,4 +20,13 @@ public struct RecordingSource: Sendable, Hashable {
         RecordingSource(
             kind: "proxy", details: ["listen": .string(listen), "upstream": .string(upstream), "tls": .string(tls)])
     }
+
+    /// A packet capture: the `file` it was read from, or the live `interface`, and the BPF `filter` applied.
+    public static func capture(file: String? = nil, interface: String? = nil, filter: String) -> RecordingSource {
+        var members: [JSONObject.Member] = []
+        if let file { members.append(JSONObject.Member(key: "file", value: .string(file))) }
+        if let interface { members.append(JSONObject.Member(key: "interface", value: .string(interface))) }
+        members.append(JSONObject.Member(key: "filter", value: .string(filter)))
+        return RecordingSource(kind: "capture", details: JSONObject(members))
+    }
 }

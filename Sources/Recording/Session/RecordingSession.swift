@@ -56,6 +56,8 @@ public final class RecordingSession {
     public private(set) var callsStarted = 0
     /// Calls that reached their end event.
     public private(set) var callsEnded = 0
+    /// Calls that ended with an error (no trailers or reset: the connection or the recording ended first).
+    public private(set) var callsFailed = 0
     /// Messages recorded.
     public private(set) var messagesRecorded = 0
 
@@ -263,6 +265,7 @@ public final class RecordingSession {
     private func finish(_ key: StreamKey, _ call: CallInfo, _ outcome: CallEndEvent.Outcome, _ time: Int64) {
         calls.removeValue(forKey: key)
         callsEnded += 1
+        if case .error = outcome { callsFailed += 1 }
         let event = CallEndEvent(time: max(time, call.lastTime), call: call.id, outcome: outcome)
         writer.appendLine { $0.end(event) }
     }

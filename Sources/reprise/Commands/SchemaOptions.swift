@@ -64,6 +64,34 @@ struct SchemaOptions: ParsableArguments {
         return pool
     }
 
+    /// The schema a recording embeds: the pool of every `--protoset` and `--proto` (nil when none was
+    /// given), and the files to name in the header.
+    func recordingSchema() throws -> (DescriptorPool?, [String]) {
+        var pool: DescriptorPool?
+        var files: [String] = []
+        for path in protoset {
+            do {
+                let loaded = try DescriptorPool(protosetAt: path)
+                pool = try pool.map { try $0.merging(loaded) } ?? loaded
+                files += loaded.files.map(\.name).filter { !files.contains($0) }
+            } catch {
+                throw CommandError("\(error)")
+            }
+        }
+        if !proto.isEmpty {
+            do {
+                let loaded = try DescriptorPool(importPaths: importPaths, files: proto)
+                pool = try pool.map { try $0.merging(loaded) } ?? loaded
+                files += proto
+            } catch {
+                throw CommandError("\(error)")
+            }
+        } else if !importPaths.isEmpty {
+            throw ValidationError("-I gives where imports are found; name the files to load with --proto FILE.")
+        }
+        return (pool, files)
+    }
+
     /// The registry of every loaded file.
     func registry() throws -> MessageRegistry {
         guard !isEmpty else {

@@ -129,29 +129,7 @@ extension RecordCommand {
         if reflect {
             return try await reflectedSchema(configuration: configuration, group: group)
         }
-        var pool: DescriptorPool?
-        var files: [String] = []
-        for path in schema.protoset {
-            do {
-                let loaded = try DescriptorPool(protosetAt: path)
-                pool = try pool.map { try $0.merging(loaded) } ?? loaded
-                files += loaded.files.map(\.name).filter { !files.contains($0) }
-            } catch {
-                throw CommandError("\(error)")
-            }
-        }
-        if !schema.proto.isEmpty {
-            do {
-                let loaded = try DescriptorPool(importPaths: schema.importPaths, files: schema.proto)
-                pool = try pool.map { try $0.merging(loaded) } ?? loaded
-                files += schema.proto
-            } catch {
-                throw CommandError("\(error)")
-            }
-        } else if !schema.importPaths.isEmpty {
-            throw ValidationError("-I gives where imports are found; name the files to load with --proto FILE.")
-        }
-        return (pool, files)
+        return try schema.recordingSchema()
     }
 
     static func describe(host: String, port: Int) -> String {

@@ -1,20 +1,19 @@
 import Foundation
-import TestSupport
 
 /// `reprise record` run as a subprocess, as a user runs it: started with `--listen 127.0.0.1:0`, its port
 /// read from the "listening on" line it prints on stderr, stopped with real signals.
-final class RecordProcess: @unchecked Sendable {
-    let process: Process
-    let port: Int
-    let out: String
-    private let collector: OutputCollector
+public final class RecordProcess: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
+    public let out: String
+    private let collector: StderrCollector
 
-    var target: String { "127.0.0.1:\(port)" }
+    public var target: String { "127.0.0.1:\(port)" }
     /// What it printed on stderr so far.
-    var stderrText: String { collector.text }
+    public var stderrText: String { collector.text }
 
     /// Starts recording to `out`, forwarding to `127.0.0.1:upstreamPort`, with `arguments` added.
-    init(upstreamPort: Int, out: String, arguments: [String] = []) throws {
+    public init(upstreamPort: Int, out: String, arguments: [String] = []) throws {
         self.out = out
         process = Process()
         process.executableURL = URL(fileURLWithPath: try RepriseExecutable.path())
@@ -24,7 +23,7 @@ final class RecordProcess: @unchecked Sendable {
         let stderr = Pipe()
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
-        collector = OutputCollector()
+        collector = StderrCollector()
         let collector = self.collector
         stderr.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
@@ -51,10 +50,10 @@ final class RecordProcess: @unchecked Sendable {
     }
 
     /// Sends `signal` (SIGINT, SIGTERM).
-    func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+    public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
     /// Waits (up to `timeout`) for the process to exit and returns its status; nil if it did not.
-    func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
+    public func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
         guard !process.isRunning else { return nil }
@@ -62,7 +61,7 @@ final class RecordProcess: @unchecked Sendable {
     }
 
     /// The recording's text so far.
-    var recordingText: String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
+    public var recordingText: String { (try? String(contentsOfFile: out, encoding: .utf8)) ?? "" }
 
     deinit {
         if process.isRunning {
@@ -73,24 +72,7 @@ final class RecordProcess: @unchecked Sendable {
 }
 
 /// `reprise record` did not say where it listens.
-struct RecordProcessFailed: Error, CustomStringConvertible {
-    var stderr: String
-    var description: String { "reprise record did not print its listen address; stderr:\n\(stderr)" }
-}
-
-final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-
-    func append(_ more: Data) {
-        lock.lock()
-        data.append(more)
-        lock.unlock()
-    }
-
-    var text: String {
-        lock.lock()
-        defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
-    }
+public struct RecordProcessFailed: Error, CustomStringConvertible {
+    public var stderr: String
+    public var description: String { "reprise record did not print its listen address; stderr:\n\(stderr)" }
 }
