@@ -29,29 +29,15 @@ for tool in h2load nghttpx; do
 done
 
 # The C++ echo server of bench-wire, built the same way into the same place.
-SERVER=$PWD/.build/bench/wire/cpp-echo-server
-SOURCE=bench/peers/cpp-echo/echo_server.cc
-mkdir -p "$(dirname "$SERVER")"
-if [ ! -x "$SERVER" ] || [ "$SOURCE" -nt "$SERVER" ]; then
-  echo "building the C++ echo server (grpc++ $(pkg-config --modversion grpc++))"
-  g++ -O2 -std=c++17 -o "$SERVER" "$SOURCE" $(pkg-config --cflags --libs grpc++)
-fi
-
+. bench/echo-server.sh
 PIDS=()
-rm -f "$WORK/server.in"; mkfifo "$WORK/server.in"
-"$SERVER" < "$WORK/server.in" > "$WORK/server.out" &
-SERVER_PID=$!
-exec 3> "$WORK/server.in"
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  exec 3>&-
-  wait "$SERVER_PID" 2>/dev/null || true
+  stop_echo_server
 }
 trap cleanup EXIT
-for _ in $(seq 100); do grep -q PORT "$WORK/server.out" 2>/dev/null && break; sleep 0.1; done
-SERVER_PORT=$(awk '/PORT/ {print $2}' "$WORK/server.out")
-[ -n "$SERVER_PORT" ] || { echo "bench-proxy: the echo server did not start" >&2; exit 1; }
+start_echo_server || { echo "bench-proxy: the echo server did not start" >&2; exit 1; }
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

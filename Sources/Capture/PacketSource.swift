@@ -89,8 +89,10 @@ public final class PacketSource {
 
     deinit { pcap_close(handle) }
 
-    /// Keeps only packets matching the BPF `expression` (tcpdump's syntax).
+    /// Keeps only packets matching the BPF `expression` (tcpdump's syntax), on Ethernet with or without
+    /// VLAN tags (BPF reads a tagged frame's fields only after `vlan`).
     public func setFilter(_ expression: String) throws(CaptureError) {
+        let expression = linkType == .ethernet ? "(\(expression)) or (vlan and (\(expression)))" : expression
         var program = bpf_program()
         guard pcap_compile(handle, &program, expression, 1, PCAP_NETMASK_UNKNOWN) == 0 else {
             throw CaptureError(

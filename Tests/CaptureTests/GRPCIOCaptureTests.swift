@@ -34,12 +34,12 @@ struct GRPCIOCaptureTests {
             let record = try RecordProcess(
                 upstreamPort: server.port, out: directory.path("proxied.jsonl").path,
                 arguments: ImportedRecording.recordSchema)
-            try Subprocess.check(
+            try await Subprocess.check(
                 [python, peers.appendingPathComponent("record_client.py").path, "--target", record.target]
                     + GRPCIOCaptureTests.scenarios, timeout: .seconds(120))
             record.send(SIGINT)
             _ = await record.exitStatus()
-            await dump.stop()
+            try await dump.stop()
             summary = try ImportedRecording.run(
                 directory.path("upstream.pcap").path, out: directory.path("imported.jsonl").path,
                 ["--port", "\(server.port)"] + ImportedRecording.recordSchema)
@@ -91,7 +91,7 @@ struct GRPCIOCaptureTests {
         #expect(header["source"]?["file"]?.stringValue == run.capture)
         #expect(header["source"]?["filter"]?.stringValue == "tcp and (port \(run.serverPort))")
         let script = Repository.root.appendingPathComponent("scripts/validate-recording.py").path
-        let check = try Subprocess.run([try Repository.python(), script, run.imported])
+        let check = try await Subprocess.run([try Repository.python(), script, run.imported])
         #expect(check.status == 0, "\(check.stdoutText)\(check.stderrText)")
     }
 
@@ -158,7 +158,7 @@ struct GRPCIOCaptureTests {
         }
         let calls = try ImportedRecording.calls(path)
         let ends = calls.values.compactMap { $0.last(where: { $0["type"] == "end" }) }
-        let cut = ends.filter { $0["reason"]?.stringValue?.contains("the capture missed") == true }
+        let cut = ends.filter { $0["error"]?.stringValue?.contains("the capture missed") == true }
         #expect(!cut.isEmpty, "\(ends)")
         #expect(calls.count < Self.scenarios.count || !cut.isEmpty)
         #expect(summary.contains("cut short"), "\(summary)")
@@ -182,7 +182,7 @@ struct GRPCIOCaptureTests {
         #expect(summary.contains("the file ends inside a packet"), "\(summary)")
         let incomplete = calls.values.filter { $0.last?["outcome"] == "error" }
         #expect(incomplete.count == 1)
-        #expect(incomplete.first?.last?["reason"]?.stringValue?.contains("the capture ended") == true)
+        #expect(incomplete.first?.last?["error"]?.stringValue?.contains("the capture ended") == true)
     }
 
     @Test func aPacketCutBySnapshotLengthEndsItsCallIncomplete() async throws {
@@ -196,7 +196,7 @@ struct GRPCIOCaptureTests {
         let incomplete = calls.values.filter { $0.last?["outcome"] == "error" }
         #expect(!incomplete.isEmpty)
         #expect(
-            incomplete.allSatisfy { $0.last?["reason"]?.stringValue?.contains("snapshot length") == true },
+            incomplete.allSatisfy { $0.last?["error"]?.stringValue?.contains("snapshot length") == true },
             "\(incomplete.map { $0.last })")
         #expect(summary.contains("cut short"), "\(summary)")
     }

@@ -49,7 +49,7 @@ struct H2LoadCaptureTests {
                 ], timeout: .seconds(60))
         }
         #expect(output.stdoutText.contains("\(calls) succeeded, 0 failed, 0 errored"), "\(output.stdoutText)")
-        await dump.stop()
+        try await dump.stop()
         await server.shutdown()
 
         let out = directory.path("h2load.jsonl").path

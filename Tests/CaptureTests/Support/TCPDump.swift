@@ -21,24 +21,32 @@ enum CaptureAvailability {
 final class TCPDump: @unchecked Sendable {
     let path: String
     private let process = Process()
-    private let stderr = Pipe()
-    private let lock = NSLock()
-    private var errorText = ""
+    /// tcpdump's stderr goes to a file: its final counts are written as it exits, and a file is whole then.
+    private let log: String
 
     /// Starts capturing on `interface` what matches `filter` into `path`; `extra` adds tcpdump options
     /// (`-y LINUX_SLL2`, `-s 200`).
     init(interface: String, filter: String, path: String, extra: [String] = []) throws {
         if let problem = CaptureAvailability.problem { throw CaptureUnavailable(reason: problem) }
         self.path = path
-        process.executableURL = URL(fileURLWithPath: try Repository.systemTool("tcpdump"))
-        process.arguments = ["-i", interface, "-w", path, "-U", "--immediate-mode", "-s", "0", "-n"] + extra + [filter]
-        process.standardError = stderr
+        // Children of the test process inherit its blocked signals, which would leave tcpdump deaf to the
+        // SIGINT that makes it finish the file: a Python shim clears the mask and execs tcpdump.
+        process.executableURL = URL(fileURLWithPath: try Repository.python())
+        // Immediate mode gives every packet a ring frame of the snapshot length: a 64 MiB buffer and a
+        // snapshot of a loopback packet's largest size (MTU 65536) keep about a thousand frames, so the
+        // kernel drops nothing while tcpdump writes.
+        process.arguments =
+            [
+                "-c",
+                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
+                try Repository.systemTool("tcpdump"), "-i", interface, "-w", path, "-U", "--immediate-mode", "-s",
+                "65600", "-B", "65536", "-n",
+            ] + extra
+            + [filter]
+        log = path + ".tcpdump.log"
+        _ = FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
         process.standardOutput = FileHandle.nullDevice
-        stderr.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.errorText += String(decoding: data, as: UTF8.self) }
-        }
         try process.run()
         let deadline = Date().addingTimeInterval(15)
         while !text.contains("listening on"), Date() < deadline, process.isRunning { usleep(20_000) }
@@ -48,20 +56,28 @@ final class TCPDump: @unchecked Sendable {
         }
     }
 
-    var text: String { lock.withLock { errorText } }
+    var text: String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
 
-    /// Stops capturing (after a moment for the last packets) and returns what tcpdump said.
-    @discardableResult func stop() async -> String {
+    /// Stops capturing (after a moment for the last packets); throws if the kernel dropped packets, as
+    /// a capture with holes cannot show that every call is recovered.
+    func stop() async throws {
+        let text = await end()
+        guard text.contains("\n0 packets dropped by kernel") else {
+            throw CaptureUnavailable(reason: "tcpdump's capture is incomplete (the machine was too busy): \(text)")
+        }
+    }
+
+    private func end() async -> String {
         try? await Task.sleep(for: .milliseconds(300))
         if process.isRunning { kill(process.processIdentifier, SIGINT) }
         let deadline = ContinuousClock.now + .seconds(10)
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         return text
     }
 
     deinit {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
 
