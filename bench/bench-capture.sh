@@ -35,9 +35,10 @@ cleanup() {
 trap cleanup EXIT
 start_echo_server || { echo "bench-capture: the echo server did not start" >&2; exit 1; }
 
-# The capture: h2load's calls, whole packets, written as they come (a large buffer so the kernel drops none).
+# The capture: h2load's calls, whole packets (a large ring so the kernel drops none).
 CAPTURE=$WORK/h2load.pcap
-tcpdump -i lo -w "$CAPTURE" -s 0 -B 65536 -n "tcp port $SERVER_PORT" 2> "$WORK/tcpdump.log" &
+# Immediate mode: without it the ring block in progress when SIGINT comes is lost (the last calls).
+tcpdump -i lo -w "$CAPTURE" --immediate-mode -s 65600 -B 131072 -n "tcp port $SERVER_PORT" 2> "$WORK/tcpdump.log" &
 TCPDUMP_PID=$!
 for _ in $(seq 100); do grep -q "listening on" "$WORK/tcpdump.log" && break; sleep 0.1; done
 printf '\x00\x00\x00\x00\x0e\x0a\x0chello world!' > "$WORK/request.bin"
