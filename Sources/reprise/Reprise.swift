@@ -17,6 +17,7 @@ struct Reprise: AsyncParsableCommand {
             DemoServerCommand.self,
             CallCommand.self,
             ReplayCommand.self,
+            MockCommand.self,
         ]
     )
 }
