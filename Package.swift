@@ -275,7 +275,7 @@ let package = Package(
             name: "MockTests",
             dependencies: nio + [
                 "Mock", "Proxy", "Recording", "DemoServer", "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema",
-                "Reflection", "TestSupport",
+                "Reflection", "Replay", "TestSupport",
             ],
             exclude: ["Peers"],
             swiftSettings: swiftSettings),

@@ -28,7 +28,8 @@ public struct PreparedMessage: Sendable {
 }
 
 /// A call's status and trailing metadata encoded once, in both shapes a server may need: trailers after
-/// headers, or a trailers-only response.
+/// headers, or a trailers-only response. `grpc-status-details-bin` goes after the metadata, where grpc's C
+/// core puts it (a recording keeps the metadata's order but not the details' place among it).
 public struct PreparedStatus: Sendable {
     /// The status.
     public let status: GRPCStatus
@@ -38,8 +39,17 @@ public struct PreparedStatus: Sendable {
     /// The trailers of `status` with `metadata`.
     public init(_ status: GRPCStatus, metadata: Metadata = [:]) {
         self.status = status
-        trailers = ResponseHeaders.trailers(status: status, metadata: metadata, trailersOnly: false)
-        trailersOnly = ResponseHeaders.trailers(status: status, metadata: metadata, trailersOnly: true)
+        var plain = status
+        plain.details = nil
+        var trailers = ResponseHeaders.trailers(status: plain, metadata: metadata, trailersOnly: false)
+        var trailersOnly = ResponseHeaders.trailers(status: plain, metadata: metadata, trailersOnly: true)
+        if let details = status.details {
+            let value = Base64.encode(details.serializedBytes(), padded: false)
+            trailers.add(name: "grpc-status-details-bin", value: value, indexing: .nonIndexable)
+            trailersOnly.add(name: "grpc-status-details-bin", value: value, indexing: .nonIndexable)
+        }
+        self.trailers = trailers
+        self.trailersOnly = trailersOnly
     }
 }
 

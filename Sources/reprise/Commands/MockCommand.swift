@@ -78,6 +78,9 @@ struct MockCommand: AsyncParsableCommand {
             valueName: "file"))
     var append: String?
 
+    @Option(help: ArgumentHelp("Event-loop threads serving calls (default: one per core).", valueName: "n"))
+    var threads: Int?
+
     @Option(help: ArgumentHelp("Also write the final summary (JSON) to this file.", valueName: "file"))
     var summary: String?
 
@@ -86,6 +89,9 @@ struct MockCommand: AsyncParsableCommand {
         if recordings.isEmpty { throw ValidationError("Give at least one recording to serve.") }
         guard ["not-found", "unimplemented"].contains(missCode) else {
             throw ValidationError("--miss-code \(missCode): use not-found or unimplemented.")
+        }
+        if let threads, threads < 1 {
+            throw ValidationError("--threads takes a number of threads, at least 1; got \(threads).")
         }
         if append != nil, passthrough == nil { throw ValidationError("--append goes with --passthrough HOST:PORT.") }
         if let passthrough { _ = try ListenAddress(passthrough) }
@@ -125,7 +131,7 @@ struct MockCommand: AsyncParsableCommand {
         configuration.log = { line in FileHandle.standardError.write(Data("mock: \(line)\n".utf8)) }
 
         let stop = StopSignal()
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
         let mock: MockServer
         do {
             mock = try await MockServer.start(
