@@ -25,7 +25,8 @@ struct MockCatalog {
             if let schema, schema.schema.fingerprint != embedded.fingerprint {
                 throw MockError(
                     "\(name) was decoded with another schema than \(schema.name) (\(embedded.fingerprint) vs "
-                        + "\(schema.schema.fingerprint)); serve them from separate mocks, or record them with the same protos")
+                        + "\(schema.schema.fingerprint)); serve them from separate mocks, or record them with the same protos"
+                )
             }
             schema = (name, embedded)
         }
@@ -85,7 +86,8 @@ struct MockCatalog {
             let inputType = method.flatMap { registry?.type(for: $0.inputType) }
             let sets = entry.keys.map { key in
                 AnswerSet(
-                    requests: key.requests, requestJSON: Self.decode(key.requests, inputType), headerValues: key.headers,
+                    requests: key.requests, requestJSON: Self.decode(key.requests, inputType),
+                    headerValues: key.headers,
                     answers: entry.answers[key]!, cycle: configuration.cycle)
             }
             books[path] = MethodBook(
@@ -110,7 +112,9 @@ struct MockCatalog {
         guard let type else { return nil }
         var json: [JSONValue] = []
         for message in messages {
-            guard let value = try? DynamicMessage(type: type, serializedBytes: Array(message.readableBytesView)).jsonValue()
+            guard
+                let value = try? DynamicMessage(type: type, serializedBytes: Array(message.readableBytesView))
+                    .jsonValue()
             else { return nil }
             json.append(value)
         }

@@ -53,7 +53,8 @@ final class PassthroughRecorder: @unchecked Sendable {
                 nextCall = (existing.events.map(\.call).max() ?? 0) + 1
             } else {
                 let header = RecordingHeader(
-                    created: Date(), source: .proxy(listen: "reprise mock", upstream: upstream, tls: "none"), schema: template.schema,
+                    created: Date(), source: .proxy(listen: "reprise mock", upstream: upstream, tls: "none"),
+                    schema: template.schema,
                     redaction: template.redaction)
                 writer = try RecordingWriter(path: path, header: header, sync: .never)
             }
@@ -127,11 +128,14 @@ final class PassthroughRecorder: @unchecked Sendable {
             case .string(let text): value = text
             case .binary(let bytes): value = Base64.encode(bytes, padded: false)
             }
-            return MetadataEntry(entry.key, redaction.redactsMetadata(entry.key) ? RecordingFormat.redactedMarker : value)
+            return MetadataEntry(
+                entry.key, redaction.redactsMetadata(entry.key) ? RecordingFormat.redactedMarker : value)
         }
     }
 
-    private func message(_ bytes: [UInt8], _ call: Int, _ direction: MessageDirection, _ type: MessageType?, _ time: Int64)
+    private func message(
+        _ bytes: [UInt8], _ call: Int, _ direction: MessageDirection, _ type: MessageType?, _ time: Int64
+    )
         -> MessageEvent
     {
         var json: JSONValue?

@@ -77,9 +77,11 @@ final class RecordedAnswer: Sendable {
         self.steps = steps
         if let trailers = call.trailers {
             status = PreparedStatus(
-                try Self.status(trailers, registry: registry, origin: origin), metadata: Self.metadata(trailers.metadata))
+                try Self.status(trailers, registry: registry, origin: origin),
+                metadata: Self.metadata(trailers.metadata))
             let waitsForHalfClose = halfCloseKnown ? call.halfClose != nil : true
-            let delay = steps.isEmpty || !pace ? 0 : Self.pause(trailers.time - max(lastTime, call.halfClose?.time ?? 0))
+            let delay =
+                steps.isEmpty || !pace ? 0 : Self.pause(trailers.time - max(lastTime, call.halfClose?.time ?? 0))
             statusGate = Gate(requests: requestsSeen, halfClose: waitsForHalfClose, delay: .nanoseconds(delay))
         } else {
             status = nil

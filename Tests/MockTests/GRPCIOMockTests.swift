@@ -19,8 +19,10 @@ import Testing
 
     static func runClient(_ port: Int, _ scenarios: [String]) async throws -> [JSONValue] {
         let output = try await Subprocess.check(
-            [try Repository.python(), peers.appendingPathComponent("record_client.py").path, "--target",
-             "127.0.0.1:\(port)"] + scenarios, timeout: .seconds(120))
+            [
+                try Repository.python(), peers.appendingPathComponent("record_client.py").path, "--target",
+                "127.0.0.1:\(port)",
+            ] + scenarios, timeout: .seconds(120))
         return try output.stdoutText.split(separator: "\n").map { try JSONValue(parsing: String($0)) }
     }
 

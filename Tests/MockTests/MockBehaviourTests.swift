@@ -30,7 +30,9 @@ import Testing
             if countdownInterval > 0 {
                 _ = await connection.collect(
                     path: "/demo.v1.Demo/Countdown",
-                    requests: [MockFixtures.demo("demo.v1.CountdownRequest", #"{"from":3,"intervalMs":\#(countdownInterval)}"#)])
+                    requests: [
+                        MockFixtures.demo("demo.v1.CountdownRequest", #"{"from":3,"intervalMs":\#(countdownInterval)}"#)
+                    ])
             }
             await connection.close()
         }
@@ -115,7 +117,9 @@ import Testing
         for mock in [repeating, cycling] {
             let connection = try await MockFixtures.connect(mock.port)
             var greetings: [String?] = []
-            for _ in 0..<5 { greetings.append(Self.greeting(await connection.unary(path: Self.sayHello, request: Self.hello("Ada")))) }
+            for _ in 0..<5 {
+                greetings.append(Self.greeting(await connection.unary(path: Self.sayHello, request: Self.hello("Ada"))))
+            }
             seen.append(greetings)
             await connection.close()
             await mock.shutdown()
@@ -207,7 +211,9 @@ import Testing
         await second.shutdown()
         #expect(Self.greeting(served) == "Hello, Bob!")
         #expect(served.result.headers.first("x-token") == "t")
-        #expect(streamedAgain.messages.map { MockFixtures.json("demo.v1.CountdownReply", $0) } == streamed.messages.map { MockFixtures.json("demo.v1.CountdownReply", $0) })
+        #expect(
+            streamedAgain.messages.map { MockFixtures.json("demo.v1.CountdownReply", $0) }
+                == streamed.messages.map { MockFixtures.json("demo.v1.CountdownReply", $0) })
         #expect(second.statistics.snapshot[Self.sayHello]?.missed == 0)
     }
 }

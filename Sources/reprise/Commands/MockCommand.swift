@@ -54,7 +54,8 @@ struct MockCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("match-header"),
-        help: ArgumentHelp("A request metadata key whose value must be as recorded too (repeatable).", valueName: "key"))
+        help: ArgumentHelp("A request metadata key whose value must be as recorded too (repeatable).", valueName: "key")
+    )
     var matchHeaders: [String] = []
 
     @Flag(help: "Answer a request recorded several times round and round, instead of repeating the last answer.")
@@ -69,7 +70,8 @@ struct MockCommand: AsyncParsableCommand {
     var missCode = "not-found"
 
     @Option(
-        help: ArgumentHelp("Forward unmatched calls to this server (plaintext) and answer from it.", valueName: "host:port"))
+        help: ArgumentHelp(
+            "Forward unmatched calls to this server (plaintext) and answer from it.", valueName: "host:port"))
     var passthrough: String?
 
     @Option(
