@@ -12,20 +12,9 @@ import Testing
 @Suite(.timeLimit(.minutes(4))) struct K6MockTests {
     static func runK6(address: String, reflect: Bool = false) async throws -> JSONValue {
         let script = Repository.root.appendingPathComponent("Tests/MockTests/Peers/k6-mock.js").path
-        let output = try await Subprocess.run(
-            [
-                try Repository.venvTool("k6"), "run", "--no-color", "--no-usage-report", "--quiet",
-                "--log-format", "json", "-e", "ADDR=\(address)", "-e",
-                "PROTOS=\(Repository.fixture("protos/demo").path)",
-            ] + (reflect ? ["-e", "REFLECT=1"] : []) + [script], timeout: .seconds(90))
-        guard output.status == 0 else { throw K6Failed(output: output.stdoutText + output.stderrText) }
-        for line in output.stderrText.split(separator: "\n") {
-            guard let entry = try? JSONValue(parsing: String(line)), case .string(let message)? = entry["msg"],
-                message.hasPrefix("SEEN ")
-            else { continue }
-            return try JSONValue(parsing: String(message.dropFirst(5)))
-        }
-        throw K6Failed(output: output.stderrText)
+        let environment = [("ADDR", address), ("PROTOS", Repository.fixture("protos/demo").path)]
+        return try JSONValue(
+            parsing: try await K6Script.seen(script: script, environment: environment + (reflect ? [("REFLECT", "1")] : [])))
     }
 
     @Test func k6SeesFromTheMockWhatItSawWhileRecordingWithProtosAndThroughReflection() async throws {
@@ -51,10 +40,4 @@ import Testing
         #expect(log.all.isEmpty, "\(log.all)")
         #expect(mock.statistics.snapshot["/demo.v1.Demo/SayHello"]?.matched == 2)
     }
-}
-
-/// k6 failed a check or did not log what it saw.
-struct K6Failed: Error, CustomStringConvertible {
-    var output: String
-    var description: String { "k6 failed:\n\(output.suffix(4000))" }
 }
