@@ -15,7 +15,9 @@ import Testing
             importPaths: [Repository.fixture("protos/record").path], files: ["recordtest/v1/record_test.proto"])
         return try! MessageRegistry(pool: pool)
     }()
-    static let scenarios = ["unary", "server_stream", "client_stream", "bidi", "fail", "trailers_only"]
+    static let scenarios = [
+        "unary", "server_stream", "client_stream", "bidi", "fail", "trailers_only", "late_half_close", "cancel_stream",
+    ]
 
     static func runClient(_ port: Int, _ scenarios: [String]) async throws -> [JSONValue] {
         let output = try await Subprocess.check(

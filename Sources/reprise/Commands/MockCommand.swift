@@ -157,7 +157,7 @@ struct MockCommand: AsyncParsableCommand {
 
     private func writeSummary(_ counts: [String: MockStatistics.Counts]) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(["methods": counts])
         print(String(decoding: data, as: UTF8.self))
         fflush(nil)
