@@ -14,7 +14,8 @@ import Testing
         let script = Repository.root.appendingPathComponent("Tests/MockTests/Peers/k6-mock.js").path
         let environment = [("ADDR", address), ("PROTOS", Repository.fixture("protos/demo").path)]
         return try JSONValue(
-            parsing: try await K6Script.seen(script: script, environment: environment + (reflect ? [("REFLECT", "1")] : [])))
+            parsing: try await K6Script.seen(
+                script: script, environment: environment + (reflect ? [("REFLECT", "1")] : [])))
     }
 
     @Test func k6SeesFromTheMockWhatItSawWhileRecordingWithProtosAndThroughReflection() async throws {
