@@ -155,7 +155,7 @@ let package = Package(
         .target(
             name: "Tap",
             dependencies: [
-                "Recording", "GRPCProtocol", .product(name: "NIOCore", package: "swift-nio"),
+                "Recording", "GRPCProtocol", "GRPCWire", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             swiftSettings: swiftSettings

@@ -141,7 +141,7 @@ import Testing
             harness.logs.all.contains {
                 $0.hasSuffix(
                     "the client's bytes are not readable HTTP/2 from byte \(offset) on: PING on stream 1; "
-                        + "the rest of it is relayed but not recorded")
+                        + "the rest of it is not recorded")
             }, "\(harness.logs.all)")
     }
 

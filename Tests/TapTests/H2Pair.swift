@@ -52,6 +52,14 @@ final class H2Pair {
         try pump()
     }
 
+    /// Request headers for `path` (no END_STREAM): a call opened by the client.
+    func openCall(stream: Int, path: String) throws {
+        let request: HPACKHeaders = [
+            ":method": "POST", ":scheme": "http", ":path": path, ":authority": "a", "content-type": "application/grpc",
+        ]
+        try fromClient(stream, .headers(.init(headers: request)))
+    }
+
     /// One unary gRPC call on `stream`: request headers (with `metadata`), a framed request with END_STREAM,
     /// response headers, a framed response, trailers.
     func unaryCall(stream: Int, path: String = "/demo.v1.Demo/SayHello", metadata: [(String, String)] = []) throws {

@@ -163,13 +163,7 @@ import Testing
 
     @Test func aServerGoAwayIsReportedAndEndsTheStreamsItWillNotProcess() throws {
         let pair = try H2Pair()
-        let request: HPACKHeaders = [
-            ":method": "POST", ":scheme": "http", ":path": "/p.S/M", ":authority": "a",
-            "content-type": "application/grpc",
-        ]
-        try pair.fromClient(1, .headers(.init(headers: request)))
-        try pair.fromClient(3, .headers(.init(headers: request)))
-        try pair.fromClient(5, .headers(.init(headers: request)))
+        for stream in [1, 3, 5] { try pair.openCall(stream: stream, path: "/p.S/M") }
         var debug = ByteBuffer(string: "too many pings")
         var server = pair.serverBytes
         Self.writeFrame(type: 0x7, flags: 0, stream: 0, into: &server) {

@@ -42,18 +42,16 @@ struct MessageDeframer {
     mutating func next() throws(GRPCStatus) -> Message? {
         guard var current = buffer, current.readableBytes >= MessageFramer.prefixLength else { return nil }
         let start = current.readerIndex
-        let flag = current.getInteger(at: start, as: UInt8.self)!
-        let length = Int(current.getInteger(at: start + 1, as: UInt32.self)!)
-        if length > maxMessageSize {
-            throw GRPCStatus(
-                code: .resourceExhausted,
-                message: "grpc: received message larger than max (\(length) vs. \(maxMessageSize))")
+        let prefix: MessagePrefix
+        do throws(MessagePrefix.Problem) {
+            prefix = try MessagePrefix(
+                flag: current.getInteger(at: start, as: UInt8.self)!,
+                length: current.getInteger(at: start + 1, as: UInt32.self)!, limit: maxMessageSize)
+        } catch {
+            let code: StatusCode = if case .tooLarge = error { .resourceExhausted } else { .internalError }
+            throw GRPCStatus(code: code, message: error.message)
         }
-        guard flag <= 1 else {
-            throw GRPCStatus(
-                code: .internalError,
-                message: "grpc: received unexpected payload format \(flag) in the message prefix")
-        }
+        let length = prefix.payloadLength
         guard current.readableBytes >= MessageFramer.prefixLength + length else {
             // Make room for the whole message once, rather than growing frame by frame.
             let needed = MessageFramer.prefixLength + length
@@ -69,6 +67,6 @@ struct MessageDeframer {
         current.moveReaderIndex(forwardBy: MessageFramer.prefixLength)
         let payload = current.readSlice(length: length)!
         buffer = current.readableBytes > 0 ? current : nil
-        return Message(isCompressed: flag == 1, payload: payload)
+        return Message(isCompressed: prefix.compressed, payload: payload)
     }
 }

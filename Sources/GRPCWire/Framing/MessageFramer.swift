@@ -4,7 +4,7 @@ import NIOCore
 /// Writes gRPC's length-prefixed messages: a compressed-flag byte, a 4-byte big-endian length, the payload.
 enum MessageFramer {
     /// The prefix length.
-    static let prefixLength = 5
+    static let prefixLength = MessagePrefix.length
 
     /// The framed form of `message`, compressed with `compressor` when one is given.
     ///

@@ -1,8 +1,5 @@
 import Foundation
-import GRPCProtocol
-import GRPCWire
 import NIOCore
-import NIOHPACK
 import Recording
 import Synchronization
 import Tap
@@ -39,22 +36,6 @@ public final class ProxyRecorder: @unchecked Sendable {
         var failure: RecordingWriteError?
     }
 
-    private struct StreamKey: Hashable {
-        var connection: Int
-        var stream: Int
-    }
-
-    /// A class so the readers' buffers are appended to in place (a copied struct would copy them).
-    private final class StreamTap {
-        var request: GRPCMessageReader
-        var response: GRPCMessageReader?
-        var requestBroken = false
-        var responseBroken = false
-        var sawResponseHeaders = false
-
-        init(request: GRPCMessageReader) { self.request = request }
-    }
-
     let gate = ReadGate()
     private let configuration: Configuration
     private let condition = NSCondition()
@@ -65,11 +46,8 @@ public final class ProxyRecorder: @unchecked Sendable {
 
     // Set once by `start(session:)` (before the thread starts), then confined to the recorder thread.
     private var session: RecordingSession!
+    private var tap: TapRecorder!
     private var started = false
-    private var streams: [StreamKey: StreamTap] = [:]
-    private var decoders: [Int: PassiveHTTP2Decoder] = [:]
-    private var decoded: [TapEvent] = []
-    private let decompressors = GRPCDecompressors()
     private let noticeHandlers = Mutex<[@Sendable (String) -> Void]>([])
 
     /// A recorder that queues events until ``start(session:)``. `onFailure` runs once, on the recorder
@@ -100,6 +78,7 @@ public final class ProxyRecorder: @unchecked Sendable {
         precondition(!started, "ProxyRecorder.start(session:) called twice")
         started = true
         self.session = session
+        tap = TapRecorder(session: session, maxMessageSize: configuration.maxMessageSize) { [self] in notice($0) }
         condition.unlock()
         startUptime.store(NIODeadline.now().uptimeNanoseconds, ordering: .relaxed)
         let thread = Thread { [self] in run() }
@@ -278,118 +257,14 @@ public final class ProxyRecorder: @unchecked Sendable {
         if first { onFailure(error) }
     }
 
-    /// Runs one input through its connection's decoder and records what it completes.
+    /// Runs one input through the tap and into the recording.
     private func decode(_ input: RecorderInput) {
         if failure != nil { return }
         switch input {
         case .bytes(let connection, let side, let bytes, let time):
-            var decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
-            let wasReadable = decoder.failure == nil
-            decoder.feed(bytes, from: side, time: time, into: &decoded)
-            if wasReadable, let problem = decoder.failure {
-                notice("connection \(connection): \(problem); the rest of it is relayed but not recorded")
-            }
-            decoders[connection] = decoder
+            tap.feed(connection: connection, from: side, bytes: bytes, time: time)
         case .closed(let connection, let reason, let time):
-            var decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
-            decoder.close(reason: reason, time: time, into: &decoded)
-            // A connection whose bytes stopped being readable ended its calls then; these end now.
-            if decoded.isEmpty { session.connectionClosed(connection: connection, reason: reason, time: time) }
-        }
-        for event in decoded { process(event) }
-        decoded.removeAll(keepingCapacity: true)
-    }
-
-    private func process(_ event: TapEvent) {
-        if failure != nil { return }
-        switch event {
-        case .requestHeaders(let connection, let stream, let headers, let time):
-            let pairs = headers.map { ($0.name, $0.value) }
-            session.startCall(connection: connection, stream: stream, headers: pairs, time: time)
-            streams[StreamKey(connection: connection, stream: stream)] = StreamTap(
-                request: reader(encoding: headers.first(name: "grpc-encoding")))
-        case .data(let connection, let stream, let direction, let bytes, let time):
-            data(StreamKey(connection: connection, stream: stream), direction, bytes, time)
-        case .halfClose(let connection, let stream, let time):
-            session.halfClose(connection: connection, stream: stream, time: time)
-        case .responseHeaders(let connection, let stream, let headers, let endStream, let time):
-            let key = StreamKey(connection: connection, stream: stream)
-            guard let tap = streams[key] else { return }
-            let pairs = headers.map { ($0.name, $0.value) }
-            if endStream {
-                streams.removeValue(forKey: key)
-                session.trailers(connection: connection, stream: stream, headers: pairs, time: time)
-            } else if !tap.sawResponseHeaders {
-                // 1xx responses are informational; the real headers follow.
-                if headers.first(name: ":status")?.hasPrefix("1") == true { return }
-                tap.sawResponseHeaders = true
-                tap.response = reader(encoding: headers.first(name: "grpc-encoding"))
-                session.responseHeaders(connection: connection, stream: stream, headers: pairs, time: time)
-            }
-        case .reset(let connection, let stream, let by, let code, let time):
-            streams.removeValue(forKey: StreamKey(connection: connection, stream: stream))
-            session.reset(connection: connection, stream: stream, by: by, errorCode: code, time: time)
-        case .streamFailed(let connection, let stream, let reason, let time):
-            streams.removeValue(forKey: StreamKey(connection: connection, stream: stream))
-            session.fail(connection: connection, stream: stream, reason: reason, time: time)
-        case .goAway(let connection, let by, let lastStream, let code, let debug, _):
-            guard code != 0 else { return }
-            let who = by == .client ? "the client" : "the server"
-            notice(
-                "connection \(connection): \(who) sent GOAWAY with \(HTTP2ErrorCodeName.name(of: code)) "
-                    + "(last stream \(lastStream)\(debug.isEmpty ? "" : ": \(debug)"))")
-        case .connectionClosed(let connection, let reason, let time):
-            streams = streams.filter { $0.key.connection != connection }
-            session.connectionClosed(connection: connection, reason: reason, time: time)
-        }
-    }
-
-    private func reader(encoding: String?) -> GRPCMessageReader {
-        GRPCMessageReader(
-            encoding: encoding, maxMessageSize: configuration.maxMessageSize, decompressors: decompressors)
-    }
-
-    private func data(_ key: StreamKey, _ direction: MessageDirection, _ bytes: ByteBuffer, _ time: Int64) {
-        guard let tap = streams[key] else { return }
-        if direction == .request {
-            guard !tap.requestBroken else { return }
-            tap.requestBroken = drain(&tap.request, key, direction, bytes, time)
-        } else {
-            guard !tap.responseBroken else { return }
-            // Response DATA before response headers breaks gRPC; read it with an identity reader anyway.
-            if tap.response == nil { tap.response = reader(encoding: nil) }
-            tap.responseBroken = drain(&tap.response!, key, direction, bytes, time)
-        }
-    }
-
-    /// Feeds one frame's bytes to `messageReader` and records every whole message; returns whether the
-    /// bytes turned out not to be a gRPC message stream.
-    private func drain(
-        _ messageReader: inout GRPCMessageReader, _ key: StreamKey, _ direction: MessageDirection,
-        _ bytes: ByteBuffer, _ time: Int64
-    ) -> Bool {
-        messageReader.append(bytes)
-        while true {
-            let message: GRPCMessageReader.Message?
-            do throws(GRPCStatus) {
-                message = try messageReader.next()
-            } catch {
-                bytes.withUnsafeReadableBytes {
-                    session.message(
-                        connection: key.connection, stream: key.stream, direction: direction, payload: $0,
-                        wireSize: $0.count, compressed: false, time: time,
-                        unreadable: "not a gRPC message stream (\(error.message)); these are the frame's bytes "
-                            + "and the rest of the \(direction.rawValue)s are not recorded")
-                }
-                return true
-            }
-            guard let message else { return false }
-            message.payload.withUnsafeReadableBytes {
-                session.message(
-                    connection: key.connection, stream: key.stream, direction: direction, payload: $0,
-                    wireSize: message.wireSize, compressed: message.compressed, time: time,
-                    unreadable: message.decompressionFailure)
-            }
+            tap.close(connection: connection, reason: reason, time: time)
         }
     }
 }

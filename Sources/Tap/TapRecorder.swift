@@ -1,0 +1,181 @@
+import GRPCProtocol
+import GRPCWire
+import NIOCore
+import NIOHPACK
+import Recording
+
+/// Turns the bytes of HTTP/2 connections into a recording: one ``PassiveHTTP2Decoder`` per connection,
+/// gRPC messages reassembled across frames and decompressed per stream, everything written through a
+/// ``RecordingSession``. The proxy's recorder thread and the capture importer both record through it, so a
+/// relayed connection and a captured one give the same recording.
+///
+/// Confined to one thread. Memory is bounded by the connections and calls open, not those done.
+///
+/// ```swift
+/// let recorder = TapRecorder(session: session)
+/// recorder.feed(connection: 1, from: .client, bytes: clientBytes, time: t)
+/// recorder.close(connection: 1, reason: "the client closed the connection", time: t2)
+/// try session.writer.flush()
+/// ```
+public final class TapRecorder {
+    private struct StreamKey: Hashable {
+        var connection: Int
+        var stream: Int
+    }
+
+    /// A class so the readers' buffers are appended to in place (a copied struct would copy them).
+    private final class StreamTap {
+        var request: GRPCMessageReader
+        var response: GRPCMessageReader?
+        var requestBroken = false
+        var responseBroken = false
+        var sawResponseHeaders = false
+
+        init(request: GRPCMessageReader) { self.request = request }
+    }
+
+    /// Where the events go.
+    public let session: RecordingSession
+    private let maxMessageSize: Int
+    /// Gets one sentence per connection whose bytes stopped being readable, or whose peer sent a GOAWAY
+    /// with an error.
+    private let notice: (String) -> Void
+    private var streams: [StreamKey: StreamTap] = [:]
+    private var decoders: [Int: PassiveHTTP2Decoder] = [:]
+    private var decoded: [TapEvent] = []
+    private let decompressors = GRPCDecompressors()
+
+    /// A recorder writing to `session`; messages over `maxMessageSize` bytes are recorded with a decode
+    /// error instead of their content.
+    public init(
+        session: RecordingSession, maxMessageSize: Int = 64 * 1024 * 1024, notice: @escaping (String) -> Void = { _ in }
+    ) {
+        self.session = session
+        self.maxMessageSize = maxMessageSize
+        self.notice = notice
+    }
+
+    /// Connections with bytes fed and not closed.
+    public var openConnections: Int { decoders.count }
+
+    /// Bytes `side` of `connection` sent, in order (any split), read at `time`.
+    public func feed(connection: Int, from side: CallSide, bytes: ByteBuffer, time: Int64) {
+        var decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
+        let wasReadable = decoder.failure == nil
+        decoder.feed(bytes, from: side, time: time, into: &decoded)
+        if wasReadable, let problem = decoder.failure {
+            notice("connection \(connection): \(problem); the rest of it is not recorded")
+        }
+        decoders[connection] = decoder
+        recordDecoded()
+    }
+
+    /// The connection is over (`reason` says how): its open calls end with the reason.
+    public func close(connection: Int, reason: String, time: Int64) {
+        var decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
+        decoder.close(reason: reason, time: time, into: &decoded)
+        // A connection whose bytes stopped being readable ended its calls then; any left end now.
+        if decoded.isEmpty { session.connectionClosed(connection: connection, reason: reason, time: time) }
+        recordDecoded()
+    }
+
+    /// Records events decoded elsewhere (by a decoder the caller runs itself).
+    public func record(_ event: TapEvent) { process(event) }
+
+    private func recordDecoded() {
+        for event in decoded { process(event) }
+        decoded.removeAll(keepingCapacity: true)
+    }
+
+    private func process(_ event: TapEvent) {
+        switch event {
+        case .requestHeaders(let connection, let stream, let headers, let time):
+            let pairs = headers.map { (name: $0.name, value: $0.value) }
+            session.startCall(connection: connection, stream: stream, headers: pairs, time: time)
+            streams[StreamKey(connection: connection, stream: stream)] = StreamTap(
+                request: reader(encoding: headers.first(name: "grpc-encoding")))
+        case .data(let connection, let stream, let direction, let bytes, let time):
+            data(StreamKey(connection: connection, stream: stream), direction, bytes, time)
+        case .halfClose(let connection, let stream, let time):
+            session.halfClose(connection: connection, stream: stream, time: time)
+        case .responseHeaders(let connection, let stream, let headers, let endStream, let time):
+            let key = StreamKey(connection: connection, stream: stream)
+            guard let tap = streams[key] else { return }
+            let pairs = headers.map { (name: $0.name, value: $0.value) }
+            if endStream {
+                streams.removeValue(forKey: key)
+                session.trailers(connection: connection, stream: stream, headers: pairs, time: time)
+            } else if !tap.sawResponseHeaders {
+                // 1xx responses are informational; the real headers follow.
+                if headers.first(name: ":status")?.hasPrefix("1") == true { return }
+                tap.sawResponseHeaders = true
+                tap.response = reader(encoding: headers.first(name: "grpc-encoding"))
+                session.responseHeaders(connection: connection, stream: stream, headers: pairs, time: time)
+            }
+        case .reset(let connection, let stream, let by, let code, let time):
+            streams.removeValue(forKey: StreamKey(connection: connection, stream: stream))
+            session.reset(connection: connection, stream: stream, by: by, errorCode: code, time: time)
+        case .streamFailed(let connection, let stream, let reason, let time):
+            streams.removeValue(forKey: StreamKey(connection: connection, stream: stream))
+            session.fail(connection: connection, stream: stream, reason: reason, time: time)
+        case .goAway(let connection, let by, let lastStream, let code, let debug, _):
+            guard code != 0 else { return }
+            let who = by == .client ? "the client" : "the server"
+            notice(
+                "connection \(connection): \(who) sent GOAWAY with \(HTTP2ErrorCodeName.name(of: code)) "
+                    + "(last stream \(lastStream)\(debug.isEmpty ? "" : ": \(debug)"))")
+        case .connectionClosed(let connection, let reason, let time):
+            streams = streams.filter { $0.key.connection != connection }
+            session.connectionClosed(connection: connection, reason: reason, time: time)
+        }
+    }
+
+    private func reader(encoding: String?) -> GRPCMessageReader {
+        GRPCMessageReader(
+            encoding: encoding, maxMessageSize: maxMessageSize, decompressors: decompressors)
+    }
+
+    private func data(_ key: StreamKey, _ direction: MessageDirection, _ bytes: ByteBuffer, _ time: Int64) {
+        guard let tap = streams[key] else { return }
+        if direction == .request {
+            guard !tap.requestBroken else { return }
+            tap.requestBroken = drain(&tap.request, key, direction, bytes, time)
+        } else {
+            guard !tap.responseBroken else { return }
+            // Response DATA before response headers breaks gRPC; read it with an identity reader anyway.
+            if tap.response == nil { tap.response = reader(encoding: nil) }
+            tap.responseBroken = drain(&tap.response!, key, direction, bytes, time)
+        }
+    }
+
+    /// Feeds one frame's bytes to `messageReader` and records every whole message; returns whether the
+    /// bytes turned out not to be a gRPC message stream.
+    private func drain(
+        _ messageReader: inout GRPCMessageReader, _ key: StreamKey, _ direction: MessageDirection,
+        _ bytes: ByteBuffer, _ time: Int64
+    ) -> Bool {
+        messageReader.append(bytes)
+        while true {
+            let message: GRPCMessageReader.Message?
+            do throws(GRPCStatus) {
+                message = try messageReader.next()
+            } catch {
+                bytes.withUnsafeReadableBytes {
+                    session.message(
+                        connection: key.connection, stream: key.stream, direction: direction, payload: $0,
+                        wireSize: $0.count, compressed: false, time: time,
+                        unreadable: "not a gRPC message stream (\(error.message)); these are the frame's bytes "
+                            + "and the rest of the \(direction.rawValue)s are not recorded")
+                }
+                return true
+            }
+            guard let message else { return false }
+            message.payload.withUnsafeReadableBytes {
+                session.message(
+                    connection: key.connection, stream: key.stream, direction: direction, payload: $0,
+                    wireSize: message.wireSize, compressed: message.compressed, time: time,
+                    unreadable: message.decompressionFailure)
+            }
+        }
+    }
+}

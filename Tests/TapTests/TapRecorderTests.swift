@@ -1,0 +1,69 @@
+import Foundation
+import NIOCore
+import NIOHPACK
+import NIOHTTP2
+import Recording
+import Tap
+import TestSupport
+import Testing
+
+/// The tap's recorder: a connection's bytes in, the recording's calls out, with messages reassembled across
+/// frames and the connection's end ending what was still open. The proxy and the capture importer share it.
+@Suite struct TapRecorderTests {
+    /// Records what `feed` hands the recorder, schema-less, and reads the recording back.
+    static func record(_ feed: (TapRecorder) throws -> Void) throws -> Recording {
+        let directory = try TemporaryDirectory(prefix: "reprise-tap")
+        let path = directory.path("tap.jsonl").path
+        let writer = try RecordingWriter(
+            path: path, header: RecordingHeader(source: RecordingSource(kind: "capture"), schema: nil), sync: .never)
+        let session = try RecordingSession(writer: writer, registry: nil)
+        let recorder = TapRecorder(session: session)
+        try feed(recorder)
+        try writer.close()
+        return try Recording.load(path: path)
+    }
+
+    @Test func aUnaryCallSplitAtEveryByteIsRecordedWhole() throws {
+        let pair = try H2Pair()
+        try pair.unaryCall(stream: 1, metadata: [("x-team", "blue")])
+        let client = pair.clientBytes
+        let server = pair.serverBytes
+        for cut in stride(from: 1, to: client.readableBytes, by: 7) {
+            let recording = try Self.record { recorder in
+                for piece in PassiveDecoderTests.pieces(client, at: cut) {
+                    recorder.feed(connection: 1, from: .client, bytes: piece, time: 1)
+                }
+                for piece in PassiveDecoderTests.pieces(server, at: min(cut, server.readableBytes - 1)) {
+                    recorder.feed(connection: 1, from: .server, bytes: piece, time: 2)
+                }
+            }
+            let call = try #require(recording.calls.first)
+            #expect(call.start.method == "/demo.v1.Demo/SayHello")
+            #expect(call.start.metadata.contains { $0.key == "x-team" && $0.value == "blue" })
+            #expect(call.requests.map(\.raw) == [[0x0A, 0x01, 0x41]])
+            #expect(call.responses.map(\.raw) == [[0x0A, 0x02, 0x42, 0x43]])
+            #expect(call.halfClose != nil)
+            #expect(call.trailers?.code == 0)
+            #expect(call.end?.outcome == .ok)
+        }
+    }
+
+    @Test func aMessageSpreadOverFramesIsOneMessageAndTheConnectionsEndEndsOpenCalls() throws {
+        let pair = try H2Pair()
+        try pair.openCall(stream: 1, path: "/p.S/Stream")
+        // One 10-byte message in three DATA frames.
+        let message = H2Pair.message(Array(0..<10))
+        for range in [0..<4, 4..<9, 9..<15] {
+            let slice = message.getSlice(at: range.lowerBound, length: range.count)!
+            try pair.fromClient(1, .data(.init(data: .byteBuffer(slice))))
+        }
+        let recording = try Self.record { recorder in
+            recorder.feed(connection: 7, from: .client, bytes: pair.clientBytes, time: 1)
+            recorder.close(connection: 7, reason: "the capture ended", time: 2)
+        }
+        let call = try #require(recording.calls.first)
+        #expect(call.start.connection == 7)
+        #expect(call.requests.map(\.raw) == [Array(0..<10)])
+        #expect(call.end?.outcome == .error("the capture ended"))
+    }
+}
