@@ -96,10 +96,10 @@ for run in $(seq "$RUNS"); do
       mock) port=$MOCK_PORT; pid=$MOCK_PID ;;
     esac
     before=$(cpu_ticks "$pid")
-    call "$TOTAL" "$port" "$WORK/$target.log" > "$WORK/$target.out"
+    call "$TOTAL" "$port" "$WORK/$target.requests" > "$WORK/$target.out"
     after=$(cpu_ticks "$pid")
     grep -q "$TOTAL succeeded" "$WORK/$target.out" || { cat "$WORK/$target.out" >&2; exit 1; }
-    python3 - "$target" "$run" "$WORK/$target.out" "$WORK/$target.log" "$(( after - before ))" "$TICKS" "$TOTAL" \
+    python3 - "$target" "$run" "$WORK/$target.out" "$WORK/$target.requests" "$(( after - before ))" "$TICKS" "$TOTAL" \
       >> "$RESULTS" <<'PY'
 import json, re, sys
 target, run, out, log, ticks, hz, total = sys.argv[1:]
