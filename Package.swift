@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "DemoServer", targets: ["DemoServer"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "Replay", targets: ["Replay"]),
+        .library(name: "Mock", targets: ["Mock"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
@@ -115,6 +116,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Mock: recordings served back as the service (matching by fields uses Replay's golden rules)
+        .target(
+            name: "Mock",
+            dependencies: nio + [
+                "GRPCWire", "GRPCProtocol", "Recording", "Reflection", "Replay", "ProtoCodec", "ProtoSchema",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+
         // MARK: Metrics
         .target(
             name: "Metrics",
@@ -178,7 +189,7 @@ let package = Package(
             dependencies: [
                 "ProtoSchema", "ProtoCodec", "GRPCProtocol", "GRPCWire", "Metrics", "MetricsExporter", "Recording",
                 "Proxy", "Capture",
-                "Reflection", "DemoServer", "Engine", "Replay",
+                "Reflection", "DemoServer", "Engine", "Replay", "Mock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -269,6 +280,14 @@ let package = Package(
             dependencies: nio + [
                 "Replay", "Engine", "Recording", "DemoServer", "GRPCWire", "GRPCProtocol", "Metrics", "ProtoCodec",
                 "TestSupport",
+            ],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MockTests",
+            dependencies: nio + [
+                "Mock", "Proxy", "Recording", "DemoServer", "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema",
+                "Reflection", "Replay", "TestSupport",
             ],
             exclude: ["Peers"],
             swiftSettings: swiftSettings),

@@ -90,7 +90,7 @@ public final class TapRecorder {
     private func process(_ event: TapEvent) {
         switch event {
         case .requestHeaders(let connection, let stream, let headers, let time):
-            let pairs = headers.map { ($0.name, $0.value) }
+            let pairs = headers.map { (name: $0.name, value: $0.value) }
             session.startCall(connection: connection, stream: stream, headers: pairs, time: time)
             streams[StreamKey(connection: connection, stream: stream)] = StreamTap(
                 request: reader(encoding: headers.first(name: "grpc-encoding")))
@@ -101,7 +101,7 @@ public final class TapRecorder {
         case .responseHeaders(let connection, let stream, let headers, let endStream, let time):
             let key = StreamKey(connection: connection, stream: stream)
             guard let tap = streams[key] else { return }
-            let pairs = headers.map { ($0.name, $0.value) }
+            let pairs = headers.map { (name: $0.name, value: $0.value) }
             if endStream {
                 streams.removeValue(forKey: key)
                 session.trailers(connection: connection, stream: stream, headers: pairs, time: time)

@@ -18,6 +18,7 @@ struct Reprise: AsyncParsableCommand {
             DemoServerCommand.self,
             CallCommand.self,
             ReplayCommand.self,
+            MockCommand.self,
         ]
     )
 }

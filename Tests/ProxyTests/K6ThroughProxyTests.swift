@@ -11,22 +11,9 @@ import Testing
     /// Runs the k6 script against `address` and returns what it logged as sent and received.
     static func runK6(address: String) async throws -> JSONValue {
         let script = Repository.root.appendingPathComponent("Tests/ProxyTests/Peers/k6-record.js").path
-        let output = try await Subprocess.run(
-            [
-                try Repository.venvTool("k6"), "run", "--no-color", "--no-usage-report", "--quiet",
-                "--log-format", "json", "-e", "ADDR=\(address)", "-e",
-                "PROTOS=\(Repository.fixture("protos/demo").path)", script,
-            ], timeout: .seconds(90))
-        guard output.status == 0 else {
-            throw K6Failed(output: output.stdoutText + output.stderrText)
-        }
-        for line in output.stderrText.split(separator: "\n") {
-            guard let entry = try? JSONValue(parsing: String(line)), case .string(let message)? = entry["msg"],
-                message.hasPrefix("SEEN ")
-            else { continue }
-            return try JSONValue(parsing: String(message.dropFirst(5)))
-        }
-        throw K6Failed(output: output.stderrText)
+        return try JSONValue(
+            parsing: try await K6Script.seen(
+                script: script, environment: [("ADDR", address), ("PROTOS", Repository.fixture("protos/demo").path)]))
     }
 
     @Test func k6SeesWhatItSeesDirectlyAndTheRecordingHoldsExactlyItsMessages() async throws {
@@ -57,10 +44,4 @@ import Testing
         }
         #expect(recorded.first?.start.metadata.contains { $0.key == "x-token" && $0.value == "abc" } == true)
     }
-}
-
-/// k6 failed a check or did not log what it saw.
-struct K6Failed: Error, CustomStringConvertible {
-    var output: String
-    var description: String { "k6 failed:\n\(output.suffix(4000))" }
 }

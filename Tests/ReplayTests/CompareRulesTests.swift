@@ -55,6 +55,16 @@ import Testing
         #expect(try differences(#"{"other":1.0}"#, #"{"other":1.1}"#, absolute) == ["other 1.0 1.1"])
     }
 
+    @Test func headerAndTrailerKeysAreReadLowerCasedAndCombineWithoutRepeats() throws {
+        let file = try RulesFile.parse("compare_headers: [X-Api-Version]\ncompare_trailers: x-cache\n", name: "r")
+        #expect(file.headers == ["x-api-version"] && file.trailers == ["x-cache"])
+        var flags = CompareRules()
+        flags.headers = ["x-api-version", "x-region"]
+        let merged = file.adding(flags)
+        #expect(merged.headers == ["x-api-version", "x-region"])
+        #expect(merged.comparesMetadata && !CompareRules().comparesMetadata)
+    }
+
     @Test func methodSectionsApplyToTheirMethodsOnly() throws {
         let scoped = try rules("methods:\n  pkg.S/Other:\n    ignore: [id]\n  pkg.S/*:\n    ignore: [name]\n")
         #expect(try differences(#"{"id":1,"name":"a"}"#, #"{"id":2,"name":"b"}"#, scoped) == ["id 1 2"])
@@ -68,6 +78,7 @@ import Testing
         ("ignore: [a\n", "rules.yaml:2:1:"),
         ("methods:\n  NoSlash:\n    ignore: [a]\n", "rules.yaml:2:3: methods: expected pkg.Service/Method"),
         ("compare_status_message: maybe\n", "rules.yaml:1:25: compare_status_message: expected true or false"),
+        ("compare_headers: [':status']\n", "rules.yaml:1:19: compare_headers: expected metadata keys"),
     ])
     func rulesFileErrorsNameTheLine(yaml: String, message: String) {
         #expect {

@@ -172,6 +172,38 @@ import Testing
         #expect(field.status == 1)
     }
 
+    @Test func headersAndTrailersAreComparedWhereTheRulesSayAndTheirPathsWorkAsIgnoreRules() async throws {
+        let peer = try GoldenPeer()
+        var scripted = ScriptedRecording()
+        let id = scripted.call("/recordtest.v1.Recorder/Unary", kind: "unary", at: 0)
+        scripted.message(id, "request", GoldenPeer.note(text: "ada", count: 1), at: 1_000)
+        scripted.event(
+            "headers", id, at: 2_000, #""status":200,"metadata":[["x-api-version","1"]],"encoding":"identity""#)
+        scripted.event("trailers", id, at: 3_000, #""code":0,"message":"","details":[],"metadata":[["x-cache","hit"]]"#)
+        scripted.event("end", id, at: 3_000, #""outcome":"ok""#)
+        let golden = try peer.directory.write("metadata.jsonl", scripted.text).path
+        try peer.switches()
+        let update = try await peer.replay(["--update"], recording: golden)
+        #expect(update.status == 0, "\(update.stderrText)")
+        let rules = try peer.directory.write(
+            "metadata.yaml", "compare_headers: [x-api-version]\ncompare_trailers: [X-Cache]\n"
+        ).path
+        let baseline = try await peer.replay(["--rules", rules], recording: golden)
+        #expect(baseline.status == 0, "\(baseline.stdoutText)")
+
+        try peer.switches("meta")
+        let unchecked = try await peer.replay([], recording: golden)
+        #expect(unchecked.status == 0, "headers and trailers are not compared unless the rules say so")
+        let changed = try await peer.replay(["--rules", rules], recording: golden)
+        #expect(changed.status == 1)
+        #expect(changed.stdoutText.contains("headers.x-api-version"), "\(changed.stdoutText)")
+        #expect(changed.stdoutText.contains("trailers.x-cache"), "\(changed.stdoutText)")
+        #expect(changed.stdoutText.contains(#""2""#) && changed.stdoutText.contains(#""miss""#))
+        let ignored = try await peer.replay(
+            ["--rules", rules, "--ignore", "headers.x-api-version", "--ignore", "trailers.*"], recording: golden)
+        #expect(ignored.status == 0, "\(ignored.stdoutText)")
+    }
+
     @Test func toleranceAcceptsSmallNumericDriftOnly() async throws {
         let peer = try GoldenPeer()
         try await peer.makeGolden()

@@ -19,6 +19,8 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     public let eventLoop: any EventLoop
     /// Whether response messages are kept for ``responses`` (a check needs them; a load run does not).
     public var keepResponses: Bool
+    /// Whether response headers and trailers are kept (a check that compares them needs them).
+    public var keepMetadata = false
     /// How much faster than recorded the steps' `notBefore` times pass; nil ignores them (no pacing).
     public var pacing: Double?
     /// How long a step waits for the responses it follows before it goes ahead anyway: a server that
@@ -35,6 +37,10 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     public private(set) var status = GRPCStatus.ok
     /// The response messages, when kept, in order.
     public private(set) var responses: [ByteBuffer] = []
+    /// The response headers, when kept.
+    public private(set) var responseHeaders = Metadata()
+    /// The trailing metadata (without the status), when kept.
+    public private(set) var trailers = Metadata()
     /// How many response messages arrived.
     public private(set) var responseCount = 0
     /// Whether the request reached the server (its HEADERS went out); a status made before that is
@@ -93,6 +99,10 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
         stalledStep = -1
         waitReleased = -1
         responses.removeAll(keepingCapacity: true)
+        if keepMetadata {
+            responseHeaders = Metadata()
+            trailers = Metadata()
+        }
         if call.isStream, let series = call.series, let metrics { metrics.sink.add(series.series.streams, 1) }
         guard let connection else {
             finish(unavailable)
@@ -176,7 +186,9 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
         }
     }
 
-    public func callReceivedHeaders(_ call: ClientCall, headers: Metadata) {}
+    public func callReceivedHeaders(_ call: ClientCall, headers: Metadata) {
+        if keepMetadata { responseHeaders = headers }
+    }
 
     public func callReceivedMessage(_ call: ClientCall, message: ByteBuffer) {
         responseCount += 1
@@ -189,6 +201,7 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
 
     public func callFinished(_ call: ClientCall, result: CallResult) {
         reachedServer = call.streamID != nil
+        if keepMetadata { trailers = result.trailers }
         finish(result.status)
     }
 

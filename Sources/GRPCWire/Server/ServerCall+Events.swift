@@ -51,7 +51,7 @@ extension ServerCall {
         }
     }
 
-    private func end(resetAfter: Bool, connection: ServerConnectionHandler) {
+    func end(resetAfter: Bool, connection: ServerConnectionHandler) {
         if resetAfter { connection.writeResetAfterResponse(streamID: streamID) }
         release()
         connection.callEnded(self)

@@ -3,15 +3,15 @@ import ProtoCodec
 
 /// `grpc-status-details-bin`: a serialized `google.rpc.Status` whose `details` are `Any`s, written to the
 /// recording as JSON `Any`s (types the schema does not know keep their bytes in `raw`).
-enum StatusDetails {
+public enum StatusDetails {
     /// The `details` of a serialized status, as `(type URL, bytes)`; nil when the bytes are not a status.
-    static func anys(in bytes: [UInt8]) -> [(typeURL: String, value: [UInt8])]? {
+    public static func anys(in bytes: [UInt8]) -> [(typeURL: String, value: [UInt8])]? {
         guard let status = try? RPCStatus(serializedBytes: bytes) else { return nil }
         return status.details.map { ($0.typeURL, $0.value) }
     }
 
     /// A detail as JSON: the message's proto3 JSON with `@type` first, or `{"@type", "raw"}`.
-    static func json(typeURL: String, value: [UInt8], registry: MessageRegistry?) -> JSONValue {
+    public static func json(typeURL: String, value: [UInt8], registry: MessageRegistry?) -> JSONValue {
         if let type = registry?.type(forTypeURL: typeURL),
             let message = try? DynamicMessage(type: type, serializedBytes: value),
             let json = try? message.jsonValue()

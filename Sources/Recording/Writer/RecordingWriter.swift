@@ -54,6 +54,19 @@ public final class RecordingWriter {
         try flush()
     }
 
+    /// Opens the existing recording at `path` to add events after its last line (a mock growing with use);
+    /// `header` is the header the file starts with. Nothing is written until an event is.
+    public init(appendingTo path: String, header: RecordingHeader, sync: SyncPolicy = .defaults)
+        throws(RecordingWriteError)
+    {
+        self.path = path
+        self.header = header
+        self.syncPolicy = sync
+        let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw RecordingWriteError(path: path, reason: String(cString: strerror(errno))) }
+        descriptor = fd
+    }
+
     deinit {
         if !closed { _ = posixClose(descriptor) }
     }

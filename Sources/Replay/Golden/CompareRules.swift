@@ -12,6 +12,13 @@ public struct CompareRules: Sendable {
     public var repeated: [RepeatedRule] = []
     /// Whether the status message must match too (off: only the code).
     public var compareStatusMessage = true
+    /// Response header keys compared (none by default: servers stamp dates, hosts and ids there).
+    public var headers: [String] = []
+    /// Trailer keys compared.
+    public var trailers: [String] = []
+
+    /// Whether a check needs the replayed calls' headers and trailers.
+    public var comparesMetadata: Bool { !headers.isEmpty || !trailers.isEmpty }
 
     /// No rules: everything compared exactly.
     public init() {}
@@ -30,6 +37,8 @@ public struct CompareRules: Sendable {
         merged.tolerances += other.tolerances
         merged.repeated += other.repeated
         merged.compareStatusMessage = compareStatusMessage && other.compareStatusMessage
+        merged.headers += other.headers.filter { !headers.contains($0) }
+        merged.trailers += other.trailers.filter { !trailers.contains($0) }
         return merged
     }
 
@@ -65,6 +74,15 @@ public struct CompareRules: Sendable {
             return (false, index)
         }
         return (true, nil)
+    }
+
+    /// The ignore rule that skips metadata `key` of `part` (`headers` or `trailers`) for `method`, if any:
+    /// `headers.x-served-by`, `trailers.*`.
+    func metadataIgnoreRule(_ part: String, _ key: String, method: String) -> Int? {
+        ignore.firstIndex {
+            $0.segments.count == 2 && $0.segments[0] == part && ($0.segments[1] == key || $0.segments[1] == "*")
+                && $0.applies(to: method)
+        }
     }
 }
 

@@ -4,6 +4,7 @@ import GRPCProtocol
 import GRPCWire
 import NIOCore
 import ProtoCodec
+import Recording
 
 /// Compares a replayed call with its recording: the status code (and message), the number of response
 /// messages (showing the missing or extra ones), and each message field by field as proto3 JSON under
@@ -36,6 +37,37 @@ public struct GoldenChecker: Sendable {
         zip(rules.descriptions, usage.uses).filter { $0.1 == 0 }.map(\.0)
     }
 
+    /// Compares the values of each of `keys` in the recorded and replayed metadata (all of a key's values,
+    /// in order; `-bin` values as bytes). A redacted recorded value is not compared.
+    private func compareMetadata(
+        _ kind: Mismatch.Kind, _ part: String, _ keys: [String], _ recorded: [MetadataEntry], _ replayed: Metadata,
+        _ method: String, _ found: inout [Mismatch]
+    ) {
+        for key in keys {
+            let expected = recorded.filter { $0.key == key }
+            if expected.contains(where: { $0.value == RecordingFormat.redactedMarker }) { continue }
+            let binary = key.hasSuffix("-bin")
+            let expectedBytes = expected.map {
+                binary ? ($0.binaryValue ?? Array($0.value.utf8)) : Array($0.value.utf8)
+            }
+            let actualBytes = replayed[key].map(\.bytes)
+            guard expectedBytes != actualBytes else { continue }
+            if let rule = rules.metadataIgnoreRule(part, key, method: method) {
+                usage.use(rule)
+                continue
+            }
+            func show(_ values: [[UInt8]]) -> String {
+                if values.isEmpty { return "(absent)" }
+                let texts = values.map {
+                    binary ? Base64.encode($0, padded: true) : String(decoding: $0, as: UTF8.self)
+                }
+                return texts.map { JSONValue.string($0).jsonString() }.joined(separator: ", ")
+            }
+            found.append(
+                Mismatch(kind, path: "\(part).\(key)", expected: show(expectedBytes), actual: show(actualBytes)))
+        }
+    }
+
     /// The differences between `outcome` and what `call` recorded; empty when they agree.
     public func check(_ call: PlannedCall, _ outcome: CallOutcome) -> [Mismatch] {
         if let failure = outcome.failure {
@@ -65,6 +97,8 @@ public struct GoldenChecker: Sendable {
                 }
             }
         }
+        compareMetadata(.header, "headers", rules.headers, call.expected.headers, outcome.headers, name, &found)
+        compareMetadata(.trailer, "trailers", rules.trailers, call.expected.trailers, outcome.trailers, name, &found)
         let expected = call.expected.responses
         let actual = outcome.responses
         let type = try? schema?.method(call.method).outputType

@@ -6,6 +6,10 @@ public struct Mismatch: Sendable, Hashable, CustomStringConvertible {
         case status
         /// The status message (path `status.message`).
         case statusMessage = "status message"
+        /// A compared response header (path `headers.KEY`).
+        case header
+        /// A compared trailer (path `trailers.KEY`).
+        case trailer
         /// The number of response messages.
         case messageCount = "message count"
         /// A recorded response message that did not come back (path `responses[N]`).

@@ -5,6 +5,8 @@ import Yams
 ///
 /// ```yaml
 /// compare_status_message: true      # false compares status codes only
+/// compare_headers: [x-api-version]  # response header keys compared (none by default)
+/// compare_trailers: [x-cache]       # trailer keys compared (none by default)
 /// ignore:                           # fields that always differ, in every method
 ///   - fetchedAt
 ///   - "demo.v1.Demo/*:responses[*].requestId"
@@ -73,7 +75,7 @@ public enum RulesFile {
             guard let mapping = node.mapping else {
                 throw fail(
                     node,
-                    "expected a mapping of rule kinds (ignore, tolerance, repeated\(topLevel ? ", methods, compare_status_message" : ""))"
+                    "expected a mapping of rule kinds (ignore, tolerance, repeated\(topLevel ? ", methods, compare_status_message, compare_headers, compare_trailers" : ""))"
                 )
             }
             for (keyNode, value) in mapping {
@@ -92,6 +94,15 @@ public enum RulesFile {
                         throw fail(value, "compare_status_message: expected true or false")
                     }
                     rules.compareStatusMessage = flag
+                case "compare_headers" where topLevel, "compare_trailers" where topLevel:
+                    var keys: [String] = []
+                    for item in try list(value, of: key) {
+                        guard let text = item.string, !text.isEmpty, !text.contains(" "), !text.hasPrefix(":") else {
+                            throw fail(item, "\(key): expected metadata keys such as x-api-version")
+                        }
+                        keys.append(text.lowercased())
+                    }
+                    if key == "compare_headers" { rules.headers += keys } else { rules.trailers += keys }
                 case "methods" where topLevel:
                     guard let methods = value.mapping else {
                         throw fail(
@@ -109,7 +120,7 @@ public enum RulesFile {
                 default:
                     let known =
                         topLevel
-                        ? "ignore, tolerance, repeated, methods, compare_status_message"
+                        ? "ignore, tolerance, repeated, methods, compare_status_message, compare_headers, compare_trailers"
                         : "ignore, tolerance, repeated"
                     throw fail(keyNode, "unknown key '\(key)'; expected one of \(known)")
                 }

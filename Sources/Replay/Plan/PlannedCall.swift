@@ -93,6 +93,9 @@ public struct Expectation: Sendable {
     public let message: String
     /// The response messages' protobuf bytes, in order.
     public let responses: [[UInt8]]
+    /// The response headers' metadata and the trailing metadata, as recorded.
+    public var headers: [MetadataEntry] = []
+    public var trailers: [MetadataEntry] = []
 
     /// An expectation from its parts.
     public init(code: Int?, message: String = "", responses: [[UInt8]]) {

@@ -95,9 +95,11 @@ public struct ReplayPlan: Sendable {
                             afterResponses: responsesSeen))
                 }
             }
-            let expected = Expectation(
+            var expected = Expectation(
                 code: call.trailers?.code, message: call.trailers?.message ?? "",
                 responses: call.responses.map(\.raw))
+            expected.headers = call.headers?.metadata ?? []
+            expected.trailers = call.trailers?.metadata ?? []
             var planned = PlannedCall(
                 index: calls.count, recordedCall: start.call, offset: .nanoseconds(max(0, start.time - origin)),
                 method: start.method, kind: kind, metadata: metadata,

@@ -1,3 +1,4 @@
+import GRPCWire
 import NIOCore
 
 /// What happened when a planned call was replayed: handed to the golden check as the call ends, then
@@ -13,6 +14,9 @@ public struct CallOutcome: Sendable {
     public let message: String
     /// The response messages' protobuf bytes, as received (no copy).
     public let responses: [ByteBuffer]
+    /// The response headers and trailing metadata, when the check compares them (else empty).
+    public var headers = Metadata()
+    public var trailers = Metadata()
     /// Why the call never reached the server (no connection, a deadline spent before it was sent...), if so.
     public let failure: String?
 

@@ -163,6 +163,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         let runner = RawCallRunner(
             eventLoop: eventLoop, metrics: engineMetrics, handler: self,
             keepResponses: shared.checker != nil || !shared.recordSinks.isEmpty)
+        runner.keepMetadata = shared.checker?.rules.comparesMetadata ?? false
         if case .asRecorded(let speed) = shared.schedule { runner.pacing = speed }
         runner.causalWaitLimit = .nanoseconds(shared.causalWaitLimit.nanosecondsClamped)
         runners.append(runner)
@@ -207,9 +208,13 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         var statusAsRecorded = reached && (ready.expectedCode.map { $0 == code } ?? true)
         var mismatches: [Mismatch]?
         if let checker = shared.checker {
-            let outcome = CallOutcome(
+            var outcome = CallOutcome(
                 call: runner.tag, iteration: runner.iteration, code: reached ? code : nil, message: status.message,
                 responses: runner.responses, failure: reached ? nil : status.description)
+            if runner.keepMetadata {
+                outcome.headers = runner.responseHeaders
+                outcome.trailers = runner.trailers
+            }
             let found = checker.check(ready.plan, outcome)
             statusAsRecorded = !found.contains { $0.isFailure }
             mismatches = found

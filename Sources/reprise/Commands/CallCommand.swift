@@ -182,15 +182,10 @@ struct CallCommand: AsyncParsableCommand {
             let value = argument[argument.index(after: colon)...].trimmingCharacters(in: .whitespaces)
             guard !key.isEmpty else { throw ValidationError("\(option) '\(argument)' has an empty key.") }
             if key.hasSuffix("-bin") {
-                guard
-                    let bytes = Data(base64Encoded: value)
-                        ?? Data(
-                            base64Encoded: value.padding(
-                                toLength: (value.count + 3) / 4 * 4, withPad: "=", startingAt: 0))
-                else {
+                guard let bytes = Base64.decode(value, options: .binaryMetadata) else {
                     throw ValidationError("\(option) '\(argument)': the value of a -bin key must be base64.")
                 }
-                metadata.add(key, binary: Array(bytes))
+                metadata.add(key, binary: bytes)
             } else {
                 metadata.add(key, value)
             }

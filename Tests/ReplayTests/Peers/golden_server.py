@@ -10,6 +10,7 @@ line, from the file given with --switches (missing or empty: the baseline):
   reorder  Unary's tags and inners come back in reverse order
   clock    Unary's `at` is the current time (baseline: a fixed instant)
   drift    Unary's inners' ratios are 0.001 larger
+  meta     Unary's header x-api-version is 2 (baseline 1) and its trailer x-cache is miss (baseline hit)
 """
 
 import argparse
@@ -60,6 +61,8 @@ class Recorder(pb_grpc.RecorderServicer):
         on = self.switches()
         if "status" in on:
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, "switched off")
+        context.send_initial_metadata((("x-api-version", "2" if "meta" in on else "1"),))
+        context.set_trailing_metadata((("x-cache", "miss" if "meta" in on else "hit"),))
         note = pb.Note(text=request.text + ("!" if "field" in on else ""), count=request.count)
         tags = ["alpha", "beta", "gamma"]
         inners = [("x", 0.5), ("y", 1.5), ("z", 2.5)]

@@ -40,14 +40,15 @@ final class GoldenPeer: @unchecked Sendable {
         try Data(names.joined(separator: "\n").utf8).write(to: switchesFile)
     }
 
-    /// Runs `reprise replay` on the recording against the server (or `target`), ten times as fast as recorded
+    /// Runs `reprise replay` on the recording (or `recording`) against the server (or `target`), ten times as fast as recorded
     /// unless `schedule` says otherwise.
-    func replay(_ flags: [String] = [], target: String? = nil, schedule: [String] = ["--speed", "10"]) async throws
-        -> ProcessOutput
-    {
+    func replay(
+        _ flags: [String] = [], target: String? = nil, schedule: [String] = ["--speed", "10"], recording: String? = nil
+    ) async throws -> ProcessOutput {
         try await Subprocess.run(
             [
-                try RepriseExecutable.path(), "replay", recording, "--target", target ?? self.target, "--plaintext",
+                try RepriseExecutable.path(), "replay", recording ?? self.recording, "--target", target ?? self.target,
+                "--plaintext",
                 "--quiet",
             ] + schedule + Self.schemaFlags + flags, timeout: .seconds(90))
     }

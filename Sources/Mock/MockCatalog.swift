@@ -1,0 +1,123 @@
+import GRPCProtocol
+import GRPCWire
+import NIOCore
+import ProtoCodec
+import ProtoSchema
+import Recording
+
+/// Recordings turned into what the mock serves: a ``MethodBook`` per recorded method, and the schema they
+/// were decoded with (for matching by fields, reflection and health).
+struct MockCatalog {
+    let books: [String: MethodBook]
+    let pool: DescriptorPool?
+    let registry: MessageRegistry?
+    /// The header of the first recording (the template of a new passthrough recording).
+    let header: RecordingHeader
+
+    /// Reads the calls of `recordings` (name and content, in the order given); calls that neither ended
+    /// with a status nor were cancelled by the client (cut off by a failure) are left out.
+    init(recordings: [(name: String, recording: Recording)], configuration: MockConfiguration) throws(MockError) {
+        guard let first = recordings.first else { throw MockError("give at least one recording to serve") }
+        header = first.recording.header
+        var schema: (name: String, schema: EmbeddedSchema)?
+        for (name, recording) in recordings {
+            guard let embedded = recording.header.schema else { continue }
+            if let schema, schema.schema.fingerprint != embedded.fingerprint {
+                throw MockError(
+                    "\(name) was decoded with another schema than \(schema.name) (\(embedded.fingerprint) vs "
+                        + "\(schema.schema.fingerprint)); serve them from separate mocks, or record them with the same protos"
+                )
+            }
+            schema = (name, embedded)
+        }
+        var pool: DescriptorPool?
+        var registry: MessageRegistry?
+        if let schema {
+            do {
+                pool = try schema.schema.makePool()
+                registry = try MessageRegistry(pool: pool!)
+            } catch {
+                throw MockError("\(schema.name): the embedded schema does not load: \(error)")
+            }
+        }
+        self.pool = pool
+        self.registry = registry
+
+        struct Pending {
+            var kind: RPCKind
+            var keys: [SetKey] = []
+            var answers: [SetKey: [RecordedAnswer]] = [:]
+            var firstRequests: [SetKey: [ByteBuffer]] = [:]
+        }
+        struct SetKey: Hashable {
+            var requests: [ByteBuffer]
+            var headers: [String]
+        }
+        var methods: [String] = []
+        var pending: [String: Pending] = [:]
+        for (name, recording) in recordings {
+            let calls = recording.calls
+            let knowsHalfClose = calls.contains { $0.halfClose != nil }
+            for call in calls where call.trailers != nil || call.cancel != nil {
+                let path = call.start.method
+                let answer = try RecordedAnswer(
+                    call: call, file: name, knowsHalfClose: knowsHalfClose, registry: registry,
+                    pace: configuration.pace, configuration: configuration.server)
+                var requests = call.requests.map { message in
+                    var buffer = ByteBufferAllocator().buffer(capacity: message.raw.count)
+                    buffer.writeBytes(message.raw)
+                    return buffer
+                }
+                if call.start.kind == .bidi { requests = Array(requests.prefix(1)) }
+                let key = SetKey(
+                    requests: requests, headers: Self.headerValues(configuration.matchHeaders, call.start.metadata))
+                if pending[path] == nil {
+                    methods.append(path)
+                    pending[path] = Pending(kind: call.start.kind)
+                }
+                if pending[path]!.answers[key] == nil { pending[path]!.keys.append(key) }
+                pending[path]!.answers[key, default: []].append(answer)
+            }
+        }
+        var books: [String: MethodBook] = [:]
+        for path in methods {
+            let entry = pending[path]!
+            let method = pool?.method(path: path)
+            let inputType = method.flatMap { registry?.type(for: $0.inputType) }
+            let sets = entry.keys.map { key in
+                AnswerSet(
+                    requests: key.requests, requestJSON: Self.decode(key.requests, inputType),
+                    headerValues: key.headers,
+                    answers: entry.answers[key]!, cycle: configuration.cycle)
+            }
+            books[path] = MethodBook(
+                path: path, kind: entry.kind, sets: sets, inputType: inputType, rules: configuration.rules,
+                matchHeaders: configuration.matchHeaders)
+        }
+        self.books = books
+    }
+
+    /// The recorded values of the matched headers, compared as ``MethodBook/headerValues(_:in:)`` renders
+    /// received ones.
+    static func headerValues(_ keys: [String], _ entries: [MetadataEntry]) -> [String] {
+        keys.map { key in
+            entries.filter { $0.key == key }.map { entry in
+                if entry.isBinary, let bytes = entry.binaryValue { return Base64.encode(bytes, padded: false) }
+                return entry.value
+            }.joined(separator: ",")
+        }
+    }
+
+    private static func decode(_ messages: [ByteBuffer], _ type: MessageType?) -> [JSONValue]? {
+        guard let type else { return nil }
+        var json: [JSONValue] = []
+        for message in messages {
+            guard
+                let value = try? DynamicMessage(type: type, serializedBytes: Array(message.readableBytesView))
+                    .jsonValue()
+            else { return nil }
+            json.append(value)
+        }
+        return json
+    }
+}

@@ -1,0 +1,95 @@
+import GRPCProtocol
+import GRPCWire
+import NIOCore
+import ProtoSchema
+import Recording
+import Reflection
+
+/// A recording served back as the service: every recorded call answered from memory with its recorded
+/// headers, messages (at the recorded pace), trailers and status, plus reflection (v1, v1alpha) and health
+/// from the recording's embedded schema.
+///
+/// ```swift
+/// let recording = try Recording.load(path: "demo.jsonl")
+/// let mock = try await MockServer.start(recordings: [("demo.jsonl", recording)], group: group)
+/// print(mock.port)
+/// await mock.shutdown()
+/// print(mock.statistics.snapshot)
+/// ```
+public final class MockServer: Sendable {
+    /// Calls served, matched, missed and passed through, per method.
+    public let statistics: MockStatistics
+    /// The recorded methods, in the order they first appear.
+    public let methods: [String]
+    private let server: GRPCServer
+    private let passthrough: PassthroughRelay?
+
+    /// The bound port.
+    public var port: Int { server.port }
+    /// The bound address.
+    public var localAddress: SocketAddress { server.localAddress }
+
+    private init(server: GRPCServer, statistics: MockStatistics, methods: [String], passthrough: PassthroughRelay?) {
+        self.server = server
+        self.statistics = statistics
+        self.methods = methods
+        self.passthrough = passthrough
+    }
+
+    /// Loads `recordings` (a name for messages, and the content), binds `host:port` and serves them.
+    public static func start(
+        recordings: [(name: String, recording: Recording)], host: String = "127.0.0.1", port: Int = 0,
+        configuration: MockConfiguration = .defaults, group: any EventLoopGroup
+    ) async throws -> MockServer {
+        let catalog = try MockCatalog(recordings: recordings, configuration: configuration)
+        let methods = catalog.books.values.map(\.path).sorted()
+        let statistics = MockStatistics(methods: methods)
+        var relay: PassthroughRelay?
+        if let passthrough = configuration.passthrough {
+            let target = "\(passthrough.host):\(passthrough.port)"
+            let connection: ClientConnection
+            do {
+                connection = try await ClientConnection.connect(
+                    host: passthrough.host, port: passthrough.port, configuration: passthrough.client, group: group)
+            } catch {
+                throw MockError("--passthrough \(target): cannot connect: \(error)")
+            }
+            let recorder = try passthrough.appendPath.map { path throws(MockError) in
+                try PassthroughRecorder(
+                    path: path, template: catalog.header, registry: catalog.registry, upstream: target)
+            }
+            relay = PassthroughRelay(connection: connection, target: target, recorder: recorder, log: configuration.log)
+        }
+        let context = MockContext(
+            statistics: statistics, missCode: configuration.missCode, log: configuration.log, passthrough: relay,
+            methods: methods)
+
+        var router = ServerRouter()
+        for (path, book) in catalog.books {
+            let counters = statistics.counters(path)
+            router.register(path) { _ in MockCallHandler(mock: context, book: book, counters: counters) }
+        }
+        router.fallback { _ in MockCallHandler(mock: context, book: nil, counters: nil) }
+        if let pool = catalog.pool {
+            let services = pool.files.flatMap { $0.services.map(\.fullName) }
+            var statuses: [String: ServingStatus] = ["": .serving]
+            for service in services { statuses[service] = .serving }
+            // Recorded health and reflection calls are answered by the real services, not the recording.
+            HealthService(statuses: statuses).register(on: &router)
+            ReflectionService(
+                pool: pool,
+                services: services + ReflectionVersion.allCases.map(\.serviceName) + ["grpc.health.v1.Health"]
+            ).register(on: &router)
+        }
+        let server = try await GRPCServer.start(
+            host: host, port: port, configuration: configuration.server, router: router, group: group)
+        return MockServer(server: server, statistics: statistics, methods: methods, passthrough: relay)
+    }
+
+    /// Stops accepting calls, lets calls in flight finish for up to `gracePeriod`, and closes the
+    /// passthrough connection.
+    public func shutdown(gracePeriod: TimeAmount = .seconds(5)) async {
+        await server.shutdown(gracePeriod: gracePeriod)
+        await passthrough?.connection.close()
+    }
+}

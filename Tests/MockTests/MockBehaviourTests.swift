@@ -1,0 +1,219 @@
+import DemoServer
+import Foundation
+import GRPCProtocol
+import GRPCWire
+import Mock
+import NIOCore
+import ProtoCodec
+import Recording
+import Reflection
+import Replay
+import TestSupport
+import Testing
+
+/// What the mock does beyond answering as recorded: misses that explain themselves, stateful sequences,
+/// matching rules, pacing, health, and passthrough that grows the recording.
+@Suite(.timeLimit(.minutes(3))) struct MockBehaviourTests {
+    static let sayHello = "/demo.v1.Demo/SayHello"
+
+    /// Demo traffic recorded through the proxy: SayHello for each name, and a Countdown of 3 at 80 ms.
+    static func recordDemo(names: [String], countdownInterval: Int = 0) async throws -> (
+        directory: TemporaryDirectory, path: String, recording: Recording
+    ) {
+        let server = try await DemoServer.start(group: testGroup)
+        let directory = try TemporaryDirectory(prefix: "reprise-mock")
+        let (path, recording) = try await MockFixtures.record(
+            upstreamPort: server.port, registry: DemoSchema.registry, files: DemoSchema.fileNames, in: directory
+        ) { port in
+            let connection = try await MockFixtures.connect(port)
+            for name in names { _ = await connection.unary(path: sayHello, request: hello(name)) }
+            if countdownInterval > 0 {
+                _ = await connection.collect(
+                    path: "/demo.v1.Demo/Countdown",
+                    requests: [
+                        MockFixtures.demo("demo.v1.CountdownRequest", #"{"from":3,"intervalMs":\#(countdownInterval)}"#)
+                    ])
+            }
+            await connection.close()
+        }
+        await server.shutdown()
+        return (directory, path, recording)
+    }
+
+    static func hello(_ name: String) -> ByteBuffer {
+        MockFixtures.demo("demo.v1.HelloRequest", #"{"name":"\#(name)"}"#)
+    }
+
+    static func greeting(_ response: UnaryResponse) -> String? {
+        guard case .string(let text)? = MockFixtures.json("demo.v1.HelloReply", response.message)?["message"] else {
+            return nil
+        }
+        return text
+    }
+
+    /// The recording with every SayHello answer replaced, in order, by `greetings` (the same request
+    /// answered differently over time).
+    static func withGreetings(_ recording: Recording, _ greetings: [String]) -> Recording {
+        var remaining = greetings[...]
+        let reply = DemoSchema.registry.type(named: "demo.v1.HelloReply")!
+        let events = recording.events.map { event -> RecordingEvent in
+            guard case .message(var message) = event, message.direction == .response, let next = remaining.first
+            else { return event }
+            remaining = remaining.dropFirst()
+            let json: JSONValue = ["message": .string(next)]
+            message.json = json
+            message.raw = try! BinaryEncoding(DynamicMessage(type: reply, json: json)).bytes
+            message.size = message.raw.count
+            return .message(message)
+        }
+        return Recording(header: recording.header, events: events)
+    }
+
+    @Test func aMissAnswersNotFoundNamingTheNearestCallAndTheFieldsThatDiffer() async throws {
+        let demo = try await Self.recordDemo(names: ["Ada"])
+        let log = MockLog()
+        let mock = try await MockFixtures.mock([(demo.path, demo.recording)], log: log)
+        let connection = try await MockFixtures.connect(mock.port)
+        let missed = await connection.unary(path: Self.sayHello, request: Self.hello("Bob"))
+        let unknown = await connection.unary(path: "/demo.v1.Demo/Echo", request: ByteBuffer())
+        await connection.close()
+        await mock.shutdown()
+
+        #expect(missed.result.status.code == .notFound)
+        #expect(missed.result.status.message.contains("nearest is \(demo.path) call 1"), "\(missed.result.status)")
+        #expect(missed.result.status.message.contains("requests[0].name"), "\(missed.result.status)")
+        #expect(unknown.result.status.code == .notFound)
+        #expect(unknown.result.status.message.contains("/demo.v1.Demo/Echo was never recorded"))
+        #expect(log.all.count == 2)
+        #expect(log.all.first?.contains("requests[0].name") == true)
+        #expect(mock.statistics.snapshot[Self.sayHello]?.missed == 1)
+    }
+
+    @Test func missCodeCanBeUnimplementedAndIgnoreRulesLetOtherValuesMatch() async throws {
+        let demo = try await Self.recordDemo(names: ["Ada"])
+        let strict = try await MockFixtures.mock([(demo.path, demo.recording)]) { $0.missCode = .unimplemented }
+        let rule = try IgnoreRule(parsing: "demo.v1.Demo/SayHello:name")
+        let relaxed = try await MockFixtures.mock([(demo.path, demo.recording)]) { $0.rules.ignore = [rule] }
+        let toStrict = try await MockFixtures.connect(strict.port)
+        let toRelaxed = try await MockFixtures.connect(relaxed.port)
+        let refused = await toStrict.unary(path: Self.sayHello, request: Self.hello("Bob"))
+        let matched = await toRelaxed.unary(path: Self.sayHello, request: Self.hello("Bob"))
+        await toStrict.close()
+        await toRelaxed.close()
+        await strict.shutdown()
+        await relaxed.shutdown()
+
+        #expect(refused.result.status.code == .unimplemented)
+        #expect(matched.result.status.code == .ok)
+        #expect(Self.greeting(matched) == "Hello, Ada!")
+    }
+
+    @Test func theSameRequestIsAnsweredInRecordedOrderThenTheLastRepeatsOrCycles() async throws {
+        let demo = try await Self.recordDemo(names: ["Ada", "Ada", "Ada"])
+        let stateful = Self.withGreetings(demo.recording, ["one", "two", "three"])
+        let repeating = try await MockFixtures.mock([(demo.path, stateful)])
+        let cycling = try await MockFixtures.mock([(demo.path, stateful)]) { $0.cycle = true }
+        var seen: [[String?]] = []
+        for mock in [repeating, cycling] {
+            let connection = try await MockFixtures.connect(mock.port)
+            var greetings: [String?] = []
+            for _ in 0..<5 {
+                greetings.append(Self.greeting(await connection.unary(path: Self.sayHello, request: Self.hello("Ada"))))
+            }
+            seen.append(greetings)
+            await connection.close()
+            await mock.shutdown()
+        }
+        #expect(seen[0] == ["one", "two", "three", "three", "three"])
+        #expect(seen[1] == ["one", "two", "three", "one", "two"])
+    }
+
+    @Test func matchHeaderMakesMetadataPartOfTheMatch() async throws {
+        let demo = try await Self.recordDemo(names: ["Ada"])
+        let mock = try await MockFixtures.mock([(demo.path, demo.recording)]) { $0.matchHeaders = ["x-tenant"] }
+        let connection = try await MockFixtures.connect(mock.port)
+        let plain = await connection.unary(path: Self.sayHello, request: Self.hello("Ada"))
+        let tenant = await connection.unary(
+            path: Self.sayHello, request: Self.hello("Ada"), options: .defaults { $0.metadata.add("x-tenant", "t1") })
+        await connection.close()
+        await mock.shutdown()
+        #expect(plain.result.status.code == .ok)
+        #expect(tenant.result.status.code == .notFound)
+        #expect(tenant.result.status.message.contains("metadata x-tenant"), "\(tenant.result.status)")
+    }
+
+    @Test func streamsKeepTheRecordedPaceUnlessToldNotTo() async throws {
+        let demo = try await Self.recordDemo(names: [], countdownInterval: 150)
+        var elapsed: [Duration] = []
+        for pace in [true, false] {
+            let mock = try await MockFixtures.mock([(demo.path, demo.recording)]) { $0.pace = pace }
+            let connection = try await MockFixtures.connect(mock.port)
+            let start = ContinuousClock.now
+            let response = await connection.collect(
+                path: "/demo.v1.Demo/Countdown",
+                requests: [MockFixtures.demo("demo.v1.CountdownRequest", #"{"from":3,"intervalMs":150}"#)])
+            elapsed.append(ContinuousClock.now - start)
+            #expect(response.messages.count == 3)
+            #expect(response.result.status.isOK)
+            await connection.close()
+            await mock.shutdown()
+        }
+        #expect(elapsed[0] >= .milliseconds(280), "paced: \(elapsed[0])")
+        #expect(elapsed[1] < .milliseconds(250), "no delay: \(elapsed[1])")
+    }
+
+    @Test func healthAnswersServingForTheServerAndEveryRecordedService() async throws {
+        let demo = try await Self.recordDemo(names: ["Ada"])
+        let mock = try await MockFixtures.mock([(demo.path, demo.recording)])
+        let connection = try await MockFixtures.connect(mock.port)
+        let server = await HealthClient.check(on: connection)
+        let service = await HealthClient.check(on: connection, service: "demo.v1.Demo")
+        await connection.close()
+        await mock.shutdown()
+        #expect(server.servingStatus == .serving)
+        #expect(service.servingStatus == .serving)
+    }
+
+    @Test func passthroughAnswersMissesAppendsThemAndTheNextRunServesThem() async throws {
+        let demo = try await Self.recordDemo(names: ["Ada"])
+        let server = try await DemoServer.start(group: testGroup)
+        let grown = demo.directory.path("grown.jsonl").path
+        let log = MockLog()
+        let first = try await MockFixtures.mock([(demo.path, demo.recording)], log: log) {
+            $0.passthrough = MockConfiguration.Passthrough(host: "127.0.0.1", port: server.port, appendPath: grown)
+        }
+        let connection = try await MockFixtures.connect(first.port)
+        let passed = await connection.unary(
+            path: Self.sayHello, request: Self.hello("Bob"), options: .defaults { $0.metadata.add("x-token", "t") })
+        let streamed = await connection.collect(
+            path: "/demo.v1.Demo/Countdown",
+            requests: [MockFixtures.demo("demo.v1.CountdownRequest", #"{"from":2,"intervalMs":0}"#)])
+        await connection.close()
+        await first.shutdown()
+        await server.shutdown()
+
+        #expect(Self.greeting(passed) == "Hello, Bob!")
+        #expect(passed.result.headers.first("x-token") == "t")
+        #expect(streamed.messages.count == 2)
+        #expect(first.statistics.snapshot[Self.sayHello]?.passedThrough == 1)
+        #expect(log.all.contains { $0.contains("passing it through") })
+
+        // The server is gone: the next run answers both from the recordings alone.
+        let appended = try Recording.load(path: grown)
+        #expect(appended.calls.map(\.start.method) == [Self.sayHello, "/demo.v1.Demo/Countdown"])
+        let second = try await MockFixtures.mock([(demo.path, demo.recording), (grown, appended)])
+        let again = try await MockFixtures.connect(second.port)
+        let served = await again.unary(path: Self.sayHello, request: Self.hello("Bob"))
+        let streamedAgain = await again.collect(
+            path: "/demo.v1.Demo/Countdown",
+            requests: [MockFixtures.demo("demo.v1.CountdownRequest", #"{"from":2,"intervalMs":0}"#)])
+        await again.close()
+        await second.shutdown()
+        #expect(Self.greeting(served) == "Hello, Bob!")
+        #expect(served.result.headers.first("x-token") == "t")
+        #expect(
+            streamedAgain.messages.map { MockFixtures.json("demo.v1.CountdownReply", $0) }
+                == streamed.messages.map { MockFixtures.json("demo.v1.CountdownReply", $0) })
+        #expect(second.statistics.snapshot[Self.sayHello]?.missed == 0)
+    }
+}

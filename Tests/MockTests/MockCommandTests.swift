@@ -1,0 +1,67 @@
+import Foundation
+import GRPCProtocol
+import GRPCWire
+import NIOCore
+import ProtoCodec
+import TestSupport
+import Testing
+
+/// `reprise mock` as a user runs it: the example recording served over TLS from the local CA, a matched
+/// call and a miss, then SIGINT and the summary.
+@Suite(.timeLimit(.minutes(2))) struct MockCommandTests {
+    @Test func theCommandServesTheExampleRecordingOverTLSAndSummarisesAtExit() async throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-mock-cli")
+        let caDirectory = directory.path("ca").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try RepriseExecutable.path())
+        process.arguments = [
+            "mock", Repository.root.appendingPathComponent("recordings/demo.jsonl").path, "--listen", "127.0.0.1:0",
+            "--tls-local-ca", "--ca-dir", caDirectory, "--threads", "1",
+        ]
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var printed = Data()
+        var port: Int?
+        while port == nil {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            printed.append(chunk)
+            let text = String(decoding: printed, as: UTF8.self)
+            if let range = text.range(of: "listening on 127.0.0.1:") {
+                port = Int(text[range.upperBound...].prefix { $0.isNumber })
+            }
+        }
+        let listening = try #require(port, "\(String(decoding: printed, as: UTF8.self))")
+        #expect(String(decoding: printed, as: UTF8.self).contains("(TLS)"))
+
+        let caPEM = try String(contentsOfFile: "\(caDirectory)/ca.pem", encoding: .utf8)
+        let connection = try await ClientConnection.connect(
+            host: "127.0.0.1", port: listening,
+            configuration: .defaults { $0.tls = .defaults { $0.caCertificatesPEM = [caPEM] } }, group: testGroup)
+        let hello = MockFixtures.demo("demo.v1.HelloRequest", #"{"name":"Reprise"}"#)
+        let matched = await connection.unary(path: "/demo.v1.Demo/SayHello", request: hello)
+        let missed = await connection.unary(
+            path: "/demo.v1.Demo/SayHello", request: MockFixtures.demo("demo.v1.HelloRequest", #"{"name":"Nobody"}"#))
+        await connection.close()
+
+        #expect(matched.result.status.isOK)
+        #expect(MockFixtures.json("demo.v1.HelloReply", matched.message)?["message"] == "Hello, Reprise!")
+        #expect(matched.result.headers.first("x-team") == "blue")
+        #expect(missed.result.status.code == .notFound)
+
+        kill(process.processIdentifier, SIGINT)
+        let rest = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errors = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(errors)")
+        #expect(errors.contains("mock: miss: no recorded call of /demo.v1.Demo/SayHello matches"), "\(errors)")
+        let summary = String(decoding: rest, as: UTF8.self)
+        #expect(
+            summary.contains(#""/demo.v1.Demo/SayHello":{"matched":1,"missed":1,"passed_through":0,"served":2}"#),
+            "\(summary)")
+    }
+}
