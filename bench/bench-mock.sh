@@ -25,29 +25,15 @@ mkdir -p "$WORK" "$OUT"
 command -v h2load >/dev/null || { echo "bench-mock: h2load is missing (run make setup)" >&2; exit 1; }
 
 # The C++ echo server of bench-wire, built the same way into the same place.
-SERVER=$PWD/.build/bench/wire/cpp-echo-server
-SOURCE=bench/peers/cpp-echo/echo_server.cc
-mkdir -p "$(dirname "$SERVER")"
-if [ ! -x "$SERVER" ] || [ "$SOURCE" -nt "$SERVER" ]; then
-  echo "building the C++ echo server (grpc++ $(pkg-config --modversion grpc++))"
-  g++ -O2 -std=c++17 -o "$SERVER" "$SOURCE" $(pkg-config --cflags --libs grpc++)
-fi
-
+. bench/echo-server.sh
 PIDS=()
-rm -f "$WORK/server.in"; mkfifo "$WORK/server.in"
-"$SERVER" < "$WORK/server.in" > "$WORK/server.out" &
-SERVER_PID=$!
-exec 3> "$WORK/server.in"
 cleanup() {
   for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  exec 3>&-
-  wait "$SERVER_PID" 2>/dev/null || true
+  stop_echo_server
 }
 trap cleanup EXIT
-for _ in $(seq 100); do grep -q PORT "$WORK/server.out" 2>/dev/null && break; sleep 0.1; done
-SERVER_PORT=$(awk '/PORT/ {print $2}' "$WORK/server.out")
-[ -n "$SERVER_PORT" ] || { echo "bench-mock: the echo server did not start" >&2; exit 1; }
+start_echo_server || { echo "bench-mock: the echo server did not start" >&2; exit 1; }
 
 # Waits for "listening on 127.0.0.1:PORT" in a log and prints the port.
 listen_port() {
@@ -99,17 +85,8 @@ for run in $(seq "$RUNS"); do
     call "$TOTAL" "$port" "$WORK/$target.requests" > "$WORK/$target.out"
     after=$(cpu_ticks "$pid")
     grep -q "$TOTAL succeeded" "$WORK/$target.out" || { cat "$WORK/$target.out" >&2; exit 1; }
-    python3 - "$target" "$run" "$WORK/$target.out" "$WORK/$target.requests" "$(( after - before ))" "$TICKS" "$TOTAL" \
-      >> "$RESULTS" <<'PY'
-import json, re, sys
-target, run, out, log, ticks, hz, total = sys.argv[1:]
-text = open(out).read()
-rate = float(re.search(r"finished in [^,]+, ([0-9.]+) req/s", text).group(1))
-durations = sorted(int(line.split("\t")[2]) for line in open(log) if line.strip())
-def pct(p): return durations[min(len(durations) - 1, int(p * len(durations)))]
-print(json.dumps({"target": target, "run": int(run), "rate": rate, "p50": pct(0.50), "p99": pct(0.99),
-                  "cpu_us": int(ticks) / int(hz) * 1e6 / int(total)}))
-PY
+    python3 bench/h2load-row.py "$target" "$run" "$WORK/$target.out" "$WORK/$target.requests" \
+      "$(( after - before ))" "$TICKS" "$TOTAL" >> "$RESULTS"
   done
   echo "run $run done"
 done

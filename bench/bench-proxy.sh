@@ -89,17 +89,8 @@ for run in $(seq "$RUNS"); do
       > "$WORK/$target.out"
     after=0; [ -n "$pid" ] && after=$(cpu_ticks "$pid")
     grep -q "$TOTAL succeeded" "$WORK/$target.out" || { cat "$WORK/$target.out" >&2; exit 1; }
-    python3 - "$target" "$run" "$WORK/$target.out" "$WORK/$target.log" "$(( after - before ))" "$TICKS" "$TOTAL" \
-      >> "$RESULTS" <<'PY'
-import json, re, statistics, sys
-target, run, out, log, ticks, hz, total = sys.argv[1:]
-text = open(out).read()
-rate = float(re.search(r"finished in [^,]+, ([0-9.]+) req/s", text).group(1))
-durations = sorted(int(line.split("\t")[2]) for line in open(log) if line.strip())
-def pct(p): return durations[min(len(durations) - 1, int(p * len(durations)))]
-print(json.dumps({"target": target, "run": int(run), "rate": rate, "p50": pct(0.50), "p99": pct(0.99),
-                  "cpu_us": int(ticks) / int(hz) * 1e6 / int(total)}))
-PY
+    python3 bench/h2load-row.py "$target" "$run" "$WORK/$target.out" "$WORK/$target.log" "$(( after - before ))" \
+      "$TICKS" "$TOTAL" >> "$RESULTS"
   done
   echo "run $run done"
 done

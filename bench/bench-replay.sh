@@ -72,27 +72,15 @@ if "$BIN/reprise" replay --help 2>&1 | grep -q -- '--summary-trend-stats'; then
 fi
 
 # The C++ echo server of bench-wire and bench-proxy, built the same way into the same place.
-SERVER=$PWD/.build/bench/wire/cpp-echo-server
-SOURCE=bench/peers/cpp-echo/echo_server.cc
-mkdir -p "$(dirname "$SERVER")"
-if [ ! -x "$SERVER" ] || [ "$SOURCE" -nt "$SERVER" ]; then
-  echo "building the C++ echo server (grpc++ $(pkg-config --modversion grpc++))"
-  g++ -O2 -std=c++17 -o "$SERVER" "$SOURCE" $(pkg-config --cflags --libs grpc++)
-fi
+. bench/echo-server.sh
 RECORD_PID=
-rm -f "$WORK/server.in"; mkfifo "$WORK/server.in"
-"$SERVER" < "$WORK/server.in" > "$WORK/server.out" &
-SERVER_PID=$!
-exec 3> "$WORK/server.in"
 cleanup() {
   if [ -n "$RECORD_PID" ]; then kill -TERM "$RECORD_PID" 2>/dev/null || true; wait "$RECORD_PID" 2>/dev/null || true; fi
-  exec 3>&-
-  wait "$SERVER_PID" 2>/dev/null || true
+  stop_echo_server
 }
 trap cleanup EXIT
-for _ in $(seq 100); do grep -q PORT "$WORK/server.out" 2>/dev/null && break; sleep 0.1; done
-PORT=$(awk '/PORT/ {print $2}' "$WORK/server.out")
-[ -n "$PORT" ] || { echo "bench-replay: the echo server did not start" >&2; exit 1; }
+start_echo_server || { echo "bench-replay: the echo server did not start" >&2; exit 1; }
+PORT=$SERVER_PORT
 ADDR=127.0.0.1:$PORT
 REQUEST='{"payload":"aGVsbG8gd29ybGQh"}'
 

@@ -35,19 +35,10 @@ struct H2LoadCaptureTests {
             interface: setup.interface, filter: "tcp port \(server.port)", path: capture,
             extra: setup.linkType.map { ["-y", $0] } ?? [])
         // demo.v1.Demo/SayHello with HelloRequest{name: "h2load"}.
-        var body = Data([0, 0, 0, 0, 8, 0x0A, 6])
-        body.append(contentsOf: Array("h2load".utf8))
-        try body.write(to: directory.path("request.bin"))
         let authority = setup.host.contains(":") ? "[\(setup.host)]:\(server.port)" : "\(setup.host):\(server.port)"
-        let output = try await Subprocess.offThread {
-            try Subprocess.check(
-                [
-                    try Repository.systemTool("h2load"), "-n", "\(calls)", "-c", "4", "-m", "16",
-                    "-d", directory.path("request.bin").path,
-                    "-H", "content-type: application/grpc", "-H", "te: trailers",
-                    "http://\(authority)/demo.v1.Demo/SayHello",
-                ], timeout: .seconds(60))
-        }
+        let output = try await H2Load.unary(
+            authority: authority, path: "/demo.v1.Demo/SayHello", message: [0x0A, 6] + Array("h2load".utf8),
+            calls: calls, directory: directory)
         #expect(output.stdoutText.contains("\(calls) succeeded, 0 failed, 0 errored"), "\(output.stdoutText)")
         try await dump.stop()
         await server.shutdown()

@@ -96,20 +96,9 @@ import Testing
     @Test func h2loadDrivesUnaryCallsToCompletion() async throws {
         let routes = DemoRoutes()
         let server = try await GRPCServer.start(router: routes.router, group: testGroup)
-        let directory = try TemporaryDirectory(prefix: "reprise-h2load")
-        var body = Data([0, 0, 0, 0, 5])
-        body.append(contentsOf: Array("hello".utf8))
-        try body.write(to: directory.path("request.bin"))
-        let port = server.port
-        let output = try await Subprocess.offThread {
-            try Subprocess.check(
-                [
-                    try Repository.systemTool("h2load"), "-n", "2000", "-c", "4", "-m", "16",
-                    "-d", directory.path("request.bin").path,
-                    "-H", "content-type: application/grpc", "-H", "te: trailers",
-                    "http://127.0.0.1:\(port)/demo.Wire/Unary",
-                ], timeout: .seconds(60))
-        }
+        let output = try await H2Load.unary(
+            authority: "127.0.0.1:\(server.port)", path: "/demo.Wire/Unary", message: Array("hello".utf8), calls: 2000,
+            directory: try TemporaryDirectory(prefix: "reprise-h2load"))
         #expect(output.stdoutText.contains("2000 succeeded, 0 failed, 0 errored"), "\(output.stdoutText)")
         #expect(output.stdoutText.contains("status codes: 2000 2xx"), "\(output.stdoutText)")
         await server.shutdown(gracePeriod: .seconds(1))

@@ -21,21 +21,10 @@ import Testing
         let server = try await DemoServer.start(group: testGroup)
         let harness = try await ProxyHarness.start(
             upstreamPort: server.port, registry: DemoSchema.registry, schemaFiles: ["demo/v1/demo.proto"])
-        let directory = try TemporaryDirectory(prefix: "reprise-relay-h2load")
         // demo.v1.Demo/SayHello with HelloRequest{name: "h2load"}.
-        var body = Data([0, 0, 0, 0, 8, 0x0A, 6])
-        body.append(contentsOf: Array("h2load".utf8))
-        try body.write(to: directory.path("request.bin"))
-        let port = harness.port
-        let output = try await Subprocess.offThread {
-            try Subprocess.check(
-                [
-                    try Repository.systemTool("h2load"), "-n", "3000", "-c", "4", "-m", "16",
-                    "-d", directory.path("request.bin").path,
-                    "-H", "content-type: application/grpc", "-H", "te: trailers",
-                    "http://127.0.0.1:\(port)/demo.v1.Demo/SayHello",
-                ], timeout: .seconds(60))
-        }
+        let output = try await H2Load.unary(
+            authority: harness.target, path: "/demo.v1.Demo/SayHello", message: [0x0A, 6] + Array("h2load".utf8),
+            calls: 3000, directory: try TemporaryDirectory(prefix: "reprise-relay-h2load"))
         #expect(output.stdoutText.contains("3000 succeeded, 0 failed, 0 errored"), "\(output.stdoutText)")
         try await eventually { harness.recorder.statistics.calls == 3000 && harness.recorder.statistics.openCalls == 0 }
         let recording = try await harness.finish()
@@ -90,6 +79,22 @@ import Testing
         try await eventually { harness.recorder.statistics.messages >= 2 }
         try await client.close()
         _ = try await harness.finish()
+    }
+
+    @Test func aClientThatLeavesWhileTheServersTLSIsStillBeingSetUpLetsTheProxyStop() async throws {
+        // A server that takes the TCP connection and never answers the TLS handshake.
+        let silent = try await ServerBootstrap(group: testGroup).bind(host: "127.0.0.1", port: 0).get()
+        let harness = try await ProxyHarness.start(upstreamPort: silent.localAddress!.port!) {
+            $0.upstreamTLS = .defaults { $0.trustSystemRoots = false }
+        }
+        let raw = try await RawConnection.connect(port: harness.port)
+        try await eventually { harness.proxy.connectionsAccepted == 1 }
+        try await raw.channel.close()
+        // Both sides close: the connection leaves the proxy, so a stop does not wait for it.
+        try await eventually { harness.proxy.connectionCount == 0 }
+        _ = try await harness.finish(grace: .seconds(1))
+        #expect(!harness.logs.all.contains { $0.contains("could not be reached") }, "\(harness.logs.all)")
+        try await silent.close()
     }
 
     /// Waits until `value` is non-zero and unchanged for 500 ms.

@@ -123,13 +123,15 @@ final class RelayConnection {
         case .upstream:
             guard !upstreamClosed else { return }
             upstreamClosed = true
-            if !upstreamReady {
+            if !upstreamReady, !downstreamClosed {
                 upstreamFailed("the server closed the connection before it was set up")
-                return
+            } else if upstreamReady {
+                if closeReason == nil { closeReason = "the server connection closed before the call ended" }
+                // The server is gone: so is this client's connection, as it would be without the proxy.
+                downstreamChannel?.close(promise: nil)
             }
-            if closeReason == nil { closeReason = "the server connection closed before the call ended" }
-            // The server is gone: so is this client's connection, as it would be without the proxy.
-            downstreamChannel?.close(promise: nil)
+            // Answered locally, the client's connection goes on (and is recorded) until it closes.
+            if fallback, !downstreamClosed { return }
         }
         submitClosure()
         if downstreamClosed, upstreamClosed || upstreamChannel == nil || fallback {

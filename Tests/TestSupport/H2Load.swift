@@ -1,0 +1,26 @@
+import Foundation
+
+/// nghttp2's h2load as a gRPC load client: the same unary call again and again, over plaintext HTTP/2.
+public enum H2Load {
+    /// Makes `calls` calls of `path` on `authority` (`host:port`, IPv6 bracketed) over `connections`
+    /// connections with `streams` in flight on each, every call sending `message` (a serialized protobuf,
+    /// framed here); returns what h2load printed. The request file goes in `directory`.
+    public static func unary(
+        authority: String, path: String, message: [UInt8], calls: Int, connections: Int = 4, streams: Int = 16,
+        directory: TemporaryDirectory
+    ) async throws -> ProcessOutput {
+        var body = Data([0])
+        body.append(contentsOf: withUnsafeBytes(of: UInt32(message.count).bigEndian, Array.init))
+        body.append(contentsOf: message)
+        let request = directory.path("h2load-request.bin")
+        try body.write(to: request)
+        let tool = try Repository.systemTool("h2load")
+        return try await Subprocess.offThread {
+            try Subprocess.check(
+                [
+                    tool, "-n", "\(calls)", "-c", "\(connections)", "-m", "\(streams)", "-d", request.path,
+                    "-H", "content-type: application/grpc", "-H", "te: trailers", "http://\(authority)\(path)",
+                ], timeout: .seconds(60))
+        }
+    }
+}
