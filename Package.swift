@@ -48,10 +48,13 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
+        // MARK: Whole files read with the system's own words for what went wrong
+        .target(name: "LocalFile", swiftSettings: swiftSettings),
+
         // MARK: Schema and codec
         .target(
             name: "ProtoSchema",
-            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["LocalFile", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -100,7 +103,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: nio + [
-                "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema", "Reflection", "Metrics",
+                "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema", "Reflection", "Metrics", "LocalFile",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
@@ -110,7 +113,7 @@ let package = Package(
         .target(
             name: "Replay",
             dependencies: nio + [
-                "Engine", "Recording", "Metrics", "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema",
+                "Engine", "Recording", "Metrics", "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema", "LocalFile",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -130,7 +133,7 @@ let package = Package(
         .target(
             name: "Metrics",
             dependencies: [
-                "GRPCProtocol", "CZlib", .product(name: "Histogram", package: "hdrhistogram-swift"),
+                "GRPCProtocol", "CZlib", "LocalFile", .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
@@ -147,7 +150,8 @@ let package = Package(
         .target(
             name: "Recording",
             dependencies: [
-                "ProtoSchema", "ProtoCodec", "GRPCProtocol", .product(name: "Crypto", package: "swift-crypto"),
+                "ProtoSchema", "ProtoCodec", "GRPCProtocol", "LocalFile",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
@@ -188,7 +192,7 @@ let package = Package(
             name: "reprise",
             dependencies: [
                 "ProtoSchema", "ProtoCodec", "GRPCProtocol", "GRPCWire", "Metrics", "MetricsExporter", "Recording",
-                "Proxy", "Capture",
+                "Proxy", "Capture", "LocalFile",
                 "Reflection", "DemoServer", "Engine", "Replay", "Mock",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
@@ -263,6 +267,8 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CommandLineTests", dependencies: nio + ["DemoServer", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CaptureTests",
             dependencies: nio + ["Capture", "Recording", "DemoServer", "ProtoCodec", "TestSupport"],

@@ -1,4 +1,5 @@
 import Foundation
+import LocalFile
 import SwiftProtobuf
 
 /// A set of `.proto` files linked together: every type reference resolved, every symbol indexed.
@@ -53,9 +54,9 @@ public final class DescriptorPool: Sendable {
     public convenience init(protosetAt path: String) throws {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = Data(try LocalFile.read(path))
         } catch {
-            throw SchemaError(.io, "couldn't open protoset: \(path): \(error.localizedDescription)")
+            throw SchemaError(.io, "couldn't open protoset: \(error)")
         }
         try self.init(protoset: data, name: path)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import LocalFile
 
 #if canImport(Glibc)
     import Glibc
@@ -42,40 +43,15 @@ struct ImportResolver {
         return WellKnownProtos.source(for: name)
     }
 
-    /// Reads a file with POSIX calls (cheaper than Foundation's). A missing file (or a folder) is
-    /// nil; any other failure is an error, as in k6.
+    /// Reads a file. A missing file (or a folder) is nil; any other failure is an error, as in k6.
     static func readFromDisk(_ path: String) throws -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        if descriptor < 0 {
-            if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw SchemaError(.io, "open \(path): \(String(cString: strerror(errno)))")
+        do {
+            return try LocalFile.read(path)
+        } catch let error where error.isMissing || error.code == EISDIR {
+            return nil
+        } catch {
+            throw SchemaError(.io, "open \(error)")
         }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else {
-            throw SchemaError(.io, "stat \(path): \(String(cString: strerror(errno)))")
-        }
-        if info.st_mode & S_IFMT == S_IFDIR { return nil }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: max(Int(info.st_size), 4096))
-        while true {
-            let count = chunk.withUnsafeMutableBytes { Self.systemRead(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw SchemaError(.io, "read \(path): \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
-        }
-        return bytes
-    }
-
-    private static func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-        #if canImport(Glibc)
-            Glibc.read(descriptor, buffer, count)
-        #else
-            Darwin.read(descriptor, buffer, count)
-        #endif
     }
 
     // MARK: Go's path/filepath

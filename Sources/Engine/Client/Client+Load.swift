@@ -1,4 +1,5 @@
 import Foundation
+import LocalFile
 import ProtoSchema
 import SwiftProtobuf
 import Synchronization
@@ -33,9 +34,9 @@ extension Client {
             ? path : (configuration.baseDirectory ?? FileManager.default.currentDirectoryPath) + "/" + path
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: resolved))
+            data = Data(try LocalFile.read(resolved))
         } catch {
-            throw EngineError(.schema, "couldn't open protoset: open \(resolved): \(error.localizedDescription)")
+            throw EngineError(.schema, "couldn't open protoset: open \(error)")
         }
         let set: Google_Protobuf_FileDescriptorSet
         do {

@@ -1,4 +1,5 @@
 import CZlib
+import LocalFile
 
 #if canImport(Glibc)
     import Glibc
@@ -12,10 +13,6 @@ private func posixClose(_ descriptor: Int32) { _ = close(descriptor) }
 
 private func posixWrite(_ descriptor: Int32, _ pointer: UnsafeRawPointer?, _ count: Int) -> Int {
     write(descriptor, pointer, count)
-}
-
-private func posixRead(_ descriptor: Int32, _ pointer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
-    read(descriptor, pointer, count)
 }
 
 /// A file opened for writing, plain or gzip-compressed (when the path ends in `.gz`, like k6).
@@ -113,21 +110,10 @@ public final class OutputFile {
 /// Reads a whole file as bytes (summary files for merging).
 enum InputFile {
     static func read(_ path: String) throws -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw MetricsError(.io, "cannot read '\(path)': \(String(cString: strerror(errno)))")
-        }
-        defer { posixClose(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { posixRead(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw MetricsError(.io, "cannot read '\(path)': \(String(cString: strerror(errno)))")
-            }
-            if count == 0 { return bytes }
-            bytes.append(contentsOf: chunk[..<count])
+        do {
+            return try LocalFile.read(path)
+        } catch {
+            throw MetricsError(.io, "cannot read '\(path)': \(error.reason)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LocalFile
 
 /// A whole recording in memory: its header, its events in file order, and what was skipped.
 ///
@@ -23,13 +24,13 @@ public struct Recording: Sendable {
 
     /// Reads and checks the recording at `path`; every problem is reported with its line.
     public static func load(path: String) throws(RecordingError) -> Recording {
-        let data: Data
+        let bytes: [UInt8]
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            bytes = try LocalFile.read(path)
         } catch {
-            throw RecordingError(file: path, line: 0, "cannot read the recording: \(error.localizedDescription)")
+            throw RecordingError(file: path, line: 0, "cannot read the recording: \(error.reason)")
         }
-        return try Recording(parsing: [UInt8](data), name: path)
+        return try Recording(parsing: bytes, name: path)
     }
 
     /// Reads and checks a recording held in memory; `name` is used in messages.

@@ -11,7 +11,7 @@ public struct RecordingIssue: Sendable, Hashable, CustomStringConvertible {
 
     /// The recording's name or path.
     public var file: String
-    /// The 1-based line number.
+    /// The 1-based line number; 0 for the whole file (it cannot be opened).
     public var line: Int
     /// What is wrong and, where it helps, what to do.
     public var message: String
@@ -26,8 +26,10 @@ public struct RecordingIssue: Sendable, Hashable, CustomStringConvertible {
         self.severity = severity
     }
 
+    /// `file:line: message`, or `file: message` for a problem with the whole file (line 0).
     public var description: String {
-        severity == .warning ? "\(file):\(line): warning: \(message)" : "\(file):\(line): \(message)"
+        let place = line > 0 ? "\(file):\(line)" : file
+        return severity == .warning ? "\(place): warning: \(message)" : "\(place): \(message)"
     }
 }
 

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import GRPCProtocol
+import LocalFile
 import ProtoCodec
 
 /// `--update`: the golden recording rewritten with the replayed responses of the calls that differed. Every
@@ -20,10 +21,9 @@ public struct GoldenUpdate {
     {
         let original: String
         do {
-            original = try String(contentsOfFile: path, encoding: .utf8)
+            original = try LocalFile.readText(path)
         } catch {
-            throw ReplayError(
-                .unreadableInput, "\(path): cannot read the recording again: \(error.localizedDescription)")
+            throw ReplayError(.unreadableInput, "\(path): cannot read the recording again: \(error.reason)")
         }
         let captured = capture.captured
         var changes: [Int: (call: PlannedCall, capture: ResponseCapture.Captured)] = [:]

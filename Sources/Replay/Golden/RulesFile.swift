@@ -1,4 +1,5 @@
 import Foundation
+import LocalFile
 import Yams
 
 /// `--rules FILE.yaml`: the golden check's rules in a file a team reviews and commits.
@@ -30,9 +31,9 @@ public enum RulesFile {
     public static func load(path: String) throws(ReplayError) -> CompareRules {
         let text: String
         do {
-            text = try String(contentsOfFile: path, encoding: .utf8)
+            text = try LocalFile.readText(path)
         } catch {
-            throw ReplayError(.unreadableInput, "--rules \(path): cannot read it: \(error.localizedDescription)")
+            throw ReplayError(.unreadableInput, "--rules \(path): cannot read it: \(error.reason)")
         }
         return try parse(text, name: path)
     }
