@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `reprise` command: record, replay and inspect gRPC traffic.
 @main
@@ -21,4 +22,22 @@ struct Reprise: AsyncParsableCommand {
             MockCommand.self,
         ]
     )
+
+    /// Runs the command the arguments name. A ``CommandError`` prints as one `Error:` line and exits with
+    /// its status; everything else goes through ArgumentParser (usage errors exit 64, others 1).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CommandError {
+            FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
+            Foundation.exit(error.status.rawValue)
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

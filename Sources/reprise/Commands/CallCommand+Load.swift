@@ -48,7 +48,7 @@ extension CallCommand {
                     $0.metrics = metrics
                 })
             var params = try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000)))
-            params.maxReceiveSize = maxReceiveSize
+            params.maxReceiveSize = maxReceiveSize ?? 0
             do {
                 try await client.connect(address, params: params)
             } catch {

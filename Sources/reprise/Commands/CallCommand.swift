@@ -15,16 +15,18 @@ struct CallCommand: AsyncParsableCommand {
             The request is proto3 JSON (-d, '@' reads standard input, '@FILE' a file); for a client-streaming \
             method a JSON array is sent as one message per element. Types come from --proto \
             (with -I) or --protoset, or else from the server's reflection service. The response goes to standard \
-            output as JSON (one document per message for server streaming), the status to standard error; the exit status is 0 for OK and 64 + the gRPC code \
-            otherwise (as grpcurl), 1 when the call could not be made.
+            output as JSON (one document per message for server streaming), the status to standard error; \
+            the exit status is 0 for OK and 64 + the gRPC code otherwise (as grpcurl), 1 when the call could not be made.
 
-              reprise call --plaintext -d '{"greeting":"Bert"}' 127.0.0.1:50051 hello.HelloService/SayHello
+              reprise call --plaintext -d '{"greeting":"Bert"}' \\
+                  127.0.0.1:50051 hello.HelloService/SayHello
 
             With -n the call runs TOTAL times, -c at a time over --connections connections, and prints k6's \
             end-of-test summary and the calls per second (--json: one JSON object instead). --threshold, --out \
             and --summary-export work as in k6; a failed threshold exits with 99.
 
-              reprise call --plaintext -n 10000 -c 50 --connections 2 --threshold 'grpc_req_duration=p(99)<50' \\
+              reprise call --plaintext -n 10000 -c 50 --connections 2 \\
+                  --threshold 'grpc_req_duration=p(99)<50' \\
                   127.0.0.1:50051 hello.HelloService/SayHello
             """)
 
@@ -49,11 +51,13 @@ struct CallCommand: AsyncParsableCommand {
 
     @Option(
         name: .customLong("connect-timeout"),
+        parsing: .unconditional,
         help: ArgumentHelp("Seconds the connection (and reflection) may take.", valueName: "seconds"))
     var connectTimeout: Double = 60
 
     @Option(
         name: .customLong("max-time"),
+        parsing: .unconditional,
         help: ArgumentHelp("The call's deadline in seconds (default 120, as k6's invoke).", valueName: "seconds"))
     var maxTime: Double?
 
@@ -63,9 +67,9 @@ struct CallCommand: AsyncParsableCommand {
     var reflectHeaders: [String] = []
 
     @Option(
-        name: .customLong("max-msg-size"),
+        name: .customLong("max-msg-size"), parsing: .unconditional,
         help: ArgumentHelp("The largest response message accepted, in bytes (default 4 MiB).", valueName: "bytes"))
-    var maxReceiveSize = 0
+    var maxReceiveSize: Int?
 
     @Flag(name: [.customShort("v"), .long], help: "Also print the response headers and trailers on standard error.")
     var verbose = false
@@ -73,14 +77,28 @@ struct CallCommand: AsyncParsableCommand {
     @OptionGroup var load: CallLoadOptions
 
     func validate() throws {
+        _ = try ServerAddress(address, option: "The address")
         if connectTimeout <= 0 { throw ValidationError("--connect-timeout must be positive.") }
         if let maxTime, maxTime <= 0 { throw ValidationError("--max-time must be positive.") }
-        if maxReceiveSize < 0 { throw ValidationError("--max-msg-size must not be negative.") }
+        if let maxReceiveSize, maxReceiveSize < 1 {
+            throw ValidationError("--max-msg-size must be at least 1 byte; got \(maxReceiveSize).")
+        }
         _ = try Self.metadata(headers, option: "-H")
         try load.validate()
     }
 
+    /// grpcurl's exit statuses: 64 + the gRPC code of a failed call, 64 for a usage error, 1 when the call
+    /// could not be made (an unreadable file, a schema error, no connection).
     func run() async throws {
+        do {
+            try await call()
+        } catch var error as CommandError where error.status != .usage {
+            error.status = .failure
+            throw error
+        }
+    }
+
+    private func call() async throws {
         let client = try await connectedClient()
         if let method = try? client.schema.method(methodURL), method.isClientStreaming || method.isServerStreaming {
             return try await runStream(client, method: method)
@@ -140,7 +158,7 @@ struct CallCommand: AsyncParsableCommand {
         var params = try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000)))
         params.reflect = useReflection
         params.reflectMetadata = try Self.metadata(reflectHeaders, option: "--reflect-header")
-        params.maxReceiveSize = maxReceiveSize
+        params.maxReceiveSize = maxReceiveSize ?? 0
         do {
             try await client.connect(address, params: params)
         } catch {
@@ -156,11 +174,7 @@ struct CallCommand: AsyncParsableCommand {
         if path.isEmpty {
             return .json(String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self))
         }
-        do {
-            return .json(try String(contentsOfFile: path, encoding: .utf8))
-        } catch {
-            throw CommandError("cannot read the request from \(path): \(error.localizedDescription)")
-        }
+        return .json(try readTextFile(path, what: "the request (-d @FILE)"))
     }
 
     /// The call params: metadata and deadline.

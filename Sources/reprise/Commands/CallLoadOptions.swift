@@ -6,7 +6,7 @@ import Metrics
 struct CallLoadOptions: ParsableArguments {
     @Option(
         name: [.customShort("n"), .customLong("total")],
-        help: ArgumentHelp("Run the call this many times (load mode).", valueName: "total"))
+        parsing: .unconditional, help: ArgumentHelp("Run the call this many times (load mode).", valueName: "total"))
     var total: Int?
 
     @Option(

@@ -38,16 +38,11 @@ struct CallTLSOptions: ParsableArguments {
         params.insecureSkipTLSVerify = insecure
         if !plaintext, !cacert.isEmpty || cert != nil {
             params.tls = TLSParams(
-                cert: try cert.map(Self.read), key: try key.map(Self.read), cacerts: try cacert.map(Self.read))
+                cert: try cert.map { try readTextFile($0, what: "--cert") },
+                key: try key.map { try readTextFile($0, what: "--key") },
+                cacerts: try cacert.map { try readTextFile($0, what: "--cacert") })
         }
         return params
     }
 
-    private static func read(_ path: String) throws -> String {
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw CommandError("cannot read \(path): \(error.localizedDescription)")
-        }
-    }
 }

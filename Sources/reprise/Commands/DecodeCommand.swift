@@ -8,7 +8,7 @@ struct DecodeCommand: ParsableCommand {
         commandName: "decode",
         abstract: "Decode a binary protobuf message to JSON.",
         discussion: """
-            Reads one message from standard input and writes its proto3 JSON, with k6's choices by default
+            Reads one message from standard input and writes its proto3 JSON, with k6's choices by default \
             (unset fields with their defaults, lowerCamelCase names, enum names, 64-bit integers as strings).
 
               reprise decode --protoset api.protoset --type pkg.Msg < msg.bin > msg.json

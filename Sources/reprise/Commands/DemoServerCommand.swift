@@ -47,7 +47,8 @@ struct DemoServerCommand: AsyncParsableCommand {
         var tls: ServerTLSConfiguration?
         if let tlsCert, let tlsKey {
             tls = ServerTLSConfiguration(
-                certificateChainPEM: try readText(tlsCert), privateKeyPEM: try readText(tlsKey))
+                certificateChainPEM: try readTextFile(tlsCert, what: "--tls-cert"),
+                privateKeyPEM: try readTextFile(tlsKey, what: "--tls-key"))
         }
         let stop = StopSignal()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
@@ -55,7 +56,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         do {
             server = try await DemoServer.start(host: address.host, port: address.port, tls: tls, group: group)
         } catch {
-            throw CommandError("cannot serve on \(listen): \(error)")
+            throw CommandError.cannotListen(on: address, error)
         }
         let shown = address.host.contains(":") ? "[\(address.host)]" : address.host
         print("demo server listening on \(shown):\(server.port) (\(tls == nil ? "plaintext" : "TLS"))")
@@ -64,14 +65,6 @@ struct DemoServerCommand: AsyncParsableCommand {
         FileHandle.standardError.write(Data("demo server: \(signal), shutting down\n".utf8))
         await server.shutdown(gracePeriod: .seconds(2))
         try await group.shutdownGracefully()
-    }
-
-    private func readText(_ path: String) throws -> String {
-        do {
-            return try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw CommandError("cannot read \(path): \(error.localizedDescription)")
-        }
     }
 
     private func write(to folder: String) throws {
@@ -86,31 +79,6 @@ struct DemoServerCommand: AsyncParsableCommand {
             }
             print(url.path)
         }
-    }
-}
-
-/// `host:port` or `[ipv6]:port` for a server to bind.
-struct ListenAddress {
-    var host: String
-    var port: Int
-
-    init(_ text: String) throws {
-        let hostPart: Substring
-        let portPart: Substring
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            hostPart = text[text.index(after: text.startIndex)..<close]
-            portPart = text[text.index(after: close)...].dropFirst()
-        } else if let colon = text.lastIndex(of: ":") {
-            hostPart = text[..<colon]
-            portPart = text[text.index(after: colon)...]
-        } else {
-            throw ValidationError("--listen \(text): give host:port, e.g. 127.0.0.1:50051 (port 0 picks a free one)")
-        }
-        guard let port = Int(portPart), (0...65535).contains(port) else {
-            throw ValidationError("--listen \(text): the port must be a number from 0 to 65535")
-        }
-        host = hostPart.isEmpty ? "0.0.0.0" : String(hostPart)
-        self.port = port
     }
 }
 

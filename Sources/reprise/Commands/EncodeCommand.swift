@@ -8,7 +8,7 @@ struct EncodeCommand: ParsableCommand {
         commandName: "encode",
         abstract: "Encode a JSON message as binary protobuf.",
         discussion: """
-            Reads one message as proto3 JSON from standard input (field names in either form, enums by name
+            Reads one message as proto3 JSON from standard input (field names in either form, enums by name \
             or number, 64-bit integers as numbers or strings) and writes its binary encoding.
 
               reprise encode --protoset api.protoset --type pkg.Msg < msg.json > msg.bin

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocalFile
 
 /// Where a command reads its input and writes its output (standard input and output by default).
 struct InputOutputOptions: ParsableArguments {
@@ -17,9 +18,9 @@ struct InputOutputOptions: ParsableArguments {
     func read() throws -> Data {
         guard let input else { return FileHandle.standardInput.readDataToEndOfFile() }
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: input))
+            return Data(try LocalFile.read(input))
         } catch {
-            throw CommandError("cannot read \(input): \(error.localizedDescription)")
+            throw CommandError.unreadable("--input", error)
         }
     }
 
@@ -29,9 +30,11 @@ struct InputOutputOptions: ParsableArguments {
             return
         }
         do {
-            try data.write(to: URL(fileURLWithPath: output))
+            try LocalFile.write([UInt8](data), to: output)
         } catch {
-            throw CommandError("cannot write \(output): \(error.localizedDescription)")
+            throw CommandError(
+                "cannot write --output \(output): \(error.reason); check the folder exists and is writable",
+                status: .unwritableOutput)
         }
     }
 }

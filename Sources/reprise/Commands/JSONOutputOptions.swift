@@ -12,7 +12,7 @@ struct JSONOutputOptions: ParsableArguments {
 
         static func help(for value: Defaults) -> ArgumentHelp? {
             switch value {
-            case .emitDefaults: "Write unset fields with their defaults, as k6 does (the default)."
+            case .emitDefaults: "Write unset fields with their defaults, as k6 does."
             case .omitDefaults: "Leave unset fields out."
             }
         }

@@ -13,8 +13,8 @@ struct MetricsMergeCommand: ParsableCommand {
         commandName: "merge",
         abstract: "Merge the summaries of several processes of one test into the summary of the whole.",
         discussion: """
-            Counts, sums, min/max, histograms (so percentiles), rates and checks add up exactly; gauges add;
-            the duration is the longest; every threshold is evaluated again on the merged data. Prints the
+            Counts, sums, min/max, histograms (so percentiles), rates and checks add up exactly; gauges add; \
+            the duration is the longest; every threshold is evaluated again on the merged data. Prints the \
             k6-style summary and exits 99 when a threshold fails, like k6.
 
             Example: reprise metrics merge a.json b.json -o all.json

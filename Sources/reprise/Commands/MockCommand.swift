@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRPCProtocol
 import GRPCWire
+import LocalFile
 import Mock
 import NIOCore
 import NIOPosix
@@ -28,7 +29,8 @@ struct MockCommand: AsyncParsableCommand {
             served, matched and missed per method goes to stdout (and to --summary FILE).
 
               reprise mock recordings/demo.jsonl --listen 127.0.0.1:50051
-              reprise mock api.jsonl --listen 7443 --tls-local-ca --ignore requestId --cycle
+              reprise mock api.jsonl --listen 7443 --tls-local-ca \\
+                  --ignore requestId --cycle
               reprise mock api.jsonl --passthrough api.internal:50051 --append api.jsonl
             """)
 
@@ -80,7 +82,9 @@ struct MockCommand: AsyncParsableCommand {
             valueName: "file"))
     var append: String?
 
-    @Option(help: ArgumentHelp("Event-loop threads serving calls (default: one per core).", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Event-loop threads serving calls (default: one per core).", valueName: "n"))
     var threads: Int?
 
     @Option(help: ArgumentHelp("Also write the final summary (JSON) to this file.", valueName: "file"))
@@ -96,7 +100,7 @@ struct MockCommand: AsyncParsableCommand {
             throw ValidationError("--threads takes a number of threads, at least 1; got \(threads).")
         }
         if append != nil, passthrough == nil { throw ValidationError("--append goes with --passthrough HOST:PORT.") }
-        if let passthrough { _ = try ListenAddress(passthrough) }
+        if let passthrough { _ = try ServerAddress(passthrough, option: "--passthrough") }
         for rule in ignoreRules {
             do { _ = try IgnoreRule(parsing: rule) } catch { throw ValidationError("--ignore \(error.message)") }
         }
@@ -109,7 +113,7 @@ struct MockCommand: AsyncParsableCommand {
             do {
                 loaded.append((path, try Recording.load(path: path)))
             } catch {
-                throw CommandError("\(error)")
+                throw CommandError("\(error)", status: .unreadableInput)
             }
         }
         var configuration = MockConfiguration.defaults
@@ -117,7 +121,7 @@ struct MockCommand: AsyncParsableCommand {
             for text in ignoreRules { configuration.rules.ignore.append(try IgnoreRule(parsing: text)) }
             if let rulesFile { configuration.rules = configuration.rules.adding(try RulesFile.load(path: rulesFile)) }
         } catch {
-            throw CommandError(error.message)
+            throw CommandError(error.message, status: .unreadableInput)
         }
         configuration.matchHeaders = matchHeaders.map { $0.lowercased() }
         configuration.cycle = cycle
@@ -126,7 +130,7 @@ struct MockCommand: AsyncParsableCommand {
         let (serverTLS, localCA) = try tls.configuration(listenHost: address.host)
         configuration.server.tls = serverTLS
         if let passthrough {
-            let upstream = try ListenAddress(passthrough)
+            let upstream = try ServerAddress(passthrough, option: "--passthrough")
             configuration.passthrough = MockConfiguration.Passthrough(
                 host: upstream.host, port: upstream.port, appendPath: append)
         }
@@ -140,7 +144,7 @@ struct MockCommand: AsyncParsableCommand {
                 recordings: loaded, host: address.host, port: address.port, configuration: configuration, group: group)
         } catch {
             try? await group.shutdownGracefully()
-            throw CommandError("cannot serve on \(listen): \(error)")
+            throw CommandError.cannotListen(on: address, error)
         }
         let shown = address.host.contains(":") ? "[\(address.host)]" : address.host
         print(
@@ -163,9 +167,9 @@ struct MockCommand: AsyncParsableCommand {
         fflush(nil)
         if let summary {
             do {
-                try data.write(to: URL(fileURLWithPath: summary))
+                try LocalFile.write([UInt8](data), to: summary)
             } catch {
-                throw CommandError("cannot write --summary \(summary): \(error.localizedDescription)")
+                throw CommandError("cannot write --summary \(error)", status: .unwritableOutput)
             }
         }
     }

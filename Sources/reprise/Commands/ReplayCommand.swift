@@ -25,9 +25,11 @@ struct ReplayCommand: AsyncParsableCommand {
 
             \(ReplayExitCode.help)
 
-              reprise replay recordings/demo.jsonl --target 127.0.0.1:50051 --plaintext --speed 10
-              reprise replay calls.jsonl --target 127.0.0.1:50051 --plaintext --rate 200 --duration 30s \\
-                  --no-check --threshold 'grpc_req_duration=p(99)<50' --report report.html
+              reprise replay recordings/demo.jsonl --target 127.0.0.1:50051 \\
+                  --plaintext --speed 10
+              reprise replay calls.jsonl --target 127.0.0.1:50051 --plaintext \\
+                  --rate 200 --duration 30s --no-check \\
+                  --threshold 'grpc_req_duration=p(99)<50' --report report.html
             """)
 
     @Argument(help: ArgumentHelp("The recording (JSON Lines, from reprise record or import).", valueName: "recording"))
@@ -42,14 +44,19 @@ struct ReplayCommand: AsyncParsableCommand {
     /// The server, `host:port`.
     var target: String { targetOption ?? "" }
 
-    @Option(help: ArgumentHelp("Replay as recorded, this many times faster (default 1).", valueName: "factor"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Replay as recorded, this many times faster (default 1).", valueName: "factor"))
     var speed: Double?
 
-    @Option(help: ArgumentHelp("Start calls at this fixed rate per second (open loop).", valueName: "per-second"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Start calls at this fixed rate per second (open loop).", valueName: "per-second"))
     var rate: Double?
 
     @Option(
         name: .customLong("start-rate"),
+        parsing: .unconditional,
         help: ArgumentHelp("The rate a ramp starts from (with --stage).", valueName: "per-second"))
     var startRate: Double?
 
@@ -58,10 +65,14 @@ struct ReplayCommand: AsyncParsableCommand {
         help: ArgumentHelp("A ramp stage DURATION:TARGET, e.g. 30s:200 (repeatable).", valueName: "stage"))
     var stages: [String] = []
 
-    @Option(help: ArgumentHelp("Run this many virtual users, each calling when its last call ends.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Run this many virtual users, each calling when its last call ends.", valueName: "n"))
     var vus: Int?
 
-    @Option(help: ArgumentHelp("Stop rate and user schedules after this many calls.", valueName: "n"))
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp("Stop rate and user schedules after this many calls.", valueName: "n"))
     var iterations: Int?
 
     @Option(
@@ -82,6 +93,7 @@ struct ReplayCommand: AsyncParsableCommand {
     var tick: String?
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Spread the calls over this many connections, round robin (default: one per recorded connection).",
             valueName: "k"))
@@ -131,12 +143,15 @@ struct ReplayCommand: AsyncParsableCommand {
         if targetOption == nil, golden.learnFrom == nil {
             throw ValidationError("Missing expected argument '--target <address>'.")
         }
+        if let targetOption { _ = try ServerAddress(targetOption, option: "--target") }
         let modes = [speed != nil, rate != nil, !stages.isEmpty, vus != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("Pick one schedule: --speed, --rate, --stage or --vus.") }
-        if let speed, !(speed > 0) { throw ValidationError("--speed must be above 0.") }
-        if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0.") }
-        if let vus, vus < 1 { throw ValidationError("--vus must be at least 1.") }
-        if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1.") }
+        if let speed, !(speed > 0) { throw ValidationError("--speed must be above 0; got \(speed).") }
+        if let rate, !(rate > 0) { throw ValidationError("--rate must be above 0; got \(rate).") }
+        if let vus, vus < 1 { throw ValidationError("--vus must be at least 1; got \(vus).") }
+        if let iterations, iterations < 1 {
+            throw ValidationError("--iterations must be at least 1; got \(iterations).")
+        }
         if startRate != nil, stages.isEmpty { throw ValidationError("--start-rate needs --stage.") }
         if iterations != nil || duration != nil, modes == 0 || speed != nil {
             throw ValidationError("--iterations and --duration go with --rate, --stage or --vus.")

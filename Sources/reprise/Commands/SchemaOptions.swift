@@ -31,14 +31,14 @@ struct SchemaOptions: ParsableArguments {
             do {
                 files += try ProtoLoader(importPaths: importPaths).load(proto)
             } catch {
-                throw CommandError("\(error)")
+                throw CommandError("\(error)", status: .unreadableInput)
             }
         }
         for path in protoset {
             do {
                 files += try DescriptorPool(protosetAt: path).files.map(\.proto)
             } catch {
-                throw CommandError("\(error)")
+                throw CommandError("\(error)", status: .unreadableInput)
             }
         }
         return files
@@ -51,14 +51,14 @@ struct SchemaOptions: ParsableArguments {
             do {
                 pool = try DescriptorPool(files: ProtoLoader(importPaths: importPaths).load(proto))
             } catch {
-                throw CommandError("\(error)")
+                throw CommandError("\(error)", status: .unreadableInput)
             }
         }
         for path in protoset {
             do {
                 pool = try pool.merging(DescriptorPool(protosetAt: path))
             } catch {
-                throw CommandError("\(error)")
+                throw CommandError("\(error)", status: .unreadableInput)
             }
         }
         return pool
@@ -75,7 +75,7 @@ struct SchemaOptions: ParsableArguments {
                 pool = try pool.map { try $0.merging(loaded) } ?? loaded
                 files += loaded.files.map(\.name).filter { !files.contains($0) }
             } catch {
-                throw CommandError("\(error)")
+                throw CommandError("\(error)", status: .unreadableInput)
             }
         }
         if !proto.isEmpty {
@@ -84,7 +84,7 @@ struct SchemaOptions: ParsableArguments {
                 pool = try pool.map { try $0.merging(loaded) } ?? loaded
                 files += proto
             } catch {
-                throw CommandError("\(error)")
+                throw CommandError("\(error)", status: .unreadableInput)
             }
         } else if !importPaths.isEmpty {
             throw ValidationError("-I gives where imports are found; name the files to load with --proto FILE.")
@@ -97,14 +97,14 @@ struct SchemaOptions: ParsableArguments {
         guard !isEmpty else {
             throw CommandError(
                 "no schema given: pass --proto FILE (with -I DIR) or --protoset FILE (or use --raw to work without a "
-                    + "schema)")
+                    + "schema)", status: .usage)
         }
         do {
             return try MessageRegistry(pool: pool())
         } catch let error as CommandError {
             throw error
         } catch {
-            throw CommandError("\(error)")
+            throw CommandError("\(error)", status: .unreadableInput)
         }
     }
 
@@ -119,7 +119,7 @@ struct SchemaOptions: ParsableArguments {
         } else {
             message += "; did you mean \(suggestions.joined(separator: ", "))?"
         }
-        throw CommandError(message)
+        throw CommandError(message, status: .usage)
     }
 }
 

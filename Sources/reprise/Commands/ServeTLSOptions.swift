@@ -45,8 +45,8 @@ struct ServeTLSOptions: ParsableArguments {
         if let certificate, let key {
             return (
                 ServerTLSConfiguration(
-                    certificateChainPEM: try read(certificate, what: "--tls-cert"),
-                    privateKeyPEM: try read(key, what: "--tls-key")),
+                    certificateChainPEM: try readTextFile(certificate, what: "--tls-cert"),
+                    privateKeyPEM: try readTextFile(key, what: "--tls-key")),
                 nil
             )
         }
@@ -62,13 +62,5 @@ struct ServeTLSOptions: ParsableArguments {
             all.append(name)
         }
         return (try ca.serverTLS(names: all), ca)
-    }
-
-    private func read(_ path: String, what: String) throws -> String {
-        do {
-            return try String(contentsOfFile: (path as NSString).expandingTildeInPath, encoding: .utf8)
-        } catch {
-            throw CommandError("cannot read \(what) \(path): \(error.localizedDescription)")
-        }
     }
 }

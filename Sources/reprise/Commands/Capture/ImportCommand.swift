@@ -15,7 +15,8 @@ struct ImportCommand: ParsableCommand {
             (times are the capture's). Calls the capture saw only in part are kept and marked incomplete.
 
               tcpdump -i any -w traffic.pcap 'tcp port 50051'
-              reprise import traffic.pcap --out traffic.jsonl -I protos --proto demo/v1/demo.proto --port 50051
+              reprise import traffic.pcap --out traffic.jsonl --port 50051 \\
+                  -I protos --proto demo/v1/demo.proto
             """)
 
     @Argument(help: ArgumentHelp("The capture file (pcap or pcapng).", valueName: "capture"))
@@ -45,7 +46,7 @@ struct ImportCommand: ParsableCommand {
             source = try PacketSource(file: capture)
             try source.setFilter(filter.expression)
         } catch {
-            throw CommandError("\(error)")
+            throw CommandError("\(error)", status: .unreadableInput)
         }
         let recording = try CaptureRecording(
             schema: schema, redaction: redaction.policy, rawFields: rawFields, out: out, overwrite: overwrite,

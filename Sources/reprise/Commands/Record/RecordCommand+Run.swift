@@ -16,8 +16,10 @@ import Recording
 
 extension RecordCommand {
     func run() async throws {
-        let (listenHost, listenPort) = try Self.address(listen, defaultHost: "127.0.0.1", what: "--listen")
-        let (upstreamHost, upstreamPort) = try Self.address(upstream, defaultHost: nil, what: "--upstream")
+        let listenAddress = try ListenAddress(listen)
+        let upstreamAddress = try ServerAddress(upstream, option: "--upstream")
+        let (listenHost, listenPort) = (listenAddress.host, listenAddress.port)
+        let (upstreamHost, upstreamPort) = (upstreamAddress.host, upstreamAddress.port)
         var configuration = ProxyConfiguration(
             listenPort: listenPort, upstreamHost: upstreamHost, upstreamPort: upstreamPort)
         configuration.listenHost = listenHost
@@ -43,7 +45,6 @@ extension RecordCommand {
         group: any EventLoopGroup
     ) async throws {
         let listenHost = configuration.listenHost
-        let listenPort = configuration.listenPort
         let downstreamTLS = configuration.downstreamTLS
         let (pool, files) = try await loadSchema(configuration: configuration, group: group)
         let registry: MessageRegistry?
@@ -67,7 +68,7 @@ extension RecordCommand {
             proxy = try await ProxyServer.start(
                 configuration: configuration, recorder: recorder, group: group, log: { console.warn($0) })
         } catch {
-            throw CommandError("cannot listen on \(listenHost):\(listenPort): \(error)")
+            throw CommandError.cannotListen(on: try ListenAddress(listen), error)
         }
         let boundAddress = Self.describe(host: listenHost, port: proxy.port)
         let header = RecordingHeader(

@@ -13,10 +13,12 @@ struct RecordCommand: AsyncParsableCommand {
             Point clients at --listen instead of the server; every call is forwarded untouched and written, \
             message by message as it happens, to --out (JSON Lines, see docs/recording-format.md).
 
-              reprise record --listen 127.0.0.1:7000 --upstream 127.0.0.1:50051 --out demo.jsonl \\
-                  -I protos --proto demo/v1/demo.proto
-              reprise record --listen 7000 --upstream api.example.com:443 --upstream-tls --reflect --out api.jsonl
-              reprise record --listen 7443 --tls-local-ca --upstream 127.0.0.1:50051 --out tls.jsonl
+              reprise record --listen 127.0.0.1:7000 --upstream 127.0.0.1:50051 \\
+                  --out demo.jsonl -I protos --proto demo/v1/demo.proto
+              reprise record --listen 7000 --upstream api.example.com:443 \\
+                  --upstream-tls --reflect --out api.jsonl
+              reprise record --listen 7443 --tls-local-ca \\
+                  --upstream 127.0.0.1:50051 --out tls.jsonl
 
             Ctrl-C (or SIGTERM) stops accepting, lets calls in flight finish (--grace), and closes the \
             recording; a second Ctrl-C stops at once, with every line written so far intact.
@@ -66,6 +68,7 @@ struct RecordCommand: AsyncParsableCommand {
     var sync = "periodic"
 
     @Option(
+        parsing: .unconditional,
         help: ArgumentHelp(
             "Event-loop threads forwarding traffic (default: one per core).", valueName: "n"))
     var threads: Int?
@@ -74,8 +77,8 @@ struct RecordCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        _ = try Self.address(listen, defaultHost: "127.0.0.1", what: "--listen")
-        _ = try Self.address(upstream, defaultHost: nil, what: "--upstream")
+        _ = try ListenAddress(listen)
+        _ = try ServerAddress(upstream, option: "--upstream")
         _ = try graceDuration()
         _ = try syncPolicy()
         if let threads, threads < 1 {
@@ -100,28 +103,5 @@ struct RecordCommand: AsyncParsableCommand {
         case "never": return .never
         default: throw ValidationError("--sync is periodic, always or never; got \"\(sync)\".")
         }
-    }
-
-    /// `HOST:PORT`, `[v6]:PORT`, `:PORT` or `PORT`.
-    static func address(_ text: String, defaultHost: String?, what: String) throws -> (host: String, port: Int) {
-        var host: Substring = ""
-        var portText: Substring = Substring(text)
-        if text.hasPrefix("["), let close = text.firstIndex(of: "]") {
-            host = text[text.index(after: text.startIndex)..<close]
-            portText = text[text.index(after: close)...].drop { $0 == ":" }
-        } else if let colon = text.lastIndex(of: ":") {
-            host = text[..<colon]
-            portText = text[text.index(after: colon)...]
-        }
-        guard let port = Int(portText), (0...65535).contains(port) else {
-            throw ValidationError("\(what) takes HOST:PORT (e.g. 127.0.0.1:7000); got \"\(text)\".")
-        }
-        if host.isEmpty {
-            guard let defaultHost else {
-                throw ValidationError("\(what) needs a host: HOST:PORT (e.g. 127.0.0.1:50051); got \"\(text)\".")
-            }
-            return (defaultHost, port)
-        }
-        return (String(host), port)
     }
 }

@@ -48,12 +48,12 @@ struct RecordTLSOptions: ParsableArguments {
     func upstreamConfiguration() throws -> ClientTLSConfiguration? {
         guard usesUpstreamTLS else { return nil }
         var tls = ClientTLSConfiguration.defaults
-        tls.caCertificatesPEM = try upstreamCA.map { try read($0, what: "--upstream-ca") }
+        tls.caCertificatesPEM = try upstreamCA.map { try readTextFile($0, what: "--upstream-ca") }
         if upstreamInsecure { tls.verification = .skip }
         tls.serverName = upstreamServerName
         if let upstreamCertificate, let upstreamKey {
-            tls.certificateChainPEM = try read(upstreamCertificate, what: "--upstream-cert")
-            tls.privateKeyPEM = try read(upstreamKey, what: "--upstream-key")
+            tls.certificateChainPEM = try readTextFile(upstreamCertificate, what: "--upstream-cert")
+            tls.privateKeyPEM = try readTextFile(upstreamKey, what: "--upstream-key")
         }
         return tls
     }
@@ -61,13 +61,5 @@ struct RecordTLSOptions: ParsableArguments {
     /// The client-side TLS, and the local CA when one is used (to tell the user how to trust it).
     func downstreamConfiguration(listenHost: String) throws -> (ServerTLSConfiguration?, LocalCertificateAuthority?) {
         try serving.configuration(listenHost: listenHost)
-    }
-
-    private func read(_ path: String, what: String) throws -> String {
-        do {
-            return try String(contentsOfFile: (path as NSString).expandingTildeInPath, encoding: .utf8)
-        } catch {
-            throw CommandError("cannot read \(what) \(path): \(error.localizedDescription)")
-        }
     }
 }
