@@ -6,7 +6,7 @@ CONFIG     ?= debug
 VENV       ?= .build/venv
 export REPRISE_VENV := $(abspath $(VENV))
 
-.PHONY: all setup build build-release test lint format bench demo clean
+.PHONY: all setup build build-release test lint format docs bench demo clean
 
 all: build
 
@@ -31,6 +31,10 @@ lint:
 
 format:
 	$(SWIFT) format --in-place --recursive --parallel Sources Tests Benchmarks Package.swift
+
+# The command reference (docs/cli.md and the README's table) from the binary's own --help.
+docs: build
+	./scripts/cli-docs.py
 
 # Benchmarks build in release mode and compare against peers side by side in one run.
 bench: setup build-release

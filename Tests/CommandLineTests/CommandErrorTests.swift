@@ -1,0 +1,154 @@
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// The mistakes a person makes on the command line: each is one `Error:` line naming what was wrong and
+/// where, with the README's exit status, found before anything starts.
+@Suite struct CommandErrorTests {
+    static func reprise(_ arguments: [String], timeout: Duration = .seconds(30)) throws -> ProcessOutput {
+        try Subprocess.run(
+            [try RepriseExecutable.path()] + arguments, currentDirectory: Repository.root, timeout: timeout)
+    }
+
+    /// A listening socket on 127.0.0.1 holding a free port for as long as the test keeps it.
+    final class TakenPort {
+        let descriptor: Int32
+        let port: Int
+
+        init() throws {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+            }
+            descriptor = fd
+            port = Int(UInt16(bigEndian: address.sin_port))
+            try #require(bound == 0 && listen(fd, 1) == 0)
+        }
+
+        deinit { close(descriptor) }
+    }
+
+    @Test(arguments: [
+        ["record", "--upstream", "127.0.0.1:50051", "--out", "/tmp/reprise-port-in-use.jsonl", "--overwrite"],
+        ["mock", "recordings/demo.jsonl"],
+        ["demo-server"],
+    ])
+    func aPortInUseIsNamedWithWhatToDo(_ command: [String]) throws {
+        let taken = try TakenPort()
+        let output = try Self.reprise(command + ["--listen", "\(taken.port)"])
+        #expect(output.status == 69)
+        #expect(
+            output.stderrText.contains(
+                "Error: 127.0.0.1:\(taken.port) is already in use by another program; pick another port with --listen"
+            ), "\(output.stderrText)")
+        #expect(!output.stderrText.contains("errno"))
+    }
+
+    @Test(arguments: [["replay", "nope.jsonl", "--target", "127.0.0.1:1", "--plaintext"], ["mock", "nope.jsonl"]])
+    func aMissingRecordingIsNamed(_ command: [String]) throws {
+        let output = try Self.reprise(command)
+        #expect(output.status == 66)
+        #expect(output.stderrText.contains("nope.jsonl: cannot read the recording: No such file or directory"))
+        #expect(!output.stderrText.contains("nope.jsonl:0"))
+        #expect(!output.stderrText.contains("could not be completed"))
+    }
+
+    @Test func aMissingRulesFileIsNamed() throws {
+        let output = try Self.reprise([
+            "replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--plaintext", "--rules", "no-rules.yaml",
+        ])
+        #expect(output.status == 66)
+        #expect(output.stderrText.contains("--rules no-rules.yaml: cannot read it: No such file or directory"))
+    }
+
+    @Test func aMissingInputFileIsNamed() throws {
+        let output = try Self.reprise(["decode", "--raw", "-i", "no-message.bin"])
+        #expect(output.status == 66)
+        #expect(output.stderrText.contains("cannot read --input no-message.bin: No such file or directory"))
+    }
+
+    /// `reprise call` keeps grpcurl's statuses: 1 when the call cannot be made.
+    @Test func aMissingCertificateIsNamed() throws {
+        let output = try Self.reprise(["call", "--cacert", "/nonexistent/ca.pem", "127.0.0.1:1", "x.Y/Z"])
+        #expect(output.status == 1)
+        #expect(output.stderrText.contains("cannot read --cacert /nonexistent/ca.pem: No such file or directory"))
+    }
+
+    /// A negative number is a value, not a flag: the message says what is wrong with it.
+    @Test(arguments: [
+        (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--speed", "-1"], "--speed must be above 0"),
+        (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--rate", "-5"], "--rate must be above 0"),
+        (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--vus", "-2"], "--vus must be at least 1"),
+        (["call", "--max-msg-size", "-1", "127.0.0.1:1", "x.Y/Z"], "--max-msg-size must be at least 1 byte"),
+    ])
+    func negativeNumbersAreRefusedWithTheirValue(_ command: [String], _ message: String) throws {
+        let output = try Self.reprise(command)
+        #expect(output.status == 64)
+        #expect(output.stderrText.contains(message), "\(output.stderrText)")
+        #expect(!output.stderrText.contains("Missing value"))
+    }
+
+    /// Addresses are checked before anything starts, with the same words in every subcommand.
+    @Test(arguments: [
+        (["replay", "recordings/demo.jsonl", "--target", "50061", "--plaintext"], "--target 50061"),
+        (["record", "--listen", "0", "--upstream", "50061", "--out", "/tmp/reprise-x.jsonl"], "--upstream 50061"),
+        (["mock", "recordings/demo.jsonl", "--passthrough", "50061"], "--passthrough 50061"),
+        (["call", "50061", "x.Y/Z"], "address 50061"),
+    ])
+    func aPortWithoutAHostIsRefusedUpFront(_ command: [String], _ place: String) throws {
+        let output = try Self.reprise(command)
+        #expect(output.status == 64)
+        #expect(
+            output.stderrText.contains("\(place): give the host too, e.g. 127.0.0.1:50061."), "\(output.stderrText)")
+        #expect(!output.stderrText.contains("replaying"))
+    }
+
+    @Test(arguments: [
+        ["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:99999"],
+        ["mock", "recordings/demo.jsonl", "--listen", "127.0.0.1:http"],
+        ["demo-server", "--listen", "localhost:-3"],
+    ])
+    func badPortsAreRefusedUpFront(_ command: [String]) throws {
+        let output = try Self.reprise(command)
+        #expect(output.status == 64)
+        #expect(output.stderrText.contains("give HOST:PORT"), "\(output.stderrText)")
+    }
+
+    /// `--listen PORT` means 127.0.0.1:PORT in every server (the mock's own help gives that example).
+    @Test func aBarePortListensOnLoopback() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try RepriseExecutable.path())
+        process.arguments = ["demo-server", "--listen", "0"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        let line = try await Subprocess.offThread {
+            String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
+        }
+        #expect(line.hasPrefix("demo server listening on 127.0.0.1:"), "\(line)")
+    }
+
+    @Test func unknownFlagsAreUsageErrors() throws {
+        let output = try Self.reprise(["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--nope"])
+        #expect(output.status == 64)
+        #expect(output.stderrText.contains("Unknown option '--nope'"))
+    }
+}
