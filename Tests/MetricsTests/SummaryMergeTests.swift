@@ -134,7 +134,12 @@ import Testing
 
         let broken = try directory.write("broken.json", "{\"metrics\": 1}")
         let failure = try Subprocess.run([binary, "metrics", "merge", broken.path])
-        #expect(failure.status == 1)
+        #expect(failure.status == 66)  // an unreadable input (README, "Exit statuses")
         #expect(failure.stderrText.contains("broken.json"))
+        let missing = try Subprocess.run([
+            binary, "metrics", "merge", directory.url.appendingPathComponent("absent.json").path,
+        ])
+        #expect(missing.status == 66)
+        #expect(missing.stderrText.contains("absent.json': No such file or directory"))
     }
 }

@@ -38,8 +38,25 @@ struct MetricsMergeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let merged = try Summary.merge(try files.map { try Summary.read(from: $0) })
-        if let output { try merged.write(to: output) }
+        let summaries: [Summary]
+        do {
+            summaries = try files.map { try Summary.read(from: $0) }
+        } catch {
+            throw CommandError("\(error)", status: .unreadableInput)
+        }
+        let merged: Summary
+        do {
+            merged = try Summary.merge(summaries)
+        } catch {
+            throw CommandError("\(error)", status: .unreadableInput)
+        }
+        if let output {
+            do {
+                try merged.write(to: output)
+            } catch {
+                throw CommandError("\(error)", status: .unwritableOutput)
+            }
+        }
         if !quiet { print(json ? merged.jsonText() : SummaryRenderer(options: merged.options).render(merged)) }
         if !merged.thresholdsPassed {
             printError(

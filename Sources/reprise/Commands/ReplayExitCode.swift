@@ -1,25 +1,17 @@
 import ArgumentParser
 import Replay
 
-/// `reprise replay`'s exit statuses, one per outcome a CI job acts on differently (README, `--help`). When
+/// `reprise replay`'s exit statuses: the shared ``ExitStatus`` table under the names a CI job acts on. When
 /// several apply, the first in this order wins: interrupted, unreachable, differences, thresholds.
-enum ReplayExitCode: Int32, CaseIterable {
+typealias ReplayExitCode = ExitStatus
+
+extension ExitStatus {
     /// Every call matched its recording (or was accepted by `--update`), every threshold held.
-    case matched = 0
+    static let matched = ExitStatus.success
     /// A call's status or messages differ from the recording: a regression to look at.
-    case differences = 1
-    /// Bad flags or rules given on the command line (ArgumentParser's usage errors use it too).
-    case usage = 64
-    /// The recording, a rules file or a schema could not be read or makes no sense.
-    case unreadableInput = 66
+    static let differences = ExitStatus.failure
     /// The target could not be reached, or calls never reached it (a broken environment, not a regression).
-    case unreachable = 69
-    /// An output (`--report`, `--junit`, `--results`, `--summary-export`, `--update`...) cannot be written.
-    case unwritableOutput = 73
-    /// A threshold was crossed (as k6).
-    case thresholds = 99
-    /// SIGINT or SIGTERM stopped the run: never a pass.
-    case interrupted = 130
+    static let unreachable = ExitStatus.unavailable
 
     /// The `--help` table.
     static var help: String {

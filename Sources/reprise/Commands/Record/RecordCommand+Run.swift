@@ -83,7 +83,7 @@ extension RecordCommand {
                 session: try RecordingSession(writer: writer, registry: registry, options: options))
         } catch {
             await proxy.close()
-            throw CommandError("\(error)")
+            throw CommandError("\(error)", status: error is RecordingWriteError ? .unwritableOutput : .failure)
         }
 
         console.info(
