@@ -183,7 +183,10 @@ let package = Package(
         .systemLibrary(name: "CPcap", path: "Sources/CPcap", pkgConfig: "libpcap", providers: [.apt(["libpcap-dev"])]),
         .target(
             name: "Capture",
-            dependencies: ["CPcap", "Tap", "Recording", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "CPcap", "Tap", "Recording", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
 
@@ -271,7 +274,7 @@ let package = Package(
             name: "CommandLineTests", dependencies: nio + ["DemoServer", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CaptureTests",
-            dependencies: nio + ["Capture", "Recording", "DemoServer", "ProtoCodec", "TestSupport"],
+            dependencies: nio + ["Capture", "Recording", "DemoServer", "GRPCWire", "ProtoCodec", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ReflectionTests",

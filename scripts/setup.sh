@@ -16,6 +16,7 @@ APT_PACKAGES=(
   nghttp2-proxy         # nghttpx
   tcpdump
   tshark
+  curl                  # capture tests: TLS traffic with an SSLKEYLOGFILE (OpenSSL) for --tls-keylog
   pkg-config
   python3-venv
   openssl               # GRPCWire TLS tests: legacy-encrypted client keys

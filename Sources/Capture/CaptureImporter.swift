@@ -23,6 +23,9 @@ public final class CaptureImporter {
         public var maxHeldBytesPerConnection = 16 * 1024 * 1024
         /// Ports known to be servers', used to tell client from server when the capture missed the SYN.
         public var serverPorts: Set<UInt16> = []
+        /// Secrets to decrypt TLS connections with (`--tls-keylog`); without them TLS connections are named
+        /// and skipped.
+        public var tlsKeyLog: TLSKeyLog?
 
         /// The defaults.
         public init() {}
@@ -36,6 +39,8 @@ public final class CaptureImporter {
         let fromServer = TCPDirection()
         /// Set once the connection is no longer decoded (not HTTP/2, cut short): later bytes are ignored.
         var ignored = false
+        /// The TLS layer's decryption, for a TLS connection whose keys are logged.
+        var tls: TLSConnectionDecryptor?
         /// Who sent the first FIN, for the reason given to calls still open.
         var firstToClose: CallSide?
         var clientSentFIN = false
@@ -301,7 +306,8 @@ public final class CaptureImporter {
             let chunk = buffer(bytes, from: segment.payloadOffset - distance, count: fresh)
             if direction.delivered == 0, side == .client, !checkClientStart(chunk, flow, time: time) { return }
             direction.advance(by: fresh)
-            recorder.feed(connection: flow.connection, from: side, bytes: chunk, time: time)
+            deliver(chunk, from: side, flow, time: time)
+            if flow.ignored { return }
         }
         if segment.missingLength > 0 {
             cut(
@@ -313,8 +319,28 @@ public final class CaptureImporter {
         }
         while let more = direction.takeContinuation() {
             direction.advance(by: more.readableBytes)
-            recorder.feed(connection: flow.connection, from: side, bytes: more, time: time)
+            deliver(more, from: side, flow, time: time)
+            if flow.ignored { return }
         }
+    }
+
+    /// Bytes of the stream, in order, to the tap: as they are, or decrypted first on a TLS connection.
+    private func deliver(_ bytes: ByteBuffer, from side: CallSide, _ flow: Flow, time: Int64) {
+        guard let tls = flow.tls else {
+            recorder.feed(connection: flow.connection, from: side, bytes: bytes, time: time)
+            return
+        }
+        let plaintext: [UInt8]
+        do {
+            plaintext = try tls.feed(bytes, from: side)
+        } catch {
+            cut(flow, "\(error)", time: time)
+            return
+        }
+        guard !plaintext.isEmpty else { return }
+        var buffer = allocator.buffer(capacity: plaintext.count)
+        buffer.writeBytes(plaintext)
+        recorder.feed(connection: flow.connection, from: side, bytes: buffer, time: time)
     }
 
     /// Checks the client's first bytes: HTTP/2 in the clear goes on; TLS and HTTP/1.1 are named and skipped.
@@ -322,8 +348,13 @@ public final class CaptureImporter {
         guard let first = chunk.getInteger(at: chunk.readerIndex, as: UInt8.self) else { return true }
         let second = chunk.getInteger(at: chunk.readerIndex + 1, as: UInt8.self)
         if first == 0x16, second == 0x03 {
-            skip(flow, "TLS (decrypting needs the session keys; --tls-keylog is not supported yet)", time: time)
-            return false
+            guard let keyLog = configuration.tlsKeyLog else {
+                skip(flow, "TLS (decrypting it needs the session keys: --tls-keylog FILE)", time: time)
+                return false
+            }
+            flow.tls = TLSConnectionDecryptor(keyLog: keyLog)
+            summaryCounts.tlsConnectionsDecrypted += 1
+            return true
         }
         if first != UInt8(ascii: "P"),
             let word = chunk.getString(at: chunk.readerIndex, length: min(8, chunk.readableBytes)),

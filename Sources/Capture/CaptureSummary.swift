@@ -14,6 +14,8 @@ public struct CaptureSummary: Sendable, Hashable, CustomStringConvertible {
     public var callsComplete = 0
     /// Calls cut short: a gap in the capture, a connection not readable, or the capture ending first.
     public var callsIncomplete = 0
+    /// TLS connections read through their logged keys (`--tls-keylog`).
+    public var tlsConnectionsDecrypted = 0
     /// Connections not decoded, each with why (TLS without keys, HTTP/1.1, over the memory limit...).
     public var connectionsNotDecoded: [String] = []
     /// Connections whose decoding stopped early, each with why (a gap, a packet cut short...).
@@ -31,6 +33,7 @@ public struct CaptureSummary: Sendable, Hashable, CustomStringConvertible {
             "\(calls) call(s) recovered (\(callsComplete) complete, \(callsIncomplete) incomplete) from "
             + "\(connections) connection(s), \(packets) packet(s)"
         var notes: [String] = []
+        if tlsConnectionsDecrypted > 0 { notes.append("\(tlsConnectionsDecrypted) TLS connection(s) decrypted") }
         if !connectionsNotDecoded.isEmpty {
             notes.append(
                 "\(connectionsNotDecoded.count) connection(s) not decoded, their calls lost: "

@@ -31,6 +31,7 @@ struct ImportCommand: ParsableCommand {
     @OptionGroup var schema: SchemaOptions
     @OptionGroup var filter: CaptureFilterOptions
     @OptionGroup var redaction: RecordRedactionOptions
+    @OptionGroup var keyLog: TLSKeyLogOptions
 
     @Flag(
         name: .customLong("raw-fields"),
@@ -48,9 +49,10 @@ struct ImportCommand: ParsableCommand {
         } catch {
             throw CommandError("\(error)", status: .unreadableInput)
         }
+        let tlsKeyLog = try keyLog.load()
         let recording = try CaptureRecording(
             schema: schema, redaction: redaction.policy, rawFields: rawFields, out: out, overwrite: overwrite,
-            source: .capture(file: capture, filter: filter.expression), configuration: configuration())
+            source: .capture(file: capture, filter: filter.expression), configuration: configuration(tlsKeyLog))
 
         var truncated: String?
         reading: while true {
@@ -68,8 +70,9 @@ struct ImportCommand: ParsableCommand {
         if !quiet { FileHandle.standardError.write(Data("import: \(summary)\n".utf8)) }
     }
 
-    private func configuration() -> CaptureImporter.Configuration {
+    private func configuration(_ tlsKeyLog: TLSKeyLog?) -> CaptureImporter.Configuration {
         var configuration = CaptureImporter.Configuration()
+        configuration.tlsKeyLog = tlsKeyLog
         configuration.maxHeldBytesPerConnection = filter.maxHeldBytes
         configuration.serverPorts = filter.serverPorts
         return configuration
