@@ -6,7 +6,7 @@ CONFIG     ?= debug
 VENV       ?= .build/venv
 export REPRISE_VENV := $(abspath $(VENV))
 
-.PHONY: all setup build build-release test lint format docs bench demo clean
+.PHONY: all setup build build-release test lint format docs bench soak demo clean
 
 all: build
 
@@ -39,6 +39,11 @@ docs: build
 # Benchmarks build in release mode and compare against peers side by side in one run.
 bench: setup build-release
 	@./bench/run.sh
+
+# The proxy, replayer and mock under load for SOAK_SECONDS (600) with connections churning: memory and
+# descriptors sampled and judged (scripts/soak.py). Not part of make test.
+soak: setup build-release
+	REPRISE_BIN=$(abspath .build/release) ./scripts/soak.py
 
 demo: setup build
 	@./scripts/demo.sh
