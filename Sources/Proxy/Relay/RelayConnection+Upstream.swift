@@ -65,7 +65,9 @@ extension RelayConnection {
     /// then a GOAWAY, so a client that retries opens a new connection, and with it a new attempt. The
     /// recorder gets the client's bytes as usual and the reason as each call's end.
     func upstreamFailed(_ failure: String) {
-        guard !fallback, !upstreamReady else { return }
+        // A client already gone asked nothing more: its leaving (which closed the server's connection, maybe
+        // mid-handshake) is the reason its calls end, not the server.
+        guard !fallback, !upstreamReady, !downstreamClosed else { return }
         fallback = true
         let reason = "the server \(configuration.upstreamTarget) could not be reached: \(failure)"
         closeReason = reason
