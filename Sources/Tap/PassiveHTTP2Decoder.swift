@@ -12,13 +12,16 @@ import Recording
 /// Bytes that are not HTTP/2 make the connection unreadable from that byte on: one `connectionClosed`
 /// event says where and why, what was decoded before stays, and later bytes are ignored.
 ///
+/// A class, confined to one thread: a connection's HPACK tables and held bytes are mutated in place
+/// (a struct's copy-on-write copied them whenever a side was taken out to be worked on).
+///
 /// ```swift
-/// var tap = PassiveHTTP2Decoder(connection: 1)
+/// let tap = PassiveHTTP2Decoder(connection: 1)
 /// var events: [TapEvent] = []
 /// tap.feed(bytesFromClient, from: .client, time: now, into: &events)
 /// tap.feed(bytesFromServer, from: .server, time: now, into: &events)
 /// ```
-public struct PassiveHTTP2Decoder: Sendable {
+public final class PassiveHTTP2Decoder {
     /// The recording's connection id, stamped on every event.
     public let connection: Int
     /// Why decoding stopped, if it did.
@@ -45,9 +48,24 @@ public struct PassiveHTTP2Decoder: Sendable {
     }
 
     /// Takes bytes `side` sent (in order, any split), read at `time`, and appends what they complete.
-    public mutating func feed(_ bytes: ByteBuffer, from side: CallSide, time: Int64, into events: inout [TapEvent]) {
+    public func feed(_ bytes: ByteBuffer, from side: CallSide, time: Int64, into events: inout [TapEvent]) {
         guard failure == nil else { return }
-        var state = side == .client ? client : server
+        let problem: String?
+        let consumed: Int
+        if side == .client {
+            problem = take(bytes, into: &client, side: side, time: time, events: &events)
+            consumed = client.consumed
+        } else {
+            problem = take(bytes, into: &server, side: side, time: time, events: &events)
+            consumed = server.consumed
+        }
+        if let problem { fail(problem, side: side, at: consumed, time: time, into: &events) }
+    }
+
+    /// Holds `bytes` after what `state` kept back, and parses; `state` is one of the two sides, in place.
+    private func take(
+        _ bytes: ByteBuffer, into state: inout Side, side: CallSide, time: Int64, events: inout [TapEvent]
+    ) -> String? {
         // Nothing held back: parse the bytes where they are (no copy); else append to the remainder.
         if state.pending == nil || state.pending!.readableBytes == 0 {
             state.pending = bytes
@@ -55,19 +73,17 @@ public struct PassiveHTTP2Decoder: Sendable {
             var incoming = bytes
             state.pending!.writeBuffer(&incoming)
         }
-        let problem = parse(&state, side: side, time: time, into: &events)
-        if side == .client { client = state } else { server = state }
-        if let problem { fail(problem, side: side, at: state.consumed, time: time, into: &events) }
+        return parse(&state, side: side, time: time, into: &events)
     }
 
     /// The connection closed (`reason` says how): its open calls end.
-    public mutating func close(reason: String, time: Int64, into events: inout [TapEvent]) {
+    public func close(reason: String, time: Int64, into events: inout [TapEvent]) {
         guard failure == nil else { return }
         failure = reason
         events.append(.connectionClosed(connection: connection, reason: reason, time: time))
     }
 
-    private mutating func fail(
+    private func fail(
         _ problem: String, side: CallSide, at offset: Int, time: Int64, into events: inout [TapEvent]
     ) {
         let reason = "the \(side.rawValue)'s bytes are not readable HTTP/2 from byte \(offset) on: \(problem)"
@@ -75,7 +91,7 @@ public struct PassiveHTTP2Decoder: Sendable {
     }
 
     /// Parses every whole frame held for one side; returns what was wrong, if anything.
-    private mutating func parse(_ state: inout Side, side: CallSide, time: Int64, into events: inout [TapEvent])
+    private func parse(_ state: inout Side, side: CallSide, time: Int64, into events: inout [TapEvent])
         -> String?
     {
         guard var buffer = state.pending else { return nil }
@@ -110,7 +126,7 @@ public struct PassiveHTTP2Decoder: Sendable {
     }
 
     /// One frame.
-    private mutating func frame(
+    private func frame(
         _ type: UInt8, _ flags: UInt8, _ stream: Int, _ payload: ByteBuffer, _ state: inout Side, side: CallSide,
         time: Int64, into events: inout [TapEvent]
     ) -> String? {
@@ -204,7 +220,7 @@ public struct PassiveHTTP2Decoder: Sendable {
     }
 
     /// A GOAWAY: recorded, and a server's ends the client's streams it will not process.
-    private mutating func goAway(_ payload: ByteBuffer, side: CallSide, time: Int64, into events: inout [TapEvent]) {
+    private func goAway(_ payload: ByteBuffer, side: CallSide, time: Int64, into events: inout [TapEvent]) {
         var body = payload
         let lastStream = Int(body.readInteger(as: UInt32.self)! & 0x7FFF_FFFF)
         let code = body.readInteger(as: UInt32.self)!
@@ -224,7 +240,7 @@ public struct PassiveHTTP2Decoder: Sendable {
     }
 
     /// A whole header block: request headers, a client's trailers, response headers or trailers.
-    private mutating func headerBlock(
+    private func headerBlock(
         _ block: ByteBuffer, stream: Int, endStream: Bool, _ state: inout Side, side: CallSide, time: Int64,
         into events: inout [TapEvent]
     ) -> String? {

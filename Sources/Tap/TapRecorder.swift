@@ -60,19 +60,24 @@ public final class TapRecorder {
 
     /// Bytes `side` of `connection` sent, in order (any split), read at `time`.
     public func feed(connection: Int, from side: CallSide, bytes: ByteBuffer, time: Int64) {
-        var decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
+        let decoder: PassiveHTTP2Decoder
+        if let known = decoders[connection] {
+            decoder = known
+        } else {
+            decoder = PassiveHTTP2Decoder(connection: connection)
+            decoders[connection] = decoder
+        }
         let wasReadable = decoder.failure == nil
         decoder.feed(bytes, from: side, time: time, into: &decoded)
         if wasReadable, let problem = decoder.failure {
             notice("connection \(connection): \(problem); the rest of it is not recorded")
         }
-        decoders[connection] = decoder
         recordDecoded()
     }
 
     /// The connection is over (`reason` says how): its open calls end with the reason.
     public func close(connection: Int, reason: String, time: Int64) {
-        var decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
+        let decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
         decoder.close(reason: reason, time: time, into: &decoded)
         // A connection whose bytes stopped being readable ended its calls then; any left end now.
         if decoded.isEmpty { session.connectionClosed(connection: connection, reason: reason, time: time) }

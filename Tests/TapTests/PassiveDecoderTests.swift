@@ -34,7 +34,7 @@ import Testing
     }
 
     static func decode(client: [ByteBuffer], server: [ByteBuffer]) -> [TapEvent] {
-        var tap = PassiveHTTP2Decoder(connection: 1)
+        let tap = PassiveHTTP2Decoder(connection: 1)
         var events: [TapEvent] = []
         for piece in client { tap.feed(piece, from: .client, time: 0, into: &events) }
         for piece in server { tap.feed(piece, from: .server, time: 0, into: &events) }
@@ -59,7 +59,7 @@ import Testing
         let pair = try H2Pair()
         try pair.unaryCall(stream: 1)
         try pair.unaryCall(stream: 3, path: "/demo.v1.Demo/Echo", metadata: [("x-team", "blue")])
-        var tap = PassiveHTTP2Decoder(connection: 1)
+        let tap = PassiveHTTP2Decoder(connection: 1)
         var events: [TapEvent] = []
         tap.feed(pair.clientBytes, from: .client, time: 0, into: &events)
         #expect(tap.openStreams == 2)
@@ -200,7 +200,7 @@ import Testing
         // A HEADERS frame whose block is garbage, then more bytes.
         Self.writeFrame(type: 0x1, flags: 0x4, stream: 3, into: &client) { $0.writeBytes([0xFF, 0xFF, 0xFF, 0xFF]) }
         let valid = pair.clientBytes.readableBytes
-        var tap = PassiveHTTP2Decoder(connection: 1)
+        let tap = PassiveHTTP2Decoder(connection: 1)
         var events: [TapEvent] = []
         tap.feed(client, from: .client, time: 0, into: &events)
         tap.feed(ByteBuffer(bytes: [1, 2, 3]), from: .client, time: 0, into: &events)
@@ -213,7 +213,7 @@ import Testing
         )
         #expect(tap.failure != nil)
 
-        var notHTTP2 = PassiveHTTP2Decoder(connection: 2)
+        let notHTTP2 = PassiveHTTP2Decoder(connection: 2)
         var other: [TapEvent] = []
         notHTTP2.feed(ByteBuffer(string: "GET / HTTP/1.1\r\n\r\n"), from: .client, time: 0, into: &other)
         #expect(
