@@ -4,6 +4,7 @@ import Foundation
 import GRPCProtocol
 import GRPCWire
 import ProtoCodec
+import Reflection
 
 /// `reprise call`: one gRPC call from the command line, grpcurl style, or a quick closed-loop load run
 /// of the same call (`-n`).
@@ -129,13 +130,15 @@ struct CallCommand: AsyncParsableCommand {
     /// A client with the schema loaded (or reflected) and connected.
     func connectedClient(configuration: Client.Configuration = .init(), reflect: Bool? = nil) async throws -> Client {
         let client = Client(configuration: configuration)
-        let useReflection = reflect ?? schema.isEmpty
-        if !useReflection, !schema.isEmpty {
-            do {
-                try client.add(try schema.files())
-            } catch let error as EngineError {
-                throw CommandError("\(error)")
-            }
+        // Health and reflection methods are compiled in: calling them never needs the server's reflection
+        // (which a server may not serve) nor the user's files.
+        let standard = StandardProtos.files(definingMethod: methodURL)
+        let useReflection = reflect ?? (schema.isEmpty && standard == nil)
+        do {
+            if !useReflection, !schema.isEmpty { try client.add(try schema.files()) }
+            if let standard, (try? client.schema.method(methodURL)) == nil { try client.add(standard) }
+        } catch let error as EngineError {
+            throw CommandError("\(error)")
         }
         var params = try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000)))
         params.reflect = useReflection
