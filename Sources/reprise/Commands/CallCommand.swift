@@ -68,7 +68,9 @@ struct CallCommand: AsyncParsableCommand {
         help: ArgumentHelp("The largest response message accepted, in bytes (default 4 MiB).", valueName: "bytes"))
     var maxReceiveSize = 0
 
-    @Flag(name: [.customShort("v"), .long], help: "Also print the response headers and trailers on standard error.")
+    @Flag(
+        name: [.customShort("v"), .long],
+        help: "Also print the response headers and trailers on standard error (-bin values in base64).")
     var verbose = false
 
     @OptionGroup var load: CallLoadOptions
@@ -104,8 +106,8 @@ struct CallCommand: AsyncParsableCommand {
         }
         var report = ""
         if verbose {
-            report += "headers: \(response.headers.k6JSON.jsonString())\n"
-            report += "trailers: \(response.trailers.k6JSON.jsonString())\n"
+            report += "headers: \(Self.shown(response.headers))\n"
+            report += "trailers: \(Self.shown(response.trailers))\n"
         }
         report += "status: \(response.status.name) (\(response.status.rawValue))"
         if let error = response.error {
@@ -172,6 +174,20 @@ struct CallCommand: AsyncParsableCommand {
         params.metadata = try Self.metadata(headers, option: "-H")
         if let maxTime { params.timeout = .milliseconds(Int64(maxTime * 1000)) }
         return params
+    }
+
+    /// Metadata as `-v` prints it: `{"key": ["value", ...]}`, `-bin` values in base64 (padded, as `-H`
+    /// takes them), so bytes that are not UTF-8 survive.
+    static func shown(_ metadata: Metadata) -> String {
+        var object = JSONObject()
+        for key in metadata.keys {
+            object[key] = .array(
+                metadata[key].map { value in
+                    if case .binary(let bytes) = value { return .string(Base64.encode(bytes, padded: true)) }
+                    return .string(value.text)
+                })
+        }
+        return JSONValue.object(object).jsonString()
     }
 
     /// Metadata from `key: value` arguments; `-bin` values are base64, as grpcurl takes them.
