@@ -17,6 +17,8 @@ struct Reprise: AsyncParsableCommand {
             ImportCommand.self,
             DemoServerCommand.self,
             CallCommand.self,
+            ListCommand.self,
+            DescribeCommand.self,
             ReplayCommand.self,
             MockCommand.self,
         ]
