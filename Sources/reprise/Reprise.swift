@@ -19,6 +19,7 @@ struct Reprise: AsyncParsableCommand {
             CallCommand.self,
             ListCommand.self,
             DescribeCommand.self,
+            HealthCommand.self,
             ReplayCommand.self,
             MockCommand.self,
         ]
