@@ -50,6 +50,7 @@ struct RecordCommand: AsyncParsableCommand {
 
     @OptionGroup var tls: RecordTLSOptions
     @OptionGroup var redaction: RecordRedactionOptions
+    @OptionGroup var methodFilter: RecordMethodOptions
 
     @Flag(
         name: .customLong("raw-fields"),
@@ -78,6 +79,7 @@ struct RecordCommand: AsyncParsableCommand {
         _ = try Self.address(upstream, defaultHost: nil, what: "--upstream")
         _ = try graceDuration()
         _ = try syncPolicy()
+        _ = try methodFilter.filter()
         if let threads, threads < 1 {
             throw ValidationError("--threads takes a number of threads, at least 1; got \(threads).")
         }
