@@ -67,6 +67,15 @@ struct InspectCommandTests {
         let result = try await reprise(["list", recording])
         #expect(result.status == 0, "\(result.stderrText)")
         #expect(result.stdoutText == "demo.v1.Demo\n")
+        let raw = Repository.root.appendingPathComponent("recordings/demo-raw.jsonl").path
+        let schemaless = try await reprise(["list", raw])
+        #expect(schemaless.status == 1)
+        #expect(schemaless.stderrText.contains("\(raw) has no embedded schema"), "\(schemaless.stderrText)")
+        #expect(schemaless.stderrText.contains("-I DIR --proto FILE or --protoset FILE, without the recording"))
+        let both = try await reprise(["list", recording] + Self.protoFlags)
+        #expect(both.status == 64)
+        #expect(both.stderrText.contains("A recording carries its schema"))
+
         let methods = try await reprise(["list", recording, "demo.v1.Demo"])
         #expect(methods.stdoutText.hasPrefix("demo.v1.Demo.SayHello\ndemo.v1.Demo.Echo\n"))
     }

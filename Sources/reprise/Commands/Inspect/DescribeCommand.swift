@@ -79,6 +79,7 @@ struct DescribeCommand: AsyncParsableCommand {
             }
         }
         names += pool.allMessages.filter { !$0.isMapEntry }.map(\.fullName)
+        names += (pool.files.flatMap(\.enums) + pool.allMessages.flatMap(\.nestedEnums)).map(\.fullName)
         return names
     }
 }

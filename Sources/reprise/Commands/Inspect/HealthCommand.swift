@@ -7,12 +7,6 @@ import NIOCore
 import Reflection
 import Synchronization
 
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
-
 /// `reprise health`: the standard health check (`grpc.health.v1.Health`), compiled in, so no reflection
 /// or `.proto` file is needed. Exit statuses follow grpc_health_probe's, which probes already act on.
 struct HealthCommand: AsyncParsableCommand {
@@ -127,50 +121,4 @@ struct HealthCommand: AsyncParsableCommand {
 /// The number of the last status `--watch` printed (-1: none yet), read by the signal handler.
 private final class LastStatus: Sendable {
     let value = Atomic<Int32>(-1)
-}
-
-/// `reprise health`'s exit statuses: grpc_health_probe's (0 to 4), plus the usage and interrupt ones every
-/// reprise command uses.
-enum HealthExitCode: Int32 {
-    /// The service is SERVING.
-    case serving = 0
-    /// The command could not run (an unreadable certificate file...).
-    case failed = 1
-    /// The server could not be reached, or the connection was lost.
-    case unreachable = 2
-    /// The health call failed: no health service (UNIMPLEMENTED), an unknown service (NOT_FOUND), a deadline.
-    case rpcFailed = 3
-    /// The server answered with another status: NOT_SERVING, UNKNOWN or SERVICE_UNKNOWN.
-    case notServing = 4
-    /// Ctrl-C ended `--watch` before any status arrived.
-    case interrupted = 130
-
-    init(_ status: ServingStatus) { self = status == .serving ? .serving : .notServing }
-
-    static let help = """
-        Exit status (as grpc_health_probe): 0 SERVING; 1 the command could not run; 2 the server is \
-        unreachable (or the connection was lost); 3 the health call failed (UNIMPLEMENTED: no health service, \
-        NOT_FOUND: unknown service, a deadline); 4 another status (NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN); \
-        64 usage error. With --watch, Ctrl-C (or the server ending the watch with OK) exits with the last \
-        status's code (130 if none arrived yet); a lost connection, as when the server stops, exits with 2.
-        """
-}
-
-/// Ctrl-C (or SIGTERM) during `reprise health --watch`: exits at once with the code of the last status.
-final class HealthInterrupt: Sendable {
-    private let code: @Sendable () -> HealthExitCode
-    // Kept alive for the life of the command; dispatch sources are only touched here.
-    private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
-
-    init(code: @escaping @Sendable () -> HealthExitCode) { self.code = code }
-
-    func install() {
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in exit(code().rawValue) }
-            source.resume()
-            sources.append(source)
-        }
-    }
 }

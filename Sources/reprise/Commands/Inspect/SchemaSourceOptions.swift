@@ -80,8 +80,8 @@ struct SchemaSourceOptions: ParsableArguments {
         }
         guard let embedded = header.schema else {
             throw CommandError(
-                "\(path) has no embedded schema (it was recorded without one); give the schema with --proto FILE "
-                    + "or --protoset FILE instead")
+                "\(path) has no embedded schema (it was recorded without one); read the service's own files "
+                    + "instead: -I DIR --proto FILE or --protoset FILE, without the recording")
         }
         let pool: DescriptorPool
         do {
