@@ -6,12 +6,6 @@ import Testing
 
 /// `ProtoPrinter` writes `.proto` text that compiles back to the same descriptors.
 @Suite struct ProtoPrinterTests {
-    /// Files with custom options (extensions of the options messages), which the printer leaves out: their
-    /// round trip is compared without options.
-    static let customOptionFiles: Set<String> = [
-        "constructs/custom_options.proto", "constructs/editions.proto", "constructs/numbers.proto",
-    ]
-
     @Test(arguments: ProtoCorpus.all)
     func printedFilesCompileToTheSameDescriptors(_ entry: CorpusEntry) throws {
         let scratch = try TemporaryDirectory(prefix: "reprise-printer")
@@ -25,12 +19,8 @@ import Testing
         }
         let reprinted = try ProtoLoader(sources: sources).load([entry.name])
         let byName = Dictionary(reprinted.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for var file in original {
-            var again = try #require(byName[file.name], "\(file.name) missing after the round trip")
-            if Self.customOptionFiles.contains(file.name) {
-                AllOptions.clear(&file)
-                AllOptions.clear(&again)
-            }
+        for file in original {
+            let again = try #require(byName[file.name], "\(file.name) missing after the round trip")
             #expect(
                 again == file,
                 "\(file.name):\n\(sources[file.name] ?? "")\n\(Self.difference(file, again))")
@@ -80,6 +70,32 @@ import Testing
                 """)
     }
 
+    @Test func customOptionsPrintByTheirExtensionsName() throws {
+        let source = """
+            syntax = "proto3";
+            package demo.v1;
+            import "google/protobuf/descriptor.proto";
+            message HttpRule { string get = 1; string body = 2; }
+            extend google.protobuf.MethodOptions { HttpRule http = 50000; }
+            extend google.protobuf.FieldOptions { repeated int32 marks = 50001; }
+            message Ping { string id = 1 [(marks) = 3, (marks) = -4]; }
+            service Pinger {
+              rpc Get(Ping) returns (Ping) { option (http) = { get: "/v1/ping" body: "*" }; }
+            }
+            """
+        let pool = try DescriptorPool(files: ProtoLoader(sources: ["api.proto": source]).load(["api.proto"]))
+        let service = try #require(pool.service(named: "demo.v1.Pinger"))
+        #expect(
+            ProtoPrinter.method(service.methods[0]) == """
+                rpc Get ( .demo.v1.Ping ) returns ( .demo.v1.Ping ) {
+                  option (demo.v1.http) = { get: "/v1/ping" body: "*" };
+                }
+
+                """)
+        let message = try #require(pool.message(named: "demo.v1.Ping"))
+        #expect(ProtoPrinter.message(message).contains("string id = 1 [(demo.v1.marks) = 3, (demo.v1.marks) = -4];"))
+    }
+
     static func difference(
         _ expected: Google_Protobuf_FileDescriptorProto, _ actual: Google_Protobuf_FileDescriptorProto
     )
@@ -93,35 +109,5 @@ import Testing
             case .insert(let offset, let line, _): "+ [\(offset)] \(line)"
             }
         }.joined(separator: "\n")
-    }
-}
-
-/// Clears every options message of a file, for comparing the rest of files whose custom options the
-/// printer leaves out (standard options are compared in the other files of the corpus).
-enum AllOptions {
-    static func clear(_ file: inout Google_Protobuf_FileDescriptorProto) {
-        file.clearOptions()
-        for index in file.messageType.indices { clear(&file.messageType[index]) }
-        for index in file.enumType.indices { clear(&file.enumType[index]) }
-        for index in file.extension.indices { file.extension[index].clearOptions() }
-        for index in file.service.indices {
-            file.service[index].clearOptions()
-            for method in file.service[index].method.indices { file.service[index].method[method].clearOptions() }
-        }
-    }
-
-    static func clear(_ message: inout Google_Protobuf_DescriptorProto) {
-        message.clearOptions()
-        for index in message.field.indices { message.field[index].clearOptions() }
-        for index in message.extension.indices { message.extension[index].clearOptions() }
-        for index in message.nestedType.indices { clear(&message.nestedType[index]) }
-        for index in message.enumType.indices { clear(&message.enumType[index]) }
-        for index in message.oneofDecl.indices { message.oneofDecl[index].clearOptions() }
-        for index in message.extensionRange.indices { message.extensionRange[index].clearOptions() }
-    }
-
-    static func clear(_ enumType: inout Google_Protobuf_EnumDescriptorProto) {
-        enumType.clearOptions()
-        for index in enumType.value.indices { enumType.value[index].clearOptions() }
     }
 }

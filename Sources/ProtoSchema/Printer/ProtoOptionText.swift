@@ -5,7 +5,7 @@ import SwiftProtobuf
 enum ProtoOptionText {
     /// `name = value` for every standard option set in `options` (nested ones as `features.field_presence =
     /// EXPLICIT`), in field-number order. Custom options (extensions, unknown fields here) are left out.
-    static func assignments(_ options: some SwiftProtobuf.Message) -> [String] {
+    static func assignments(_ options: some SwiftProtobuf.Message, custom: CustomOptionText? = nil) -> [String] {
         var encoding = TextFormatEncodingOptions()
         encoding.printUnknownFields = false
         let text = options.textFormatString(options: encoding)
@@ -44,13 +44,39 @@ enum ProtoOptionText {
                 result.append("\(name) = \(value)")
             }
         }
+        if let custom {
+            result += custom.assignments(options.unknownFields.data, extendee: type(of: options).protoMessageName)
+            if let features = features(of: options) {
+                result += custom.assignments(
+                    features.unknownFields.data, extendee: "google.protobuf.FeatureSet", prefix: "features.")
+            }
+        }
         return result
     }
 
+    /// The `features` every options message has (nil when not set).
+    static func features(of options: some SwiftProtobuf.Message) -> Google_Protobuf_FeatureSet? {
+        switch options {
+        case let o as Google_Protobuf_FileOptions: o.hasFeatures ? o.features : nil
+        case let o as Google_Protobuf_MessageOptions: o.hasFeatures ? o.features : nil
+        case let o as Google_Protobuf_FieldOptions: o.hasFeatures ? o.features : nil
+        case let o as Google_Protobuf_OneofOptions: o.hasFeatures ? o.features : nil
+        case let o as Google_Protobuf_EnumOptions: o.hasFeatures ? o.features : nil
+        case let o as Google_Protobuf_EnumValueOptions: o.hasFeatures ? o.features : nil
+        case let o as Google_Protobuf_ServiceOptions: o.hasFeatures ? o.features : nil
+        case let o as Google_Protobuf_MethodOptions: o.hasFeatures ? o.features : nil
+        case let o as Google_Protobuf_ExtensionRangeOptions: o.hasFeatures ? o.features : nil
+        default: nil
+        }
+    }
+
     /// A string literal: quotes, backslashes and non-printable bytes escaped.
-    static func quoted(_ text: String) -> String {
+    static func quoted(_ text: String) -> String { quoted(bytes: Array(text.utf8)) }
+
+    /// A string literal of arbitrary bytes.
+    static func quoted(bytes: [UInt8]) -> String {
         var result = "\""
-        for byte in text.utf8 {
+        for byte in bytes {
             switch byte {
             case UInt8(ascii: "\""): result += "\\\""
             case UInt8(ascii: "\\"): result += "\\\\"

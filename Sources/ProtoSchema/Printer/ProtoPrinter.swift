@@ -5,39 +5,39 @@ import SwiftProtobuf
 ///
 /// Type names are printed fully qualified with a leading dot (`.demo.v1.HelloRequest`), which needs no
 /// scope to resolve. Printing a file and compiling the text again gives the same descriptors, except for
-/// comments (not kept) and custom options (extensions of the options messages), which are left out.
+/// comments (not kept) and custom options whose extension the file can't see (left out).
 public enum ProtoPrinter {
     /// The whole file: syntax or edition, package, imports, options and every definition.
     public static func file(_ file: FileDescriptor) -> String {
-        var printer = Writer(syntax: file.syntax)
+        var printer = Writer(file: file)
         printer.file(file.proto)
         return printer.text
     }
 
     /// A service with its methods.
     public static func service(_ service: ServiceDescriptor) -> String {
-        var printer = Writer(syntax: service.file.syntax)
+        var printer = Writer(file: service.file)
         printer.service(service.proto)
         return printer.text
     }
 
     /// One method, as its `rpc` line.
     public static func method(_ method: MethodDescriptor) -> String {
-        var printer = Writer(syntax: method.service.file.syntax)
+        var printer = Writer(file: method.service.file)
         printer.method(method.proto)
         return printer.text
     }
 
     /// A message with its nested types.
     public static func message(_ message: MessageDescriptor) -> String {
-        var printer = Writer(syntax: message.file.syntax)
+        var printer = Writer(file: message.file)
         printer.message(message.proto)
         return printer.text
     }
 
     /// An enum with its values.
     public static func enumType(_ enumType: EnumDescriptor) -> String {
-        var printer = Writer(syntax: enumType.file.syntax)
+        var printer = Writer(file: enumType.file)
         printer.enumType(enumType.proto)
         return printer.text
     }
@@ -48,10 +48,19 @@ private struct Writer {
     typealias Field = Google_Protobuf_FieldDescriptorProto
 
     let syntax: Syntax
+    let custom: CustomOptionText
     var text = ""
     var depth = 0
 
-    init(syntax: Syntax) { self.syntax = syntax }
+    init(file: FileDescriptor) {
+        syntax = file.syntax
+        custom = CustomOptionText(file: file)
+    }
+
+    /// The standard and custom options set in `options`, as `name = value`.
+    func options(_ options: some SwiftProtobuf.Message) -> [String] {
+        ProtoOptionText.assignments(options, custom: custom)
+    }
 
     var isEditions: Bool {
         if case .editions = syntax { return true }
@@ -92,7 +101,7 @@ private struct Writer {
             }
             line("")
         }
-        let options = ProtoOptionText.assignments(file.options)
+        let options = options(file.options)
         for option in options { line("option \(option);") }
         if !options.isEmpty { line("") }
         var first = true
@@ -134,7 +143,7 @@ private struct Writer {
 
     mutating func service(_ service: Google_Protobuf_ServiceDescriptorProto) {
         block("service \(service.name)") { writer in
-            for option in ProtoOptionText.assignments(service.options) { writer.line("option \(option);") }
+            for option in writer.options(service.options) { writer.line("option \(option);") }
             for method in service.method { writer.method(method) }
         }
     }
@@ -143,7 +152,7 @@ private struct Writer {
         let input = (method.clientStreaming ? "stream " : "") + method.inputType
         let output = (method.serverStreaming ? "stream " : "") + method.outputType
         let signature = "rpc \(method.name) ( \(input) ) returns ( \(output) )"
-        let options = ProtoOptionText.assignments(method.options)
+        let options = options(method.options)
         if options.isEmpty {
             // `rpc M(A) returns (B) {}` sets empty options, which a descriptor keeps.
             line(signature + (method.hasOptions ? " {}" : ";"))
@@ -164,7 +173,7 @@ private struct Writer {
     /// message is declared by its field, so fields are printed up to that one when the nested type list
     /// reaches it.
     mutating func messageBody(_ message: Google_Protobuf_DescriptorProto) {
-        for option in ProtoOptionText.assignments(message.options) { line("option \(option);") }
+        for option in options(message.options) { line("option \(option);") }
         // Nested types a field declares (map entries, proto2 groups), by simple name.
         var declaredBy: [String: Int] = [:]
         for (index, field) in message.field.enumerated() {
@@ -197,7 +206,7 @@ private struct Writer {
         // Oneofs with no fields (possible in a descriptor, not in a file) are left out.
         for group in extends[nextExtend...] { extend(group, nested: message.nestedType) }
         for range in message.extensionRange {
-            let options = ProtoOptionText.assignments(range.options)
+            let options = options(range.options)
             line(
                 "extensions \(Self.range(range.start, range.end - 1, max: 536_870_911))"
                     + (options.isEmpty ? "" : " [\(options.joined(separator: ", "))]") + ";")
@@ -241,7 +250,7 @@ private struct Writer {
         guard printed.insert(oneofIndex).inserted else { return }
         let oneof = message.oneofDecl[Int(oneofIndex)]
         block("oneof \(oneof.name)") { writer in
-            for option in ProtoOptionText.assignments(oneof.options) { writer.line("option \(option);") }
+            for option in writer.options(oneof.options) { writer.line("option \(option);") }
             for member in message.field where member.hasOneofIndex && member.oneofIndex == oneofIndex {
                 writer.field(member, scope: message.nestedType, inOneof: true)
             }
@@ -256,7 +265,7 @@ private struct Writer {
         if field.hasJsonName, field.jsonName != FieldDescriptor.jsonName(of: field.name) {
             options.append("json_name = \(ProtoOptionText.quoted(field.jsonName))")
         }
-        options += ProtoOptionText.assignments(field.options)
+        options += self.options(field.options)
         let suffix = options.isEmpty ? "" : " [\(options.joined(separator: ", "))]"
 
         if let nested, nested.options.mapEntry, nested.field.count == 2 {
@@ -323,9 +332,9 @@ private struct Writer {
 
     mutating func enumType(_ enumType: Google_Protobuf_EnumDescriptorProto) {
         block("enum \(enumType.name)") { writer in
-            for option in ProtoOptionText.assignments(enumType.options) { writer.line("option \(option);") }
+            for option in writer.options(enumType.options) { writer.line("option \(option);") }
             for value in enumType.value {
-                let options = ProtoOptionText.assignments(value.options)
+                let options = writer.options(value.options)
                 writer.line(
                     "\(value.name) = \(value.number)"
                         + (options.isEmpty ? "" : " [\(options.joined(separator: ", "))]") + ";")
