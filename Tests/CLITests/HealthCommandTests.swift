@@ -1,4 +1,7 @@
+import DemoServer
 import Foundation
+import NIOCore
+import NIOPosix
 import TestSupport
 import Testing
 
@@ -26,6 +29,17 @@ struct HealthCommandTests {
             #expect(result.status == 0, "\(result.stderrText)")
             #expect(result.stdoutText == "SERVING\n")
         }
+    }
+
+    @Test func anIPv6AddressInBrackets() async throws {
+        let server = try await DemoServer.start(host: "::1", group: MultiThreadedEventLoopGroup.singleton)
+        let result = try await reprise(["health", "--plaintext", "[::1]:\(server.port)", "demo.v1.Demo"])
+        let listed = try await reprise(["list", "--plaintext", "[::1]:\(server.port)"])
+        await server.shutdown(gracePeriod: .milliseconds(100))
+        #expect(result.status == 0, "\(result.stderrText)")
+        #expect(result.stdoutText == "SERVING\n")
+        #expect(listed.status == 0, "\(listed.stderrText)")
+        #expect(listed.stdoutText.contains("demo.v1.Demo\n"))
     }
 
     @Test func unknownServiceNoHealthServiceAndUnreachableServer() async throws {
