@@ -16,7 +16,9 @@ struct RecordMethodOptions: ParsableArguments {
     @Option(
         name: .customLong("exclude-method"),
         help: ArgumentHelp(
-            "Leave out calls whose method matches this glob (repeatable; wins over --method).", valueName: "glob"))
+            "Leave out calls whose method matches this glob (repeatable; wins over --method). Calls left out "
+                + "are still relayed to the server, only not recorded.",
+            valueName: "glob"))
     var exclude: [String] = []
 
     @Flag(
