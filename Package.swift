@@ -314,6 +314,12 @@ let package = Package(
             dependencies: nio + ["DemoServer", "GRPCWire", "GRPCProtocol", "Reflection", "TestSupport"],
             exclude: ["Peers"],
             swiftSettings: swiftSettings),
+        // The command line as a user meets it: the built binary run against real peers.
+        .testTarget(
+            name: "CLITests",
+            dependencies: nio + ["DemoServer", "Recording", "TestSupport"],
+            exclude: ["Peers"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "MetricsTests", dependencies: ["Metrics", "MetricsExporter", "GRPCProtocol", "TestSupport"],
             swiftSettings: swiftSettings),

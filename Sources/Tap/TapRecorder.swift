@@ -44,14 +44,22 @@ public final class TapRecorder {
     private var decoders: [Int: PassiveHTTP2Decoder] = [:]
     private var decoded: [TapEvent] = []
     private let decompressors = GRPCDecompressors()
+    private let methodFilter: MethodFilter
+    /// The filter's answer by `:path`: a call costs one lookup, not a glob match (bounded, see `keeps`).
+    private var keptPaths: [String: Bool] = [:]
+    /// Calls the method filter left out of the recording.
+    public private(set) var excludedCalls = 0
 
     /// A recorder writing to `session`; messages over `maxMessageSize` bytes are recorded with a decode
-    /// error instead of their content.
+    /// error instead of their content. Calls `methodFilter` does not keep are left out entirely: nothing
+    /// of them is decoded or written (their stream's later events find no call and are dropped).
     public init(
-        session: RecordingSession, maxMessageSize: Int = 64 * 1024 * 1024, notice: @escaping (String) -> Void = { _ in }
+        session: RecordingSession, maxMessageSize: Int = 64 * 1024 * 1024, methodFilter: MethodFilter = .all,
+        notice: @escaping (String) -> Void = { _ in }
     ) {
         self.session = session
         self.maxMessageSize = maxMessageSize
+        self.methodFilter = methodFilter
         self.notice = notice
     }
 
@@ -95,6 +103,10 @@ public final class TapRecorder {
     private func process(_ event: TapEvent) {
         switch event {
         case .requestHeaders(let connection, let stream, let headers, let time):
+            if !methodFilter.keepsEverything, !keeps(path: headers.first(name: ":path") ?? "") {
+                excludedCalls += 1
+                return
+            }
             let pairs = headers.map { (name: $0.name, value: $0.value) }
             session.startCall(connection: connection, stream: stream, headers: pairs, time: time)
             streams[StreamKey(connection: connection, stream: stream)] = StreamTap(
@@ -133,6 +145,15 @@ public final class TapRecorder {
             streams = streams.filter { $0.key.connection != connection }
             session.connectionClosed(connection: connection, reason: reason, time: time)
         }
+    }
+
+    private func keeps(path: String) -> Bool {
+        if let known = keptPaths[path] { return known }
+        let kept = methodFilter.keeps(path: path)
+        // Paths come from clients: past a few thousand distinct ones, start over rather than grow.
+        if keptPaths.count >= 4096 { keptPaths.removeAll(keepingCapacity: true) }
+        keptPaths[path] = kept
+        return kept
     }
 
     private func reader(encoding: String?) -> GRPCMessageReader {

@@ -18,6 +18,9 @@ struct Reprise: AsyncParsableCommand {
             ImportCommand.self,
             DemoServerCommand.self,
             CallCommand.self,
+            ListCommand.self,
+            DescribeCommand.self,
+            HealthCommand.self,
             ReplayCommand.self,
             MockCommand.self,
         ]

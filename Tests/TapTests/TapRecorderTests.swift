@@ -11,13 +11,15 @@ import Testing
 /// frames and the connection's end ending what was still open. The proxy and the capture importer share it.
 @Suite struct TapRecorderTests {
     /// Records what `feed` hands the recorder, schema-less, and reads the recording back.
-    static func record(_ feed: (TapRecorder) throws -> Void) throws -> Recording {
+    static func record(
+        methodFilter: MethodFilter = .all, _ feed: (TapRecorder) throws -> Void
+    ) throws -> Recording {
         let directory = try TemporaryDirectory(prefix: "reprise-tap")
         let path = directory.path("tap.jsonl").path
         let writer = try RecordingWriter(
             path: path, header: RecordingHeader(source: RecordingSource(kind: "capture"), schema: nil), sync: .never)
         let session = try RecordingSession(writer: writer, registry: nil)
-        let recorder = TapRecorder(session: session)
+        let recorder = TapRecorder(session: session, methodFilter: methodFilter)
         try feed(recorder)
         try writer.close()
         return try Recording.load(path: path)
@@ -65,5 +67,25 @@ import Testing
         #expect(call.start.connection == 7)
         #expect(call.requests.map(\.raw) == [Array(0..<10)])
         #expect(call.end?.outcome == .error("the capture ended"))
+    }
+
+    @Test func callsTheMethodFilterLeavesOutAreNotRecordedAndAreCounted() throws {
+        let pair = try H2Pair()
+        try pair.unaryCall(stream: 1)
+        try pair.unaryCall(stream: 3, path: "/grpc.health.v1.Health/Check")
+        try pair.unaryCall(stream: 5)
+        var excluded = 0
+        let recording = try Self.record(
+            methodFilter: try MethodFilter(include: ["demo.v1.Demo/*"], exclude: ["/grpc.health.v1.Health/*"])
+        ) { recorder in
+            recorder.feed(connection: 1, from: .client, bytes: pair.clientBytes, time: 1)
+            recorder.feed(connection: 1, from: .server, bytes: pair.serverBytes, time: 2)
+            excluded = recorder.excludedCalls
+        }
+        #expect(recording.calls.map(\.start.stream) == [1, 5])
+        #expect(recording.calls.allSatisfy { $0.end?.outcome == .ok })
+        #expect(excluded == 1)
+        // Call ids stay dense: the left-out call took none.
+        #expect(recording.calls.map(\.start.call) == [1, 2])
     }
 }

@@ -21,6 +21,8 @@ public final class ProxyRecorder: @unchecked Sendable {
         public var maxQueuedBytes = 32 * 1024 * 1024
         /// The largest message reassembled and decoded; larger ones are recorded with a decode error.
         public var maxMessageSize = 64 * 1024 * 1024
+        /// Which calls are recorded (all by default); the others are still relayed untouched.
+        public var methodFilter = MethodFilter.all
 
         /// The defaults.
         public init() {}
@@ -78,7 +80,9 @@ public final class ProxyRecorder: @unchecked Sendable {
         precondition(!started, "ProxyRecorder.start(session:) called twice")
         started = true
         self.session = session
-        tap = TapRecorder(session: session, maxMessageSize: configuration.maxMessageSize) { [self] in notice($0) }
+        tap = TapRecorder(
+            session: session, maxMessageSize: configuration.maxMessageSize, methodFilter: configuration.methodFilter
+        ) { [self] in notice($0) }
         condition.unlock()
         startUptime.store(NIODeadline.now().uptimeNanoseconds, ordering: .relaxed)
         let thread = Thread { [self] in run() }
@@ -227,6 +231,7 @@ public final class ProxyRecorder: @unchecked Sendable {
 
     private func updateStatistics() {
         shared.statistics.calls = session.callsStarted
+        shared.statistics.excludedCalls = tap.excludedCalls
         shared.statistics.openCalls = session.openCalls
         shared.statistics.messages = session.messagesRecorded
         shared.statistics.bytesWritten = session.writer.bytesWritten

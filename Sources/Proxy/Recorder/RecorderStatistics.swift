@@ -2,6 +2,8 @@
 public struct RecorderStatistics: Sendable, Hashable {
     /// Calls recorded (started).
     public var calls = 0
+    /// Calls relayed but not recorded, because the method filter left them out.
+    public var excludedCalls = 0
     /// Calls still open.
     public var openCalls = 0
     /// Messages recorded.

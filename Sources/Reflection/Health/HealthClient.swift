@@ -7,6 +7,8 @@ import ProtoCodec
 public enum HealthClient {
     /// The method path of `Check`.
     public static let checkPath = "/grpc.health.v1.Health/Check"
+    /// The method path of `Watch`.
+    public static let watchPath = "/grpc.health.v1.Health/Watch"
 
     /// The outcome of a check: the serving status, or the RPC's failure.
     public struct Result: Sendable {
@@ -31,6 +33,30 @@ public enum HealthClient {
                 code: .internalError, message: "grpc: failed to unmarshal the received message: \(error)")
         }
         return result
+    }
+
+    /// Watches the health of `service` (`Health/Watch`): `onStatus` gets the first status and every change
+    /// the server sends, until the call ends (the server ends it, or it fails: the result says which).
+    /// A message that is not a `HealthCheckResponse` ends the call with INTERNAL.
+    public static func watch(
+        on connection: ClientConnection, service: String = "", options: CallOptions = .defaults,
+        onStatus: (ServingStatus) -> Void
+    ) async -> CallResult {
+        let session = CallSession.start(on: connection, path: watchPath, options: options)
+        session.send(encodeRequest(service))
+        session.end()
+        while let message = await session.next() {
+            do {
+                onStatus(try decodeResponse(message))
+            } catch {
+                session.cancel()
+                _ = await session.finished()
+                return CallResult(
+                    status: GRPCStatus(
+                        code: .internalError, message: "grpc: failed to unmarshal the received message: \(error)"))
+            }
+        }
+        return await session.finished()
     }
 
     /// The binary `HealthCheckRequest` for `service`.

@@ -46,3 +46,18 @@ public enum StandardProtos {
     /// Their message types.
     public static var registry: MessageRegistry { BuiltinProtos.registry }
 }
+
+extension StandardProtos {
+    /// The services of the standard protocols: health, and server reflection v1 and v1alpha.
+    public static let serviceNames = [
+        "grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection",
+    ]
+
+    /// The files (with their imports) that define the method at `path` (`/pkg.Service/Method` or
+    /// `pkg.Service/Method`) when it is a health or reflection method, so a call to it needs neither the
+    /// server's reflection nor the user's `.proto` files; nil for any other method.
+    public static func files(definingMethod path: String) -> [Google_Protobuf_FileDescriptorProto]? {
+        guard let method = pool.method(path: path), serviceNames.contains(method.service.fullName) else { return nil }
+        return pool.fileDescriptorSet(files: [method.service.file.name]).file
+    }
+}

@@ -4,6 +4,7 @@ import Foundation
 import GRPCProtocol
 import GRPCWire
 import ProtoCodec
+import Reflection
 
 /// `reprise call`: one gRPC call from the command line, grpcurl style, or a quick closed-loop load run
 /// of the same call (`-n`).
@@ -71,7 +72,9 @@ struct CallCommand: AsyncParsableCommand {
         help: ArgumentHelp("The largest response message accepted, in bytes (default 4 MiB).", valueName: "bytes"))
     var maxReceiveSize: Int?
 
-    @Flag(name: [.customShort("v"), .long], help: "Also print the response headers and trailers on standard error.")
+    @Flag(
+        name: [.customShort("v"), .long],
+        help: "Also print the response headers and trailers on standard error (-bin values in base64).")
     var verbose = false
 
     @OptionGroup var load: CallLoadOptions
@@ -121,8 +124,8 @@ struct CallCommand: AsyncParsableCommand {
         }
         var report = ""
         if verbose {
-            report += "headers: \(response.headers.k6JSON.jsonString())\n"
-            report += "trailers: \(response.trailers.k6JSON.jsonString())\n"
+            report += "headers: \(Self.shown(response.headers))\n"
+            report += "trailers: \(Self.shown(response.trailers))\n"
         }
         report += "status: \(response.status.name) (\(response.status.rawValue))"
         if let error = response.error {
@@ -147,13 +150,15 @@ struct CallCommand: AsyncParsableCommand {
     /// A client with the schema loaded (or reflected) and connected.
     func connectedClient(configuration: Client.Configuration = .init(), reflect: Bool? = nil) async throws -> Client {
         let client = Client(configuration: configuration)
-        let useReflection = reflect ?? schema.isEmpty
-        if !useReflection, !schema.isEmpty {
-            do {
-                try client.add(try schema.files())
-            } catch let error as EngineError {
-                throw CommandError("\(error)")
-            }
+        // Health and reflection methods are compiled in: calling them never needs the server's reflection
+        // (which a server may not serve) nor the user's files.
+        let standard = StandardProtos.files(definingMethod: methodURL)
+        let useReflection = reflect ?? (schema.isEmpty && standard == nil)
+        do {
+            if !useReflection, !schema.isEmpty { try client.add(try schema.files()) }
+            if let standard, (try? client.schema.method(methodURL)) == nil { try client.add(standard) }
+        } catch let error as EngineError {
+            throw CommandError("\(error)")
         }
         var params = try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000)))
         params.reflect = useReflection
@@ -183,6 +188,20 @@ struct CallCommand: AsyncParsableCommand {
         params.metadata = try Self.metadata(headers, option: "-H")
         if let maxTime { params.timeout = .milliseconds(Int64(maxTime * 1000)) }
         return params
+    }
+
+    /// Metadata as `-v` prints it: `{"key": ["value", ...]}`, `-bin` values in base64 (padded, as `-H`
+    /// takes them), so bytes that are not UTF-8 survive.
+    static func shown(_ metadata: Metadata) -> String {
+        var object = JSONObject()
+        for key in metadata.keys {
+            object[key] = .array(
+                metadata[key].map { value in
+                    if case .binary(let bytes) = value { return .string(Base64.encode(bytes, padded: true)) }
+                    return .string(value.text)
+                })
+        }
+        return JSONValue.object(object).jsonString()
     }
 
     /// Metadata from `key: value` arguments; `-bin` values are base64, as grpcurl takes them.

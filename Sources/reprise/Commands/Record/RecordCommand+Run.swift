@@ -60,7 +60,10 @@ extension RecordCommand {
         }
 
         let stop = RecordStopSignal()
-        let recorder = ProxyRecorder { error in stop.trigger(.failure(error)) }
+        let filter = try methodFilter.filter()
+        var recorderConfiguration = ProxyRecorder.Configuration()
+        recorderConfiguration.methodFilter = filter
+        let recorder = ProxyRecorder(configuration: recorderConfiguration) { error in stop.trigger(.failure(error)) }
         stop.install(recorder: recorder, console: console)
 
         let proxy: ProxyServer
@@ -92,6 +95,7 @@ extension RecordCommand {
         console.info(
             "recording to \(out) (\(Self.describe(schema: header.schema)); redacting \(Self.describe(redaction.policy)))"
         )
+        if !filter.keepsEverything { console.info("recording \(RecordMethodOptions.describe(filter))") }
         if let localCA { console.explainTrust(localCA, address: boundAddress) }
 
         let progress = Task { await console.progress(recorder: recorder, proxy: proxy) }
@@ -118,6 +122,8 @@ extension RecordCommand {
         console.info(
             "recorded \(statistics.calls) call(s), \(statistics.messages) message(s) to \(out) "
                 + "(\(statistics.bytesWritten) bytes)"
+                + (statistics.excludedCalls > 0
+                    ? "; \(statistics.excludedCalls) call(s) relayed but left out by the method filter" : "")
                 + (statistics.pauses > 0
                     ? "; the disk fell behind \(statistics.pauses) time(s) and traffic was slowed, nothing was lost"
                     : ""))

@@ -52,6 +52,7 @@ struct RecordCommand: AsyncParsableCommand {
 
     @OptionGroup var tls: RecordTLSOptions
     @OptionGroup var redaction: RecordRedactionOptions
+    @OptionGroup var methodFilter: RecordMethodOptions
 
     @Flag(
         name: .customLong("raw-fields"),
@@ -81,6 +82,7 @@ struct RecordCommand: AsyncParsableCommand {
         _ = try ServerAddress(upstream, option: "--upstream")
         _ = try graceDuration()
         _ = try syncPolicy()
+        _ = try methodFilter.filter()
         if let threads, threads < 1 {
             throw ValidationError("--threads takes a number of threads, at least 1; got \(threads).")
         }

@@ -1,0 +1,65 @@
+import ArgumentParser
+import Foundation
+import ProtoSchema
+
+/// `reprise list`: the services a server (or a schema) offers, or one service's methods, as grpcurl lists
+/// them.
+struct ListCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the services of a server, a recording or a schema, or the methods of one service.",
+        discussion: """
+            The schema comes from the server's reflection service, from a recording's embedded schema, or from \
+            --proto (with -I) or --protoset (then the address may be left out). Services print one per line, \
+            sorted; with SERVICE its methods print as pkg.Service.Method. The exit status is 0, or 1 when the \
+            source can't be read or the service is unknown (64: a usage error).
+
+              reprise list --plaintext 127.0.0.1:50051
+              reprise list --plaintext 127.0.0.1:50051 demo.v1.Demo
+              reprise list recordings/demo.jsonl
+              reprise list -I protos --proto demo/v1/demo.proto demo.v1.Demo
+            """)
+
+    @Argument(
+        help: ArgumentHelp(
+            "The server (HOST:PORT or [IPv6]:PORT) or a recording (FILE.jsonl).", valueName: "address"))
+    var source: String?
+
+    @Argument(help: ArgumentHelp("A service whose methods to list: pkg.Service.", valueName: "service"))
+    var service: String?
+
+    @OptionGroup var options: SchemaSourceOptions
+
+    func validate() throws { _ = try options.resolve(source, service) }
+
+    func run() async throws {
+        let (resolved, service) = try options.resolve(source, self.service)
+        let (pool, services) = try await options.load(resolved)
+        let lines: [String]
+        if let service {
+            guard let found = pool.service(named: service) else {
+                throw CommandError(Self.unknown("service", service, among: services))
+            }
+            lines = found.methods.map { "\(found.fullName).\($0.name)" }
+        } else {
+            lines = services
+        }
+        FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+    }
+
+    /// `unknown service "x"; did you mean a, b?` or the list of what there is.
+    static func unknown(_ kind: String, _ name: String, among names: [String]) -> String {
+        var message = "unknown \(kind) \"\(name)\""
+        let close = TypeSuggestions.closest(to: name, among: names)
+        if !close.isEmpty {
+            message += "; did you mean \(close.joined(separator: ", "))?"
+        } else if names.isEmpty {
+            message += "; the schema has none"
+        } else if names.count <= 8 {
+            message += "; there are \(names.joined(separator: ", "))"
+        } else {
+            message += "; there are \(names.count) (see reprise list)"
+        }
+        return message
+    }
+}
