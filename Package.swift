@@ -271,8 +271,6 @@ let package = Package(
             ],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "CommandLineTests", dependencies: nio + ["DemoServer", "TestSupport"], swiftSettings: swiftSettings),
-        .testTarget(
             name: "CaptureTests",
             dependencies: nio + ["Capture", "Recording", "DemoServer", "GRPCWire", "ProtoCodec", "TestSupport"],
             swiftSettings: swiftSettings),

@@ -63,7 +63,7 @@ struct HealthCommandTests {
 
         let bare = try await reprise(["health", "--plaintext", "\(port)"])
         #expect(bare.status == 64)
-        #expect(bare.stderrText.contains("ADDRESS needs a host"))
+        #expect(bare.stderrText.contains("ADDRESS \(port): give the host too, e.g. 127.0.0.1:\(port)."))
     }
 
     @Test func watchPrintsEveryChangeUntilTheServerEnds() async throws {

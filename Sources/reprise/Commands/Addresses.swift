@@ -46,8 +46,10 @@ struct ServerAddress: CustomStringConvertible {
         self.port = port
     }
 
-    /// `host:port`, with brackets around an IPv6 host.
-    var description: String { hostPort(host, port) }
+    /// `host:port`, brackets around an IPv6 host: what `Client.connect` and messages take.
+    var target: String { hostPort(host, port) }
+
+    var description: String { target }
 }
 
 /// `[v6]:port` → ("v6", "port"); `host:port` → ("host", "port"); `port` → (nil, "port").
@@ -62,7 +64,8 @@ private func splitHostPort(_ text: String) -> (host: String?, port: Substring) {
     return (nil, Substring(text))
 }
 
-private func hostPort(_ host: String, _ port: Int) -> String {
+/// `host:port`, with brackets around an IPv6 host.
+func hostPort(_ host: String, _ port: Int) -> String {
     host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
 }
 

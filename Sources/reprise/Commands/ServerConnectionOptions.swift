@@ -27,10 +27,11 @@ struct ServerConnectionOptions: ParsableArguments {
             try await client.connect(
                 address.target, params: try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000))))
         } catch let error as EngineError {
-            throw CommandError("cannot connect to \(address.target): \(error.message)")
+            throw CommandError("cannot connect to \(address.target): \(error.message)", status: .unavailable)
         }
         guard let connection = client.connection else {
-            throw CommandError("cannot connect to \(address.target): the connection closed at once")
+            throw CommandError(
+                "cannot connect to \(address.target): the connection closed at once", status: .unavailable)
         }
         return (client, connection)
     }

@@ -12,8 +12,8 @@ struct DescribeCommand: AsyncParsableCommand {
             SYMBOL is a full name: pkg.Service, pkg.Service.Method (or pkg.Service/Method), pkg.Message or \
             pkg.Enum. Type names in the output are fully qualified (.pkg.Message). The schema comes from the \
             server's reflection service, a recording's embedded schema, or --proto (with -I) or --protoset. \
-            The exit status is 0, or 1 when the source can't be read or the symbol is unknown (64: a usage \
-            error).
+            Exit status: 0; 1 an unknown symbol; 64 a usage error; 66 an unreadable recording or schema; 69 a \
+            server that cannot be reached or serves no reflection.
 
               reprise describe --plaintext 127.0.0.1:50051 demo.v1.Demo
               reprise describe --plaintext 127.0.0.1:50051 demo.v1.Demo.SayHello

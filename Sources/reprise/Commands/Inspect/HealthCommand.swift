@@ -47,13 +47,13 @@ struct HealthCommand: AsyncParsableCommand {
     var headers: [String] = []
 
     func validate() throws {
-        _ = try ServerAddress(address, what: "ADDRESS")
+        _ = try ServerAddress(address, option: "ADDRESS")
         if maxTime <= 0 { throw ValidationError("--max-time must be positive.") }
         _ = try CallCommand.metadata(headers, option: "-H")
     }
 
     func run() async throws {
-        let server = try ServerAddress(address, what: "ADDRESS")
+        let server = try ServerAddress(address, option: "ADDRESS")
         let target = server.target
         let client: Client
         let connection: ClientConnection

@@ -11,8 +11,9 @@ struct ListCommand: AsyncParsableCommand {
         discussion: """
             The schema comes from the server's reflection service, from a recording's embedded schema, or from \
             --proto (with -I) or --protoset (then the address may be left out). Services print one per line, \
-            sorted; with SERVICE its methods print as pkg.Service.Method. The exit status is 0, or 1 when the \
-            source can't be read or the service is unknown (64: a usage error).
+            sorted; with SERVICE its methods print as pkg.Service.Method. Exit status: 0; 1 an unknown service; \
+            64 a usage error; 66 an unreadable recording or schema; 69 a server that cannot be reached or \
+            serves no reflection.
 
               reprise list --plaintext 127.0.0.1:50051
               reprise list --plaintext 127.0.0.1:50051 demo.v1.Demo

@@ -54,7 +54,7 @@ struct SchemaSourceOptions: ParsableArguments {
             }
             return (.recording(first), second)
         }
-        let address = try ServerAddress(first, what: "ADDRESS")
+        let address = try ServerAddress(first, option: "ADDRESS")
         return (schema.isEmpty ? .server(address) : .files, second)
     }
 
@@ -76,18 +76,19 @@ struct SchemaSourceOptions: ParsableArguments {
         do {
             header = try RecordingReader(path: path).header
         } catch {
-            throw CommandError("\(error)")
+            throw CommandError("\(error)", status: .unreadableInput)
         }
         guard let embedded = header.schema else {
             throw CommandError(
                 "\(path) has no embedded schema (it was recorded without one); read the service's own files "
-                    + "instead: -I DIR --proto FILE or --protoset FILE, without the recording")
+                    + "instead: -I DIR --proto FILE or --protoset FILE, without the recording", status: .unreadableInput
+            )
         }
         let pool: DescriptorPool
         do {
             pool = try embedded.makePool()
         } catch {
-            throw CommandError("\(path): \(error)")
+            throw CommandError("\(path): \(error)", status: .unreadableInput)
         }
         // The recording names the files that define its services; their services are the API.
         let named = embedded.files.compactMap { pool.file(named: $0) }
@@ -108,7 +109,8 @@ struct SchemaSourceOptions: ParsableArguments {
             let unserved = error.status?.code == .unimplemented
             throw CommandError(
                 "\(address.target) \(unserved ? "does not serve server reflection" : "did not answer reflection")"
-                    + " (\(error.message)); give the schema with --proto FILE (and -I DIR) or --protoset FILE")
+                    + " (\(error.message)); give the schema with --proto FILE (and -I DIR) or --protoset FILE",
+                status: .unavailable)
         }
         await client.close()
         do {

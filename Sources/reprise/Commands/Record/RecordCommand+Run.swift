@@ -73,7 +73,7 @@ extension RecordCommand {
         } catch {
             throw CommandError.cannotListen(on: try ListenAddress(listen), error)
         }
-        let boundAddress = Self.describe(host: listenHost, port: proxy.port)
+        let boundAddress = hostPort(listenHost, proxy.port)
         let header = RecordingHeader(
             source: .proxy(
                 listen: boundAddress, upstream: configuration.upstreamTarget, tls: configuration.tlsDescription),
@@ -137,10 +137,6 @@ extension RecordCommand {
             return try await reflectedSchema(configuration: configuration, group: group)
         }
         return try schema.recordingSchema()
-    }
-
-    static func describe(host: String, port: Int) -> String {
-        host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
 
     static func describe(schema: EmbeddedSchema?) -> String {
