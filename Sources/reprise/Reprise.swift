@@ -7,6 +7,13 @@ struct Reprise: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "reprise",
         abstract: "Record gRPC traffic and play it back: load tests and golden-file checks in one tool.",
+        discussion: """
+            Every subcommand has --help; docs/cli.md has them all. Exit statuses are shared: 0 done, 1 the answer \
+            is no, 64 usage, 66 unreadable input, 69 network, 73 unwritable output, 99 thresholds, 130 \
+            interrupted (call and health keep grpcurl's and grpc_health_probe's).
+
+            Shell completion: reprise --generate-completion-script bash|zsh|fish (docs/cli.md says where each goes).
+            """,
         version: "0.1.0",
         subcommands: [
             // One file per subcommand, under Sources/reprise/Commands/.
