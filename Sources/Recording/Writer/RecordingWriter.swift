@@ -22,6 +22,9 @@ public final class RecordingWriter {
     /// Event lines written so far.
     public private(set) var eventsWritten = 0
     private let descriptor: Int32
+    /// The file's length after the last whole flush: a failed write is cut back to it, so the file always
+    /// ends with a whole line.
+    private var fileLength: off_t = 0
     private let syncPolicy: SyncPolicy
     private var pending = LineBuffer(capacity: 64 * 1024)
     private var pendingEvents = 0
@@ -65,6 +68,8 @@ public final class RecordingWriter {
         let fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
         guard fd >= 0 else { throw RecordingWriteError(path: path, reason: String(cString: strerror(errno))) }
         descriptor = fd
+        var info = stat()
+        if fstat(fd, &info) == 0 { fileLength = info.st_size }
     }
 
     deinit {
@@ -113,8 +118,12 @@ public final class RecordingWriter {
             return nil
         }
         if let failure {
+            // Part of a line may have reached the file (a disk that filled up mid-write): cut it off, so
+            // what was recorded before reads as it is.
+            _ = ftruncate(descriptor, fileLength)
             throw RecordingWriteError(path: path, reason: String(cString: strerror(failure)))
         }
+        fileLength += off_t(count)
         bytesWritten += count
         eventsWritten += pendingEvents
         pendingEvents = 0

@@ -112,12 +112,18 @@ extension RecordCommand {
         } else {
             await proxy.close()
         }
+        if case .failure(let error) = reason {
+            // The lines that could not be written stay unwritten; what is in the file ends with a whole line.
+            try? recorder.finish()
+            throw CommandError(
+                "\(error); the proxy stopped. The recording keeps what was written before, ending with a whole "
+                    + "line", status: .unwritableOutput)
+        }
         do {
             try recorder.finish()
         } catch {
-            throw CommandError("\(error)")
+            throw CommandError("\(error)", status: .unwritableOutput)
         }
-        if case .failure(let error) = reason { throw CommandError("\(error); the proxy stopped") }
         let statistics = recorder.statistics
         console.info(
             "recorded \(statistics.calls) call(s), \(statistics.messages) message(s) to \(out) "
