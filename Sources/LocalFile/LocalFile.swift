@@ -12,14 +12,17 @@
 /// let bytes = try LocalFile.read("recordings/demo.jsonl")
 /// ```
 public enum LocalFile {
-    /// The bytes of the file at `path`.
-    public static func read(_ path: String) throws(LocalFileError) -> [UInt8] {
+    /// The bytes of the file at `path`; a file over `limit` bytes is refused before it is read.
+    public static func read(_ path: String, limit: Int = .max) throws(LocalFileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw LocalFileError(path: path, code: errno) }
         defer { _ = close(descriptor) }
         var info = stat()
         guard fstat(descriptor, &info) == 0 else { throw LocalFileError(path: path, code: errno) }
         if info.st_mode & S_IFMT == S_IFDIR { throw LocalFileError(path: path, code: EISDIR) }
+        if Int(info.st_size) > limit {
+            throw LocalFileError(path: path, code: EFBIG, size: Int(info.st_size), limit: limit)
+        }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: min(max(Int(info.st_size), 4096), 1 << 20))
@@ -35,8 +38,8 @@ public enum LocalFile {
     }
 
     /// The text of the file at `path`, as UTF-8 (invalid bytes become U+FFFD).
-    public static func readText(_ path: String) throws(LocalFileError) -> String {
-        String(decoding: try read(path), as: UTF8.self)
+    public static func readText(_ path: String, limit: Int = .max) throws(LocalFileError) -> String {
+        String(decoding: try read(path, limit: limit), as: UTF8.self)
     }
 
     /// Writes `bytes` to `path`, replacing what was there (created with mode 0644 when new).
@@ -80,16 +83,25 @@ public struct LocalFileError: Error, Sendable, CustomStringConvertible {
     /// The `errno` value.
     public var code: Int32
 
-    public init(path: String, code: Int32) {
+    /// For a file refused by its size: its size and the limit it is over.
+    public var size: Int?
+    public var limit: Int?
+
+    public init(path: String, code: Int32, size: Int? = nil, limit: Int? = nil) {
         self.path = path
         self.code = code
+        self.size = size
+        self.limit = limit
     }
 
     /// Whether the file (or a folder on its path) does not exist.
     public var isMissing: Bool { code == ENOENT || code == ENOTDIR }
 
-    /// The system's words for `code`: "No such file or directory".
-    public var reason: String { String(cString: strerror(code)) }
+    /// The system's words for `code`: "No such file or directory"; for a file over its limit, its size.
+    public var reason: String {
+        if let size, let limit { return "it is \(size) bytes, more than the \(limit) allowed" }
+        return String(cString: strerror(code))
+    }
 
     public var description: String { "\(path): \(reason)" }
 }

@@ -74,6 +74,21 @@ import Testing
         #expect(output.stderrText.contains("--rules no-rules.yaml: cannot read it: No such file or directory"))
     }
 
+    /// Rules files are a few KB; a huge one (a wrong path, a recording passed by mistake) is refused unread.
+    @Test func anOversizedRulesFileIsRefusedBeforeItIsRead() throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-big-rules")
+        let big = directory.path("big.yaml")
+        try Data(repeating: UInt8(ascii: "#"), count: 4 * 1024 * 1024 + 1).write(to: big)
+        let output = try Self.reprise([
+            "replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--plaintext", "--rules", big.path,
+        ])
+        #expect(output.status == 66)
+        #expect(
+            output.stderrText.contains(
+                "--rules \(big.path): cannot read it: it is 4194305 bytes, more than the 4194304 allowed"),
+            "\(output.stderrText)")
+    }
+
     @Test func aMissingInputFileIsNamed() throws {
         let output = try Self.reprise(["decode", "--raw", "-i", "no-message.bin"])
         #expect(output.status == 66)

@@ -27,11 +27,14 @@ import Yams
 /// Paths are ``IgnoreRule``s, in the syntax the check prints. Mistakes are errors naming the file, line
 /// and column.
 public enum RulesFile {
+    /// The largest rules file read (rules are a few KB; this bounds what a mistaken path costs).
+    public static let maximumBytes = 4 * 1024 * 1024
+
     /// Reads and parses the file at `path`.
     public static func load(path: String) throws(ReplayError) -> CompareRules {
         let text: String
         do {
-            text = try LocalFile.readText(path)
+            text = try LocalFile.readText(path, limit: maximumBytes)
         } catch {
             throw ReplayError(.unreadableInput, "--rules \(path): cannot read it: \(error.reason)")
         }
