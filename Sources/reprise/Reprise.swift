@@ -15,6 +15,7 @@ struct Reprise: AsyncParsableCommand {
             CompileCommand.self,
             RecordCommand.self,
             ImportCommand.self,
+            CaptureCommand.self,
             DemoServerCommand.self,
             CallCommand.self,
             ReplayCommand.self,

@@ -50,6 +50,12 @@ final class CaptureRecording {
         }
     }
 
+    /// What was found so far (nil before the first packet).
+    var summary: CaptureSummary? { importer?.summary }
+
+    /// Calls that have ended so far, complete or not.
+    var callsEnded: Int { importer?.session.callsEnded ?? 0 }
+
     /// Ends the connections still open, closes the file (an empty recording if no packet came) and returns
     /// what was found.
     func finish(time: Int64? = nil) throws -> CaptureSummary {
