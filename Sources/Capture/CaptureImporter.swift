@@ -8,7 +8,8 @@ import Tap
 ///
 /// Nothing is guessed: a gap in a stream (a segment the capture missed, a packet cut short) ends that
 /// connection's open calls as incomplete, with the reason; connections that are not HTTP/2 in the clear
-/// are named in the ``summary`` and skipped. Out-of-order bytes held per connection are bounded by
+/// (with prior knowledge, or after an HTTP/1.1 upgrade to h2c: ``H2CUpgrade``) are named in the
+/// ``summary`` and skipped. Out-of-order bytes held per connection are bounded by
 /// ``Configuration/maxHeldBytesPerConnection``. Confined to one thread.
 ///
 /// ```swift
@@ -40,6 +41,10 @@ public final class CaptureImporter {
         var firstToClose: CallSide?
         var clientSentFIN = false
         var serverSentFIN = false
+        /// An HTTP/1.1 start asking for h2c, while either direction is still in its HTTP/1.1 part.
+        var upgrade: H2CUpgrade?
+        var upgradingClient = false
+        var upgradingServer = false
 
         init(connection: Int, client: Endpoint, server: Endpoint) {
             self.connection = connection
@@ -64,6 +69,8 @@ public final class CaptureImporter {
     private let allocator = ByteBufferAllocator()
     private let notices = Notices()
     private var summaryCounts = CaptureSummary()
+    /// Stream 1's events from an h2c upgrade request, reused.
+    private var upgradeEvents: [TapEvent] = []
 
     /// An importer writing through `session`; `start` (nanoseconds since 1970, normally the first packet's
     /// time and the header's `created`) is time zero of the recording.
@@ -301,7 +308,8 @@ public final class CaptureImporter {
             let chunk = buffer(bytes, from: segment.payloadOffset - distance, count: fresh)
             if direction.delivered == 0, side == .client, !checkClientStart(chunk, flow, time: time) { return }
             direction.advance(by: fresh)
-            recorder.feed(connection: flow.connection, from: side, bytes: chunk, time: time)
+            deliver(flow, side, chunk, time: time)
+            if flow.ignored { return }
         }
         if segment.missingLength > 0 {
             cut(
@@ -313,11 +321,40 @@ public final class CaptureImporter {
         }
         while let more = direction.takeContinuation() {
             direction.advance(by: more.readableBytes)
-            recorder.feed(connection: flow.connection, from: side, bytes: more, time: time)
+            deliver(flow, side, more, time: time)
         }
     }
 
-    /// Checks the client's first bytes: HTTP/2 in the clear goes on; TLS and HTTP/1.1 are named and skipped.
+    /// Hands bytes in order to the tap, through the h2c upgrade while that side is still HTTP/1.1.
+    private func deliver(_ flow: Flow, _ side: CallSide, _ bytes: ByteBuffer, time: Int64) {
+        guard flow.upgrade != nil, side == .client ? flow.upgradingClient : flow.upgradingServer else {
+            recorder.feed(connection: flow.connection, from: side, bytes: bytes, time: time)
+            return
+        }
+        let outcome: H2CUpgrade.Outcome
+        if side == .client {
+            outcome = flow.upgrade!.client(bytes, time: time, into: &upgradeEvents)
+            for event in upgradeEvents { recorder.record(event) }
+            upgradeEvents.removeAll(keepingCapacity: true)
+        } else {
+            outcome = flow.upgrade!.server(bytes)
+        }
+        switch outcome {
+        case .waiting:
+            return
+        case .http2(let rest):
+            if side == .client { flow.upgradingClient = false } else { flow.upgradingServer = false }
+            if !flow.upgradingClient, !flow.upgradingServer { flow.upgrade = nil }
+            if rest.readableBytes > 0 {
+                recorder.feed(connection: flow.connection, from: side, bytes: rest, time: time)
+            }
+        case .notUpgraded(let reason):
+            skip(flow, reason, time: time)
+        }
+    }
+
+    /// Checks the client's first bytes: HTTP/2 in the clear goes on, HTTP/1.1 goes through the h2c upgrade;
+    /// TLS is named and skipped.
     private func checkClientStart(_ chunk: ByteBuffer, _ flow: Flow, time: Int64) -> Bool {
         guard let first = chunk.getInteger(at: chunk.readerIndex, as: UInt8.self) else { return true }
         let second = chunk.getInteger(at: chunk.readerIndex + 1, as: UInt8.self)
@@ -325,12 +362,11 @@ public final class CaptureImporter {
             skip(flow, "TLS (decrypting needs the session keys; --tls-keylog is not supported yet)", time: time)
             return false
         }
-        if first != UInt8(ascii: "P"),
-            let word = chunk.getString(at: chunk.readerIndex, length: min(8, chunk.readableBytes)),
-            ["GET ", "POST ", "PUT ", "HEAD ", "OPTIONS ", "DELETE "].contains(where: word.hasPrefix)
-        {
-            skip(flow, "HTTP/1.1 (the upgrade to h2c is not decoded yet)", time: time)
-            return false
+        if H2CUpgrade.startsRequest(chunk) {
+            // HTTP/1.1: read on while it asks for h2c (the upgrade names the connection otherwise).
+            flow.upgrade = H2CUpgrade(connection: flow.connection)
+            flow.upgradingClient = true
+            flow.upgradingServer = true
         }
         return true
     }
