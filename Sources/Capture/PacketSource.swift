@@ -54,6 +54,9 @@ public final class PacketSource {
             // Read up to the first packet, so the interfaces described before it are known.
             var block = reader.readBlock()
             while case .other = block { block = reader.readBlock() }
+            if case .failed(let problem) = block {
+                throw CaptureError(.open, problem)  // the reader names the file and the byte
+            }
             pending = block
             let interfaces = reader.interfaces
             guard interfaces.isEmpty || interfaces.contains(where: { $0.linkType != nil }) else {

@@ -12,10 +12,14 @@ struct PcapNGWriter {
         block(type: 0x0A0D_0D0A, body: u32(0x1A2B_3C4D) + u16(1) + u16(0) + u64(UInt64.max))
     }
 
-    /// An interface description; `tsresol` is the `if_tsresol` byte (none: microseconds).
-    mutating func interface(linkType: UInt16, snapLength: UInt32 = 262_144, tsresol: UInt8? = nil) {
+    /// An interface description; `tsresol` is the `if_tsresol` byte (none: microseconds), `tsoffset`
+    /// the `if_tsoffset` seconds.
+    mutating func interface(
+        linkType: UInt16, snapLength: UInt32 = 262_144, tsresol: UInt8? = nil, tsoffset: Int64? = nil
+    ) {
         var options: [UInt8] = []
         if let tsresol { options += u16(9) + u16(1) + [tsresol, 0, 0, 0] }
+        if let tsoffset { options += u16(14) + u16(8) + u64(UInt64(bitPattern: tsoffset)) }
         if !options.isEmpty { options += u16(0) + u16(0) }
         block(type: 1, body: u16(linkType) + u16(0) + u32(snapLength) + options)
     }
@@ -39,6 +43,9 @@ struct PcapNGWriter {
         let length = UInt32(12 + body.count)
         bytes += u32(type) + u32(length) + body + u32(length)
     }
+
+    /// Adds another writer's blocks (a new section, perhaps in the other byte order).
+    mutating func append(_ other: PcapNGWriter) { bytes += other.bytes }
 
     private func padded(_ data: [UInt8]) -> [UInt8] {
         data + [UInt8](repeating: 0, count: (4 - data.count % 4) % 4)
