@@ -46,9 +46,9 @@ struct LiveCaptureTests {
     }
 
     /// Starts `reprise capture -i lo` with `arguments(port)` (the demo server's port), makes `calls` calls
-    /// while it captures, then lets `stop` end it.
+    /// while it captures, then lets `stop` end it (given the process and the recording's path).
     static func captureWhileCalling(
-        calls: Int, _ arguments: (Int) -> [String], stop: (CaptureProcess) async throws -> Void = { _ in }
+        calls: Int, _ arguments: (Int) -> [String], stop: (CaptureProcess, String) async throws -> Void = { _, _ in }
     ) async throws -> Run {
         let server = try await DemoServer.start(host: "127.0.0.1", group: Self.group)
         let directory = try TemporaryDirectory(prefix: "reprise-live")
@@ -58,7 +58,7 @@ struct LiveCaptureTests {
             log: directory.path("capture.log").path)
         #expect(await capture.waitUntilCapturing(), "\(capture.stderrText)")
         try await Self.callWithH2Load(server, calls: calls, directory: directory)
-        try await stop(capture)
+        try await stop(capture, out)
         let status = await capture.exitStatus()
         await server.shutdown()
         return Run(directory: directory, out: out, stderr: capture.stderrText, status: status, port: server.port)
@@ -81,9 +81,11 @@ struct LiveCaptureTests {
         // The filter as a tcpdump-style expression this time.
         let run = try await Self.captureWhileCalling(calls: calls) {
             ["tcp", "port", "\($0)"]
-        } stop: { capture in
-            // The progress line comes once a second while it captures.
+        } stop: { capture, out in
+            // The progress line comes once a second while it captures, and the recording is flushed then:
+            // every call can be read before the capture stops.
             try await Task.sleep(for: .milliseconds(1500))
+            #expect(try ImportedRecording.calls(out).count == calls)
             capture.send(SIGINT)
         }
         #expect(run.status == 0, "\(run.stderr)")

@@ -107,9 +107,10 @@ struct CaptureCommand: ParsableCommand {
                 reason = "--duration \(duration ?? "") elapsed"
                 break
             }
-            if !quiet, now - lastProgress >= .seconds(1) {
+            if now - lastProgress >= .seconds(1) {
                 lastProgress = now
-                progress(recording.summary, source)
+                try recording.flush()
+                if !quiet { progress(recording.summary, source) }
             }
         }
         var summary = try recording.finish(time: Int64(Date().timeIntervalSince1970 * 1e9))
