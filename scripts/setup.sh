@@ -15,7 +15,8 @@ APT_PACKAGES=(
   nghttp2-client        # h2load
   nghttp2-proxy         # nghttpx
   tcpdump
-  tshark
+  tshark                # also brings wireshark-common: mergecap, reordercap, dumpcap (capture tests, fixtures)
+  curl                  # capture tests: HTTP/1.1 and the h2c upgrade
   pkg-config
   python3-venv
   openssl               # GRPCWire TLS tests: legacy-encrypted client keys
