@@ -1,16 +1,8 @@
 import ArgumentParser
 import Capture
-import Dispatch
 import Foundation
 import Metrics
 import Recording
-import Synchronization
-
-#if canImport(Glibc)
-    import Glibc
-#elseif canImport(Darwin)
-    import Darwin
-#endif
 
 /// `reprise capture`: live packets from an interface into a recording.
 struct CaptureCommand: ParsableCommand {
@@ -78,10 +70,14 @@ struct CaptureCommand: ParsableCommand {
 
         let stop = CaptureStopSignal()
         stop.install()
-        if !quiet { Self.print("capturing on \(interface) (\(filter.expression)) into \(options.out); Ctrl-C stops") }
+        if !quiet {
+            CaptureConsole.print("capturing on \(interface) (\(filter.expression)) into \(options.out); Ctrl-C stops")
+        }
         let started = ContinuousClock.now
         let deadline = try stopAfter().map { started + $0 }
         var lastProgress = started
+        var lastPrinted: ContinuousClock.Instant?
+        var console = CaptureConsole(quiet: quiet)
         var reason = "interrupted"
         var failure: String?
         reading: while true {
@@ -110,15 +106,20 @@ struct CaptureCommand: ParsableCommand {
             if now - lastProgress >= .seconds(1) {
                 lastProgress = now
                 try recording.flush()
-                if !quiet { progress(recording.summary, source) }
+                // A live line on a terminal; in a log, the first second and then every ten.
+                if console.isTerminal || lastPrinted.map({ now - $0 >= .seconds(10) }) ?? true {
+                    lastPrinted = now
+                    console.progress(Self.progress(recording.summary, source))
+                }
             }
         }
+        console.endLiveLine()
         var summary = try recording.finish(time: Int64(Date().timeIntervalSince1970 * 1e9))
         summary.add(source)
         if let failure {
             throw CommandError("capturing on \(interface) failed: \(failure); the recording keeps what came before")
         }
-        if !quiet { Self.print("stopped (\(reason)): \(summary)") }
+        if !quiet { CaptureConsole.print("stopped (\(reason)): \(summary)") }
     }
 
     private func open() throws -> PacketSource {
@@ -142,43 +143,10 @@ struct CaptureCommand: ParsableCommand {
         }
     }
 
-    private func progress(_ summary: CaptureSummary?, _ source: PacketSource) {
+    private static func progress(_ summary: CaptureSummary?, _ source: PacketSource) -> String {
         let summary = summary ?? CaptureSummary()
         let drops = source.drops().map { "\($0.kernel + $0.interface)" } ?? "?"
-        Self.print(
-            "\(summary.packets) packet(s), \(summary.calls) call(s) (\(summary.callsComplete) complete), "
-                + "\(summary.connections) connection(s), \(drops) dropped by the kernel")
-    }
-
-    private static func print(_ text: String) {
-        FileHandle.standardError.write(Data("reprise capture: \(text)\n".utf8))
-    }
-}
-
-/// SIGINT and SIGTERM during `reprise capture`: the capture loop sees the signal within its read timeout
-/// and ends the recording.
-final class CaptureStopSignal: Sendable {
-    /// 0 until a signal comes, then its index in ``names`` plus one (read once per packet: an atomic).
-    private let signalled = Atomic<Int>(0)
-    private static let names = ["interrupted", "terminated"]
-    // Kept alive for the life of the command; dispatch sources are only touched here.
-    private nonisolated(unsafe) var sources: [any DispatchSourceSignal] = []
-
-    /// The signal that arrived (`interrupted`, `terminated`), if any.
-    var received: String? {
-        let value = signalled.load(ordering: .relaxed)
-        return value == 0 ? nil : Self.names[value - 1]
-    }
-
-    func install() {
-        for (index, number) in [SIGINT, SIGTERM].enumerated() {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [self] in
-                _ = signalled.compareExchange(expected: 0, desired: index + 1, ordering: .relaxed)
-            }
-            source.resume()
-            sources.append(source)
-        }
+        return "\(summary.packets) packet(s), \(summary.calls) call(s) (\(summary.callsComplete) complete), "
+            + "\(summary.connections) connection(s), \(drops) dropped by the kernel"
     }
 }
