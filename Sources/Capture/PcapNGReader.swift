@@ -81,8 +81,9 @@ final class PcapNGReader {
     /// Keeps only packets matching `expression`, compiled per interface link type (those already described
     /// now, later ones as they come).
     func setFilter(_ expression: String) throws(CaptureError) {
-        // Checked on Ethernet first, so a mistyped expression fails here even before an interface is known.
-        _ = try BPFFilter(expression, dlt: reprise_dlt_en10mb, source: path)
+        // With no interface described yet, checked on Ethernet, so a mistyped expression still fails here
+        // (not on Ethernet otherwise: `inbound` compiles only for some link types, Linux cooked among them).
+        if interfaces.isEmpty { _ = try BPFFilter(expression, dlt: reprise_dlt_en10mb, source: path) }
         filterExpression = expression
         for index in interfaces.indices where interfaces[index].linkType != nil {
             interfaces[index].filter = try BPFFilter(expression, dlt: interfaces[index].dlt, source: name(index))
