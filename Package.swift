@@ -272,7 +272,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "CaptureTests",
-            dependencies: nio + ["Capture", "Recording", "DemoServer", "GRPCWire", "ProtoCodec", "TestSupport"],
+            dependencies: nio + ["Capture", "Recording", "Tap", "DemoServer", "GRPCWire", "ProtoCodec", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ReflectionTests",

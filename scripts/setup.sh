@@ -15,8 +15,8 @@ APT_PACKAGES=(
   nghttp2-client        # h2load
   nghttp2-proxy         # nghttpx
   tcpdump
-  tshark
-  curl                  # capture tests: TLS traffic with an SSLKEYLOGFILE (OpenSSL) for --tls-keylog
+  tshark                # also brings wireshark-common: mergecap, reordercap, dumpcap (capture tests, fixtures)
+  curl                  # capture tests: HTTP/1.1, the h2c upgrade, TLS with an SSLKEYLOGFILE (--tls-keylog)
   pkg-config
   python3-venv
   openssl               # GRPCWire TLS tests: legacy-encrypted client keys

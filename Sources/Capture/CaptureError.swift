@@ -12,6 +12,8 @@ public struct CaptureError: Error, CustomStringConvertible, Sendable {
         public static let filter = Code("filter")
         /// Capturing live needs privileges the process does not have.
         public static let permission = Code("permission")
+        /// There is no interface of that name.
+        public static let noSuchInterface = Code("no such interface")
         /// Reading packets failed.
         public static let read = Code("read")
         /// The capture's link-layer type is not one Reprise reads.

@@ -8,7 +8,8 @@ import Tap
 ///
 /// Nothing is guessed: a gap in a stream (a segment the capture missed, a packet cut short) ends that
 /// connection's open calls as incomplete, with the reason; connections that are not HTTP/2 in the clear
-/// are named in the ``summary`` and skipped. Out-of-order bytes held per connection are bounded by
+/// (with prior knowledge, or after an HTTP/1.1 upgrade to h2c: ``H2CUpgrade``) are named in the
+/// ``summary`` and skipped. Out-of-order bytes held per connection are bounded by
 /// ``Configuration/maxHeldBytesPerConnection``. Confined to one thread.
 ///
 /// ```swift
@@ -45,6 +46,10 @@ public final class CaptureImporter {
         var firstToClose: CallSide?
         var clientSentFIN = false
         var serverSentFIN = false
+        /// An HTTP/1.1 start asking for h2c, while either direction is still in its HTTP/1.1 part.
+        var upgrade: H2CUpgrade?
+        var upgradingClient = false
+        var upgradingServer = false
 
         init(connection: Int, client: Endpoint, server: Endpoint) {
             self.connection = connection
@@ -69,6 +74,8 @@ public final class CaptureImporter {
     private let allocator = ByteBufferAllocator()
     private let notices = Notices()
     private var summaryCounts = CaptureSummary()
+    /// Stream 1's events from an h2c upgrade request, reused.
+    private var upgradeEvents: [TapEvent] = []
 
     /// An importer writing through `session`; `start` (nanoseconds since 1970, normally the first packet's
     /// time and the header's `created`) is time zero of the recording.
@@ -306,7 +313,7 @@ public final class CaptureImporter {
             let chunk = buffer(bytes, from: segment.payloadOffset - distance, count: fresh)
             if direction.delivered == 0, side == .client, !checkClientStart(chunk, flow, time: time) { return }
             direction.advance(by: fresh)
-            deliver(chunk, from: side, flow, time: time)
+            deliver(flow, side, chunk, time: time)
             if flow.ignored { return }
         }
         if segment.missingLength > 0 {
@@ -319,31 +326,56 @@ public final class CaptureImporter {
         }
         while let more = direction.takeContinuation() {
             direction.advance(by: more.readableBytes)
-            deliver(more, from: side, flow, time: time)
+            deliver(flow, side, more, time: time)
             if flow.ignored { return }
         }
     }
 
-    /// Bytes of the stream, in order, to the tap: as they are, or decrypted first on a TLS connection.
-    private func deliver(_ bytes: ByteBuffer, from side: CallSide, _ flow: Flow, time: Int64) {
-        guard let tls = flow.tls else {
+    /// Hands bytes in order to the tap: decrypted first on a TLS connection, through the h2c upgrade while
+    /// that side is still HTTP/1.1.
+    private func deliver(_ flow: Flow, _ side: CallSide, _ bytes: ByteBuffer, time: Int64) {
+        if let tls = flow.tls {
+            let plaintext: [UInt8]
+            do {
+                plaintext = try tls.feed(bytes, from: side)
+            } catch {
+                cut(flow, "\(error)", time: time)
+                return
+            }
+            guard !plaintext.isEmpty else { return }
+            var buffer = allocator.buffer(capacity: plaintext.count)
+            buffer.writeBytes(plaintext)
+            recorder.feed(connection: flow.connection, from: side, bytes: buffer, time: time)
+            return
+        }
+        guard flow.upgrade != nil, side == .client ? flow.upgradingClient : flow.upgradingServer else {
             recorder.feed(connection: flow.connection, from: side, bytes: bytes, time: time)
             return
         }
-        let plaintext: [UInt8]
-        do {
-            plaintext = try tls.feed(bytes, from: side)
-        } catch {
-            cut(flow, "\(error)", time: time)
-            return
+        let outcome: H2CUpgrade.Outcome
+        if side == .client {
+            outcome = flow.upgrade!.client(bytes, time: time, into: &upgradeEvents)
+            for event in upgradeEvents { recorder.record(event) }
+            upgradeEvents.removeAll(keepingCapacity: true)
+        } else {
+            outcome = flow.upgrade!.server(bytes)
         }
-        guard !plaintext.isEmpty else { return }
-        var buffer = allocator.buffer(capacity: plaintext.count)
-        buffer.writeBytes(plaintext)
-        recorder.feed(connection: flow.connection, from: side, bytes: buffer, time: time)
+        switch outcome {
+        case .waiting:
+            return
+        case .http2(let rest):
+            if side == .client { flow.upgradingClient = false } else { flow.upgradingServer = false }
+            if !flow.upgradingClient, !flow.upgradingServer { flow.upgrade = nil }
+            if rest.readableBytes > 0 {
+                recorder.feed(connection: flow.connection, from: side, bytes: rest, time: time)
+            }
+        case .notUpgraded(let reason):
+            skip(flow, reason, time: time)
+        }
     }
 
-    /// Checks the client's first bytes: HTTP/2 in the clear goes on; TLS and HTTP/1.1 are named and skipped.
+    /// Checks the client's first bytes: HTTP/2 in the clear goes on, HTTP/1.1 goes through the h2c upgrade,
+    /// TLS is decrypted with the key log or named and skipped.
     private func checkClientStart(_ chunk: ByteBuffer, _ flow: Flow, time: Int64) -> Bool {
         guard let first = chunk.getInteger(at: chunk.readerIndex, as: UInt8.self) else { return true }
         let second = chunk.getInteger(at: chunk.readerIndex + 1, as: UInt8.self)
@@ -356,12 +388,11 @@ public final class CaptureImporter {
             summaryCounts.tlsConnectionsDecrypted += 1
             return true
         }
-        if first != UInt8(ascii: "P"),
-            let word = chunk.getString(at: chunk.readerIndex, length: min(8, chunk.readableBytes)),
-            ["GET ", "POST ", "PUT ", "HEAD ", "OPTIONS ", "DELETE "].contains(where: word.hasPrefix)
-        {
-            skip(flow, "HTTP/1.1 (the upgrade to h2c is not decoded yet)", time: time)
-            return false
+        if H2CUpgrade.startsRequest(chunk) {
+            // HTTP/1.1: read on while it asks for h2c (the upgrade names the connection otherwise).
+            flow.upgrade = H2CUpgrade(connection: flow.connection)
+            flow.upgradingClient = true
+            flow.upgradingServer = true
         }
         return true
     }

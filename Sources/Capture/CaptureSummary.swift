@@ -25,6 +25,9 @@ public struct CaptureSummary: Sendable, Hashable, CustomStringConvertible {
     /// Whether the file ended inside a packet, and libpcap's words for it.
     public var truncatedFile: String?
 
+    /// Nothing found yet.
+    public init() {}
+
     /// Calls recovered (whole or in part).
     public var calls: Int { callsComplete + callsIncomplete }
 
@@ -60,5 +63,17 @@ public struct CaptureSummary: Sendable, Hashable, CustomStringConvertible {
     private static func list(_ items: [String]) -> String {
         let shown = items.prefix(5).joined(separator: "; ")
         return items.count > 5 ? shown + "; and \(items.count - 5) more" : shown
+    }
+}
+
+extension CaptureSummary {
+    /// Adds what `source` passed over or lost before the importer saw it: packets on interfaces of a link
+    /// type Reprise does not read, and (live) the packets the kernel dropped.
+    public mutating func add(_ source: PacketSource) {
+        for (name, count) in source.packetsOnUnreadableLinks {
+            packets += count
+            skippedPackets["on an interface of link type \(name)", default: 0] += count
+        }
+        if let drops = source.drops() { kernelDrops = drops.kernel + drops.interface }
     }
 }

@@ -9,7 +9,7 @@ struct Reprise: AsyncParsableCommand {
         abstract: "Record gRPC traffic and play it back: load tests and golden-file checks in one tool.",
         discussion: """
             Every subcommand has --help; docs/cli.md has them all. Exit statuses are shared: 0 done, 1 the answer \
-            is no, 64 usage, 66 unreadable input, 69 network, 73 unwritable output, 99 thresholds, 130 \
+            is no, 64 usage, 66 unreadable input, 69 network, 73 unwritable output, 77 permission, 99 thresholds, 130 \
             interrupted (call and health keep grpcurl's and grpc_health_probe's).
 
             Shell completion: reprise --generate-completion-script bash|zsh|fish (docs/cli.md says where each goes).
@@ -23,6 +23,7 @@ struct Reprise: AsyncParsableCommand {
             CompileCommand.self,
             RecordCommand.self,
             ImportCommand.self,
+            CaptureCommand.self,
             DemoServerCommand.self,
             CallCommand.self,
             ListCommand.self,

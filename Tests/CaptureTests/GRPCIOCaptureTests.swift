@@ -47,7 +47,8 @@ struct GRPCIOCaptureTests {
 
         /// Imports a rewritten copy of the capture; returns the recording's path and the summary line.
         func importRewritten(
-            _ name: String, cutLastRecordAt cut: Int? = nil, _ rewrite: (inout PcapFile) -> Void
+            _ name: String, cutLastRecordAt cut: Int? = nil, arguments: [String] = [],
+            _ rewrite: (inout PcapFile) -> Void
         ) throws -> (path: String, summary: String) {
             var file = try PcapFile(path: capture)
             rewrite(&file)
@@ -55,7 +56,7 @@ struct GRPCIOCaptureTests {
             try file.write(to: rewritten, cutLastRecordAt: cut)
             let out = directory.path("\(name).jsonl").path
             let summary = try ImportedRecording.run(
-                rewritten, out: out, ["--port", "\(serverPort)"] + ImportedRecording.recordSchema)
+                rewritten, out: out, ["--port", "\(serverPort)"] + ImportedRecording.recordSchema + arguments)
             return (out, summary)
         }
     }

@@ -4,10 +4,11 @@ import Foundation
 public enum H2Load {
     /// Makes `calls` calls of `path` on `authority` (`host:port`, IPv6 bracketed) over `connections`
     /// connections with `streams` in flight on each, every call sending `message` (a serialized protobuf,
-    /// framed here); returns what h2load printed. The request file goes in `directory`.
+    /// framed here); returns what h2load printed. The request file goes in `directory`. With `tls`, over
+    /// TLS (h2load offers h2 by ALPN and does not check the server's certificate).
     public static func unary(
         authority: String, path: String, message: [UInt8], calls: Int, connections: Int = 4, streams: Int = 16,
-        directory: TemporaryDirectory
+        tls: Bool = false, directory: TemporaryDirectory
     ) async throws -> ProcessOutput {
         var body = Data([0])
         body.append(contentsOf: withUnsafeBytes(of: UInt32(message.count).bigEndian, Array.init))
@@ -19,7 +20,8 @@ public enum H2Load {
             try Subprocess.check(
                 [
                     tool, "-n", "\(calls)", "-c", "\(connections)", "-m", "\(streams)", "-d", request.path,
-                    "-H", "content-type: application/grpc", "-H", "te: trailers", "http://\(authority)\(path)",
+                    "-H", "content-type: application/grpc", "-H", "te: trailers",
+                    "\(tls ? "https" : "http")://\(authority)\(path)",
                 ], timeout: .seconds(60))
         }
     }

@@ -36,6 +36,8 @@ enum ExitStatus: Int32, CaseIterable {
     case unavailable = 69
     /// An output cannot be written.
     case unwritableOutput = 73
+    /// The system refused a privilege the command needs (capturing packets without root or CAP_NET_RAW).
+    case permissionDenied = 77
     /// A threshold was crossed (as k6).
     case thresholds = 99
     /// SIGINT or SIGTERM stopped the command before its end.

@@ -36,10 +36,12 @@ enum ImportedRecording {
         return calls
     }
 
-    /// The header's schema object.
-    static func schema(_ path: String) throws -> JSONValue? {
+    /// The header line.
+    static func header(_ path: String) throws -> JSONValue {
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let header = try JSONValue(parsing: String(text.prefix { $0 != "\n" }))
-        return header["schema"]
+        return try JSONValue(parsing: String(text.prefix { $0 != "\n" }))
     }
+
+    /// The header's schema object.
+    static func schema(_ path: String) throws -> JSONValue? { try header(path)["schema"] }
 }

@@ -29,20 +29,16 @@ final class TCPDump: @unchecked Sendable {
     init(interface: String, filter: String, path: String, extra: [String] = []) throws {
         if let problem = CaptureAvailability.problem { throw CaptureUnavailable(reason: problem) }
         self.path = path
-        // Children of the test process inherit its blocked signals, which would leave tcpdump deaf to the
-        // SIGINT that makes it finish the file: a Python shim clears the mask and execs tcpdump.
-        process.executableURL = URL(fileURLWithPath: try Repository.python())
         // Immediate mode gives every packet a ring frame of the snapshot length: a 64 MiB buffer and a
         // snapshot of a loopback packet's largest size (MTU 65536) keep about a thousand frames, so the
         // kernel drops nothing while tcpdump writes.
-        process.arguments =
+        let command = try UnmaskedSignals.command(
             [
-                "-c",
-                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
                 try Repository.systemTool("tcpdump"), "-i", interface, "-w", path, "-U", "--immediate-mode", "-s",
                 "65600", "-B", "65536", "-n",
-            ] + extra
-            + [filter]
+            ] + extra + [filter])
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         log = path + ".tcpdump.log"
         _ = FileManager.default.createFile(atPath: log, contents: nil)
         process.standardError = FileHandle(forWritingAtPath: log)

@@ -44,11 +44,22 @@ final class CaptureRecording {
         let importer = try self.importer ?? start(at: packet.time)
         importer.process(packet)
         sinceFlush += 1
-        if sinceFlush >= 4096 {
-            sinceFlush = 0
-            do { try importer.session.writer.flush() } catch { throw CommandError("\(error)") }
-        }
+        if sinceFlush >= 4096 { try flush() }
     }
+
+    /// Writes what is buffered to the file (a live capture does so each second, so the recording can be
+    /// read while it grows).
+    func flush() throws {
+        sinceFlush = 0
+        guard let importer else { return }
+        do { try importer.session.writer.flush() } catch { throw CommandError("\(error)") }
+    }
+
+    /// What was found so far (nil before the first packet).
+    var summary: CaptureSummary? { importer?.summary }
+
+    /// Calls that have ended so far, complete or not.
+    var callsEnded: Int { importer?.session.callsEnded ?? 0 }
 
     /// Ends the connections still open, closes the file (an empty recording if no packet came) and returns
     /// what was found.

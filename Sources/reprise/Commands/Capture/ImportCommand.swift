@@ -22,21 +22,7 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("The capture file (pcap or pcapng).", valueName: "capture"))
     var capture: String
 
-    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("The recording to write.", valueName: "file"))
-    var out: String
-
-    @Flag(help: "Replace --out if it exists.")
-    var overwrite = false
-
-    @OptionGroup var schema: SchemaOptions
-    @OptionGroup var filter: CaptureFilterOptions
-    @OptionGroup var redaction: RecordRedactionOptions
-    @OptionGroup var keyLog: TLSKeyLogOptions
-
-    @Flag(
-        name: .customLong("raw-fields"),
-        help: "Add a schema-less view (field numbers and wire types) to messages the schema cannot decode.")
-    var rawFields = false
+    @OptionGroup var options: CaptureRecordingOptions
 
     @Flag(help: "Print only errors.")
     var quiet = false
@@ -45,14 +31,11 @@ struct ImportCommand: ParsableCommand {
         let source: PacketSource
         do {
             source = try PacketSource(file: capture)
-            try source.setFilter(filter.expression)
+            try source.setFilter(options.filter.expression)
         } catch {
             throw CommandError("\(error)", status: .unreadableInput)
         }
-        let tlsKeyLog = try keyLog.load()
-        let recording = try CaptureRecording(
-            schema: schema, redaction: redaction.policy, rawFields: rawFields, out: out, overwrite: overwrite,
-            source: .capture(file: capture, filter: filter.expression), configuration: configuration(tlsKeyLog))
+        let recording = try options.recording(source: .capture(file: capture, filter: options.filter.expression))
 
         var truncated: String?
         reading: while true {
@@ -67,14 +50,7 @@ struct ImportCommand: ParsableCommand {
         }
         var summary = try recording.finish()
         summary.truncatedFile = truncated
+        summary.add(source)
         if !quiet { FileHandle.standardError.write(Data("import: \(summary)\n".utf8)) }
-    }
-
-    private func configuration(_ tlsKeyLog: TLSKeyLog?) -> CaptureImporter.Configuration {
-        var configuration = CaptureImporter.Configuration()
-        configuration.tlsKeyLog = tlsKeyLog
-        configuration.maxHeldBytesPerConnection = filter.maxHeldBytes
-        configuration.serverPorts = filter.serverPorts
-        return configuration
     }
 }
