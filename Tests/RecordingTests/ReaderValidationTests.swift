@@ -198,6 +198,20 @@ import Testing
         #expect(error?.description == "\(path):3: end event for call 7, which has no call event before it")
     }
 
+    /// A file that is not a recording (one endless line) costs the reader its line limit, not the file.
+    @Test func aLineOverTheLimitIsRefusedWithoutReadingOn() throws {
+        let directory = try TemporaryDirectoryForTests()
+        let path = directory.file("endless.jsonl")
+        let endless = String(repeating: "x", count: 3 << 20)  // three 1 MiB reads, no newline
+        try Data((Self.header + "\n" + endless).utf8).write(to: URL(fileURLWithPath: path))
+        var reader = try RecordingReader(path: path, maximumLineLength: 1 << 20)
+        let error = #expect(throws: RecordingError.self) { _ = try reader.next() }
+        #expect(
+            error?.description
+                == "\(path):2: the line is over 1048576 bytes long; a recording's line holds one event (is this "
+                + "file a recording?)")
+    }
+
     @Test func anEmptyFileHasNoHeader() throws {
         let error = #expect(throws: RecordingError.self) { try Recording(parsing: [], name: "empty.jsonl") }
         #expect(error?.description == "empty.jsonl:1: the recording is empty: it has no header line")

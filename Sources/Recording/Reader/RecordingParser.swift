@@ -23,10 +23,30 @@ struct RecordingParser {
     private(set) var header: RecordingHeader?
     private var calls: [Int: CallState] = [:]
 
-    init(file: String) { self.file = file }
+    /// The longest line read, in bytes.
+    let maximumLineLength: Int
+
+    init(file: String, maximumLineLength: Int = Self.maximumLineLength) {
+        self.file = file
+        self.maximumLineLength = maximumLineLength
+    }
+
+    /// The longest line read by default: one event, whose largest part is a message's base64 (the tap
+    /// records messages up to 64 MiB, 86 MiB in base64) beside its JSON view. A longer line is not a
+    /// recording's.
+    static let maximumLineLength = 256 << 20
+
+    /// The issue of a line over ``maximumLineLength``.
+    func lineTooLong(_ number: Int) -> Outcome {
+        problem(
+            number,
+            "the line is over \(maximumLineLength) bytes long; a recording's line holds one event (is this file "
+                + "a recording?)")
+    }
 
     /// Parses line `number`; `incomplete` says it is the last line and has no newline.
     mutating func parse(_ line: UnsafeRawBufferPointer, number: Int, incomplete: Bool) -> Outcome {
+        if line.count > maximumLineLength { return lineTooLong(number) }
         if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return .blank }
         let object: JSONObject
         do throws(CodecError) {

@@ -23,20 +23,21 @@ public struct RecordingReader: ~Copyable {
     private var atEnd = false
     private var lineNumber = 0
 
-    /// Opens `path` and reads its header.
-    public init(path: String) throws(RecordingError) {
+    /// Opens `path` and reads its header. A line over `maximumLineLength` bytes is an error, read no
+    /// further than that: the memory a file that is not a recording can take is bounded.
+    public init(path: String, maximumLineLength: Int = 256 << 20) throws(RecordingError) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else {
             throw RecordingError(file: path, line: 0, "cannot open the recording: \(String(cString: strerror(errno)))")
         }
-        var parser = RecordingParser(file: path)
+        var parser = RecordingParser(file: path, maximumLineLength: maximumLineLength)
         var buffer: [UInt8] = []
         var start = 0
         var atEnd = false
         var lineNumber = 0
         var found: RecordingHeader?
         while found == nil {
-            guard let (line, incomplete) = Self.nextLine(fd, &buffer, &start, &atEnd) else {
+            guard let (line, incomplete) = Self.nextLine(fd, &buffer, &start, &atEnd, limit: maximumLineLength) else {
                 close(fd)
                 throw RecordingError(issues: [parser.finish(lines: lineNumber)!])
             }
@@ -65,7 +66,9 @@ public struct RecordingReader: ~Copyable {
 
     /// The next event, nil at the end of the file; throws at the first broken line.
     public mutating func next() throws(RecordingError) -> RecordingEvent? {
-        while let (line, incomplete) = Self.nextLine(descriptor, &buffer, &start, &atEnd) {
+        while let (line, incomplete) = Self.nextLine(
+            descriptor, &buffer, &start, &atEnd, limit: parser.maximumLineLength)
+        {
             lineNumber += 1
             let outcome = line.withUnsafeBytes { parser.parse($0, number: lineNumber, incomplete: incomplete) }
             switch outcome {
@@ -84,7 +87,7 @@ public struct RecordingReader: ~Copyable {
 
     /// The next line without its newline, and whether it lacked one (the file's end).
     private static func nextLine(
-        _ fd: Int32, _ buffer: inout [UInt8], _ start: inout Int, _ atEnd: inout Bool
+        _ fd: Int32, _ buffer: inout [UInt8], _ start: inout Int, _ atEnd: inout Bool, limit: Int
     ) -> ([UInt8], Bool)? {
         var searchFrom = start
         while true {
@@ -98,6 +101,13 @@ public struct RecordingReader: ~Copyable {
                 let line = Array(buffer[start...])
                 start = buffer.count
                 return (line, true)
+            }
+            // A line this long is not a recording's: hand it over as it is, for the parser to refuse, rather
+            // than read on into memory looking for its end.
+            if buffer.count - start > limit {
+                let line = Array(buffer[start...])
+                start = buffer.count
+                return (line, false)
             }
             // Keep the unfinished line, read more after it.
             buffer.removeSubrange(0..<start)
