@@ -32,14 +32,17 @@ done
 echo "fuzz: building the targets (release, -sanitize=fuzzer,address) into .build-fuzz"
 # All of them: after the first build only what changed is compiled again.
 mkdir -p $work/logs
-if ! swift build --package-path fuzz --scratch-path .build-fuzz -c release --sanitize=fuzzer --sanitize=address \
-    >$work/logs/build.log 2>&1; then
+# swiftc 6.3's driver does not turn -sanitize=fuzzer into coverage instrumentation for the frontend (the
+# fuzzer then finds no new inputs at all), so the coverage libFuzzer needs is asked for explicitly.
+build=(swift build --package-path fuzz --scratch-path .build-fuzz -c release --sanitize=fuzzer --sanitize=address
+    -Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table)
+if ! "${build[@]}" >$work/logs/build.log 2>&1; then
     grep -E 'error' $work/logs/build.log >&2 || tail -20 $work/logs/build.log >&2
     exit 2
 fi
 # gold says this of every sanitized link; it means nothing here.
 grep -E 'warning: ' $work/logs/build.log | grep -v __asan_extra_spill_area >&2 || true
-bin=$(swift build --package-path fuzz --scratch-path .build-fuzz -c release --show-bin-path)
+bin=$("${build[@]}" --show-bin-path)
 for target in $targets; do
     [[ -x $bin/$target ]] || { echo "fuzz: $bin/$target was not built" >&2; exit 2; }
 done
@@ -60,6 +63,9 @@ for target in $targets; do
     # libFuzzer exits non-zero on a crash; the line below says so.
     "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss" \
         -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || true
+    if grep -q 'Is the code instrumented for coverage' "$log"; then
+        echo "fuzz: $target found no coverage: is the build instrumented? (see $log)" >&2
+    fi
     executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     crashes=$(($(ls "$artifacts" | wc -l) - before))
     files=$(ls "$corpus" | wc -l)
@@ -68,7 +74,9 @@ for target in $targets; do
         "$target" "${executions:-?}" "$files" "$size" "$crashes"
     if ((crashes > 0)); then
         failed=1
-        grep -E '^==[0-9]+==ERROR|^SUMMARY|Fatal error|deadly signal|ALARM|out-of-memory' "$log" | head -3 | sed 's/^/    /'
+        # Swift's own report (what failed, where) first; the sanitizer's summary when there is none.
+        { grep -E 'Fatal error|Swift runtime failure| at /.*\.swift:[0-9]+' "$log" | grep -v '/checkouts/' | head -3 ||
+            grep -E '^==[0-9]+==ERROR|^SUMMARY|ALARM|out-of-memory' "$log" | head -3; } | sed 's/^ */    /'
         ls -t "$artifacts" | head -"$crashes" | sed "s|^|    input: $artifacts/|"
     fi
 done
