@@ -6,7 +6,7 @@ CONFIG     ?= debug
 VENV       ?= .build/venv
 export REPRISE_VENV := $(abspath $(VENV))
 
-.PHONY: all setup build build-release test lint format docs bench soak demo clean
+.PHONY: all setup build build-release test lint format docs bench soak demo fuzz clean
 
 all: build
 
@@ -27,10 +27,10 @@ test: setup lint
 	SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=1 $(SWIFT) test --skip-build
 
 lint:
-	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Benchmarks Package.swift
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Benchmarks Package.swift fuzz
 
 format:
-	$(SWIFT) format --in-place --recursive --parallel Sources Tests Benchmarks Package.swift
+	$(SWIFT) format --in-place --recursive --parallel Sources Tests Benchmarks Package.swift fuzz
 
 # The command reference (docs/cli.md and the README's table) from the binary's own --help.
 docs: build
@@ -44,6 +44,11 @@ bench: setup build-release
 # descriptors sampled and judged (scripts/soak.py). Not part of make test.
 soak: setup build-release
 	REPRISE_BIN=$(abspath .build/release) ./scripts/soak.py
+
+# libFuzzer targets (fuzz/, its own package) for FUZZ_SECONDS each (default 60); FUZZ_TARGETS picks some.
+# Never part of build or test: its sanitized release build of every dependency takes a while. docs/fuzzing.md.
+fuzz:
+	@./scripts/fuzz.sh
 
 demo: setup build
 	@./scripts/demo.sh

@@ -5,7 +5,7 @@ public enum GoDuration {
     public static func parse(_ text: String) throws -> Duration {
         let trimmed = text.trimmingSpaces
         if let milliseconds = ThresholdExpression.parseNumber(trimmed) {
-            return .nanoseconds(Int64((milliseconds * 1_000_000).rounded()))
+            return .nanoseconds(try nanoseconds(milliseconds * 1_000_000, text))
         }
         var scalars = Substring(trimmed)
         var negative = false
@@ -25,7 +25,7 @@ public enum GoDuration {
             scalars = scalars.dropFirst(unit.count)
             total += value * scale
         }
-        let nanoseconds = Int64(total.rounded())
+        let nanoseconds = try nanoseconds(total, text)
         return .nanoseconds(negative ? -nanoseconds : nanoseconds)
     }
 
@@ -69,6 +69,15 @@ public enum GoDuration {
     private static let unitNanoseconds: [String: Double] = [
         "ns": 1, "us": 1e3, "µs": 1e3, "μs": 1e3, "ms": 1e6, "s": 1e9, "m": 60e9, "h": 3600e9,
     ]
+
+    /// `value` as whole nanoseconds; like Go, a duration past about 292 years is an error, not a trap.
+    private static func nanoseconds(_ value: Double, _ text: String) throws -> Int64 {
+        let rounded = value.rounded()
+        guard let nanoseconds = Int64(exactly: rounded), nanoseconds != .min else {
+            throw MetricsError(.invalidOption, "invalid duration '\(text)': longer than Go's limit of about 292 years")
+        }
+        return nanoseconds
+    }
 
     private static func invalid(_ text: String) -> MetricsError {
         MetricsError(

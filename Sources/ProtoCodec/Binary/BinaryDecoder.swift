@@ -74,9 +74,10 @@ struct BinaryDecoder {
                     } catch {
                         throw error.inField(info, of: layout)
                     }
-                    if !kept {
-                        unknown.append(contentsOf: reader.bytes(from: keyStart))
-                    } else if let current {
+                    if !kept { unknown.append(contentsOf: reader.bytes(from: keyStart)) }
+                    // Written back even when this occurrence went to the unknown fields: the value moved out
+                    // above must replace its placeholder.
+                    if let current {
                         if let index, extensions[index].number == number {
                             extensions[index].value = current
                         } else {
