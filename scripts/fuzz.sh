@@ -7,8 +7,9 @@
 #   FUZZ_TIMEOUT=10            seconds one input may take before it counts as a hang
 #   FUZZ_RSS_MB=2048           memory a target may use before it counts as out of memory
 #
-# Seeds come from fixtures/fuzz/<target>/ (and the proto-compiler's from fixtures/protos*/) and are copied into .build/fuzz/corpus/<target>, which grows
-# from run to run (remove it to start over); fixtures/ is never written. Crashing inputs land in
+# Seeds come from fixtures/fuzz/<target>/ (and the proto-compiler's from fixtures/protos*/) and are copied
+# into .build/fuzz/corpus/<target>, which grows from run to run (remove it to start over); fixtures/ is
+# never written. Crashing inputs land in
 # .build/fuzz/artifacts/<target>/ and libFuzzer's output in .build/fuzz/logs/<target>.log.
 # The exit status is 1 when any target crashed, hung or ran out of memory.
 set -euo pipefail
