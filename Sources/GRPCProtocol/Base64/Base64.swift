@@ -18,38 +18,55 @@ public enum Base64 {
         return table
     }()
 
+    /// The length of the encoding of `count` bytes, with `=` padding unless `padded` is false.
+    @inlinable
+    public static func encodedCount(_ count: Int, padded: Bool = true) -> Int {
+        let rest = count % 3
+        return count / 3 * 4 + (rest == 0 ? 0 : (padded ? 4 : rest + 1))
+    }
+
     /// Appends the encoding of `input` to `out`, with `=` padding unless `padded` is false.
     public static func encode(_ input: UnsafeRawBufferPointer, padded: Bool = true, into out: inout [UInt8]) {
+        let length = encodedCount(input.count, padded: padded)
+        guard length > 0 else { return }
+        let start = out.count
+        out.append(contentsOf: repeatElement(0, count: length))
+        out.withUnsafeMutableBytes { output in
+            encode(input, padded: padded, into: UnsafeMutableRawBufferPointer(rebasing: output[start...]))
+        }
+    }
+
+    /// Writes the encoding of `input` at the start of `output`, which holds at least
+    /// ``encodedCount(_:padded:)`` bytes (a writer's own buffer: no array in between).
+    public static func encode(
+        _ input: UnsafeRawBufferPointer, padded: Bool = true, into output: UnsafeMutableRawBufferPointer
+    ) {
         let count = input.count
+        precondition(output.count >= encodedCount(count, padded: padded), "base64 output too small")
         guard count > 0 else { return }
         let rest = count % 3
-        let start = out.count
-        let encodedCount = count / 3 * 4 + (rest == 0 ? 0 : (padded ? 4 : rest + 1))
-        out.append(contentsOf: repeatElement(0, count: encodedCount))
         alphabet.withUnsafeBufferPointer { table in
-            out.withUnsafeMutableBufferPointer { output in
-                var o = start
-                var i = 0
-                while i + 3 <= count {
-                    let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-                    output[o] = table[Int(v >> 18 & 63)]
-                    output[o + 1] = table[Int(v >> 12 & 63)]
-                    output[o + 2] = table[Int(v >> 6 & 63)]
-                    output[o + 3] = table[Int(v & 63)]
-                    i += 3
-                    o += 4
-                }
-                guard rest > 0 else { return }
-                let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+            var o = 0
+            var i = 0
+            while i + 3 <= count {
+                let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
                 output[o] = table[Int(v >> 18 & 63)]
                 output[o + 1] = table[Int(v >> 12 & 63)]
-                if rest == 2 {
-                    output[o + 2] = table[Int(v >> 6 & 63)]
-                } else if padded {
-                    output[o + 2] = UInt8(ascii: "=")
-                }
-                if padded { output[o + 3] = UInt8(ascii: "=") }
+                output[o + 2] = table[Int(v >> 6 & 63)]
+                output[o + 3] = table[Int(v & 63)]
+                i += 3
+                o += 4
             }
+            guard rest > 0 else { return }
+            let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+            output[o] = table[Int(v >> 18 & 63)]
+            output[o + 1] = table[Int(v >> 12 & 63)]
+            if rest == 2 {
+                output[o + 2] = table[Int(v >> 6 & 63)]
+            } else if padded {
+                output[o + 2] = UInt8(ascii: "=")
+            }
+            if padded { output[o + 3] = UInt8(ascii: "=") }
         }
     }
 

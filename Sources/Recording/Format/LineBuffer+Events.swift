@@ -97,7 +97,7 @@ extension LineBuffer {
         raw(direction == .request ? #","dir":"request""# : #","dir":"response""#)
         if let json {
             raw(#","json":"#)
-            bytes.append(contentsOf: json)
+            append(json)
         }
         raw(#","raw":"#)
         base64(payload)

@@ -95,17 +95,18 @@ public final class RecordingWriter {
     }
 
     /// The bytes buffered and not yet written.
-    public var pendingBytes: Int { pending.bytes.count }
+    public var pendingBytes: Int { pending.count }
 
     /// Writes every buffered line with one `write(2)` (repeated only on a short write), then syncs if the
     /// policy says it is time.
     public func flush() throws(RecordingWriteError) {
-        guard !pending.bytes.isEmpty else { return }
+        guard !pending.isEmpty else { return }
         writeLock.lock()
         defer { writeLock.unlock() }
         guard !closed else { throw RecordingWriteError(path: path, reason: "the writer is closed") }
-        let count = pending.bytes.count
-        let failure: Int32? = pending.bytes.withUnsafeBytes { bytes -> Int32? in
+        let bytes = pending.bytes
+        let count = bytes.count
+        let failure: Int32? = {
             var offset = 0
             while offset < count {
                 let written = posixWrite(descriptor, bytes.baseAddress! + offset, count - offset)
@@ -116,7 +117,7 @@ public final class RecordingWriter {
                 offset += written
             }
             return nil
-        }
+        }()
         if let failure {
             // Part of a line may have reached the file (a disk that filled up mid-write): cut it off, so
             // what was recorded before reads as it is.
@@ -127,7 +128,7 @@ public final class RecordingWriter {
         bytesWritten += count
         eventsWritten += pendingEvents
         pendingEvents = 0
-        pending.bytes.removeAll(keepingCapacity: pending.bytes.capacity <= 1 << 20)
+        pending.removeAll(keepingCapacityUpTo: 1 << 20)
         unsynced = true
         switch syncPolicy {
         case .never: break
