@@ -21,6 +21,9 @@ public final class TapRecorder {
     private struct StreamKey: Hashable {
         var connection: Int
         var stream: Int
+
+        /// One word to hash, not two (stream ids are 31 bits): hashing is a lookup's main cost.
+        func hash(into hasher: inout Hasher) { hasher.combine(connection << 31 ^ stream) }
     }
 
     /// A class so the readers' buffers are appended to in place (a copied struct would copy them).

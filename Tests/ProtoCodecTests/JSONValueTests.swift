@@ -15,6 +15,17 @@ import Testing
         #expect(value["missing"] == nil)
     }
 
+    /// The writer keeps "has a member yet" in a 64-bit word for the first 64 levels and an array past them:
+    /// commas must come out right on both sides of that boundary, compact and pretty.
+    @Test(arguments: [1, 63, 64, 65, 130])
+    func nestingOnBothSidesOfTheWritersBitWordSerializesExactly(depth: Int) throws {
+        var text = "[1,2]"
+        for level in 0..<depth { text = level % 2 == 0 ? #"{"a":\#(text),"b":[3,4]}"# : "[\(text),5,{}]" }
+        let value = try JSONValue(parsing: text)
+        #expect(value.jsonString() == text)
+        #expect(try JSONValue(parsing: value.jsonString(pretty: true)) == value)
+    }
+
     @Test func parsingKeepsNumbersExactlyAndKeysInOrder() throws {
         let text =
             #"{"z": 18446744073709551615, "a": -9223372036854775808, "f": 1.50, "e": 1E+2, "big": 123456789012345678901234567890}"#

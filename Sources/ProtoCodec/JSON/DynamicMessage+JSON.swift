@@ -10,6 +10,18 @@ extension DynamicMessage {
         return writer.out.bytes
     }
 
+    /// Appends the message as proto3 JSON UTF-8 bytes to `bytes`, a buffer a caller reuses from message to
+    /// message (a recorder: no allocation per message once it has grown). On an error `bytes` may end with
+    /// part of the message.
+    public func appendJSONUTF8Bytes(to bytes: inout [UInt8], options: JSONEncodingOptions = .default)
+        throws(CodecError)
+    {
+        var writer = MessageJSONWriter(options: options, appendingTo: [])
+        swap(&writer.out.bytes, &bytes)
+        defer { swap(&writer.out.bytes, &bytes) }
+        try writer.writeMessage(self, depth: 0)
+    }
+
     /// The message as proto3 JSON text.
     public func jsonString(options: JSONEncodingOptions = .default) throws(CodecError) -> String {
         String(decoding: try jsonUTF8Bytes(options: options), as: UTF8.self)

@@ -4,34 +4,48 @@
 struct JSONWriter {
     var bytes: [UInt8]
     let pretty: Bool
-    /// For each open object or array, whether it has a member yet (so the next one needs a comma).
-    private var hasMembers: [Bool] = []
+    /// For each open object or array, whether it has a member yet (so the next one needs a comma): one bit
+    /// per level for the first 64 levels (no allocation per message), an array past them.
+    private var memberBits: UInt64 = 0
+    private var deeperLevels: [Bool] = []
+    /// Objects and arrays open.
+    private var depth = 0
 
     init(pretty: Bool = false, capacity: Int = 128) {
         bytes = []
         bytes.reserveCapacity(capacity)
         self.pretty = pretty
-        hasMembers.reserveCapacity(16)
+    }
+
+    /// A writer appending to `bytes` (a buffer reused from message to message).
+    init(pretty: Bool, appendingTo bytes: [UInt8]) {
+        self.bytes = bytes
+        self.pretty = pretty
+    }
+
+    private mutating func open(_ byte: UInt8) {
+        bytes.append(byte)
+        if depth < 64 {
+            memberBits &= ~(1 << UInt64(depth))
+        } else {
+            deeperLevels.append(false)
+        }
+        depth += 1
     }
 
     // MARK: Structure
 
-    mutating func beginObject() {
-        bytes.append(UInt8(ascii: "{"))
-        hasMembers.append(false)
-    }
+    mutating func beginObject() { open(UInt8(ascii: "{")) }
 
     mutating func endObject() { close(UInt8(ascii: "}")) }
 
-    mutating func beginArray() {
-        bytes.append(UInt8(ascii: "["))
-        hasMembers.append(false)
-    }
+    mutating func beginArray() { open(UInt8(ascii: "[")) }
 
     mutating func endArray() { close(UInt8(ascii: "]")) }
 
     private mutating func close(_ byte: UInt8) {
-        let had = hasMembers.removeLast()
+        depth -= 1
+        let had = depth < 64 ? memberBits >> UInt64(depth) & 1 != 0 : deeperLevels.removeLast()
         if pretty, had { newline() }
         bytes.append(byte)
     }
@@ -58,18 +72,24 @@ struct JSONWriter {
 
     @inline(__always)
     private mutating func separate() {
-        let last = hasMembers.count - 1
-        if hasMembers[last] {
+        let level = depth - 1
+        if level < 64 {
+            if memberBits >> UInt64(level) & 1 != 0 {
+                bytes.append(UInt8(ascii: ","))
+            } else {
+                memberBits |= 1 << UInt64(level)
+            }
+        } else if deeperLevels[level - 64] {
             bytes.append(UInt8(ascii: ","))
         } else {
-            hasMembers[last] = true
+            deeperLevels[level - 64] = true
         }
         if pretty { newline() }
     }
 
     private mutating func newline() {
         bytes.append(UInt8(ascii: "\n"))
-        for _ in 0..<hasMembers.count {
+        for _ in 0..<depth {
             bytes.append(UInt8(ascii: " "))
             bytes.append(UInt8(ascii: " "))
         }

@@ -11,6 +11,12 @@ struct MessageJSONWriter {
         self.options = options
     }
 
+    /// A writer appending to `bytes`.
+    init(options: JSONEncodingOptions, appendingTo bytes: [UInt8]) {
+        out = JSONWriter(pretty: options.pretty, appendingTo: bytes)
+        self.options = options
+    }
+
     mutating func writeMessage(_ message: DynamicMessage, depth: Int) throws(CodecError) {
         guard depth <= options.recursionLimit else {
             throw CodecError(

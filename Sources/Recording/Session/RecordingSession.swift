@@ -21,6 +21,9 @@ public final class RecordingSession {
     struct StreamKey: Hashable {
         var connection: Int
         var stream: Int
+
+        /// One word to hash, not two (stream ids are 31 bits): hashing is a lookup's main cost.
+        func hash(into hasher: inout Hasher) { hasher.combine(connection << 31 ^ stream) }
     }
 
     final class CallInfo {
@@ -52,6 +55,8 @@ public final class RecordingSession {
     private var calls: [StreamKey: CallInfo] = [:]
     private var methods: [String: (RPCKind, MessageType?, MessageType?)] = [:]
     private var nextCallID = 1
+    /// The JSON of the message being recorded, its memory kept from message to message.
+    private var jsonScratch: [UInt8] = []
     /// Calls started so far.
     public private(set) var callsStarted = 0
     /// Calls that reached their end event.
@@ -119,7 +124,7 @@ public final class RecordingSession {
         guard let call = call(connection, stream, time) else { return }
         messagesRecorded += 1
         let type = direction == .request ? call.inputType : call.outputType
-        var json: [UInt8]?
+        var hasJSON = false
         var decodeError = unreadable
         var redacted: [String] = []
         var rawFields: JSONValue?
@@ -132,22 +137,25 @@ public final class RecordingSession {
                     redacted = redactor.apply(rules, to: &message)
                     if !redacted.isEmpty { redactedBytes = try BinaryEncoding(message).bytes }
                 }
-                json = try message.jsonUTF8Bytes()
+                jsonScratch.removeAll(keepingCapacity: jsonScratch.capacity <= 1 << 20)
+                try message.appendJSONUTF8Bytes(to: &jsonScratch)
+                hasJSON = true
             } catch {
                 decodeError = "the bytes are not a valid \(type.fullName): \(error.description)"
-                json = nil
+                hasJSON = false
                 redacted = []
                 redactedBytes = nil
             }
         }
-        if json == nil, options.includeRawFields, unreadable == nil {
+        if !hasJSON, options.includeRawFields, unreadable == nil {
             rawFields = try? RawMessage(serializedBytes: payload).jsonValue
         }
         let id = call.id
         func append(_ raw: UnsafeRawBufferPointer) {
             writer.appendLine { line in
                 line.message(
-                    time: time, call: id, direction: direction, json: json, raw: raw, size: wireSize,
+                    time: time, call: id, direction: direction, json: hasJSON ? jsonScratch : nil, raw: raw,
+                    size: wireSize,
                     compressed: compressed, decodeError: decodeError, redacted: redacted, rawFields: rawFields)
             }
         }
