@@ -13,7 +13,8 @@ final class CaptureRecording {
     private let options: RecordingSession.Options
     private let configuration: CaptureImporter.Configuration
     private var importer: CaptureImporter?
-    private var sinceFlush = 0
+    /// Lines buffered before they are written: large writes, well under what the writer keeps between flushes.
+    private static let flushBytes = 256 * 1024
 
     init(
         schema: SchemaOptions, redaction: RedactionPolicy, rawFields: Bool, out: String, overwrite: Bool,
@@ -43,14 +44,14 @@ final class CaptureRecording {
     func process(_ packet: CapturedPacket) throws {
         let importer = try self.importer ?? start(at: packet.time)
         importer.process(packet)
-        sinceFlush += 1
-        if sinceFlush >= 4096 { try flush() }
+        // By bytes, not packets: 4,096 packets of small calls buffered about 2 MB, past what the writer keeps
+        // between flushes, so its buffer was given back and grown again on every flush.
+        if importer.session.writer.pendingBytes >= Self.flushBytes { try flush() }
     }
 
     /// Writes what is buffered to the file (a live capture does so each second, so the recording can be
     /// read while it grows).
     func flush() throws {
-        sinceFlush = 0
         guard let importer else { return }
         do { try importer.session.writer.flush() } catch { throw CommandError("\(error)") }
     }
