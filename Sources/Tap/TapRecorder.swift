@@ -41,8 +41,13 @@ public final class TapRecorder {
     public let session: RecordingSession
     private let maxMessageSize: Int
     /// Gets one sentence per connection whose bytes stopped being readable, or whose peer sent a GOAWAY
-    /// with an error.
+    /// with an error (except a server's answer to the client's own goodbye, see `clientsLeaving`).
     private let notice: (String) -> Void
+    /// Connections whose client sent GOAWAY: it is leaving. grpc-go (k6) names its own last stream in that
+    /// frame, which NIOHTTP2 servers answer with GOAWAY PROTOCOL_ERROR; that exchange ends a connection the
+    /// client was closing anyway and says nothing about its calls, so it is not reported. Bounded by the
+    /// connections open.
+    private var clientsLeaving: Set<Int> = []
     private var streams: [StreamKey: StreamTap] = [:]
     private var decoders: [Int: PassiveHTTP2Decoder] = [:]
     private var decoded: [TapEvent] = []
@@ -139,12 +144,14 @@ public final class TapRecorder {
             streams.removeValue(forKey: StreamKey(connection: connection, stream: stream))
             session.fail(connection: connection, stream: stream, reason: reason, time: time)
         case .goAway(let connection, let by, let lastStream, let code, let debug, _):
-            guard code != 0 else { return }
+            if by == .client { clientsLeaving.insert(connection) }
+            guard code != 0, by == .client || !clientsLeaving.contains(connection) else { return }
             let who = by == .client ? "the client" : "the server"
             notice(
                 "connection \(connection): \(who) sent GOAWAY with \(HTTP2ErrorCodeName.name(of: code)) "
                     + "(last stream \(lastStream)\(debug.isEmpty ? "" : ": \(debug)"))")
         case .connectionClosed(let connection, let reason, let time):
+            clientsLeaving.remove(connection)
             streams = streams.filter { $0.key.connection != connection }
             session.connectionClosed(connection: connection, reason: reason, time: time)
         }

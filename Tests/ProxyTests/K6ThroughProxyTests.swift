@@ -26,16 +26,10 @@ import Testing
         await server.shutdown()
 
         #expect(proxied == direct)
-        // k6 closing its connection is normal: no warning (the old HTTP/2-terminating proxy printed one).
-        // Known, not yet understood: under load the demo server sometimes answers the relayed connection
-        // with GOAWAY PROTOCOL_ERROR (last stream 2^31-1, what NIOHTTP2 sends for a connection error before
-        // the preface) as it ends; k6's calls and the recording are unaffected. Any other line still fails.
-        let known = "the server sent GOAWAY with PROTOCOL_ERROR (last stream 2147483647)"
-        let logs = harness.logs.all
-        #expect(logs.allSatisfy { $0.hasSuffix(known) }, "\(logs)")
-        withKnownIssue("server GOAWAY PROTOCOL_ERROR at the end of a relayed k6 connection", isIntermittent: true) {
-            #expect(logs.isEmpty, "\(logs)")
-        }
+        // k6 closing its connection is normal: no warning. (Its GOAWAY names its own last stream, which the
+        // NIOHTTP2 demo server answers with GOAWAY PROTOCOL_ERROR on every close, proxy or not; the tap
+        // reported that answer whenever it came through before the connection ended.)
+        #expect(harness.logs.all.isEmpty, "\(harness.logs.all)")
         guard case .array(let calls) = proxied else {
             Issue.record("k6 logged \(proxied)")
             return

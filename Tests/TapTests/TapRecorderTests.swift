@@ -88,4 +88,54 @@ import Testing
         // Call ids stay dense: the left-out call took none.
         #expect(recording.calls.map(\.start.call) == [1, 2])
     }
+
+    /// A GOAWAY frame as bytes, written by hand: NIOHTTP2 will not encode the odd last stream grpc-go sends.
+    static func goAway(lastStream: UInt32, code: UInt32, debug: String = "") -> ByteBuffer {
+        var frame = ByteBuffer()
+        let length = 8 + debug.utf8.count
+        frame.writeInteger(UInt16(length >> 8))
+        frame.writeInteger(UInt8(length & 0xFF))
+        frame.writeInteger(UInt8(0x7))  // GOAWAY
+        frame.writeInteger(UInt8(0))
+        frame.writeInteger(UInt32(0))
+        frame.writeInteger(lastStream)
+        frame.writeInteger(code)
+        frame.writeString(debug)
+        return frame
+    }
+
+    /// What grpc-go (k6) and a NIOHTTP2 server do on every close, seen on the wire without any proxy: the
+    /// client's GOAWAY names its own last stream (7), the server answers GOAWAY PROTOCOL_ERROR with the
+    /// largest stream id. That answer ends a connection the client was leaving: no notice. The same error
+    /// GOAWAY from a server whose client was not leaving is reported.
+    @Test func aServersErrorAnswerToTheClientsGoodbyeIsNotReportedButAnUnpromptedOneIs() throws {
+        for clientLeaves in [true, false] {
+            let pair = try H2Pair()
+            try pair.unaryCall(stream: 1)
+            var notices: [String] = []
+            let directory = try TemporaryDirectory(prefix: "reprise-tap")
+            let writer = try RecordingWriter(
+                path: directory.path("tap.jsonl").path,
+                header: RecordingHeader(source: RecordingSource(kind: "capture"), schema: nil), sync: .never)
+            let recorder = TapRecorder(session: try RecordingSession(writer: writer, registry: nil)) {
+                notices.append($0)
+            }
+            recorder.feed(connection: 1, from: .client, bytes: pair.clientBytes, time: 1)
+            recorder.feed(connection: 1, from: .server, bytes: pair.serverBytes, time: 2)
+            if clientLeaves {
+                recorder.feed(
+                    connection: 1, from: .client,
+                    bytes: Self.goAway(lastStream: 7, code: 0, debug: "client transport shutdown"), time: 3)
+            }
+            recorder.feed(connection: 1, from: .server, bytes: Self.goAway(lastStream: 0x7FFF_FFFF, code: 1), time: 4)
+            recorder.close(connection: 1, reason: "the client closed the connection", time: 5)
+            if clientLeaves {
+                #expect(notices.isEmpty, "\(notices)")
+            } else {
+                #expect(
+                    notices == ["connection 1: the server sent GOAWAY with PROTOCOL_ERROR (last stream 2147483647)"])
+            }
+            #expect(recorder.session.callsEnded == 1)
+        }
+    }
 }
