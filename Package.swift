@@ -167,7 +167,6 @@ let package = Package(
             name: "Tap",
             dependencies: [
                 "Recording", "GRPCProtocol", "GRPCWire", .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             swiftSettings: swiftSettings
         ),

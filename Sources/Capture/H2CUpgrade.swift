@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHPACK
 import Recording
 import Tap
 
@@ -117,7 +116,7 @@ struct H2CUpgrade {
             fields.contains(where: { $0.name == "content-type" && $0.value.hasPrefix("application/grpc") })
         else { return nil }
         recordsRequest = true
-        var headers = HPACKHeaders()
+        var headers = HeaderFields()
         headers.add(name: ":method", value: String(requestLine[0]))
         headers.add(name: ":scheme", value: "http")
         headers.add(name: ":path", value: String(requestLine[1]))

@@ -1,6 +1,5 @@
 import GRPCProtocol
 import NIOCore
-import NIOHPACK
 import Recording
 
 /// Decodes one HTTP/2 connection from the bytes its two peers sent, without taking part in it: frames
@@ -41,10 +40,10 @@ public final class PassiveHTTP2Decoder {
     static let maximumFrameLength = (1 << 24) - 1
 
     /// A decoder for connection `connection`, from its first byte in each direction.
-    public init(connection: Int, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
+    public init(connection: Int) {
         self.connection = connection
-        client = Side(prefaceLeft: Self.preface.count, allocator: allocator)
-        server = Side(prefaceLeft: 0, allocator: allocator)
+        client = Side(prefaceLeft: Self.preface.count)
+        server = Side(prefaceLeft: 0)
     }
 
     /// Takes bytes `side` sent (in order, any split), read at `time`, and appends what they complete.
@@ -205,7 +204,14 @@ public final class PassiveHTTP2Decoder {
                 return "PUSH_PROMISE too short"
             }
             fragment.moveReaderIndex(forwardBy: 4)
-            do { _ = try state.hpack.decodeHeaders(from: &fragment) } catch { return "PUSH_PROMISE headers: \(error)" }
+            var ignored: [(name: String, value: String)] = []
+            do throws(HPACKReadError) {
+                _ = try fragment.withUnsafeReadableBytes { block throws(HPACKReadError) in
+                    try state.hpack.decode(block, into: &ignored)
+                }
+            } catch {
+                return "the PUSH_PROMISE header block of stream \(stream) does not decode: \(error)"
+            }
         case 0x6:  // PING
             guard stream == 0 else { return "PING on stream \(stream)" }
             guard payload.readableBytes == 8 else { return "PING of \(payload.readableBytes) bytes" }
@@ -244,13 +250,15 @@ public final class PassiveHTTP2Decoder {
         _ block: ByteBuffer, stream: Int, endStream: Bool, _ state: inout Side, side: CallSide, time: Int64,
         into events: inout [TapEvent]
     ) -> String? {
-        var block = block
-        let headers: HPACKHeaders
-        do {
-            headers = try state.hpack.decodeHeaders(from: &block)
+        var fields: [(name: String, value: String)] = []
+        do throws(HPACKReadError) {
+            _ = try block.withUnsafeReadableBytes { bytes throws(HPACKReadError) in
+                try state.hpack.decode(bytes, into: &fields)
+            }
         } catch {
-            return "the header block of stream \(stream) does not decode (\(error))"
+            return "the header block of stream \(stream) does not decode: \(error)"
         }
+        let headers = HeaderFields(fields)
         switch side {
         case .client:
             if openedStreams.insert(stream).inserted {
@@ -279,18 +287,14 @@ public final class PassiveHTTP2Decoder {
     /// One direction's state.
     struct Side: Sendable {
         var prefaceLeft: Int
-        var hpack: HPACKDecoder
+        var hpack = PassiveHPACKDecoder()
         var pending: ByteBuffer?
         var headerBlock: (stream: Int, endStream: Bool, fragments: ByteBuffer)?
         /// Bytes of this direction fully decoded, for saying where a problem is.
         var consumed = 0
 
-        init(prefaceLeft: Int, allocator: ByteBufferAllocator) {
+        init(prefaceLeft: Int) {
             self.prefaceLeft = prefaceLeft
-            // An observer accepts whatever the endpoints accepted; the block itself is bounded (16 MB).
-            hpack = HPACKDecoder(
-                allocator: allocator, maxDynamicTableSize: HPACKDecoder.maxDynamicTableSize,
-                maxHeaderListSize: PassiveHTTP2Decoder.maximumFrameLength)
         }
     }
 }

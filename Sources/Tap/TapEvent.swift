@@ -1,5 +1,4 @@
 import NIOCore
-import NIOHPACK
 import Recording
 
 /// What a connection's traffic says happened, call by call: what the proxy's forwarding path and the
@@ -7,13 +6,13 @@ import Recording
 /// Buffers are shared, not copied; decoding messages happens on the recorder's thread.
 public enum TapEvent: Sendable {
     /// A client opened a stream.
-    case requestHeaders(connection: Int, stream: Int, headers: HPACKHeaders, time: Int64)
+    case requestHeaders(connection: Int, stream: Int, headers: HeaderFields, time: Int64)
     /// The payload of a DATA frame (padding excluded).
     case data(connection: Int, stream: Int, direction: MessageDirection, bytes: ByteBuffer, time: Int64)
     /// The client's END_STREAM (on a DATA or HEADERS frame), after that frame's own event.
     case halfClose(connection: Int, stream: Int, time: Int64)
     /// A header block from the server: response headers, or trailers when it ends the stream.
-    case responseHeaders(connection: Int, stream: Int, headers: HPACKHeaders, endStream: Bool, time: Int64)
+    case responseHeaders(connection: Int, stream: Int, headers: HeaderFields, endStream: Bool, time: Int64)
     /// An RST_STREAM from one side.
     case reset(connection: Int, stream: Int, by: CallSide, code: UInt32, time: Int64)
     /// A GOAWAY from one side: no stream above `lastStream` opened by the other side was or will be

@@ -1,7 +1,6 @@
 import GRPCProtocol
 import GRPCWire
 import NIOCore
-import NIOHPACK
 import Recording
 
 /// Turns the bytes of HTTP/2 connections into a recording: one ``PassiveHTTP2Decoder`` per connection,
@@ -115,8 +114,7 @@ public final class TapRecorder {
                 excludedCalls += 1
                 return
             }
-            let pairs = headers.map { (name: $0.name, value: $0.value) }
-            session.startCall(connection: connection, stream: stream, headers: pairs, time: time)
+            session.startCall(connection: connection, stream: stream, headers: headers.fields, time: time)
             streams[StreamKey(connection: connection, stream: stream)] = StreamTap(
                 request: reader(encoding: headers.first(name: "grpc-encoding")))
         case .data(let connection, let stream, let direction, let bytes, let time):
@@ -126,7 +124,7 @@ public final class TapRecorder {
         case .responseHeaders(let connection, let stream, let headers, let endStream, let time):
             let key = StreamKey(connection: connection, stream: stream)
             guard let tap = streams[key] else { return }
-            let pairs = headers.map { (name: $0.name, value: $0.value) }
+            let pairs = headers.fields
             if endStream {
                 streams.removeValue(forKey: key)
                 session.trailers(connection: connection, stream: stream, headers: pairs, time: time)

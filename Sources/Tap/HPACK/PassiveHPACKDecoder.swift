@@ -1,0 +1,239 @@
+/// HPACK decoding (RFC 7541) for an observer of a connection: one direction's header blocks in, their
+/// fields out, with the dynamic table kept as the endpoints keep it.
+///
+/// Written for the tap rather than taken from NIOHPACK: a field from either table comes out as the
+/// `String`s the table holds (a retain, where NIOHPACK made new strings from its byte ring for every
+/// indexed field), integers are read straight from the block's bytes, and the fields go into an array the
+/// caller owns. A decoder that starts mid-connection (``init(knowsEarlierEntries:)`` false) decodes what
+/// the insertions it saw define (indices count from the newest entry, so those are exact) and counts the
+/// fields that name an older entry instead of failing.
+struct PassiveHPACKDecoder {
+    /// One dynamic table entry; `isKnown` is false for one inserted with a name from before the decoder
+    /// started (its `size` is then a lower bound, which evicts late, never early).
+    private struct Entry {
+        var name: String
+        var value: String
+        var size: Int
+        var isKnown: Bool
+    }
+
+    /// The most the endpoint's SETTINGS_HEADER_TABLE_SIZE lets the encoder's table hold; a size update
+    /// above it is an error.
+    var maxDynamicTableLength = 4096
+    /// The table's size limit now (the encoder's last size update, or the setting).
+    private var capacity = 4096
+    /// The dynamic table, oldest first from `head`: dynamic index 1 is the last element.
+    private var entries: [Entry] = []
+    private var head = 0
+    private var size = 0
+    /// Whether every entry the encoder may refer to was seen being inserted.
+    let knowsEarlierEntries: Bool
+    /// Huffman output, reused from string to string.
+    private var scratch: [UInt8] = []
+
+    init(knowsEarlierEntries: Bool = true) {
+        self.knowsEarlierEntries = knowsEarlierEntries
+    }
+
+    /// Entries in the dynamic table (known or not).
+    var dynamicEntries: Int { entries.count - head }
+
+    /// Decodes one whole header block, appending its fields to `fields`; returns how many fields named a
+    /// table entry from before the decoder started (left out of `fields`; always 0 when it knows them all).
+    mutating func decode(_ block: UnsafeRawBufferPointer, into fields: inout [(name: String, value: String)])
+        throws(HPACKReadError) -> Int
+    {
+        var reader = Reader(bytes: block)
+        var unknown = 0
+        var fieldsSeen = false
+        while !reader.isAtEnd {
+            let first = reader.peek()
+            if first & 0x80 != 0 {  // indexed field
+                let index = try reader.integer(prefix: 7)
+                guard index > 0 else { throw HPACKReadError("an indexed field with index 0") }
+                if let field = try entry(at: index) {
+                    fields.append(field)
+                } else {
+                    unknown += 1
+                }
+                fieldsSeen = true
+            } else if first & 0xC0 == 0x40 {  // literal with incremental indexing
+                let index = try reader.integer(prefix: 6)
+                let name = index == 0 ? try string(&reader) : try entry(at: index)?.name
+                let value = try string(&reader)
+                insert(name: name, value: value)
+                if let name { fields.append((name, value)) } else { unknown += 1 }
+                fieldsSeen = true
+            } else if first & 0xE0 == 0x20 {  // dynamic table size update
+                let newCapacity = try reader.integer(prefix: 5)
+                guard newCapacity <= maxDynamicTableLength else {
+                    throw HPACKReadError(
+                        "a table size update to \(newCapacity) bytes, over the \(maxDynamicTableLength) allowed")
+                }
+                guard !fieldsSeen else { throw HPACKReadError("a table size update after a header field") }
+                capacity = newCapacity
+                evict(toFit: 0)
+            } else {  // literal without indexing (0000) or never indexed (0001)
+                let index = try reader.integer(prefix: 4)
+                let name = index == 0 ? try string(&reader) : try entry(at: index)?.name
+                let value = try string(&reader)
+                if let name { fields.append((name, value)) } else { unknown += 1 }
+                fieldsSeen = true
+            }
+        }
+        return unknown
+    }
+
+    /// The field at `index` (static, then dynamic); nil for a dynamic one from before the decoder started.
+    private func entry(at index: Int) throws(HPACKReadError) -> (name: String, value: String)? {
+        if index < HPACKTables.staticEntries.count { return HPACKTables.staticEntries[index] }
+        let dynamic = index - HPACKTables.staticEntries.count + 1
+        guard dynamic <= dynamicEntries else {
+            if knowsEarlierEntries {
+                throw HPACKReadError(
+                    "index \(index) is past the end of the table (\(dynamicEntries) dynamic entries)")
+            }
+            return nil
+        }
+        let entry = entries[entries.count - dynamic]
+        return entry.isKnown ? (entry.name, entry.value) : nil
+    }
+
+    private mutating func insert(name: String?, value: String) {
+        let entrySize = (name?.utf8.count ?? 0) + value.utf8.count + 32
+        guard entrySize <= capacity else {
+            // RFC 7541 4.4: an entry larger than the table empties it and is not added.
+            evict(toFit: capacity + 1)
+            return
+        }
+        evict(toFit: entrySize)
+        entries.append(Entry(name: name ?? "", value: value, size: entrySize, isKnown: name != nil))
+        size += entrySize
+    }
+
+    /// Evicts the oldest entries until `incoming` more bytes fit under the capacity.
+    private mutating func evict(toFit incoming: Int) {
+        while size + incoming > capacity, head < entries.count {
+            size -= entries[head].size
+            head += 1
+        }
+        if head == entries.count {
+            entries.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head >= 32, head * 2 >= entries.count {
+            entries.removeFirst(head)
+            head = 0
+        }
+    }
+
+    private mutating func string(_ reader: inout Reader) throws(HPACKReadError) -> String {
+        let huffman = reader.peek() & 0x80 != 0
+        let length = try reader.integer(prefix: 7)
+        let bytes = try reader.take(length)
+        guard huffman else { return String(decoding: bytes, as: UTF8.self) }
+        scratch.removeAll(keepingCapacity: true)
+        try HPACKHuffman.decode(bytes, into: &scratch)
+        return String(decoding: scratch, as: UTF8.self)
+    }
+
+    /// Reads a block's bytes front to back.
+    private struct Reader {
+        let bytes: UnsafeRawBufferPointer
+        var position = 0
+
+        var isAtEnd: Bool { position >= bytes.count }
+
+        func peek() -> UInt8 { bytes[position] }
+
+        /// An integer with an `prefix`-bit prefix (RFC 7541 5.1), at most 2^31 - 1.
+        mutating func integer(prefix: Int) throws(HPACKReadError) -> Int {
+            guard position < bytes.count else { throw HPACKReadError("the block ends inside an integer") }
+            let mask = (1 << prefix) - 1
+            var value = Int(bytes[position]) & mask
+            position += 1
+            guard value == mask else { return value }
+            var shift = 0
+            while true {
+                guard position < bytes.count else { throw HPACKReadError("the block ends inside an integer") }
+                let byte = bytes[position]
+                position += 1
+                value += Int(byte & 0x7F) << shift
+                guard value <= Int(Int32.max) else { throw HPACKReadError("an integer over 2^31 - 1") }
+                if byte & 0x80 == 0 { return value }
+                shift += 7
+            }
+        }
+
+        mutating func take(_ count: Int) throws(HPACKReadError) -> UnsafeRawBufferPointer {
+            guard count <= bytes.count - position else {
+                throw HPACKReadError("a string of \(count) bytes runs past the end of the block")
+            }
+            defer { position += count }
+            return UnsafeRawBufferPointer(rebasing: bytes[position..<position + count])
+        }
+    }
+}
+
+/// Why a header block could not be decoded.
+struct HPACKReadError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The HPACK Huffman code (RFC 7541 5.2, Appendix B), decoded a bit at a time through a tree built once.
+enum HPACKHuffman {
+    /// The code's tree: node `n`'s children are at `2n` (bit 0) and `2n + 1` (bit 1); a child below 0 is the
+    /// leaf of symbol `-child - 1`, 0 means no such code.
+    private static let tree: [Int16] = {
+        var children = [Int16](repeating: 0, count: 2)
+        var nodes = 1
+        for (symbol, (code, bits)) in HPACKTables.huffmanCodes.enumerated() {
+            var node = 0
+            for bit in stride(from: bits - 1, through: 0, by: -1) {
+                let slot = 2 * node + Int(code >> UInt32(bit) & 1)
+                if bit == 0 {
+                    children[slot] = Int16(-symbol - 1)
+                } else {
+                    if children[slot] == 0 {
+                        children[slot] = Int16(nodes)
+                        nodes += 1
+                        children.append(contentsOf: [0, 0])
+                    }
+                    node = Int(children[slot])
+                }
+            }
+        }
+        return children
+    }()
+
+    /// Appends the decoding of `bytes` to `out`: the padding must be at most 7 one-bits (a prefix of
+    /// end-of-string), and end-of-string itself must not appear.
+    static func decode(_ bytes: UnsafeRawBufferPointer, into out: inout [UInt8]) throws(HPACKReadError) {
+        try tree.withUnsafeBufferPointer { tree throws(HPACKReadError) in
+            var node = 0
+            var depth = 0
+            var allOnes = true
+            for byte in bytes {
+                for bit in stride(from: 7, through: 0, by: -1) {
+                    let one = byte >> UInt8(bit) & 1
+                    let child = tree[2 * node + Int(one)]
+                    if child < 0 {
+                        let symbol = Int(-child - 1)
+                        guard symbol < 256 else { throw HPACKReadError("a Huffman string holds end-of-string") }
+                        out.append(UInt8(symbol))
+                        node = 0
+                        depth = 0
+                        allOnes = true
+                    } else if child == 0 {
+                        throw HPACKReadError("a Huffman string holds a code that is not in the table")
+                    } else {
+                        node = Int(child)
+                        depth += 1
+                        allOnes = allOnes && one == 1
+                    }
+                }
+            }
+            guard depth <= 7, allOnes else { throw HPACKReadError("a Huffman string's padding is not end-of-string") }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+/// A header block's fields in order, as the tap decoded them (HTTP/2 names are lowercase).
+public struct HeaderFields: Sendable, RandomAccessCollection {
+    /// The fields, in the order they came.
+    public var fields: [(name: String, value: String)]
+
+    public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
+
+    /// Appends a field.
+    public mutating func add(name: String, value: String) { fields.append((name, value)) }
+
+    /// The value of the first field called `name`.
+    public func first(name: String) -> String? {
+        for field in fields where field.name == name { return field.value }
+        return nil
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { fields.count }
+    public subscript(position: Int) -> (name: String, value: String) { fields[position] }
+}
