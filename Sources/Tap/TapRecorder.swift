@@ -27,13 +27,18 @@ public final class TapRecorder {
 
     /// A class so the readers' buffers are appended to in place (a copied struct would copy them).
     private final class StreamTap {
+        /// The session's call: the stream's events name it, not its connection and stream again.
+        let call: RecordingSession.Call
         var request: GRPCMessageReader
         var response: GRPCMessageReader?
         var requestBroken = false
         var responseBroken = false
         var sawResponseHeaders = false
 
-        init(request: GRPCMessageReader) { self.request = request }
+        init(call: RecordingSession.Call, request: GRPCMessageReader) {
+            self.call = call
+            self.request = request
+        }
     }
 
     /// Where the events go.
@@ -114,33 +119,37 @@ public final class TapRecorder {
                 excludedCalls += 1
                 return
             }
-            session.startCall(connection: connection, stream: stream, headers: headers.fields, time: time)
+            let call = session.startCall(connection: connection, stream: stream, headers: headers.fields, time: time)
             streams[StreamKey(connection: connection, stream: stream)] = StreamTap(
-                request: reader(encoding: headers.first(name: "grpc-encoding")))
+                call: call, request: reader(encoding: headers.first(name: "grpc-encoding")))
         case .data(let connection, let stream, let direction, let bytes, let time):
             data(StreamKey(connection: connection, stream: stream), direction, bytes, time)
         case .halfClose(let connection, let stream, let time):
-            session.halfClose(connection: connection, stream: stream, time: time)
+            guard let tap = streams[StreamKey(connection: connection, stream: stream)] else { return }
+            session.halfClose(tap.call, time: time)
         case .responseHeaders(let connection, let stream, let headers, let endStream, let time):
             let key = StreamKey(connection: connection, stream: stream)
             guard let tap = streams[key] else { return }
-            let pairs = headers.fields
             if endStream {
                 streams.removeValue(forKey: key)
-                session.trailers(connection: connection, stream: stream, headers: pairs, time: time)
+                session.trailers(tap.call, headers: headers.fields, time: time)
             } else if !tap.sawResponseHeaders {
                 // 1xx responses are informational; the real headers follow.
                 if headers.first(name: ":status")?.hasPrefix("1") == true { return }
                 tap.sawResponseHeaders = true
                 tap.response = reader(encoding: headers.first(name: "grpc-encoding"))
-                session.responseHeaders(connection: connection, stream: stream, headers: pairs, time: time)
+                session.responseHeaders(tap.call, headers: headers.fields, time: time)
             }
         case .reset(let connection, let stream, let by, let code, let time):
-            streams.removeValue(forKey: StreamKey(connection: connection, stream: stream))
-            session.reset(connection: connection, stream: stream, by: by, errorCode: code, time: time)
+            guard let tap = streams.removeValue(forKey: StreamKey(connection: connection, stream: stream)) else {
+                return
+            }
+            session.reset(tap.call, by: by, errorCode: code, time: time)
         case .streamFailed(let connection, let stream, let reason, let time):
-            streams.removeValue(forKey: StreamKey(connection: connection, stream: stream))
-            session.fail(connection: connection, stream: stream, reason: reason, time: time)
+            guard let tap = streams.removeValue(forKey: StreamKey(connection: connection, stream: stream)) else {
+                return
+            }
+            session.fail(tap.call, reason: reason, time: time)
         case .goAway(let connection, let by, let lastStream, let code, let debug, _):
             if by == .client { clientsLeaving.insert(connection) }
             guard code != 0, by == .client || !clientsLeaving.contains(connection) else { return }
@@ -173,19 +182,19 @@ public final class TapRecorder {
         guard let tap = streams[key] else { return }
         if direction == .request {
             guard !tap.requestBroken else { return }
-            tap.requestBroken = drain(&tap.request, key, direction, bytes, time)
+            tap.requestBroken = drain(&tap.request, tap.call, direction, bytes, time)
         } else {
             guard !tap.responseBroken else { return }
             // Response DATA before response headers breaks gRPC; read it with an identity reader anyway.
             if tap.response == nil { tap.response = reader(encoding: nil) }
-            tap.responseBroken = drain(&tap.response!, key, direction, bytes, time)
+            tap.responseBroken = drain(&tap.response!, tap.call, direction, bytes, time)
         }
     }
 
     /// Feeds one frame's bytes to `messageReader` and records every whole message; returns whether the
     /// bytes turned out not to be a gRPC message stream.
     private func drain(
-        _ messageReader: inout GRPCMessageReader, _ key: StreamKey, _ direction: MessageDirection,
+        _ messageReader: inout GRPCMessageReader, _ call: RecordingSession.Call, _ direction: MessageDirection,
         _ bytes: ByteBuffer, _ time: Int64
     ) -> Bool {
         messageReader.append(bytes)
@@ -196,8 +205,7 @@ public final class TapRecorder {
             } catch {
                 bytes.withUnsafeReadableBytes {
                     session.message(
-                        connection: key.connection, stream: key.stream, direction: direction, payload: $0,
-                        wireSize: $0.count, compressed: false, time: time,
+                        call, direction: direction, payload: $0, wireSize: $0.count, compressed: false, time: time,
                         unreadable: "not a gRPC message stream (\(error.message)); these are the frame's bytes "
                             + "and the rest of the \(direction.rawValue)s are not recorded")
                 }
@@ -206,8 +214,8 @@ public final class TapRecorder {
             guard let message else { return false }
             message.payload.withUnsafeReadableBytes {
                 session.message(
-                    connection: key.connection, stream: key.stream, direction: direction, payload: $0,
-                    wireSize: message.wireSize, compressed: message.compressed, time: time,
+                    call, direction: direction, payload: $0, wireSize: message.wireSize,
+                    compressed: message.compressed, time: time,
                     unreadable: message.decompressionFailure)
             }
         }

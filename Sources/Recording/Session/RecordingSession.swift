@@ -26,23 +26,39 @@ public final class RecordingSession {
         func hash(into hasher: inout Hasher) { hasher.combine(connection << 31 ^ stream) }
     }
 
-    final class CallInfo {
+    /// A call being recorded: what ``startCall(connection:stream:headers:time:)`` returns, so the later
+    /// events of its stream can name it directly (the tap's path: one lookup per event, not two). Events
+    /// for a call that has ended are ignored.
+    public final class Call {
         let id: Int
         let connection: Int
+        let stream: Int
         let method: String
         let inputType: MessageType?
         let outputType: MessageType?
         var lastTime: Int64
         var sawResponseHeaders = false
         var halfClosed = false
+        var ended = false
 
-        init(id: Int, connection: Int, method: String, inputType: MessageType?, outputType: MessageType?, time: Int64) {
+        init(
+            id: Int, connection: Int, stream: Int, method: String, inputType: MessageType?, outputType: MessageType?,
+            time: Int64
+        ) {
             self.id = id
             self.connection = connection
+            self.stream = stream
             self.method = method
             self.inputType = inputType
             self.outputType = outputType
             self.lastTime = time
+        }
+
+        /// Moves the call's clock to `time` if later; false once the call has ended.
+        func advance(to time: Int64) -> Bool {
+            guard !ended else { return false }
+            lastTime = max(lastTime, time)
+            return true
         }
     }
 
@@ -52,7 +68,7 @@ public final class RecordingSession {
     let redactor: MessageRedactor
     let redactedKeys: Set<String>
     let options: Options
-    private var calls: [StreamKey: CallInfo] = [:]
+    private var calls: [StreamKey: Call] = [:]
     private var methods: [String: (RPCKind, MessageType?, MessageType?)] = [:]
     private var nextCallID = 1
     /// The JSON of the message being recorded, its memory kept from message to message.
@@ -84,8 +100,12 @@ public final class RecordingSession {
 
     // MARK: Events
 
-    /// A client opened `stream` on `connection` with this request header block (pseudo-headers included).
-    public func startCall(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
+    /// A client opened `stream` on `connection` with this request header block (pseudo-headers included);
+    /// the later events of the stream may name the returned call instead of the connection and stream.
+    @discardableResult
+    public func startCall(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64)
+        -> Call
+    {
         var path = ""
         var authority: String?
         var timeout: Int64?
@@ -106,13 +126,15 @@ public final class RecordingSession {
         let id = nextCallID
         nextCallID += 1
         callsStarted += 1
-        let key = StreamKey(connection: connection, stream: stream)
-        calls[key] = CallInfo(
-            id: id, connection: connection, method: path, inputType: input, outputType: output, time: time)
+        let call = Call(
+            id: id, connection: connection, stream: stream, method: path, inputType: input, outputType: output,
+            time: time)
+        calls[StreamKey(connection: connection, stream: stream)] = call
         let event = CallStartEvent(
             time: time, call: id, connection: connection, stream: stream, method: path, kind: kind,
             authority: authority, metadata: metadata, timeoutNanoseconds: timeout, encoding: encoding)
         writer.appendLine { $0.callStart(event) }
+        return call
     }
 
     /// One whole message of the stream, decompressed; `wireSize` is its length on the wire and
@@ -121,7 +143,18 @@ public final class RecordingSession {
         connection: Int, stream: Int, direction: MessageDirection, payload: UnsafeRawBufferPointer, wireSize: Int,
         compressed: Bool, time: Int64, unreadable: String? = nil
     ) {
-        guard let call = call(connection, stream, time) else { return }
+        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        message(
+            call, direction: direction, payload: payload, wireSize: wireSize, compressed: compressed, time: time,
+            unreadable: unreadable)
+    }
+
+    /// One whole message of `call`'s stream (see ``message(connection:stream:direction:payload:wireSize:compressed:time:unreadable:)``).
+    public func message(
+        _ call: Call, direction: MessageDirection, payload: UnsafeRawBufferPointer, wireSize: Int, compressed: Bool,
+        time: Int64, unreadable: String? = nil
+    ) {
+        guard call.advance(to: time) else { return }
         messagesRecorded += 1
         let type = direction == .request ? call.inputType : call.outputType
         var hasJSON = false
@@ -164,7 +197,13 @@ public final class RecordingSession {
 
     /// The server's response headers (the first header block that is not trailers-only).
     public func responseHeaders(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
-        guard let call = call(connection, stream, time) else { return }
+        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        responseHeaders(call, headers: headers, time: time)
+    }
+
+    /// The server's response headers of `call`.
+    public func responseHeaders(_ call: Call, headers: [(name: String, value: String)], time: Int64) {
+        guard call.advance(to: time) else { return }
         call.sawResponseHeaders = true
         var status = 0
         var encoding = "identity"
@@ -184,8 +223,13 @@ public final class RecordingSession {
 
     /// The server's trailers (or the single header block of a trailers-only response); the call then ends.
     public func trailers(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
-        let key = StreamKey(connection: connection, stream: stream)
-        guard let call = call(connection, stream, time) else { return }
+        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        trailers(call, headers: headers, time: time)
+    }
+
+    /// The server's trailers of `call`; the call then ends.
+    public func trailers(_ call: Call, headers: [(name: String, value: String)], time: Int64) {
+        guard call.advance(to: time) else { return }
         let trailersOnly = !call.sawResponseHeaders
         var code: Int?
         var message = ""
@@ -218,13 +262,19 @@ public final class RecordingSession {
             details: details, metadata: metadata, trailersOnly: trailersOnly,
             httpStatus: trailersOnly ? httpStatus : nil)
         writer.appendLine { $0.trailers(event) }
-        finish(key, call, .ok, time)
+        finish(call, .ok, time)
     }
 
     /// The client ended its request side (END_STREAM on its DATA or HEADERS frame); call it after the
     /// message that frame completed, if any. Only the first half-close of a call is recorded.
     public func halfClose(connection: Int, stream: Int, time: Int64) {
-        guard let call = call(connection, stream, time), !call.halfClosed else { return }
+        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        halfClose(call, time: time)
+    }
+
+    /// The client ended `call`'s request side.
+    public func halfClose(_ call: Call, time: Int64) {
+        guard call.advance(to: time), !call.halfClosed else { return }
         call.halfClosed = true
         let event = HalfCloseEvent(time: call.lastTime, call: call.id)
         writer.appendLine { $0.halfClose(event) }
@@ -233,45 +283,50 @@ public final class RecordingSession {
     /// An RST_STREAM ended the stream. One from the client is a cancel: its `cancel` event is written
     /// before the `end`, so the replayer knows when to cancel.
     public func reset(connection: Int, stream: Int, by side: CallSide, errorCode: UInt32, time: Int64) {
-        let key = StreamKey(connection: connection, stream: stream)
-        guard let call = call(connection, stream, time) else { return }
+        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        reset(call, by: side, errorCode: errorCode, time: time)
+    }
+
+    /// An RST_STREAM ended `call`'s stream.
+    public func reset(_ call: Call, by side: CallSide, errorCode: UInt32, time: Int64) {
+        guard call.advance(to: time) else { return }
         if side == .client {
             let event = CancelEvent(time: call.lastTime, call: call.id, errorCode: errorCode)
             writer.appendLine { $0.cancel(event) }
         }
-        finish(key, call, .reset(by: side, errorCode: errorCode), time)
+        finish(call, .reset(by: side, errorCode: errorCode), time)
     }
 
     /// The stream ended without trailers or a reset; `reason` says how.
     public func fail(connection: Int, stream: Int, reason: String, time: Int64) {
-        let key = StreamKey(connection: connection, stream: stream)
-        guard let call = call(connection, stream, time) else { return }
-        finish(key, call, .error(reason), time)
+        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        fail(call, reason: reason, time: time)
+    }
+
+    /// `call`'s stream ended without trailers or a reset; `reason` says how.
+    public func fail(_ call: Call, reason: String, time: Int64) {
+        guard call.advance(to: time) else { return }
+        finish(call, .error(reason), time)
     }
 
     /// The connection is gone: every call still open on it ends with `reason`.
     public func connectionClosed(connection: Int, reason: String, time: Int64) {
         let open = calls.filter { $0.key.connection == connection }.sorted { $0.value.id < $1.value.id }
-        for (key, call) in open { finish(key, call, .error(reason), max(time, call.lastTime)) }
+        for (_, call) in open { finish(call, .error(reason), max(time, call.lastTime)) }
     }
 
     /// Ends every open call with `reason` (the recording is stopping).
     public func closeAll(reason: String, time: Int64) {
-        for (key, call) in calls.sorted(by: { $0.value.id < $1.value.id }) {
-            finish(key, call, .error(reason), max(time, call.lastTime))
+        for (_, call) in calls.sorted(by: { $0.value.id < $1.value.id }) {
+            finish(call, .error(reason), max(time, call.lastTime))
         }
     }
 
     // MARK: Helpers
 
-    private func call(_ connection: Int, _ stream: Int, _ time: Int64) -> CallInfo? {
-        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return nil }
-        call.lastTime = max(call.lastTime, time)
-        return call
-    }
-
-    private func finish(_ key: StreamKey, _ call: CallInfo, _ outcome: CallEndEvent.Outcome, _ time: Int64) {
-        calls.removeValue(forKey: key)
+    private func finish(_ call: Call, _ outcome: CallEndEvent.Outcome, _ time: Int64) {
+        calls.removeValue(forKey: StreamKey(connection: call.connection, stream: call.stream))
+        call.ended = true
         callsEnded += 1
         if case .error = outcome { callsFailed += 1 }
         let event = CallEndEvent(time: max(time, call.lastTime), call: call.id, outcome: outcome)
