@@ -39,6 +39,13 @@ struct LineBuffer: ~Copyable {
         }
     }
 
+    /// Forgets the first `prefix` bytes (written out already), keeping the rest.
+    mutating func removeFirst(_ prefix: Int) {
+        precondition(prefix <= count)
+        base.copyMemory(from: base + prefix, byteCount: count - prefix)
+        count -= prefix
+    }
+
     /// Room for `extra` more bytes; the pointer to where they go.
     @inline(__always)
     private mutating func reserve(_ extra: Int) -> UnsafeMutableRawPointer {

@@ -106,8 +106,8 @@ public final class RecordingWriter {
         guard !closed else { throw RecordingWriteError(path: path, reason: "the writer is closed") }
         let bytes = pending.bytes
         let count = bytes.count
+        var offset = 0
         let failure: Int32? = {
-            var offset = 0
             while offset < count {
                 let written = posixWrite(descriptor, bytes.baseAddress! + offset, count - offset)
                 if written < 0 {
@@ -119,9 +119,18 @@ public final class RecordingWriter {
             return nil
         }()
         if let failure {
-            // Part of a line may have reached the file (a disk that filled up mid-write): cut it off, so
-            // what was recorded before reads as it is.
-            _ = ftruncate(descriptor, fileLength)
+            // Part of the lines reached the file (a disk that filled up mid-write): keep the whole lines that
+            // did and cut off the rest, so everything recorded up to there reads as it is.
+            let written = UnsafeRawBufferPointer(rebasing: bytes[..<offset])
+            let kept = (written.lastIndex(of: UInt8(ascii: "\n")) ?? -1) + 1
+            _ = ftruncate(descriptor, fileLength + off_t(kept))
+            let lines = written[..<kept].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+            fileLength += off_t(kept)
+            bytesWritten += kept
+            eventsWritten += lines
+            pendingEvents -= lines
+            // Those lines are in the file: a later flush writes only what follows them.
+            pending.removeFirst(kept)
             throw RecordingWriteError(path: path, reason: String(cString: strerror(failure)))
         }
         fileLength += off_t(count)
