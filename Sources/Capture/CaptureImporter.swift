@@ -89,6 +89,17 @@ public final class CaptureImporter {
     /// Where the events go.
     public var session: RecordingSession { recorder.session }
 
+    /// From now on packets are read and HTTP/2 decoded on the caller's thread and recorded on a second one
+    /// (``TapRecorder/recordOnOwnThread(flushBytes:)``), which writes every `flushBytes`. The session and
+    /// ``summary`` are the caller's again after ``finishRecording()``.
+    public func recordOnOwnThread(flushBytes: Int) { recorder.recordOnOwnThread(flushBytes: flushBytes) }
+
+    /// Waits for the second thread to record and write everything, and ends it.
+    public func finishRecording() throws(RecordingWriteError) { try recorder.finishRecordingThread() }
+
+    /// The write failure that stopped the second thread, once seen.
+    public var recordingFailure: RecordingWriteError? { recorder.recordingFailure }
+
     /// What was found so far: packets, connections, calls complete and incomplete, and why.
     public var summary: CaptureSummary {
         var summary = summaryCounts

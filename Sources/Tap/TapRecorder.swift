@@ -1,3 +1,4 @@
+import Foundation
 import GRPCProtocol
 import GRPCWire
 import NIOCore
@@ -61,6 +62,11 @@ public final class TapRecorder {
     private var keptPaths: [String: Bool] = [:]
     /// Calls the method filter left out of the recording.
     public private(set) var excludedCalls = 0
+    /// Where events go when recording runs on a thread of its own (``recordOnOwnThread(flushBytes:)``).
+    private var recordingThread: RecordingThread?
+    /// The write failure that stopped the recording thread, once a hand-over has seen it.
+    public private(set) var recordingFailure: RecordingWriteError?
+    private let noticeLock = NSLock()
 
     /// A recorder writing to `session`; messages over `maxMessageSize` bytes are recorded with a decode
     /// error instead of their content. Calls `methodFilter` does not keep are left out entirely: nothing
@@ -90,7 +96,7 @@ public final class TapRecorder {
         let wasReadable = decoder.failure == nil
         decoder.feed(bytes, from: side, time: time, into: &decoded)
         if wasReadable, let problem = decoder.failure {
-            notice("connection \(connection): \(problem); the rest of it is not recorded")
+            say("connection \(connection): \(problem); the rest of it is not recorded")
         }
         recordDecoded()
     }
@@ -98,18 +104,56 @@ public final class TapRecorder {
     /// The connection is over (`reason` says how): its open calls end with the reason.
     public func close(connection: Int, reason: String, time: Int64) {
         let decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
+        let before = decoded.count
         decoder.close(reason: reason, time: time, into: &decoded)
         // A connection whose bytes stopped being readable ended its calls then; any left end now.
-        if decoded.isEmpty { session.connectionClosed(connection: connection, reason: reason, time: time) }
+        if decoded.count == before {
+            decoded.append(.connectionClosed(connection: connection, reason: reason, time: time))
+        }
         recordDecoded()
     }
 
     /// Records events decoded elsewhere (by a decoder the caller runs itself).
-    public func record(_ event: TapEvent) { process(event) }
+    public func record(_ event: TapEvent) {
+        decoded.append(event)
+        recordDecoded()
+    }
+
+    /// From now on, `feed`, `close` and `record` only decode on the caller's thread; the events are
+    /// recorded on a thread of the recorder's own, in the same order, and the session's lines written
+    /// every `flushBytes`. The session, its writer and ``excludedCalls`` belong to that thread until
+    /// ``finishRecordingThread()``. A file import runs this way to use a second core.
+    public func recordOnOwnThread(flushBytes: Int = 256 * 1024) {
+        guard recordingThread == nil else { return }
+        recordingThread = RecordingThread(writer: session.writer, flushBytes: flushBytes) { [unowned self] batch in
+            for event in batch { process(event) }
+        }
+    }
+
+    /// Waits until the recording thread has recorded and written everything fed so far, and ends it: the
+    /// session is the caller's again. Throws the write failure that stopped it, if one did.
+    public func finishRecordingThread() throws(RecordingWriteError) {
+        guard let thread = recordingThread else { return }
+        recordingThread = nil
+        if !decoded.isEmpty, let failure = thread.handOver(&decoded) { recordingFailure = failure }
+        try thread.finish()
+    }
 
     private func recordDecoded() {
+        if let recordingThread {
+            guard decoded.count >= RecordingThread.batchSize else { return }
+            if let failure = recordingThread.handOver(&decoded) { recordingFailure = failure }
+            return
+        }
         for event in decoded { process(event) }
         decoded.removeAll(keepingCapacity: true)
+    }
+
+    /// Passes a notice on; with a recording thread, notices come from both threads.
+    private func say(_ text: String) {
+        noticeLock.lock()
+        defer { noticeLock.unlock() }
+        notice(text)
     }
 
     private func process(_ event: TapEvent) {
@@ -154,7 +198,7 @@ public final class TapRecorder {
             if by == .client { clientsLeaving.insert(connection) }
             guard code != 0, by == .client || !clientsLeaving.contains(connection) else { return }
             let who = by == .client ? "the client" : "the server"
-            notice(
+            say(
                 "connection \(connection): \(who) sent GOAWAY with \(HTTP2ErrorCodeName.name(of: code)) "
                     + "(last stream \(lastStream)\(debug.isEmpty ? "" : ": \(debug)"))")
         case .connectionClosed(let connection, let reason, let time):

@@ -2,6 +2,7 @@ import DemoServer
 import Foundation
 import NIOPosix
 import ProtoCodec
+import Recording
 import TestSupport
 import Testing
 
@@ -25,6 +26,41 @@ struct H2LoadCaptureTests {
         Setup(host: "127.0.0.1", interface: "any", linkType: "LINUX_SLL"),
         Setup(host: "::1", interface: "any", linkType: "LINUX_SLL2"),
     ]
+
+    /// An import records on a second thread while the first reads and decodes packets: when its disk fills
+    /// up mid-file, the command still says so and exits 73, and the file keeps whole lines that read.
+    @Test(.enabled(if: geteuid() == 0, "mounting a small tmpfs needs root; CI runs as root"))
+    func anImportWhoseDiskFillsUpStopsWithTheRecordingWhole() async throws {
+        let server = try await DemoServer.start(host: "127.0.0.1", group: Self.group)
+        let directory = try TemporaryDirectory(prefix: "reprise-capture-full")
+        let capture = directory.path("h2load.pcap").path
+        let dump = try TCPDump(interface: "lo", filter: "tcp port \(server.port)", path: capture)
+        _ = try await H2Load.unary(
+            authority: "127.0.0.1:\(server.port)", path: "/demo.v1.Demo/SayHello",
+            message: [0x0A, 6] + Array("h2load".utf8), calls: 1000, directory: directory)
+        try await dump.stop()
+        await server.shutdown()
+
+        let mountPoint = directory.path("tiny").path
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        try await Subprocess.check(["/bin/mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint])
+        defer { _ = try? Subprocess.run(["/bin/umount", mountPoint]) }
+        let out = mountPoint + "/calls.jsonl"
+        let output = try await Subprocess.run([
+            try RepriseExecutable.path(), "import", capture, "--out", out, "--port", "\(server.port)", "-I",
+            Repository.fixture("protos/demo").path, "--proto", "demo/v1/demo.proto",
+        ])
+        #expect(output.status == 73, "\(output.stderrText)")
+        #expect(
+            output.stderrText.contains("Error: cannot write the recording \(out): No space left on device"),
+            "\(output.stderrText)")
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: out))
+        #expect(bytes.count > 32 * 1024)
+        #expect(bytes.last == UInt8(ascii: "\n"))
+        let recording = try Recording.load(path: out)
+        #expect(recording.warnings.isEmpty, "\(recording.warnings)")
+        #expect(recording.calls.count > 10)
+    }
 
     @Test(arguments: setups) func everyCallH2loadMadeIsRecovered(_ setup: Setup) async throws {
         let calls = 1000

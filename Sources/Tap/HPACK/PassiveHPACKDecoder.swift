@@ -30,6 +30,12 @@ struct PassiveHPACKDecoder {
     let knowsEarlierEntries: Bool
     /// Huffman output, reused from string to string.
     private var scratch: [UInt8] = []
+    /// The last few Huffman-coded literals and their text: encoders send some values as literals every
+    /// time (nghttp2 never indexes `:path` or `content-length`), and decoding them again bit by bit, into a
+    /// new String, was the decoder's largest cost.
+    private var recentLiterals: [(coded: [UInt8], text: String)] = []
+    private var nextRecent = 0
+    private static let recentCount = 8
 
     init(knowsEarlierEntries: Bool = true) {
         self.knowsEarlierEntries = knowsEarlierEntries
@@ -131,9 +137,19 @@ struct PassiveHPACKDecoder {
         let length = try reader.integer(prefix: 7)
         let bytes = try reader.take(length)
         guard huffman else { return String(decoding: bytes, as: UTF8.self) }
+        for recent in recentLiterals where recent.coded.elementsEqual(bytes) { return recent.text }
         scratch.removeAll(keepingCapacity: true)
         try HPACKHuffman.decode(bytes, into: &scratch)
-        return String(decoding: scratch, as: UTF8.self)
+        let text = String(decoding: scratch, as: UTF8.self)
+        if bytes.count <= 256 {
+            if recentLiterals.count < Self.recentCount {
+                recentLiterals.append((Array(bytes), text))
+            } else {
+                recentLiterals[nextRecent] = (Array(bytes), text)
+                nextRecent = (nextRecent + 1) % Self.recentCount
+            }
+        }
+        return text
     }
 
     /// Reads a block's bytes front to back.

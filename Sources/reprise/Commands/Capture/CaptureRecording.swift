@@ -13,13 +13,17 @@ final class CaptureRecording {
     private let options: RecordingSession.Options
     private let configuration: CaptureImporter.Configuration
     private var importer: CaptureImporter?
+    /// Whether lines are made on a second thread (a file import: packets are read and HTTP/2 decoded on
+    /// this one meanwhile). A live capture records on its own thread: its counts are read as it goes.
+    private let twoThreads: Bool
     /// Lines buffered before they are written: large writes, well under what the writer keeps between flushes.
     private static let flushBytes = 256 * 1024
 
     init(
         schema: SchemaOptions, redaction: RedactionPolicy, rawFields: Bool, out: String, overwrite: Bool,
-        source: RecordingSource, configuration: CaptureImporter.Configuration
+        source: RecordingSource, configuration: CaptureImporter.Configuration, twoThreads: Bool = false
     ) throws {
+        self.twoThreads = twoThreads
         let (pool, files) = try schema.recordingSchema()
         do {
             registry = try pool.map { try MessageRegistry(pool: $0) }
@@ -44,6 +48,12 @@ final class CaptureRecording {
     func process(_ packet: CapturedPacket) throws {
         let importer = try self.importer ?? start(at: packet.time)
         importer.process(packet)
+        if twoThreads {
+            if let failure = importer.recordingFailure {
+                throw CommandError("\(failure)", status: .unwritableOutput)
+            }
+            return
+        }
         // By bytes, not packets: 4,096 packets of small calls buffered about 2 MB, past what the writer keeps
         // between flushes, so its buffer was given back and grown again on every flush.
         if importer.session.writer.pendingBytes >= Self.flushBytes { try flush() }
@@ -53,7 +63,7 @@ final class CaptureRecording {
     /// read while it grows).
     func flush() throws {
         guard let importer else { return }
-        do { try importer.session.writer.flush() } catch { throw CommandError("\(error)") }
+        do { try importer.session.writer.flush() } catch { throw CommandError("\(error)", status: .unwritableOutput) }
     }
 
     /// What was found so far (nil before the first packet).
@@ -67,7 +77,12 @@ final class CaptureRecording {
     func finish(time: Int64? = nil) throws -> CaptureSummary {
         let importer = try self.importer ?? start(at: time ?? Int64(Date().timeIntervalSince1970 * 1e9))
         importer.finish(time: time)
-        do { try importer.session.writer.close() } catch { throw CommandError("\(error)") }
+        do {
+            try importer.finishRecording()
+            try importer.session.writer.close()
+        } catch {
+            throw CommandError("\(error)", status: .unwritableOutput)
+        }
         return importer.summary
     }
 
@@ -80,6 +95,7 @@ final class CaptureRecording {
             // Event times count from `created`, which keeps milliseconds.
             let importer = CaptureImporter(
                 session: session, start: time / 1_000_000 * 1_000_000, configuration: configuration)
+            if twoThreads { importer.recordOnOwnThread(flushBytes: Self.flushBytes) }
             self.importer = importer
             return importer
         } catch let error as CommandError {

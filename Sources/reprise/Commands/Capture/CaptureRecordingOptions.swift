@@ -21,8 +21,11 @@ struct CaptureRecordingOptions: ParsableArguments {
         help: "Add a schema-less view (field numbers and wire types) to messages the schema cannot decode.")
     var rawFields = false
 
-    /// The recording of packets from `source`, read through `filter` (`filter.expression` unless given).
-    func recording(source: RecordingSource, filter: CaptureFilterOptions? = nil) throws -> CaptureRecording {
+    /// The recording of packets from `source`, read through `filter` (`filter.expression` unless given);
+    /// `twoThreads` records on a second thread while the first reads and decodes (a file import).
+    func recording(source: RecordingSource, filter: CaptureFilterOptions? = nil, twoThreads: Bool = false) throws
+        -> CaptureRecording
+    {
         let filter = filter ?? self.filter
         var configuration = CaptureImporter.Configuration()
         configuration.maxHeldBytesPerConnection = filter.maxHeldBytes
@@ -30,6 +33,6 @@ struct CaptureRecordingOptions: ParsableArguments {
         configuration.tlsKeyLog = try keyLog.load()
         return try CaptureRecording(
             schema: schema, redaction: redaction.policy, rawFields: rawFields, out: out, overwrite: overwrite,
-            source: source, configuration: configuration)
+            source: source, configuration: configuration, twoThreads: twoThreads)
     }
 }

@@ -35,7 +35,8 @@ struct ImportCommand: ParsableCommand {
         } catch {
             throw CommandError("\(error)", status: .unreadableInput)
         }
-        let recording = try options.recording(source: .capture(file: capture, filter: options.filter.expression))
+        let recording = try options.recording(
+            source: .capture(file: capture, filter: options.filter.expression), twoThreads: true)
 
         var truncated: String?
         reading: while true {
