@@ -277,7 +277,9 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "CaptureTests",
-            dependencies: nio + ["Capture", "Recording", "Tap", "DemoServer", "GRPCWire", "ProtoCodec", "TestSupport"],
+            dependencies: nio + [
+                "Capture", "Recording", "Tap", "DemoServer", "GRPCWire", "GRPCProtocol", "ProtoCodec", "TestSupport",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ReflectionTests",

@@ -107,6 +107,8 @@ public final class CaptureImporter {
         summary.callsIncomplete = session.callsFailed + session.openCalls
         summary.callsComplete = session.callsEnded - session.callsFailed
         summary.connectionsCut += notices.items
+        summary.callsInferred = recorder.callsInferred
+        summary.callsLost = recorder.callsLost
         return summary
     }
 
@@ -236,10 +238,16 @@ public final class CaptureImporter {
         } else {
             // No SYN and no preface: servers listen on the lower port far more often than not.
             sourceIsClient = segment.source.port > segment.destination.port
+            summaryCounts.serversGuessed += 1
         }
         let connection = nextConnection
         nextConnection += 1
         summaryCounts.connections += 1
+        if !segment.has(TCPSegment.syn), !startsWithPreface(bytes, segment) {
+            // The capture began after this connection did: read it from its first whole frame on.
+            summaryCounts.connectionsJoinedMidway += 1
+            recorder.joinMidway(connection: connection)
+        }
         return sourceIsClient
             ? Flow(connection: connection, client: segment.source, server: segment.destination)
             : Flow(connection: connection, client: segment.destination, server: segment.source)

@@ -14,6 +14,16 @@ public struct CaptureSummary: Sendable, Hashable, CustomStringConvertible {
     public var callsComplete = 0
     /// Calls cut short: a gap in the capture, a connection not readable, or the capture ending first.
     public var callsIncomplete = 0
+    /// Calls recorded with a method inferred from their messages (its `:path` was in HPACK state from
+    /// before the capture began).
+    public var callsInferred = 0
+    /// Calls seen but not recorded, by why (they began before the capture; their method could not be
+    /// inferred).
+    public var callsLost: [String: Int] = [:]
+    /// Connections the capture joined after they began (no SYN, no preface).
+    public var connectionsJoinedMidway = 0
+    /// Connections whose server side was guessed from the ports (no SYN, no preface, no `--port`).
+    public var serversGuessed = 0
     /// TLS connections read through their logged keys (`--tls-keylog`).
     public var tlsConnectionsDecrypted = 0
     /// Connections not decoded, each with why (TLS without keys, HTTP/1.1, over the memory limit...).
@@ -36,6 +46,22 @@ public struct CaptureSummary: Sendable, Hashable, CustomStringConvertible {
             "\(calls) call(s) recovered (\(callsComplete) complete, \(callsIncomplete) incomplete) from "
             + "\(connections) connection(s), \(packets) packet(s)"
         var notes: [String] = []
+        if connectionsJoinedMidway > 0 {
+            notes.append("\(connectionsJoinedMidway) connection(s) joined after they began")
+        }
+        if serversGuessed > 0 {
+            notes.append(
+                "\(serversGuessed) connection(s) whose server side was guessed from the ports (the lower one; "
+                    + "--port names it)")
+        }
+        if callsInferred > 0 { notes.append("\(callsInferred) call(s) with their method inferred from their messages") }
+        if !callsLost.isEmpty {
+            let lost = callsLost.values.reduce(0, +)
+            notes.append(
+                "\(lost) call(s) lost: "
+                    + callsLost.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
+                    .map { "\($0.value) \($0.key)" }.joined(separator: "; "))
+        }
         if tlsConnectionsDecrypted > 0 { notes.append("\(tlsConnectionsDecrypted) TLS connection(s) decrypted") }
         if !connectionsNotDecoded.isEmpty {
             notes.append(

@@ -2,6 +2,8 @@
 public struct HeaderFields: Sendable, RandomAccessCollection {
     /// The fields, in the order they came.
     public var fields: [(name: String, value: String)]
+    /// Fields that named HPACK table entries from before a decoder joined midway (left out of `fields`).
+    public var unknownFields = 0
 
     public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
 

@@ -39,11 +39,28 @@ public final class PassiveHTTP2Decoder {
     /// The largest frame payload HTTP/2 allows (2^24 - 1): the most a direction ever holds.
     static let maximumFrameLength = (1 << 24) - 1
 
-    /// A decoder for connection `connection`, from its first byte in each direction.
-    public init(connection: Int) {
+    /// Whether the decoder joined the connection after it began (a capture started mid-connection).
+    public let joinedMidway: Bool
+    /// Midway: the lowest stream the client was seen opening; streams below it began before the decoder
+    /// did (client streams only go up).
+    private var firstOpenedStream: Int?
+    /// Midway: streams seen only after they began (DATA, a response or a reset with no HEADERS seen). They
+    /// cannot be recorded; they are counted. Bounded by the streams open when the decoder joined.
+    public private(set) var streamsBegunBefore: Set<Int> = []
+    /// Midway: bytes skipped in each direction before the first whole frame.
+    public private(set) var bytesSkipped = 0
+    /// Midway: the most bytes looked through for a first frame before giving up.
+    static let synchronizationLimit = 20 * 1024 * 1024
+
+    /// A decoder for connection `connection`, from its first byte in each direction; with `joinedMidway`,
+    /// from wherever the bytes start: each direction finds its first whole frame, header blocks decode as
+    /// far as the HPACK insertions seen define them (see ``PassiveHPACKDecoder``), and streams that began
+    /// before are counted, not recorded.
+    public init(connection: Int, joinedMidway: Bool = false) {
         self.connection = connection
-        client = Side(prefaceLeft: Self.preface.count)
-        server = Side(prefaceLeft: 0)
+        self.joinedMidway = joinedMidway
+        client = Side(prefaceLeft: joinedMidway ? 0 : Self.preface.count, joinedMidway: joinedMidway)
+        server = Side(prefaceLeft: 0, joinedMidway: joinedMidway)
     }
 
     /// Takes bytes `side` sent (in order, any split), read at `time`, and appends what they complete.
@@ -95,6 +112,24 @@ public final class PassiveHTTP2Decoder {
     {
         guard var buffer = state.pending else { return nil }
         defer { state.pending = buffer.readableBytes > 0 ? buffer : nil }
+        if !state.synchronized {
+            switch Self.firstFrame(in: buffer, side: side, state: &state) {
+            case .at(let offset):
+                buffer.moveReaderIndex(forwardBy: offset)
+                state.consumed += offset
+                bytesSkipped += offset
+                state.synchronized = true
+            case .preface:
+                state.prefaceLeft = Self.preface.count
+                state.synchronized = true
+            case .needMore:
+                guard buffer.readableBytes <= Self.synchronizationLimit else {
+                    return "no HTTP/2 frame starts in its first \(buffer.readableBytes) bytes (the capture began "
+                        + "mid-connection)"
+                }
+                return nil
+            }
+        }
         if state.prefaceLeft > 0 {
             let expected = Self.preface[(Self.preface.count - state.prefaceLeft)...]
             let take = min(state.prefaceLeft, buffer.readableBytes)
@@ -137,6 +172,7 @@ public final class PassiveHTTP2Decoder {
         case 0x0:  // DATA
             guard stream != 0 else { return "DATA on stream 0" }
             guard let data = Self.unpadded(payload, flags: flags) else { return "DATA padding longer than the frame" }
+            if begunBefore(stream) { break }
             events.append(
                 .data(
                     connection: connection, stream: stream, direction: side == .client ? .request : .response,
@@ -167,7 +203,12 @@ public final class PassiveHTTP2Decoder {
             }
             state.headerBlock = (stream, endStream, fragment)
         case 0x9:  // CONTINUATION
-            guard var block = state.headerBlock else { return "CONTINUATION without a header block" }
+            guard var block = state.headerBlock else {
+                // Joined midway inside a header block: its start is gone, and before any block decoded the
+                // HPACK table knows nothing whose indices the lost part could shift.
+                if joinedMidway, !state.decodedABlock { break }
+                return "CONTINUATION without a header block"
+            }
             var more = payload
             block.fragments.writeBuffer(&more)
             guard block.fragments.readableBytes <= Self.maximumFrameLength else { return "a header block over 16 MB" }
@@ -181,6 +222,7 @@ public final class PassiveHTTP2Decoder {
         case 0x3:  // RST_STREAM
             guard payload.readableBytes == 4, let code = payload.getInteger(at: payload.readerIndex, as: UInt32.self)
             else { return "RST_STREAM of \(payload.readableBytes) bytes" }
+            if begunBefore(stream) { break }
             openedStreams.remove(stream)
             events.append(.reset(connection: connection, stream: stream, by: side, code: code, time: time))
         case 0x4:  // SETTINGS: this side's decoder limit bounds the other side's header table
@@ -251,16 +293,23 @@ public final class PassiveHTTP2Decoder {
         into events: inout [TapEvent]
     ) -> String? {
         var fields: [(name: String, value: String)] = []
+        let unknown: Int
         do throws(HPACKReadError) {
-            _ = try block.withUnsafeReadableBytes { bytes throws(HPACKReadError) in
+            unknown = try block.withUnsafeReadableBytes { bytes throws(HPACKReadError) in
                 try state.hpack.decode(bytes, into: &fields)
             }
         } catch {
             return "the header block of stream \(stream) does not decode: \(error)"
         }
-        let headers = HeaderFields(fields)
+        state.decodedABlock = true
+        // The block moved the HPACK table either way; a stream that began before the decoder joined is
+        // only counted. (The client's first block seen opens the first stream the decoder knows.)
+        if side == .server || firstOpenedStream != nil, begunBefore(stream) { return nil }
+        var headers = HeaderFields(fields)
+        headers.unknownFields = unknown
         switch side {
         case .client:
+            if firstOpenedStream == nil { firstOpenedStream = stream }
             if openedStreams.insert(stream).inserted {
                 events.append(.requestHeaders(connection: connection, stream: stream, headers: headers, time: time))
             }
@@ -276,6 +325,97 @@ public final class PassiveHTTP2Decoder {
         return nil
     }
 
+    /// Midway: whether a frame on `stream` belongs to a stream that began before the decoder joined (it
+    /// is then counted in ``streamsBegunBefore`` and not decoded further).
+    private func begunBefore(_ stream: Int) -> Bool {
+        guard joinedMidway, !openedStreams.contains(stream), stream < (firstOpenedStream ?? .max) else {
+            return false
+        }
+        streamsBegunBefore.insert(stream)
+        return true
+    }
+
+    enum FirstFrame {
+        case at(Int)
+        case preface
+        case needMore
+    }
+
+    /// Where the first whole frame starts in bytes taken from the middle of a direction: the first offset
+    /// from which plausible frame headers follow one another, three of them, or two ending exactly at the
+    /// end of what is held. Offsets whose chain runs past the end wait in `state` for more bytes; offsets
+    /// already ruled out are not looked at again.
+    static func firstFrame(in buffer: ByteBuffer, side: CallSide, state: inout Side) -> FirstFrame {
+        buffer.withUnsafeReadableBytes { bytes in
+            if state.syncScanned == 0, side == .client, bytes.count >= 4, bytes.starts(with: preface.prefix(4)) {
+                return bytes.count >= preface.count
+                    ? (bytes.starts(with: preface) ? .preface : .at(0)) : .needMore
+            }
+            var waiting: [Int] = []
+            for offset in state.syncCandidates {
+                switch chain(bytes, from: offset, side: side) {
+                case .confirmed: return .at(offset)
+                case .incomplete: waiting.append(offset)
+                case .broken: continue
+                }
+            }
+            var offset = state.syncScanned
+            while offset + 9 <= bytes.count {
+                switch chain(bytes, from: offset, side: side) {
+                case .confirmed: return .at(offset)
+                case .incomplete: waiting.append(offset)
+                case .broken: break
+                }
+                offset += 1
+            }
+            state.syncScanned = offset
+            state.syncCandidates = waiting
+            return .needMore
+        }
+    }
+
+    enum Chain {
+        case confirmed
+        case incomplete
+        case broken
+    }
+
+    /// Whether plausible frame headers chain from `offset`.
+    private static func chain(_ bytes: UnsafeRawBufferPointer, from offset: Int, side: CallSide) -> Chain {
+        var position = offset
+        var frames = 0
+        while position + 9 <= bytes.count {
+            let length = Int(bytes[position]) << 16 | Int(bytes[position + 1]) << 8 | Int(bytes[position + 2])
+            let type = bytes[position + 3]
+            let stream =
+                Int(bytes[position + 5]) << 24 | Int(bytes[position + 6]) << 16 | Int(bytes[position + 7]) << 8
+                | Int(bytes[position + 8])
+            // The reserved bit is never set; a frame is at most 2^24 - 1 bytes by the header's own width.
+            guard stream <= Int(Int32.max), plausible(type: type, length: length, stream: stream, side: side) else {
+                return .broken
+            }
+            frames += 1
+            position += 9 + length
+            if frames == 3 || (frames == 2 && position == bytes.count) { return .confirmed }
+        }
+        return .incomplete
+    }
+
+    /// Whether a frame header could be one of `side`'s in a gRPC connection.
+    private static func plausible(type: UInt8, length: Int, stream: Int, side: CallSide) -> Bool {
+        switch type {
+        case 0x0, 0x1: stream != 0 && stream % 2 == 1  // DATA, HEADERS: on client-opened streams
+        case 0x3: stream != 0 && length == 4  // RST_STREAM
+        case 0x4: stream == 0 && length % 6 == 0  // SETTINGS
+        case 0x6: stream == 0 && length == 8  // PING
+        case 0x7: stream == 0 && length >= 8  // GOAWAY
+        case 0x8: length == 4  // WINDOW_UPDATE
+        case 0x9: stream != 0 && stream % 2 == 1  // CONTINUATION
+        case 0x2: length == 5  // PRIORITY
+        default: false
+        }
+    }
+
     /// The payload without its padding (PADDED flag); nil when the padding claims more than the frame.
     static func unpadded(_ payload: ByteBuffer, flags: UInt8) -> ByteBuffer? {
         guard flags & 0x8 != 0 else { return payload }
@@ -287,14 +427,24 @@ public final class PassiveHTTP2Decoder {
     /// One direction's state.
     struct Side: Sendable {
         var prefaceLeft: Int
-        var hpack = PassiveHPACKDecoder()
+        var hpack: PassiveHPACKDecoder
+        /// Whether frames start at the front of `pending` (false until a midway decoder found one).
+        var synchronized: Bool
+        /// Whether a header block of this side has been decoded yet.
+        var decodedABlock = false
+        /// Midway, before the first frame is found: offsets looked at so far, and those whose chain of
+        /// frame headers ran past the end of the bytes held.
+        var syncScanned = 0
+        var syncCandidates: [Int] = []
         var pending: ByteBuffer?
         var headerBlock: (stream: Int, endStream: Bool, fragments: ByteBuffer)?
         /// Bytes of this direction fully decoded, for saying where a problem is.
         var consumed = 0
 
-        init(prefaceLeft: Int) {
+        init(prefaceLeft: Int, joinedMidway: Bool) {
             self.prefaceLeft = prefaceLeft
+            synchronized = !joinedMidway
+            hpack = PassiveHPACKDecoder(knowsEarlierEntries: !joinedMidway)
         }
     }
 }

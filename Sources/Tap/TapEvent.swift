@@ -22,6 +22,8 @@ public enum TapEvent: Sendable {
     case streamFailed(connection: Int, stream: Int, reason: String, time: Int64)
     /// A connection is gone; its open calls end with the reason.
     case connectionClosed(connection: Int, reason: String, time: Int64)
+    /// Calls of a connection that cannot be recorded (`reason`: they began before the capture did).
+    case streamsLost(connection: Int, count: Int, reason: String)
 
     /// What the event costs the recorder's queue, for back-pressure.
     public var queuedBytes: Int {
@@ -29,7 +31,7 @@ public enum TapEvent: Sendable {
         case .data(_, _, _, let bytes, _): 64 + bytes.readableBytes
         case .requestHeaders(_, _, let headers, _), .responseHeaders(_, _, let headers, _, _): 128 + headers.count * 64
         case .goAway(_, _, _, _, let debug, _): 64 + debug.utf8.count
-        case .halfClose, .reset, .streamFailed, .connectionClosed: 64
+        case .halfClose, .reset, .streamFailed, .connectionClosed, .streamsLost: 64
         }
     }
 }

@@ -18,7 +18,7 @@ import Recording
 /// try session.writer.flush()
 /// ```
 public final class TapRecorder {
-    private struct StreamKey: Hashable {
+    fileprivate struct StreamKey: Hashable {
         var connection: Int
         var stream: Int
 
@@ -62,6 +62,14 @@ public final class TapRecorder {
     private var keptPaths: [String: Bool] = [:]
     /// Calls the method filter left out of the recording.
     public private(set) var excludedCalls = 0
+    /// Calls whose request headers lost their `:path` to HPACK state from before a capture began: their
+    /// events wait here until their messages say which method they are (see ``PendingCall``).
+    private var pending: [StreamKey: PendingCall] = [:]
+    /// Calls whose method was inferred from their messages.
+    public private(set) var callsInferred = 0
+    /// Calls seen but not recorded, by why: they began before the capture, or their method could not be
+    /// inferred.
+    public private(set) var callsLost: [String: Int] = [:]
     /// Where events go when recording runs on a thread of its own (``recordOnOwnThread(flushBytes:)``).
     private var recordingThread: RecordingThread?
     /// The write failure that stopped the recording thread, once a hand-over has seen it.
@@ -84,6 +92,14 @@ public final class TapRecorder {
     /// Connections with bytes fed and not closed.
     public var openConnections: Int { decoders.count }
 
+    /// `connection` is one whose start was not seen (a capture that began mid-connection): its bytes are
+    /// read from their first whole frame on, its header blocks as far as the HPACK state seen defines them,
+    /// and calls that lost their method are inferred from their messages. Call it before its first bytes.
+    public func joinMidway(connection: Int) {
+        guard decoders[connection] == nil else { return }
+        decoders[connection] = PassiveHTTP2Decoder(connection: connection, joinedMidway: true)
+    }
+
     /// Bytes `side` of `connection` sent, in order (any split), read at `time`.
     public func feed(connection: Int, from side: CallSide, bytes: ByteBuffer, time: Int64) {
         let decoder: PassiveHTTP2Decoder
@@ -104,6 +120,12 @@ public final class TapRecorder {
     /// The connection is over (`reason` says how): its open calls end with the reason.
     public func close(connection: Int, reason: String, time: Int64) {
         let decoder = decoders.removeValue(forKey: connection) ?? PassiveHTTP2Decoder(connection: connection)
+        if !decoder.streamsBegunBefore.isEmpty {
+            decoded.append(
+                .streamsLost(
+                    connection: connection, count: decoder.streamsBegunBefore.count, reason: "began before the capture")
+            )
+        }
         let before = decoded.count
         decoder.close(reason: reason, time: time, into: &decoded)
         // A connection whose bytes stopped being readable ended its calls then; any left end now.
@@ -157,15 +179,33 @@ public final class TapRecorder {
     }
 
     private func process(_ event: TapEvent) {
+        if !pending.isEmpty, let key = event.streamKey, let waiting = pending[key] {
+            wait(waiting, key, event)
+            return
+        }
         switch event {
         case .requestHeaders(let connection, let stream, let headers, let time):
-            if !methodFilter.keepsEverything, !keeps(path: headers.first(name: ":path") ?? "") {
+            let path = headers.first(name: ":path")
+            if path == nil, headers.unknownFields > 0 {
+                guard session.canInferMethods else {
+                    lose(
+                        1,
+                        "their method was in header table state from before the capture, and without a schema "
+                            + "it cannot be inferred")
+                    return
+                }
+                pending[StreamKey(connection: connection, stream: stream)] = PendingCall(
+                    headers: headers, time: time, candidates: session.schemaMethods,
+                    request: reader(encoding: headers.first(name: "grpc-encoding")))
+                return
+            }
+            if !methodFilter.keepsEverything, !keeps(path: path ?? "") {
                 excludedCalls += 1
                 return
             }
-            let call = session.startCall(connection: connection, stream: stream, headers: headers.fields, time: time)
-            streams[StreamKey(connection: connection, stream: stream)] = StreamTap(
-                call: call, request: reader(encoding: headers.first(name: "grpc-encoding")))
+            start(StreamKey(connection: connection, stream: stream), headers, time, inferred: nil)
+        case .streamsLost(_, let count, let reason):
+            lose(count, reason)
         case .data(let connection, let stream, let direction, let bytes, let time):
             data(StreamKey(connection: connection, stream: stream), direction, bytes, time)
         case .halfClose(let connection, let stream, let time):
@@ -176,7 +216,7 @@ public final class TapRecorder {
             guard let tap = streams[key] else { return }
             if endStream {
                 streams.removeValue(forKey: key)
-                session.trailers(tap.call, headers: headers.fields, time: time)
+                session.trailers(tap.call, headers: headers.fields, time: time, unknownHeaders: headers.unknownFields)
             } else if !tap.sawResponseHeaders {
                 // 1xx responses are informational; the real headers follow.
                 if headers.first(name: ":status")?.hasPrefix("1") == true { return }
@@ -202,10 +242,130 @@ public final class TapRecorder {
                 "connection \(connection): \(who) sent GOAWAY with \(HTTP2ErrorCodeName.name(of: code)) "
                     + "(last stream \(lastStream)\(debug.isEmpty ? "" : ": \(debug)"))")
         case .connectionClosed(let connection, let reason, let time):
+            for (key, waiting) in pending.filter({ $0.key.connection == connection }).sorted(by: {
+                $0.key.stream < $1.key.stream
+            }) {
+                decide(waiting, key, final: true)
+            }
             clientsLeaving.remove(connection)
             streams = streams.filter { $0.key.connection != connection }
             session.connectionClosed(connection: connection, reason: reason, time: time)
         }
+    }
+
+    private func start(_ key: StreamKey, _ headers: HeaderFields, _ time: Int64, inferred: String?) {
+        let call = session.startCall(
+            connection: key.connection, stream: key.stream, headers: headers.fields, time: time,
+            inferredMethod: inferred, unknownHeaders: headers.unknownFields)
+        streams[key] = StreamTap(call: call, request: reader(encoding: headers.first(name: "grpc-encoding")))
+    }
+
+    private func lose(_ count: Int, _ reason: String) {
+        // Reasons are a few fixed sentences and method lists; bounded all the same.
+        if callsLost[reason] != nil || callsLost.count < 64 { callsLost[reason, default: 0] += count }
+    }
+
+    // MARK: Inferring a method
+
+    /// A call whose request headers lost `:path` (HPACK state from before a capture began). Its events are
+    /// held, and its messages read on the side by each candidate method's types, until one method is left
+    /// (or the call ends, or too much is held): then it is recorded with that method, marked inferred, or
+    /// counted as lost with why.
+    private final class PendingCall {
+        let headers: HeaderFields
+        let time: Int64
+        var candidates: [String]
+        var events: [TapEvent] = []
+        var heldBytes = 0
+        var request: GRPCMessageReader
+        var response: GRPCMessageReader?
+        var requests = 0
+        var responses = 0
+
+        init(headers: HeaderFields, time: Int64, candidates: [String], request: GRPCMessageReader) {
+            self.headers = headers
+            self.time = time
+            self.candidates = candidates
+            self.request = request
+        }
+    }
+
+    /// The most a pending call holds before it is decided on what it has.
+    private static let pendingEventLimit = 256
+    private static let pendingByteLimit = 4 * 1024 * 1024
+
+    private func wait(_ waiting: PendingCall, _ key: StreamKey, _ event: TapEvent) {
+        waiting.events.append(event)
+        var ended = false
+        switch event {
+        case .data(_, _, let direction, let bytes, _):
+            waiting.heldBytes += bytes.readableBytes
+            if direction == .request {
+                waiting.request.append(bytes)
+                narrow(waiting, &waiting.request, .request)
+            } else {
+                if waiting.response == nil { waiting.response = reader(encoding: nil) }
+                waiting.response!.append(bytes)
+                narrow(waiting, &waiting.response!, .response)
+            }
+        case .responseHeaders(_, _, let headers, let endStream, _):
+            if endStream {
+                ended = true
+            } else if waiting.response == nil, headers.first(name: ":status")?.hasPrefix("1") != true {
+                waiting.response = reader(encoding: headers.first(name: "grpc-encoding"))
+            }
+        case .reset, .streamFailed: ended = true
+        default: break
+        }
+        let full = waiting.events.count >= Self.pendingEventLimit || waiting.heldBytes >= Self.pendingByteLimit
+        if ended || full || waiting.candidates.count <= 1 { decide(waiting, key, final: ended || full) }
+    }
+
+    /// Reads the whole messages `messages` holds and keeps the candidates whose types read them.
+    private func narrow(_ waiting: PendingCall, _ messages: inout GRPCMessageReader, _ direction: MessageDirection) {
+        while waiting.candidates.count > 0, let message = try? messages.next() {
+            if direction == .request { waiting.requests += 1 } else { waiting.responses += 1 }
+            guard message.decompressionFailure == nil else { continue }
+            waiting.candidates = message.payload.withUnsafeReadableBytes {
+                session.methods(among: waiting.candidates, reading: $0, as: direction)
+            }
+        }
+    }
+
+    /// Records the pending call if one method is left (at the end, the message counts also rule out
+    /// methods of the wrong kind), or counts it as lost.
+    private func decide(_ waiting: PendingCall, _ key: StreamKey, final: Bool) {
+        var candidates = waiting.candidates
+        if candidates.count > 1, final {
+            candidates = candidates.filter { path in
+                let kind = session.kind(ofMethod: path)
+                return (waiting.requests <= 1 || kind == .clientStreaming || kind == .bidi)
+                    && (waiting.responses <= 1 || kind == .serverStreaming || kind == .bidi)
+            }
+        }
+        guard candidates.count <= 1 || final else { return }
+        pending.removeValue(forKey: key)
+        guard candidates.count == 1, let method = candidates.first else {
+            if candidates.isEmpty {
+                lose(
+                    1,
+                    "their method was in header table state from before the capture, and no method of the "
+                        + "schema reads their messages")
+            } else {
+                lose(
+                    1,
+                    "their method was in header table state from before the capture, and their messages "
+                        + "read as any of \(candidates.sorted().joined(separator: ", "))")
+            }
+            return
+        }
+        if !methodFilter.keepsEverything, !keeps(path: method) {
+            excludedCalls += 1
+            return
+        }
+        callsInferred += 1
+        start(key, waiting.headers, waiting.time, inferred: method)
+        for event in waiting.events { process(event) }
     }
 
     private func keeps(path: String) -> Bool {
@@ -262,6 +422,19 @@ public final class TapRecorder {
                     compressed: message.compressed, time: time,
                     unreadable: message.decompressionFailure)
             }
+        }
+    }
+}
+
+extension TapEvent {
+    /// The stream an event is about, for the events of one.
+    fileprivate var streamKey: TapRecorder.StreamKey? {
+        switch self {
+        case .data(let connection, let stream, _, _, _), .halfClose(let connection, let stream, _),
+            .responseHeaders(let connection, let stream, _, _, _), .reset(let connection, let stream, _, _, _),
+            .streamFailed(let connection, let stream, _, _):
+            TapRecorder.StreamKey(connection: connection, stream: stream)
+        case .requestHeaders, .goAway, .connectionClosed, .streamsLost: nil
         }
     }
 }

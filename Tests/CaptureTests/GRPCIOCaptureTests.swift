@@ -166,6 +166,51 @@ struct GRPCIOCaptureTests {
         #expect(summary.contains("of the client's stream"), "\(summary)")
     }
 
+    /// The capture starts later and later into the connection (its first client payload packets dropped,
+    /// as if tcpdump had started then): what is imported is always what the proxy recorded of those calls
+    /// (a method inferred from the messages where its `:path` was in HPACK state from before), and the
+    /// summary counts what began before the capture and what could not be inferred.
+    @Test func aCaptureStartedMidConnectionRecoversWhatItCanAndCountsTheRest() async throws {
+        let run = try await Self.run.value
+        let proxied = try ImportedRecording.calls(run.proxied)
+        let file = try PcapFile(path: run.capture)
+        let clientPayloads = file.records.indices.filter {
+            guard let segment = EthernetIPv4Segment(file.records[$0].data) else { return false }
+            return segment.payloadLength > 0 && segment.sourcePort != run.serverPort
+        }
+        var inferredSeen = 0
+        var recovered = 0
+        for start in stride(from: 1, to: clientPayloads.count - 1, by: max(1, clientPayloads.count / 12)) {
+            let (path, summary) = try run.importRewritten("midway-\(start)") { file in
+                file.records.removeFirst(clientPayloads[start])
+            }
+            #expect(summary.contains("1 connection(s) joined after they began"), "\(summary)")
+            let imported = try ImportedRecording.calls(path)
+            recovered += imported.count
+            for (key, events) in imported {
+                guard let whole = proxied[key] else {
+                    Issue.record("start \(start): \(key) is not a call the proxy recorded")
+                    continue
+                }
+                if events[0]["method_inferred"] == .bool(true) { inferredSeen += 1 }
+                #expect(events[0]["method"] == whole[0]["method"], "\(key)")
+                #expect(events[0]["stream"] == whole[0]["stream"], "\(key)")
+                // Header fields from before the capture are missing (counted); the messages are all there.
+                let messages = events.filter { $0["type"] == "message" }
+                #expect(messages == whole.filter { $0["type"] == "message" }, "\(key)")
+                // A status named only in header table state from before ends the call incomplete instead.
+                if events.last?["error"]?.stringValue?.contains("before the capture began") != true {
+                    #expect(events.last == whole.last, "\(key)")
+                    #expect(
+                        events.first { $0["type"] == "trailers" } == whole.first { $0["type"] == "trailers" }, "\(key)")
+                }
+            }
+        }
+        #expect(recovered > 0)
+        // These calls are all of different methods: each :path is new to the table, never inferred.
+        #expect(inferredSeen == 0)
+    }
+
     @Test func aCaptureFileThatEndsInsideAPacketKeepsEverythingBefore() async throws {
         let run = try await Self.run.value
         var keptCalls = 0

@@ -29,6 +29,8 @@ import Testing
                 return "goaway by \(side) last \(lastStream) code \(code) \(debug)"
             case .connectionClosed(_, let reason, _):
                 return "closed \(reason)"
+            case .streamsLost(_, let count, let reason):
+                return "lost \(count) \(reason)"
             }
         }
     }
@@ -233,5 +235,39 @@ import Testing
         buffer.writeInteger(flags)
         buffer.writeInteger(stream)
         buffer.writeImmutableBuffer(payload)
+    }
+
+    /// A decoder that joins the connection at any byte of the client's stream (as a capture that began
+    /// mid-connection does): it finds the next whole frame, never fails, and every header field and
+    /// message it gives is the true one of its stream; the calls opened after the cut come out whole.
+    @Test func aDecoderJoiningAtAnyByteFindsTheFramesAndNeverGetsAFieldWrong() throws {
+        let pair = try H2Pair()
+        for stream in stride(from: 1, through: 11, by: 2) {
+            try pair.unaryCall(stream: stream, path: stream % 4 == 1 ? "/demo.v1.Demo/SayHello" : "/demo.v1.Demo/Echo")
+        }
+        let truth = Self.decode(client: [pair.clientBytes], server: [pair.serverBytes])
+        var trueFields: [Int: [String]] = [:]
+        for case .requestHeaders(_, let stream, let headers, _) in truth {
+            trueFields[stream] = headers.map { "\($0.name): \($0.value)" }
+        }
+        let client = pair.clientBytes
+        var decodedCalls = 0
+        for cut in 0..<client.readableBytes {
+            let tap = PassiveHTTP2Decoder(connection: 1, joinedMidway: true)
+            var events: [TapEvent] = []
+            tap.feed(
+                client.getSlice(at: client.readerIndex + cut, length: client.readableBytes - cut)!, from: .client,
+                time: 0, into: &events)
+            tap.feed(pair.serverBytes, from: .server, time: 0, into: &events)
+            #expect(tap.failure == nil, "cut at \(cut): \(tap.failure ?? "")")
+            for case .requestHeaders(_, let stream, let headers, _) in events {
+                let fields = headers.map { "\($0.name): \($0.value)" }
+                #expect(
+                    fields.allSatisfy { trueFields[stream]?.contains($0) == true }, "cut at \(cut), stream \(stream)")
+                #expect(fields.count + headers.unknownFields == trueFields[stream]?.count, "cut at \(cut)")
+                decodedCalls += 1
+            }
+        }
+        #expect(decodedCalls > 0)
     }
 }

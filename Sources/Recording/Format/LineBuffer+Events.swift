@@ -71,6 +71,7 @@ extension LineBuffer {
         int(event.stream)
         raw(#","method":"#)
         string(event.method)
+        if event.methodInferred { raw(#","method_inferred":true"#) }
         raw(#","kind":"#)
         string(event.kind.rawValue)
         if let authority = event.authority {
@@ -85,6 +86,10 @@ extension LineBuffer {
         }
         raw(#","encoding":"#)
         string(event.encoding)
+        if event.unknownHeaders > 0 {
+            raw(#","unknown_headers":"#)
+            int(event.unknownHeaders)
+        }
         raw("}\n")
     }
 

@@ -20,6 +20,12 @@ public struct CallStartEvent: Sendable, Hashable {
     public var timeoutNanoseconds: Int64?
     /// The request `grpc-encoding` (`identity` when none).
     public var encoding: String
+    /// Whether `method` was inferred from the call's messages (a capture that began mid-connection lost
+    /// the `:path` in HPACK state from before it).
+    public var methodInferred = false
+    /// Request header fields that could not be decoded (they named HPACK state from before the capture);
+    /// `metadata` lacks them.
+    public var unknownHeaders = 0
 
     /// An event from all its fields.
     public init(

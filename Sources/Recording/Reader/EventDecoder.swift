@@ -33,7 +33,7 @@ enum EventDecoder {
 
     private static func call(_ fields: LineFields) throws(LineProblem) -> CallStartEvent {
         let (time, call) = try common(fields)
-        return CallStartEvent(
+        var event = CallStartEvent(
             time: time, call: call, connection: Int(try fields.nonNegativeInt("conn")),
             stream: Int(try fields.nonNegativeInt("stream")), method: try fields.string("method"),
             kind: try fields.oneOf(
@@ -41,6 +41,9 @@ enum EventDecoder {
             authority: try fields.optionalString("authority"), metadata: try fields.metadata("metadata"),
             timeoutNanoseconds: try fields.optionalInt("timeout_ns"),
             encoding: try fields.optionalString("encoding") ?? "identity")
+        event.methodInferred = try fields.optionalBool("method_inferred") ?? false
+        event.unknownHeaders = Int(try fields.optionalInt("unknown_headers") ?? 0)
+        return event
     }
 
     private static func message(_ fields: LineFields) throws(LineProblem) -> MessageEvent {

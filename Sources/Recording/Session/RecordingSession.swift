@@ -102,11 +102,14 @@ public final class RecordingSession {
 
     /// A client opened `stream` on `connection` with this request header block (pseudo-headers included);
     /// the later events of the stream may name the returned call instead of the connection and stream.
+    /// `inferredMethod` stands for a `:path` the header block lost (a capture that began mid-connection),
+    /// and `unknownHeaders` counts its fields that could not be decoded.
     @discardableResult
-    public func startCall(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64)
-        -> Call
-    {
-        var path = ""
+    public func startCall(
+        connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64,
+        inferredMethod: String? = nil, unknownHeaders: Int = 0
+    ) -> Call {
+        var path = inferredMethod ?? ""
         var authority: String?
         var timeout: Int64?
         var encoding = "identity"
@@ -130,9 +133,11 @@ public final class RecordingSession {
             id: id, connection: connection, stream: stream, method: path, inputType: input, outputType: output,
             time: time)
         calls[StreamKey(connection: connection, stream: stream)] = call
-        let event = CallStartEvent(
+        var event = CallStartEvent(
             time: time, call: id, connection: connection, stream: stream, method: path, kind: kind,
             authority: authority, metadata: metadata, timeoutNanoseconds: timeout, encoding: encoding)
+        event.methodInferred = inferredMethod != nil
+        event.unknownHeaders = unknownHeaders
         writer.appendLine { $0.callStart(event) }
         return call
     }
@@ -227,8 +232,9 @@ public final class RecordingSession {
         trailers(call, headers: headers, time: time)
     }
 
-    /// The server's trailers of `call`; the call then ends.
-    public func trailers(_ call: Call, headers: [(name: String, value: String)], time: Int64) {
+    /// The server's trailers of `call`; the call then ends. `unknownHeaders` counts fields that named
+    /// HPACK state from before a capture began (the status may be among them).
+    public func trailers(_ call: Call, headers: [(name: String, value: String)], time: Int64, unknownHeaders: Int = 0) {
         guard call.advance(to: time) else { return }
         let trailersOnly = !call.sawResponseHeaders
         var code: Int?
@@ -252,6 +258,11 @@ public final class RecordingSession {
                     metadata.append(entry(name, value))
                 }
             }
+        }
+        if code == nil, unknownHeaders > 0 {
+            // Not guessed: the call ends incomplete, with its messages and why.
+            finish(call, .error(Self.statusBeforeCapture), time)
+            return
         }
         if code == nil, message.isEmpty {
             message = "the server sent no grpc-status"
@@ -319,6 +330,36 @@ public final class RecordingSession {
     public func closeAll(reason: String, time: Int64) {
         for (_, call) in calls.sorted(by: { $0.value.id < $1.value.id }) {
             finish(call, .error(reason), max(time, call.lastTime))
+        }
+    }
+
+    // MARK: Inferring methods (captures that began mid-connection)
+
+    /// How a call ends whose trailers named its status in header table state from before a capture began.
+    public static let statusBeforeCapture =
+        "its status was in header table state from before the capture began (not guessed)"
+
+    /// Whether there is a schema to infer methods by.
+    public var canInferMethods: Bool { registry != nil }
+
+    /// Every method of the schema, as `/pkg.Service/Method`.
+    public var schemaMethods: [String] { registry?.pool.methods.map(\.fullMethod) ?? [] }
+
+    /// The RPC kind of the method at `path` (`unknown` outside the schema).
+    public func kind(ofMethod path: String) -> RPCKind { method(path).0 }
+
+    /// Those of `candidates` whose request type (or response type, for `.response`) reads `payload`
+    /// strictly: it decodes, and every field in it is one the type declares.
+    public func methods(
+        among candidates: [String], reading payload: UnsafeRawBufferPointer, as direction: MessageDirection
+    )
+        -> [String]
+    {
+        candidates.filter { path in
+            let (_, input, output) = method(path)
+            guard let type = direction == .request ? input : output else { return false }
+            guard let message = try? DynamicMessage(type: type, serializedBytes: payload) else { return false }
+            return message.unknownFields.isEmpty
         }
     }
 

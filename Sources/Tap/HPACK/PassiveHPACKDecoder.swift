@@ -39,6 +39,13 @@ struct PassiveHPACKDecoder {
 
     init(knowsEarlierEntries: Bool = true) {
         self.knowsEarlierEntries = knowsEarlierEntries
+        if !knowsEarlierEntries {
+            // The SETTINGS and size updates that set the table's size went by before: accept any update,
+            // and evict only past 1 MiB (keeping an entry too long is harmless, since the encoder never
+            // names one it evicted; evicting one too early would shift every index after it).
+            maxDynamicTableLength = Int(UInt32.max)
+            capacity = 1 << 20
+        }
     }
 
     /// Entries in the dynamic table (known or not).
