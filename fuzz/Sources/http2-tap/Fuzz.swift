@@ -7,7 +7,8 @@ import Tap
 /// The passive HTTP/2 decoder, HPACK and gRPC deframing, through the recorder (writing to /dev/null, with
 /// the demo schema so messages are decoded too). The input is a list of chunks: a control byte (bit 0:
 /// the server sent it, bit 1: connection 2; 0xFF closes connection 1), a 16-bit big-endian length, the
-/// bytes.
+/// bytes. Connection 2 is joined midway (a capture that began after it did): frame-boundary search, a
+/// partial HPACK table and method inference get the same input.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let header = RecordingHeader(source: RecordingSource(kind: "capture"), schema: nil)
@@ -15,6 +16,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let session = try? RecordingSession(writer: writer, registry: DemoSchema.registry)
     else { fatalError("cannot write a recording to /dev/null") }
     let recorder = TapRecorder(session: session)
+    recorder.joinMidway(connection: 2)
     var input = FuzzInput(data, size)
     var time: Int64 = 0
     while let control = input.byte() {

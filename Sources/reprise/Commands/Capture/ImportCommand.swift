@@ -12,7 +12,11 @@ struct ImportCommand: ParsableCommand {
         discussion: """
             Reads the capture's TCP connections, puts their segments back in order, and decodes HTTP/2 and \
             gRPC with the proxy's own recorder, so the recording is what `reprise record` would have written \
-            (times are the capture's). Calls the capture saw only in part are kept and marked incomplete.
+            (times are the capture's). Calls the capture saw only in part are kept and marked incomplete. \
+            A connection the capture joined after it began is read from its first whole frame; a call whose \
+            method was lost with the header table state before it is inferred from its messages (which \
+            needs the schema) or counted as lost, and the closing line says which and why. Give --port so \
+            the server side of such connections is known rather than guessed.
 
               tcpdump -i any -w traffic.pcap 'tcp port 50051'
               reprise import traffic.pcap --out traffic.jsonl --port 50051 \\
