@@ -45,13 +45,26 @@ public final class PeerProcess: @unchecked Sendable {
         }
         let seconds = Double(timeout.components.seconds)
         let line = found.wait(timeout: .now() + seconds) == .success ? portBox.text : ""
-        guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) else {
+        guard let port = Self.port(in: line) else {
             process.terminate()
             process.waitUntilExit()
             throw PeerStartFailed(command: command, output: line, stderr: collector.text)
         }
         self.port = port
     }
+
+    /// The port a peer's first line names: `PORT <n>`, or `... listening on HOST:PORT ...` (as `reprise
+    /// demo-server` says it).
+    static func port(in line: String) -> Int? {
+        if line.hasPrefix("PORT ") { return Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) }
+        guard let range = line.range(of: "listening on ") else { return nil }
+        let address = line[range.upperBound...].prefix { $0 != " " }
+        guard let colon = address.lastIndex(of: ":") else { return nil }
+        return Int(address[address.index(after: colon)...])
+    }
+
+    /// The peer's process id (to signal it: SIGSTOP makes a server that stops reading and never closes).
+    public var processIdentifier: Int32 { process.processIdentifier }
 
     /// What the peer wrote on stderr so far.
     public var stderrText: String { stderrCollector.text }

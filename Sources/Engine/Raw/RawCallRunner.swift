@@ -79,6 +79,12 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     /// Lets go of the handler (which usually owns the runner): call once the run is over.
     public func release() { handler = nil }
 
+    /// Cancels the call in flight (RST_STREAM), finishing it with CANCELLED and `message` (on the loop).
+    public func interrupt(_ message: String) {
+        guard isRunning else { return }
+        wireCall?.cancel(message: message)
+    }
+
     /// Starts `call` on `connection` (nil: no connection right now, so it fails at once with `unavailable`).
     /// `intendedStart` is when the schedule wanted it to start; its duration is measured from there, so a
     /// late start shows as latency. A status equal to `expectedStatus` is not counted as failed.
@@ -110,7 +116,7 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
         }
         if call.isSingleRequest, case .send(let bytes) = call.steps[0].action {
             nextStep = 2
-            connection.startCall(path: call.path, request: bytes, options: call.options, delegate: self)
+            wireCall = connection.startCall(path: call.path, request: bytes, options: call.options, delegate: self)
             if call.isStream, let series = call.series, let metrics {
                 metrics.sink.add(series.series.messagesSent, 1)
             }

@@ -81,12 +81,13 @@ public final class ClientCall: @unchecked Sendable {
         }
     }
 
-    /// Cancels the call: RST_STREAM(CANCEL) if it has a stream, and `CANCELLED` to the delegate.
-    public func cancel() {
+    /// Cancels the call: RST_STREAM(CANCEL) if it has a stream, and `CANCELLED` with `message` (k6's
+    /// words unless given) to the delegate.
+    public func cancel(message: String = "context canceled") {
         if eventLoop.inEventLoop {
-            finishLocally(GRPCStatus(code: .cancelled, message: "context canceled"))
+            finishLocally(GRPCStatus(code: .cancelled, message: message))
         } else {
-            eventLoop.execute { self.finishLocally(GRPCStatus(code: .cancelled, message: "context canceled")) }
+            eventLoop.execute { self.finishLocally(GRPCStatus(code: .cancelled, message: message)) }
         }
     }
 

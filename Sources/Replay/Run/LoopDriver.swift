@@ -77,8 +77,22 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
     func stopScheduling() {
         timer?.cancel()
         timer = nil
-        schedulingDone = true
+        markSchedulingDone()
         finishIfIdle()
+    }
+
+    /// Cancels every call still in flight, finishing it with CANCELLED and `message` (on the loop): the
+    /// graceful stop is over.
+    func interruptInFlight(_ message: String) {
+        for runner in runners where runner.isRunning {
+            shared.interrupted.add(1, ordering: .relaxed)
+            runner.interrupt(message)
+        }
+    }
+
+    private func markSchedulingDone() {
+        if !schedulingDone, !shared.isVirtualUsers { shared.loopsDoneScheduling.add(1, ordering: .relaxed) }
+        schedulingDone = true
     }
 
     // MARK: Open loop and as recorded
@@ -107,7 +121,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
                 if let sink { shared.metrics?.drop(into: sink) }
             }
         }
-        schedulingDone = true
+        markSchedulingDone()
         finishIfIdle()
     }
 

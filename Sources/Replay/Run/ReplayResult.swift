@@ -9,6 +9,8 @@ public struct ReplayResult: Sendable {
     public var finished = 0
     /// Calls the schedule dropped (too many in flight).
     public var dropped = 0
+    /// Calls cancelled because they were still in flight when the graceful stop ended.
+    public var interrupted = 0
     /// Calls whose status was not as recorded, or that never reached the server.
     public var failedCalls = 0
     /// Calls whose outcome differs from the recording (with a check).

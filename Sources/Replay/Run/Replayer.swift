@@ -40,6 +40,10 @@ public final class Replayer: Sendable {
         /// How long a client message waits for the server messages that preceded it in the recording before
         /// it goes anyway (a server that now answers less must not hang the call).
         public var causalWaitLimit: Duration = .seconds(5)
+        /// How long calls still in flight when the schedule ends (or a stop is asked for) may take before
+        /// they are cancelled and counted (k6's `gracefulStop`, 30 s by default). A virtual-user schedule
+        /// limited by a count of calls has no end time, so this does not apply to it.
+        public var gracefulStop: Duration = .seconds(30)
         /// Where each ended call goes besides the tallies (`--results`, `--junit`, captures for `--update`).
         public var recordSinks: [any CallRecordSink] = []
         /// Difference details kept (the count is always exact).
@@ -151,20 +155,40 @@ public final class Replayer: Sendable {
         // Open schedules have no users: `vus` follows the calls in flight, up to what the schedule allows.
         let ceiling = users > 0 ? users : shared.maxInFlight == .max ? plan.calls.count : shared.maxInFlight
         replayMetrics?.setUsers(users, max: ceiling)
+        let scheduleEnd = options.schedule.scheduledDuration
         let ticker = Task { [options, plan] in
             var stopped = false
+            var interruptAt: Duration?
+            var interrupted = false
+            var ticks = 0
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: .milliseconds(250))
                 if Task.isCancelled { break }
+                let elapsed = Duration.nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - shared.origin))
                 if !stopped, options.stop.isStopped {
                     stopped = true
                     for driver in drivers { driver.eventLoop.execute { driver.stopScheduling() } }
+                    interruptAt = min(interruptAt ?? .seconds(Int64.max), elapsed + options.gracefulStop)
+                }
+                if interruptAt == nil {
+                    if let scheduleEnd {
+                        interruptAt = scheduleEnd + options.gracefulStop
+                    } else if !shared.isVirtualUsers, shared.loopsDoneScheduling.load(ordering: .relaxed) == loopCount {
+                        interruptAt = elapsed + options.gracefulStop
+                    }
+                }
+                if !interrupted, let interruptAt, elapsed >= interruptAt {
+                    interrupted = true
+                    let message =
+                        "still in flight \(options.gracefulStop) after the schedule ended (the graceful stop)"
+                    for driver in drivers { driver.eventLoop.execute { driver.interruptInFlight(message) } }
                 }
                 let inFlight = shared.inFlight.load(ordering: .relaxed)
-                if users == 0 {
+                if users == 0, ticks % 4 == 3 {
                     replayMetrics?.setUsers(inFlight, max: ceiling)
                 }
-                options.progress?(Self.progress(shared, planned: plan.calls.count))
+                ticks += 1
+                if ticks % 4 == 0 { options.progress?(Self.progress(shared, planned: plan.calls.count)) }
             }
         }
         let tallies = await shared.run {
@@ -186,6 +210,7 @@ public final class Replayer: Sendable {
         result.started = shared.started.load(ordering: .relaxed)
         result.finished = shared.finished.load(ordering: .relaxed)
         result.dropped = shared.dropped.load(ordering: .relaxed)
+        result.interrupted = shared.interrupted.load(ordering: .relaxed)
         result.failedCalls = shared.failed.load(ordering: .relaxed)
         result.mismatchedCalls = shared.mismatched.load(ordering: .relaxed)
         result.unreachedCalls = shared.unreached.load(ordering: .relaxed)

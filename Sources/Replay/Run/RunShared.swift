@@ -25,6 +25,10 @@ final class RunShared: Sendable {
     let calls: [ReadyCall]
     let methodNames: [String]
     let schedule: Schedule
+    /// Whether the schedule is virtual users (a closed loop: its end is its users', not its scheduling's).
+    var isVirtualUsers: Bool {
+        if case .virtualUsers = schedule { true } else { false }
+    }
     let segment: ExecutionSegment
     let slotCount: Int
     let loopCount: Int
@@ -48,6 +52,10 @@ final class RunShared: Sendable {
     let unreached = Atomic<Int>(0)
     let dropped = Atomic<Int>(0)
     let inFlight = Atomic<Int>(0)
+    /// Calls cancelled because they were still in flight when the graceful stop ended.
+    let interrupted = Atomic<Int>(0)
+    /// Loops of an open or as-recorded schedule that will start no more calls.
+    let loopsDoneScheduling = Atomic<Int>(0)
     /// Virtual users' next segment-local iteration.
     private let nextUserIteration = Atomic<Int>(0)
     private let end: Mutex<End>

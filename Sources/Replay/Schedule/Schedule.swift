@@ -17,6 +17,16 @@ public enum Schedule: Sendable, Hashable {
     case rampingRate(startRate: Double, stages: [Stage], maxInFlight: Int)
     case virtualUsers(count: Int, limit: Limit)
 
+    /// How long the schedule starts calls for, when a duration sets it (nil when a count of calls does:
+    /// it ends when the last one has started).
+    public var scheduledDuration: Duration? {
+        switch self {
+        case .constantRate(_, .duration(let duration), _), .virtualUsers(_, .duration(let duration)): duration
+        case .rampingRate(_, let stages, _): stages.reduce(Duration.zero) { $0 + $1.duration }
+        case .asRecorded, .constantRate, .virtualUsers: nil
+        }
+    }
+
     /// When an open or closed loop stops.
     public enum Limit: Sendable, Hashable {
         /// After this many calls (one pass over the recording when equal to its call count).

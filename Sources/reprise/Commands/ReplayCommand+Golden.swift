@@ -67,7 +67,8 @@ extension ReplayCommand {
         options.connections = connections
         do { options.segment = try executionSlice() } catch { throw ReplayFailure(error) }
         if let tick { options.tick = Self.duration(tick)! }
-        options.connect = try tls.connectParams(timeout: .seconds(30))
+        options.connect = try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000)))
+        if let gracefulStop { options.gracefulStop = Self.duration(gracefulStop)! }
         options.metadata = try CallCommand.metadata(headers, option: "--header")
         options.stop = stop
         return options
@@ -252,6 +253,9 @@ extension ReplayCommand {
             format: "replayed %d calls in %.3f s (recorded over %.3f s)", result.finished, result.elapsed.seconds,
             plan.span.seconds)
         if result.dropped > 0 { text += ", \(result.dropped) dropped" }
+        if result.interrupted > 0 {
+            text += ", \(result.interrupted) cancelled while still in flight at the end of the graceful stop"
+        }
         text += "\n"
         let looping = result.started > plan.calls.count
         let connections = result.connections

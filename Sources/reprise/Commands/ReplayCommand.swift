@@ -93,11 +93,24 @@ struct ReplayCommand: AsyncParsableCommand {
     var tick: String?
 
     @Option(
+        name: .customLong("graceful-stop"),
+        help: ArgumentHelp(
+            "How long calls in flight when the schedule ends may take before they are cancelled and counted "
+                + "(default 30s, as k6's gracefulStop).", valueName: "duration"))
+    var gracefulStop: String?
+
+    @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
             "Spread the calls over this many connections, round robin (default: one per recorded connection).",
             valueName: "k"))
     var connections: Int?
+
+    @Option(
+        name: .customLong("connect-timeout"),
+        parsing: .unconditional,
+        help: ArgumentHelp("Seconds each connection may take to be ready.", valueName: "seconds"))
+    var connectTimeout: Double = 30
 
     @Option(
         help: ArgumentHelp(
@@ -163,6 +176,10 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         do { _ = try executionSlice() } catch { throw ValidationError(error.message) }
         if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1.") }
+        if let gracefulStop, Self.duration(gracefulStop) == nil {
+            throw ValidationError("--graceful-stop \(gracefulStop): expected a duration such as 30s or 1m.")
+        }
+        if connectTimeout <= 0 { throw ValidationError("--connect-timeout must be positive.") }
         if let tick, Self.duration(tick) == nil {
             throw ValidationError("--tick \(tick): expected a duration such as 500us or 1ms.")
         }
