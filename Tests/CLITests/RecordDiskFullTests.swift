@@ -8,18 +8,17 @@ import Testing
 
 /// `reprise record` writing to a filesystem that fills up: a 64 KiB tmpfs mounted for the test (root, as CI
 /// runs). The proxy says what happened and exits 73; the recording ends with a whole line and reads.
-@Suite(.enabled(if: geteuid() == 0, "mounting a small tmpfs needs root; CI runs as root"), .timeLimit(.minutes(2)))
+@Suite(
+    .enabled(if: SmallFilesystem.available, "mounting a small tmpfs needs root; CI runs as root"),
+    .timeLimit(.minutes(2)))
 struct RecordDiskFullTests {
     @Test func aFullDiskStopsTheProxyWithTheRecordingWhole() async throws {
         let directory = try TemporaryDirectory(prefix: "reprise-disk-full")
-        let mountPoint = directory.path("tiny").path
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        try await Subprocess.check(["/bin/mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint])
-        defer { _ = try? Subprocess.run(["/bin/umount", mountPoint]) }
+        let disk = try await SmallFilesystem(in: directory, size: "64k")
 
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = try await DemoServer.start(group: group)
-        let out = mountPoint + "/calls.jsonl"
+        let out = disk.file("calls.jsonl")
         let record = try RecordProcess(
             upstreamPort: server.port, out: out,
             arguments: ["-I", Repository.fixture("protos/demo").path, "--proto", "demo/v1/demo.proto"])
@@ -45,5 +44,6 @@ struct RecordDiskFullTests {
         let recording = try Recording.load(path: out)
         #expect(recording.warnings.isEmpty, "\(recording.warnings)")
         #expect(recording.events.contains { if case .call = $0 { true } else { false } })
+        withExtendedLifetime(disk) {}
     }
 }

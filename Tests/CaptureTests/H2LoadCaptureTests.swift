@@ -29,7 +29,7 @@ struct H2LoadCaptureTests {
 
     /// An import records on a second thread while the first reads and decodes packets: when its disk fills
     /// up mid-file, the command still says so and exits 73, and the file keeps whole lines that read.
-    @Test(.enabled(if: geteuid() == 0, "mounting a small tmpfs needs root; CI runs as root"))
+    @Test(.enabled(if: SmallFilesystem.available, "mounting a small tmpfs needs root; CI runs as root"))
     func anImportWhoseDiskFillsUpStopsWithTheRecordingWhole() async throws {
         let server = try await DemoServer.start(host: "127.0.0.1", group: Self.group)
         let directory = try TemporaryDirectory(prefix: "reprise-capture-full")
@@ -41,11 +41,8 @@ struct H2LoadCaptureTests {
         try await dump.stop()
         await server.shutdown()
 
-        let mountPoint = directory.path("tiny").path
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        try await Subprocess.check(["/bin/mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint])
-        defer { _ = try? Subprocess.run(["/bin/umount", mountPoint]) }
-        let out = mountPoint + "/calls.jsonl"
+        let disk = try await SmallFilesystem(in: directory, size: "64k")
+        let out = disk.file("calls.jsonl")
         let output = try await Subprocess.run([
             try RepriseExecutable.path(), "import", capture, "--out", out, "--port", "\(server.port)", "-I",
             Repository.fixture("protos/demo").path, "--proto", "demo/v1/demo.proto",
@@ -60,6 +57,7 @@ struct H2LoadCaptureTests {
         let recording = try Recording.load(path: out)
         #expect(recording.warnings.isEmpty, "\(recording.warnings)")
         #expect(recording.calls.count > 10)
+        withExtendedLifetime(disk) {}
     }
 
     @Test(arguments: setups) func everyCallH2loadMadeIsRecovered(_ setup: Setup) async throws {

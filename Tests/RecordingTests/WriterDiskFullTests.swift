@@ -6,16 +6,12 @@ import Testing
 /// The writer on a filesystem that fills up mid-flush (a 64 KiB tmpfs, root as CI runs): the whole lines
 /// that reached the file stay, the rest is cut off, and once there is room again a flush writes only the
 /// lines that did not get there, each once.
-@Suite(.enabled(if: geteuid() == 0, "mounting a small tmpfs needs root; CI runs as root"))
+@Suite(.enabled(if: SmallFilesystem.available, "mounting a small tmpfs needs root; CI runs as root"))
 struct WriterDiskFullTests {
     @Test func aFlushThatFillsTheDiskKeepsTheWholeLinesAndALaterOneWritesOnlyTheRest() async throws {
         let directory = try TemporaryDirectory(prefix: "reprise-writer-full")
-        let mountPoint = directory.path("tiny").path
-        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
-        try await Subprocess.check(["/bin/mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", mountPoint])
-        defer { _ = try? Subprocess.run(["/bin/umount", mountPoint]) }
-
-        let path = mountPoint + "/calls.jsonl"
+        let disk = try await SmallFilesystem(in: directory, size: "64k")
+        let path = disk.file("calls.jsonl")
         let writer = try RecordingWriter(path: path, header: RecordingFixtures.header(schema: nil), sync: .never)
         let session = try RecordingSession(writer: writer, registry: nil)
         let calls = 1000  // two lines of about 100 bytes each: 200 KB, three times the room
@@ -31,7 +27,7 @@ struct WriterDiskFullTests {
         let keptLines = kept.split(separator: UInt8(ascii: "\n")).count - 1
         #expect(writer.eventsWritten == keptLines)
 
-        try await Subprocess.check(["/bin/mount", "-o", "remount,size=1m", mountPoint])
+        try await disk.resize(to: "1m")
         try writer.close()
         let recording = try Recording.load(path: path)
         #expect(recording.warnings.isEmpty, "\(recording.warnings)")
@@ -40,5 +36,6 @@ struct WriterDiskFullTests {
             if case .end(let end) = event { end.call } else { nil }
         }
         #expect(ends == Array(1...calls))
+        withExtendedLifetime(disk) {}
     }
 }
