@@ -236,7 +236,8 @@ public final class CaptureImporter {
         } else if configuration.serverPorts.contains(segment.source.port) {
             sourceIsClient = false
         } else {
-            // No SYN and no preface: servers listen on the lower port far more often than not.
+            // No SYN and no preface: servers listen on the lower port more often than not. A first guess only:
+            // a connection joined midway has its sides settled by its first request or response headers.
             sourceIsClient = segment.source.port > segment.destination.port
             summaryCounts.serversGuessed += 1
         }

@@ -22,7 +22,8 @@ public struct CaptureSummary: Sendable, Hashable, CustomStringConvertible {
     public var callsLost: [String: Int] = [:]
     /// Connections the capture joined after they began (no SYN, no preface).
     public var connectionsJoinedMidway = 0
-    /// Connections whose server side was guessed from the ports (no SYN, no preface, no `--port`).
+    /// Connections with nothing naming their server (no SYN, no preface, no `--port`): the ports gave a first
+    /// guess, the tap's first request or response header block the answer.
     public var serversGuessed = 0
     /// TLS connections read through their logged keys (`--tls-keylog`).
     public var tlsConnectionsDecrypted = 0
@@ -51,8 +52,8 @@ public struct CaptureSummary: Sendable, Hashable, CustomStringConvertible {
         }
         if serversGuessed > 0 {
             notes.append(
-                "\(serversGuessed) connection(s) whose server side was guessed from the ports (the lower one; "
-                    + "--port names it)")
+                "\(serversGuessed) connection(s) with no SYN, preface or --port to name their server: it was "
+                    + "read from their first request or response headers")
         }
         if callsInferred > 0 { notes.append("\(callsInferred) call(s) with their method inferred from their messages") }
         if !callsLost.isEmpty {

@@ -47,6 +47,11 @@ public final class PassiveHTTP2Decoder {
     /// Midway: streams seen only after they began (DATA, a response or a reset with no HEADERS seen). They
     /// cannot be recorded; they are counted. Bounded by the streams open when the decoder joined.
     public private(set) var streamsBegunBefore: Set<Int> = []
+    /// Midway: whether the bytes fed as the client's are the server's (the importer guessed the sides from
+    /// the ports). The first header block with `:method` or `:status`, both in HPACK's static table and
+    /// readable whatever was missed, settles it.
+    public private(set) var sidesSwapped = false
+    private var sidesSettled: Bool
     /// Midway: bytes skipped in each direction before the first whole frame.
     public private(set) var bytesSkipped = 0
     /// Midway: the most bytes looked through for a first frame before giving up.
@@ -59,6 +64,7 @@ public final class PassiveHTTP2Decoder {
     public init(connection: Int, joinedMidway: Bool = false) {
         self.connection = connection
         self.joinedMidway = joinedMidway
+        sidesSettled = !joinedMidway
         client = Side(prefaceLeft: joinedMidway ? 0 : Self.preface.count, joinedMidway: joinedMidway)
         server = Side(prefaceLeft: 0, joinedMidway: joinedMidway)
     }
@@ -75,7 +81,9 @@ public final class PassiveHTTP2Decoder {
             problem = take(bytes, into: &server, side: side, time: time, events: &events)
             consumed = server.consumed
         }
-        if let problem { fail(problem, side: side, at: consumed, time: time, into: &events) }
+        if let problem {
+            fail(problem, side: sidesSwapped ? Self.other(side) : side, at: consumed, time: time, into: &events)
+        }
     }
 
     /// Holds `bytes` after what `state` kept back, and parses; `state` is one of the two sides, in place.
@@ -165,6 +173,8 @@ public final class PassiveHTTP2Decoder {
         time: Int64, into events: inout [TapEvent]
     ) -> String? {
         let endStream = flags & 0x1 != 0
+        // What the sender is in the call (`side` is which direction's bytes these are).
+        let role = sidesSwapped ? Self.other(side) : side
         if let block = state.headerBlock, type != 0x9 || stream != block.stream {
             return "a header block of stream \(block.stream) is not continued by CONTINUATION"
         }
@@ -175,10 +185,10 @@ public final class PassiveHTTP2Decoder {
             if begunBefore(stream) { break }
             events.append(
                 .data(
-                    connection: connection, stream: stream, direction: side == .client ? .request : .response,
+                    connection: connection, stream: stream, direction: role == .client ? .request : .response,
                     bytes: data, time: time))
             if endStream {
-                if side == .client {
+                if role == .client {
                     events.append(.halfClose(connection: connection, stream: stream, time: time))
                 } else {
                     openedStreams.remove(stream)
@@ -224,7 +234,7 @@ public final class PassiveHTTP2Decoder {
             else { return "RST_STREAM of \(payload.readableBytes) bytes" }
             if begunBefore(stream) { break }
             openedStreams.remove(stream)
-            events.append(.reset(connection: connection, stream: stream, by: side, code: code, time: time))
+            events.append(.reset(connection: connection, stream: stream, by: role, code: code, time: time))
         case 0x4:  // SETTINGS: this side's decoder limit bounds the other side's header table
             guard stream == 0 else { return "SETTINGS on stream \(stream)" }
             guard flags & 0x1 == 0 else { break }
@@ -260,7 +270,7 @@ public final class PassiveHTTP2Decoder {
         case 0x7:  // GOAWAY
             guard stream == 0 else { return "GOAWAY on stream \(stream)" }
             guard payload.readableBytes >= 8 else { return "GOAWAY of \(payload.readableBytes) bytes" }
-            goAway(payload, side: side, time: time, into: &events)
+            goAway(payload, side: role, time: time, into: &events)
         default:  // PRIORITY, WINDOW_UPDATE, and unknown types carry nothing recorded
             break
         }
@@ -302,12 +312,21 @@ public final class PassiveHTTP2Decoder {
             return "the header block of stream \(stream) does not decode: \(error)"
         }
         state.decodedABlock = true
+        if !sidesSettled {
+            let request = fields.contains { $0.name == ":method" }
+            let response = fields.contains { $0.name == ":status" }
+            if request != response {
+                sidesSettled = true
+                sidesSwapped = (side == .client) != request
+            }
+        }
+        let role = sidesSwapped ? Self.other(side) : side
         // The block moved the HPACK table either way; a stream that began before the decoder joined is
         // only counted. (The client's first block seen opens the first stream the decoder knows.)
-        if side == .server || firstOpenedStream != nil, begunBefore(stream) { return nil }
+        if role == .server || firstOpenedStream != nil, begunBefore(stream) { return nil }
         var headers = HeaderFields(fields)
         headers.unknownFields = unknown
-        switch side {
+        switch role {
         case .client:
             if firstOpenedStream == nil { firstOpenedStream = stream }
             if openedStreams.insert(stream).inserted {
@@ -334,6 +353,8 @@ public final class PassiveHTTP2Decoder {
         streamsBegunBefore.insert(stream)
         return true
     }
+
+    static func other(_ side: CallSide) -> CallSide { side == .client ? .server : .client }
 
     enum FirstFrame {
         case at(Int)

@@ -85,6 +85,13 @@ struct MidConnectionCaptureTests {
                 "2 their method was in header table state from before the capture, and their messages read as any "
                     + "of /demo.v1.Demo/Chat, /demo.v1.Demo/SayHello"), "\(cutSummary)")
 
+        // Without --port and a SYN, the first request or response headers say which side is the server,
+        // whichever port is the lower: the same calls come out.
+        let unnamed = directory.path("unnamed.jsonl").path
+        let unnamedSummary = try ImportedRecording.run(cut, out: unnamed, Self.schema)
+        #expect(unnamedSummary.contains("read from their first request or response headers"), "\(unnamedSummary)")
+        #expect(try ImportedRecording.calls(unnamed) == recovered, "\(unnamedSummary)")
+
         // Without a schema nothing can be inferred, and the summary says so.
         let bare = try ImportedRecording.run(cut, out: directory.path("bare.jsonl").path, ["--port", "\(server.port)"])
         #expect(bare.contains("without a schema it cannot be inferred"), "\(bare)")

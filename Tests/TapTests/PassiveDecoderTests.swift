@@ -270,4 +270,27 @@ import Testing
         }
         #expect(decodedCalls > 0)
     }
+
+    /// A decoder joining midway whose two directions were given the wrong way round (the ports misled
+    /// the importer): the first request or response header block says so, and the events come out as if
+    /// they had been given the right way.
+    @Test func aMidwayDecoderFedTheDirectionsSwappedSortsThemOutFromTheFirstHeaders() throws {
+        let pair = try H2Pair()
+        for stream in stride(from: 1, through: 5, by: 2) { try pair.unaryCall(stream: stream) }
+        let client = pair.clientBytes.getSlice(
+            at: pair.clientBytes.readerIndex + 24, length: pair.clientBytes.readableBytes - 24)!
+        func run(swapped: Bool) -> (events: [String], decoder: PassiveHTTP2Decoder) {
+            let tap = PassiveHTTP2Decoder(connection: 1, joinedMidway: true)
+            var events: [TapEvent] = []
+            tap.feed(client, from: swapped ? .server : .client, time: 0, into: &events)
+            tap.feed(pair.serverBytes, from: swapped ? .client : .server, time: 0, into: &events)
+            return (Self.describe(events), tap)
+        }
+        let right = run(swapped: false)
+        let wrong = run(swapped: true)
+        #expect(!right.decoder.sidesSwapped)
+        #expect(wrong.decoder.sidesSwapped)
+        #expect(wrong.events == right.events)
+        #expect(right.events.contains("request 5 /demo.v1.Demo/SayHello 6"), "\(right.events)")
+    }
 }

@@ -15,8 +15,7 @@ struct ImportCommand: ParsableCommand {
             (times are the capture's). Calls the capture saw only in part are kept and marked incomplete. \
             A connection the capture joined after it began is read from its first whole frame; a call whose \
             method was lost with the header table state before it is inferred from its messages (which \
-            needs the schema) or counted as lost, and the closing line says which and why. Give --port so \
-            the server side of such connections is known rather than guessed.
+            needs the schema) or counted as lost, and the closing line says which and why.
 
               tcpdump -i any -w traffic.pcap 'tcp port 50051'
               reprise import traffic.pcap --out traffic.jsonl --port 50051 \\
