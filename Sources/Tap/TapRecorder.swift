@@ -188,10 +188,7 @@ public final class TapRecorder {
             let path = headers.first(name: ":path")
             if path == nil, headers.unknownFields > 0 {
                 guard session.canInferMethods else {
-                    lose(
-                        1,
-                        "their method was in header table state from before the capture, and without a schema "
-                            + "it cannot be inferred")
+                    lose(1, Self.methodLost + ", and without a schema it cannot be inferred")
                     return
                 }
                 pending[StreamKey(connection: connection, stream: stream)] = PendingCall(
@@ -290,6 +287,9 @@ public final class TapRecorder {
         }
     }
 
+    /// How each reason a pending call is lost begins.
+    private static let methodLost = "their method was in header table state from before the capture"
+
     /// The most a pending call holds before it is decided on what it has.
     private static let pendingEventLimit = 256
     private static let pendingByteLimit = 4 * 1024 * 1024
@@ -347,15 +347,12 @@ public final class TapRecorder {
         pending.removeValue(forKey: key)
         guard candidates.count == 1, let method = candidates.first else {
             if candidates.isEmpty {
-                lose(
-                    1,
-                    "their method was in header table state from before the capture, and no method of the "
-                        + "schema reads their messages")
+                lose(1, Self.methodLost + ", and no method of the schema reads their messages")
             } else {
                 lose(
                     1,
-                    "their method was in header table state from before the capture, and their messages "
-                        + "read as any of \(candidates.sorted().joined(separator: ", "))")
+                    Self.methodLost
+                        + ", and their messages read as any of \(candidates.sorted().joined(separator: ", "))")
             }
             return
         }

@@ -342,8 +342,9 @@ public final class RecordingSession {
     /// Whether there is a schema to infer methods by.
     public var canInferMethods: Bool { registry != nil }
 
-    /// Every method of the schema, as `/pkg.Service/Method`.
-    public var schemaMethods: [String] { registry?.pool.methods.map(\.fullMethod) ?? [] }
+    /// Every method of the schema, as `/pkg.Service/Method` (listed once: each call whose method is being
+    /// inferred starts from it).
+    public private(set) lazy var schemaMethods: [String] = registry?.pool.methods.map(\.fullMethod) ?? []
 
     /// The RPC kind of the method at `path` (`unknown` outside the schema).
     public func kind(ofMethod path: String) -> RPCKind { method(path).0 }
