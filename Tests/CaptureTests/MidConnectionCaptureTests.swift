@@ -96,4 +96,92 @@ struct MidConnectionCaptureTests {
         let bare = try ImportedRecording.run(cut, out: directory.path("bare.jsonl").path, ["--port", "\(server.port)"])
         #expect(bare.contains("without a schema it cannot be inferred"), "\(bare)")
     }
+
+    /// tcpdump itself started mid-connection: grpcio's demo client makes its first calls on one channel,
+    /// then stops inside Sum (one request sent) until a second tcpdump listens, and goes on for three rounds.
+    /// The late capture has no SYN, no preface and no SETTINGS, an HPACK table filled before it began, and
+    /// a call in flight. The capture tcpdump made from the start is the truth: every call that began after
+    /// the late one did is recovered as the truth has it or counted as lost, the call in flight is counted
+    /// as begun before, and a `:path` first sent after the capture began decodes exactly (never inferred).
+    @Test func aTCPDumpStartedWhileTheConnectionCarriesACallRecoversOrCountsEveryLaterCall() async throws {
+        let server = try await DemoServer.start(host: "127.0.0.1", group: Self.group)
+        let directory = try TemporaryDirectory(prefix: "reprise-capture-late")
+        let filter = "tcp port \(server.port)"
+        let whole = try TCPDump(interface: "lo", filter: filter, path: directory.path("whole.pcap").path)
+        let go = directory.path("go").path
+        let client = Task {
+            try await Subprocess.check([
+                try Repository.python(), Repository.fixture("captures/demo_client.py").path,
+                "127.0.0.1:\(server.port)", "3", go,
+            ])
+        }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !FileManager.default.fileExists(atPath: go + ".waiting"), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(FileManager.default.fileExists(atPath: go + ".waiting"), "the client never paused inside Sum")
+        let late = try TCPDump(interface: "lo", filter: filter, path: directory.path("late.pcap").path)
+        _ = FileManager.default.createFile(atPath: go, contents: nil)
+        _ = try await client.value
+        try await late.stop()
+        try await whole.stop()
+        await server.shutdown()
+
+        let truthPath = directory.path("whole.jsonl").path
+        let truthSummary = try ImportedRecording.run(
+            whole.path, out: truthPath, ["--port", "\(server.port)"] + Self.schema)
+        #expect(truthSummary.contains("12 call(s) recovered (12 complete, 0 incomplete)"), "\(truthSummary)")
+        let truth = try ImportedRecording.calls(truthPath)
+        let out = directory.path("late.jsonl").path
+        let summary = try ImportedRecording.run(late.path, out: out, ["--port", "\(server.port)"] + Self.schema)
+        #expect(summary.contains("1 connection(s) joined after they began"), "\(summary)")
+        #expect(summary.contains("1 began before the capture"), "\(summary)")
+
+        // The truth's calls that began after the late capture's first packet (times from one clock).
+        let header = try ImportedRecording.header(truthPath)
+        let created = try RFC3339.parse(try #require(header["created"]?.stringValue))
+        let origin = created.seconds * 1_000_000_000 + Int64(created.nanoseconds)
+        let first = try #require(try PcapFile(path: late.path).records.first)
+        let lateStart = Int64(first.seconds) * 1_000_000_000 + Int64(first.fraction) * 1000
+        let starts = try String(contentsOfFile: truthPath, encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { try JSONValue(parsing: String($0)) }.filter { $0["type"] == "call" }
+        let later = Set(
+            starts.filter { origin + ($0["t"]?.int64Value ?? 0) >= lateStart }.map {
+                "conn \($0["conn"]?.int64Value ?? 0) stream \($0["stream"]?.int64Value ?? 0)"
+            })
+        #expect(later.count >= 9, "the late capture began after the paused Sum: \(later.sorted())")
+
+        let recovered = try ImportedRecording.calls(out)
+        var inferred = 0
+        for (key, events) in recovered {
+            let expected = try #require(truth[key], "\(key) is not a call of the whole capture")
+            #expect(later.contains(key), "\(key) began before the late capture: it cannot be recorded")
+            #expect(events[0]["method"] == expected[0]["method"], "\(key)")
+            if events[0]["method_inferred"] == .bool(true) { inferred += 1 }
+            if expected[0]["method"] == "/demo.v1.Demo/Fail" {
+                // Fail's :path went into the table after the capture began: it decodes, it is not inferred.
+                #expect(events[0]["method_inferred"] == nil, "\(key)")
+            }
+            #expect(events.filter { $0["type"] == "message" } == expected.filter { $0["type"] == "message" }, "\(key)")
+            if events.last?["error"] != .string(RecordingSession.statusBeforeCapture) {
+                #expect(
+                    events.filter { $0["type"] == "trailers" || $0["type"] == "end" }
+                        == expected.filter { $0["type"] == "trailers" || $0["type"] == "end" }, "\(key)")
+            }
+        }
+        // Every later call is recovered or counted lost; the summary's counts are the recording's.
+        let lost = try #require(Self.count(in: summary, before: " call(s) lost"), "\(summary)")
+        #expect(recovered.count + lost - 1 == later.count, "\(summary)")
+        #expect(inferred > 0, "\(summary)")
+        #expect(summary.contains("\(inferred) call(s) with their method inferred from their messages"), "\(summary)")
+        #expect(
+            recovered.values.filter { $0[0]["method"] == "/demo.v1.Demo/Fail" }.count
+                == later.filter { truth[$0]?[0]["method"] == "/demo.v1.Demo/Fail" }.count)
+    }
+
+    /// The number just before `label` in `text` (`"3 call(s) lost"`), if there is one.
+    static func count(in text: String, before label: String) -> Int? {
+        guard let range = text.range(of: label) else { return nil }
+        return Int(String(text[..<range.lowerBound].reversed().prefix { $0.isNumber }.reversed()))
+    }
 }
