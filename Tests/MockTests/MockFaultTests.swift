@@ -111,21 +111,7 @@ final class StalledClient: @unchecked Sendable {
             }
         }
         try #require(connected == 0)
-        var bytes = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + Self.frame(type: 4, flags: 0, stream: 0, [])
-        // Literal header fields without indexing, new names, no Huffman coding.
-        var block: [UInt8] = []
-        for (name, value) in [
-            (":method", "POST"), (":scheme", "http"), (":path", "/demo.v1.Demo/Blob"), (":authority", "mock"),
-            ("content-type", "application/grpc"), ("te", "trailers"),
-        ] {
-            block += [0, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
-        }
-        let message: [UInt8] = [0, 0, 0, 0, 4, 0x08, 0xA0, 0x9C, 0x01]  // Blob {"size":20000}, as recorded
-        for index in 0..<requests {
-            let stream = UInt32(2 * index + 1)
-            bytes += Self.frame(type: 1, flags: 0x4, stream: stream, block)
-            bytes += Self.frame(type: 0, flags: 0x1, stream: stream, message)
-        }
+        let bytes = Self.blobCalls(requests)
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
@@ -133,6 +119,53 @@ final class StalledClient: @unchecked Sendable {
             offset += written
         }
         sent = offset == bytes.count ? requests : 0
+    }
+
+    /// A client preface, its SETTINGS and `count` Blob calls {"size":20000} (as recorded: 20 KB answers) on
+    /// streams 1, 3, 5... With `openWindows`, the largest windows HTTP/2 allows, so only TCP can hold the
+    /// answers back, and an early ACK of the server's SETTINGS (which it sent on accepting), so its limit of
+    /// concurrent streams applies rather than HTTP/2's 100 of before the ACK; `padding` adds an `x-pad`
+    /// header of that many bytes to each request.
+    static func blobCalls(_ count: Int, openWindows: Bool = false, padding: Int = 0) -> [UInt8] {
+        let settings: [UInt8] =
+            openWindows ? [0, 4] + withUnsafeBytes(of: UInt32(Int32.max).bigEndian, Array.init) : []
+        var bytes = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + frame(type: 4, flags: 0, stream: 0, settings)
+        if openWindows {
+            bytes += frame(type: 4, flags: 0x1, stream: 0, [])
+            bytes += frame(
+                type: 8, flags: 0, stream: 0, withUnsafeBytes(of: UInt32(Int32.max - 65535).bigEndian, Array.init))
+        }
+        // Literal header fields without indexing, new names, no Huffman coding.
+        var fields = [
+            (":method", "POST"), (":scheme", "http"), (":path", "/demo.v1.Demo/Blob"), (":authority", "mock"),
+            ("content-type", "application/grpc"), ("te", "trailers"),
+        ]
+        if padding > 0 { fields.append(("x-pad", String(repeating: "p", count: padding))) }
+        var block: [UInt8] = []
+        for (name, value) in fields {
+            block +=
+                [0] + hpackLength(name.utf8.count) + Array(name.utf8) + hpackLength(value.utf8.count)
+                + Array(value.utf8)
+        }
+        let message: [UInt8] = [0, 0, 0, 0, 4, 0x08, 0xA0, 0x9C, 0x01]  // Blob {"size":20000}, as recorded
+        for index in 0..<count {
+            let stream = UInt32(2 * index + 1)
+            bytes += frame(type: 1, flags: 0x4, stream: stream, block)
+            bytes += frame(type: 0, flags: 0x1, stream: stream, message)
+        }
+        return bytes
+    }
+
+    /// An HPACK string length: a 7-bit prefix, no Huffman coding (RFC 7541 5.1).
+    static func hpackLength(_ length: Int) -> [UInt8] {
+        guard length >= 127 else { return [UInt8(length)] }
+        var bytes: [UInt8] = [127]
+        var rest = length - 127
+        while rest >= 128 {
+            bytes.append(UInt8(rest & 0x7F) | 0x80)
+            rest >>= 7
+        }
+        return bytes + [UInt8(rest)]
     }
 
     static func frame(type: UInt8, flags: UInt8, stream: UInt32, _ payload: [UInt8]) -> [UInt8] {

@@ -32,7 +32,11 @@ import Testing
             endStream: true)
 
         // The client reads nothing: wait until the proxy and the server stop making progress.
-        try await settled { harness.recorder.statistics.messages }
+        _ = try #require(
+            try await settled(quiet: .milliseconds(300), timeout: .seconds(20)) {
+                harness.recorder.statistics.messages
+            },
+            "the count kept changing")
         let produced = Self.produced(by: server)
         let recordedResponses = harness.recorder.statistics.messages - 1
         // What the proxy read from the server is what the client's window let through: 64 KiB / 16 KiB = 4
@@ -69,23 +73,5 @@ import Testing
         server.stderrText.split(separator: "\n").compactMap { line in
             line.hasPrefix("flood ") ? Int(line.dropFirst(6)) : nil
         }.max() ?? 0
-    }
-
-    /// Waits until `value` is non-zero and unchanged for 300 ms.
-    private func settled(_ value: () -> Int) async throws {
-        var last = -1
-        var stableSince = ContinuousClock.now
-        let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline {
-            let now = value()
-            if now != last || now == 0 {
-                last = now
-                stableSince = .now
-            } else if ContinuousClock.now - stableSince > .milliseconds(300) {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        Issue.record("the count kept changing")
     }
 }

@@ -25,4 +25,16 @@ public enum H2Load {
                 ], timeout: .seconds(60))
         }
     }
+
+    /// The number before `word` on h2load's `requests:` line (`total`, `started`, `done`, `succeeded`,
+    /// `failed`, `errored`, `timeout`); nil when the line is not there.
+    public static func count(_ word: String, in output: String) -> Int? {
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("requests:") }) else { return nil }
+        let fields = line.dropFirst("requests:".count).split(separator: ",")
+        for field in fields {
+            let parts = field.split(separator: " ")
+            if parts.count == 2, parts[1] == word { return Int(parts[0]) }
+        }
+        return nil
+    }
 }

@@ -61,6 +61,9 @@ public final class GRPCServer: Sendable {
     {
         let pipeline = channel.pipeline.syncOperations
         let witness = GoAwayWitness()
+        // No reading while the socket cannot take what was already answered: a client that opens its windows
+        // and stops reading would otherwise have every answer to its next requests held in memory.
+        try pipeline.addHandler(BackPressureHandler())
         try pipeline.addHandler(
             HTTP2HandlerFactory.make(
                 mode: .server, settings: ServerConnectionHandler.initialSettings(configuration),
