@@ -1,11 +1,16 @@
+import DemoServer
 import Foundation
+import NIOCore
+import NIOPosix
 import ProtoCodec
+import Recording
 import TestSupport
 import Testing
 
 /// The small captures kept under fixtures/captures (grpcio calls to `reprise demo-server`, made by
-/// make-captures.sh there): each imports to the same four calls, whatever the file format, link type or
-/// IP version. They need no root, so these run everywhere.
+/// make-captures.sh there): each whole one imports to the same four calls, whatever the file format, link
+/// type or IP version, and the one tcpdump began mid-connection to what its bytes define. They need no
+/// root, so these run everywhere.
 @Suite(.timeLimit(.minutes(2)))
 struct FixtureCaptureTests {
     struct Fixture: Sendable, CustomTestStringConvertible {
@@ -59,5 +64,72 @@ struct FixtureCaptureTests {
         #expect(failure?["message"] == "no such thing")
         #expect(failure?["details"]?.arrayValue?.first?["reason"] == "DEMO_FAILURE")
         #expect([1, 3, 5, 7].allSatisfy { events($0, "end").first?["outcome"] == "ok" })
+    }
+
+    /// `grpcio-demo-midway.pcap`: tcpdump started while the client was inside its first Sum (one request
+    /// sent), two rounds on one connection. The file holds no SYN, no preface and no SETTINGS; the server's
+    /// and the client's HPACK tables were filled before it. What it holds decodes exactly or is counted:
+    /// the Sum in flight began before, Fail's `:path` went into the table after the capture began (decoded,
+    /// not inferred), round two's Countdown and Sum are inferred from their messages, its SayHello reads as
+    /// Chat just as well (lost, with both names), and every status named a field from before (not guessed).
+    @Test func aCaptureTCPDumpStartedMidConnectionRecoversInfersAndCountsItsCalls() async throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-capture-fixture-midway")
+        let file = Repository.fixture("captures/grpcio-demo-midway.pcap").path
+        let out = directory.path("midway.jsonl").path
+        let schema = ["-I", Repository.fixture("protos/demo").path, "--proto", "demo/v1/demo.proto"]
+        let summary = try ImportedRecording.run(file, out: out, schema)
+        #expect(summary.contains("4 call(s) recovered (0 complete, 4 incomplete) from 1 connection(s)"), "\(summary)")
+        #expect(summary.contains("1 connection(s) joined after they began"), "\(summary)")
+        #expect(summary.contains("2 call(s) with their method inferred from their messages"), "\(summary)")
+        #expect(
+            summary.contains(
+                "2 call(s) lost: 1 began before the capture; 1 their method was in header table state from before "
+                    + "the capture, and their messages read as any of /demo.v1.Demo/Chat, /demo.v1.Demo/SayHello"),
+            "\(summary)")
+
+        let calls = try ImportedRecording.calls(out)
+        #expect(Set(calls.keys) == Set([7, 11, 13, 15].map { "conn 1 stream \($0)" }))
+        func call(_ stream: Int) -> [JSONValue] { calls["conn 1 stream \(stream)"] ?? [] }
+        func json(_ stream: Int, _ direction: String) -> [JSONValue?] {
+            call(stream).filter { $0["type"] == "message" && $0["dir"]?.stringValue == direction }.map { $0["json"] }
+        }
+        let starts = [7, 11, 13, 15].map { call($0).first }
+        #expect(
+            starts.map { $0?["method"]?.stringValue }
+                == ["/demo.v1.Demo/Fail", "/demo.v1.Demo/Countdown", "/demo.v1.Demo/Sum", "/demo.v1.Demo/Fail"])
+        #expect(starts.map { $0?["method_inferred"] } == [nil, .bool(true), .bool(true), nil])
+        // The metadata sent as a literal each time decodes; fields indexed before the capture are counted.
+        #expect(starts.allSatisfy { $0?["metadata"]?.arrayValue == [["x-fixture", "capture"]] })
+        #expect(starts.allSatisfy { ($0?["unknown_headers"]?.int64Value ?? 0) > 0 })
+        #expect(json(11, "request") == [["from": 3, "intervalMs": 0]])
+        #expect(json(11, "response") == [["number": 3], ["number": 2], ["number": 1]])
+        #expect(json(13, "request") == [["value": "1"], ["value": "2"], ["value": "3"]])
+        #expect(json(13, "response") == [["total": "6", "count": 3]])
+        #expect([7, 15].allSatisfy { json($0, "request").first??["message"] == "no such thing" })
+        #expect(
+            [7, 11, 13, 15].allSatisfy {
+                call($0).last?["error"] == .string(RecordingSession.statusBeforeCapture)
+            })
+
+        // Without a schema nothing is inferred: the three calls that lost their :path are counted, with why.
+        let bare = try ImportedRecording.run(file, out: directory.path("bare.jsonl").path)
+        #expect(
+            bare.contains(
+                "3 their method was in header table state from before the capture, and without a schema it "
+                    + "cannot be inferred"), "\(bare)")
+        #expect(try ImportedRecording.calls(directory.path("bare.jsonl").path).count == 2, "\(bare)")
+
+        // The recording replays like any other: inferred calls go out under their method, and the check
+        // passes (a status the capture could not read is not compared).
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let server = try await DemoServer.start(host: "127.0.0.1", group: group)
+        let replay = try await Subprocess.run([
+            try RepriseExecutable.path(), "replay", out, "--target", "127.0.0.1:\(server.port)", "--plaintext",
+            "--speed", "10",
+        ])
+        await server.shutdown()
+        try await group.shutdownGracefully()
+        #expect(replay.status == 0, "\(replay.stderrText)\n\(replay.stdoutText)")
+        #expect((replay.stdoutText + replay.stderrText).contains("replayed 4 calls"), "\(replay.stdoutText)")
     }
 }
