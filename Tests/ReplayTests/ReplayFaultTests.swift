@@ -1,4 +1,8 @@
+import Engine
 import Foundation
+import GRPCWire
+import NIOCore
+import Replay
 import TestSupport
 import Testing
 
@@ -6,8 +10,9 @@ import Testing
     import Glibc
 #endif
 
-/// The replayer against servers that stop answering without closing: it must end when its schedule and
-/// graceful stop say, count what it cancelled, and say why; never hang.
+/// The replayer against servers that stop answering without closing, that go away under load, or that
+/// reset their connections: it must end when its schedule and graceful stop say, count every call and
+/// what it cancelled, and say why; never hang.
 @Suite(.timeLimit(.minutes(2)))
 struct ReplayFaultTests {
     /// `reprise demo-server` frozen with SIGSTOP one second into a 3 s rate schedule: its socket stays open
@@ -76,5 +81,73 @@ struct ReplayFaultTests {
             output.stderrText.contains(
                 "cannot connect to 127.0.0.1:\(port): connecting to 127.0.0.1:\(port) timed out"),
             "\(output.stderrText)")
+    }
+
+    /// One bidirectional Echo call, answered 150 ms after its request by the witness server: at 100 calls
+    /// a second about fifteen are in flight at any time.
+    private func echoPlan() throws -> ReplayPlan {
+        var script = ScriptedRecording()
+        let chat = script.call("/witness.W/Echo", kind: "bidi", at: 0)
+        script.message(chat, "request", [1], at: 1_000)
+        script.message(chat, "response", [1], at: 2_000)
+        script.finish(chat, code: 0, at: 3_000)
+        return try ReplayPlan(recording: try script.recording(), inferKinds: true)
+    }
+
+    /// A 3 s run at 100 calls a second, checked against the recording, with a 2 s graceful stop.
+    private func replay(_ plan: ReplayPlan, against address: String) async throws -> ReplayResult {
+        let replayer = try Replayer(
+            plan: plan, target: address,
+            options: .with {
+                $0.schedule = .constantRate(perSecond: 100, limit: .duration(.seconds(3)), maxInFlight: 200)
+                $0.connect.plaintext = true
+                $0.checker = GoldenChecker(schema: nil)
+                $0.gracefulStop = .seconds(2)
+            })
+        return try await replayer.run()
+    }
+
+    /// The server stops gracefully one second into the run: its GOAWAY lets the calls it took finish, the
+    /// calls after it fail at once as UNAVAILABLE (the server is gone), and the run ends on schedule with
+    /// every call counted.
+    @Test func aGoAwayUnderLoadLetsTheCallsTheServerTookFinishAndCountsTheRest() async throws {
+        let server = try await WitnessServer.start()
+        async let running = replay(try echoPlan(), against: server.address)
+        try await Task.sleep(for: .seconds(1))
+        await server.server.shutdown(gracePeriod: .seconds(5))
+        let result = try await running
+        let taken = server.calls
+        #expect(taken.count >= 20, "the server took \(taken.count) calls before its GOAWAY")
+        // The GOAWAY cut none of the calls the server took.
+        let cut = taken.filter { $0.events != [.received(1), .halfClosed, .sent(1)] }
+        #expect(
+            cut.isEmpty, "\(cut.map(\.events)) \(result.failureGroups.map { "\($0.status) \($0.message) \($0.calls)" })"
+        )
+        #expect(result.finished == result.started)
+        #expect(result.interrupted == 0)
+        #expect(result.connections.lost >= 1 && result.connections.failedAttempts >= 1, "\(result.connections)")
+        #expect(result.failedCalls > 0)
+        #expect(result.statusCounts[14] + result.statusCounts[17] == result.failedCalls, "\(result.statusCounts)")
+        #expect(result.finished - result.failedCalls >= taken.count - 1)
+        #expect(result.mismatchedCalls == result.failedCalls, "only the failures differ: \(result.differences)")
+        let failure = try #require(result.failureGroups.first)
+        #expect(failure.message.contains("no connection to \(server.address)"), "\(failure.message)")
+    }
+
+    /// A server whose connections are reset (TCP RST) 300 ms after they open, answering nothing: every call
+    /// fails as UNAVAILABLE when its connection goes, the replayer reconnects each time, and the run ends on
+    /// schedule with nothing left in flight and every call counted.
+    @Test func aServerThatResetsItsConnectionsFailsEveryCallAndTheRunEndsOnSchedule() async throws {
+        let server = try await ConnectionResettingServer.start(resettingAfter: .milliseconds(300))
+        let result = try await replay(try echoPlan(), against: server.address)
+        try await server.close()
+        #expect(result.started > 0)
+        #expect(result.finished == result.started)
+        #expect(result.failedCalls == result.finished)
+        #expect(result.interrupted == 0)
+        #expect(result.connections.lost >= 2 && result.connections.reconnected >= 1, "\(result.connections)")
+        #expect(result.statusCounts[14] + result.statusCounts[17] == result.failedCalls, "\(result.statusCounts)")
+        let messages = result.failureGroups.map(\.message)
+        #expect(messages.contains { $0.contains("reset") }, "\(messages)")
     }
 }

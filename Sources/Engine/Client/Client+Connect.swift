@@ -38,12 +38,12 @@ extension Client {
             connection = try await ClientConnection.connect(
                 host: target.host, port: target.port, configuration: configuration, group: self.configuration.group)
         } catch let failure as TransportFailure {
-            await close()  // as in k6, a failed dial leaves the client without a connection
+            await closeAfterFailedDial()  // as in k6, a failed dial leaves the client without a connection
             throw EngineError(.connect, failure.message, k6ErrorCode: failure.k6ErrorCode)
         } catch let error as ConfigurationError {
             throw EngineError(.invalidParameters, error.message)
         } catch {
-            await close()
+            await closeAfterFailedDial()
             throw EngineError(.connect, "\(error)")
         }
 
@@ -68,10 +68,7 @@ extension Client {
             }
             return state.session
         }
-        if let previous {
-            await previous.connection.close()
-            previous.metrics?.untrack(previous.connection.byteCounter)
-        }
+        if let previous { await retire(previous) }
         return true
     }
 

@@ -113,6 +113,32 @@ public final class Client: Sendable {
         session.metrics?.untrack(session.connection.byteCounter)
     }
 
+    /// After a failed dial the client has no connection, as in k6: the old one closes, unless the server
+    /// sent it GOAWAY; then it is left to finish the calls it has (see `retire`).
+    func closeAfterFailedDial() async {
+        let goingAway = state.withLock { state -> Session? in
+            guard let session = state.session, !session.connection.isAcceptingCalls else { return nil }
+            state.session = nil
+            return session
+        }
+        if let goingAway { return await retire(goingAway) }
+        await close()
+    }
+
+    /// Lets go of a replaced session's connection: closed at once, unless the server sent GOAWAY; then it
+    /// closes by itself after its last call, so the calls the server took still finish (a reconnect after a
+    /// GOAWAY must not cut them).
+    func retire(_ session: Session) async {
+        let connection = session.connection
+        guard connection.isAcceptingCalls else {
+            let metrics = session.metrics
+            connection.closeFuture.whenComplete { _ in metrics?.untrack(connection.byteCounter) }
+            return
+        }
+        await connection.close()
+        session.metrics?.untrack(connection.byteCounter)
+    }
+
     // MARK: Internals shared by the call paths
 
     /// The session, or k6's "not connected" error.
