@@ -348,11 +348,16 @@ public final class TapRecorder {
         guard candidates.count == 1, let method = candidates.first else {
             if candidates.isEmpty {
                 lose(1, Self.methodLost + ", and no method of the schema reads their messages")
+            } else if waiting.requests + waiting.responses == 0 {
+                // Every method fits no message: listing them all would name the whole schema.
+                lose(1, Self.methodLost + ", and no message of theirs was seen to infer it from")
             } else {
+                let sorted = candidates.sorted()
+                let named = sorted.prefix(4).joined(separator: ", ")
                 lose(
                     1,
-                    Self.methodLost
-                        + ", and their messages read as any of \(candidates.sorted().joined(separator: ", "))")
+                    Self.methodLost + ", and their messages read as any of \(named)"
+                        + (sorted.count > 4 ? " and \(sorted.count - 4) more" : ""))
             }
             return
         }

@@ -2,6 +2,8 @@ import Foundation
 import NIOCore
 import NIOHPACK
 import NIOHTTP2
+import ProtoCodec
+import ProtoSchema
 import Recording
 import Tap
 import TestSupport
@@ -137,5 +139,45 @@ import Testing
             }
             #expect(recorder.session.callsEnded == 1)
         }
+    }
+
+    /// Calls joined midway whose `:path` was in HPACK state from before, and whose method stays open: one
+    /// sends no message before the connection ends, one sends a message every method of the schema reads.
+    /// Each is counted as lost, with a reason that stays short however large the schema.
+    @Test func callsWhoseMethodStaysOpenAreCountedWithAShortReason() throws {
+        let pool = try DescriptorPool(
+            importPaths: [Repository.fixture("protos/record").path], files: ["recordtest/v1/record_test.proto"])
+        let directory = try TemporaryDirectory(prefix: "reprise-tap-midway")
+        let path = directory.path("tap.jsonl").path
+        let writer = try RecordingWriter(
+            path: path, header: RecordingHeader(source: RecordingSource(kind: "capture"), schema: nil), sync: .never)
+        let recorder = TapRecorder(
+            session: try RecordingSession(writer: writer, registry: try MessageRegistry(pool: pool)))
+        let pair = try H2Pair()
+        // Before the capture: the first call puts its :path in the client's HPACK table.
+        try pair.openCall(stream: 1, path: "/recordtest.v1.Recorder/Unary")
+        let joinedAt = pair.clientBytes.readableBytes
+        try pair.openCall(stream: 3, path: "/recordtest.v1.Recorder/Unary")
+        try pair.openCall(stream: 5, path: "/recordtest.v1.Recorder/Unary")
+        try pair.fromClient(5, .data(.init(data: .byteBuffer(H2Pair.message([0x0A, 0x01, 0x41])))))
+        recorder.joinMidway(connection: 1)
+        recorder.feed(
+            connection: 1, from: .client,
+            bytes: pair.clientBytes.getSlice(
+                at: pair.clientBytes.readerIndex + joinedAt, length: pair.clientBytes.readableBytes - joinedAt)!,
+            time: 1)
+        recorder.close(connection: 1, reason: "the capture ended", time: 2)
+        try writer.close()
+
+        #expect(try Recording.load(path: path).calls.isEmpty)
+        let before = "their method was in header table state from before the capture, and "
+        let methods = pool.methods.count
+        #expect(methods > 5)
+        #expect(
+            recorder.callsLost == [
+                before + "no message of theirs was seen to infer it from": 1,
+                before + "their messages read as any of /recordtest.v1.Recorder/Bidi, /recordtest.v1.Recorder/Big, "
+                    + "/recordtest.v1.Recorder/ClientStream, /recordtest.v1.Recorder/Drip and \(methods - 4) more": 1,
+            ], "\(recorder.callsLost)")
     }
 }
