@@ -185,4 +185,21 @@ import Testing
             headers: [(":path", RecordingFixtures.unaryPath), ("grpc-timeout", header)], time: 1)
         #expect(try harness.recording().calls.first?.start.timeoutNanoseconds == nanoseconds)
     }
+
+    /// Inferring a lost method (a capture that began mid-connection) takes a type only if it reads the
+    /// message strictly: a field the type lacks, or a known field with another wire type, rules it out, in
+    /// nested messages and lists of them as at the top.
+    @Test func aMethodReadsAMessageOnlyIfNoFieldAnywhereInItIsUnknown() throws {
+        let harness = try SessionHarness()
+        let path = RecordingFixtures.unaryPath
+        func reads(_ bytes: [UInt8]) -> Bool {
+            bytes.withUnsafeBytes { harness.session.methods(among: [path], reading: $0, as: .request) } == [path]
+        }
+        // Note.inner (7) is an Inner {token = 1, ratio = 2}; Note.inners (10) a list of them.
+        #expect(reads(try RecordingFixtures.note(#"{"text":"a","inner":{"token":"t"},"inners":[{"ratio":1}]}"#)))
+        #expect(!reads([0x58, 0x01]))  // field 11: Note has none
+        #expect(!reads([0x0D, 0, 0, 0, 0]))  // field 1 as fixed32: text is a string
+        #expect(!reads([0x3A, 0x02, 0x18, 0x01]))  // inner with a field 3
+        #expect(!reads([0x52, 0x05, 0x0D, 0x01, 0x00, 0x00, 0x00]))  // an element of inners with token as fixed32
+    }
 }

@@ -350,7 +350,8 @@ public final class RecordingSession {
     public func kind(ofMethod path: String) -> RPCKind { method(path).0 }
 
     /// Those of `candidates` whose request type (or response type, for `.response`) reads `payload`
-    /// strictly: it decodes, and every field in it is one the type declares.
+    /// strictly: it decodes, and every field in it, nested messages' included, is one the type declares
+    /// with that wire type.
     public func methods(
         among candidates: [String], reading payload: UnsafeRawBufferPointer, as direction: MessageDirection
     )
@@ -360,7 +361,7 @@ public final class RecordingSession {
             let (_, input, output) = method(path)
             guard let type = direction == .request ? input : output else { return false }
             guard let message = try? DynamicMessage(type: type, serializedBytes: payload) else { return false }
-            return message.unknownFields.isEmpty
+            return !message.hasUnknownFieldsAnywhere
         }
     }
 
