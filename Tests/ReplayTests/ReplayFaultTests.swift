@@ -47,6 +47,40 @@ struct ReplayFaultTests {
         #expect(line.contains("cancelled while still in flight at the end of the graceful stop"), "\(line)")
     }
 
+    /// Virtual users limited by a count of calls have no end time of their own: against the same frozen
+    /// server, `--max-duration` (k6's maxDuration) stops them starting calls at 2 s, the graceful stop
+    /// cancels the calls they hold at 3 s, and the run ends saying so.
+    @Test func virtualUsersWithACountOfCallsStopAtTheMaxDurationAgainstAFrozenServer() async throws {
+        let server = try PeerProcess([
+            try RepriseExecutable.path(), "demo-server", "--listen", "127.0.0.1:0",
+        ])
+        let pid = server.processIdentifier
+        defer {
+            kill(pid, SIGCONT)
+            server.stop()
+        }
+        let freeze = Task {
+            try await Task.sleep(for: .milliseconds(500))
+            kill(pid, SIGSTOP)
+        }
+        let started = ContinuousClock.now
+        let output = try await Subprocess.run(
+            [
+                try RepriseExecutable.path(), "replay",
+                Repository.root.appendingPathComponent("recordings/demo.jsonl").path,
+                "--target", "127.0.0.1:\(server.port)", "--plaintext", "--vus", "2", "--iterations", "100000000",
+                "--max-duration", "2s", "--graceful-stop", "1s", "--quiet",
+            ], timeout: .seconds(60))
+        let took = ContinuousClock.now - started
+        _ = try await freeze.value
+        #expect(output.status == 1, "\(output.stderrText)")
+        #expect(took < .seconds(20), "the replay took \(took)")
+        let line = try #require(output.stdoutText.split(separator: "\n").first { $0.hasPrefix("replayed ") })
+        #expect(line.contains("2 cancelled while still in flight at the end of the graceful stop"), "\(line)")
+        #expect(
+            output.stdoutText.contains("stopped at --max-duration with calls still to make"), "\(output.stdoutText)")
+    }
+
     /// A server that accepts the connection and never reads or answers (the preface unacknowledged): the
     /// replay gives up after --connect-timeout with the unreachable status and says why.
     @Test func aServerThatNeverAnswersTheHandshakeFailsTheReplayAfterTheConnectTimeout() async throws {

@@ -19,6 +19,9 @@ public struct ReplayResult: Sendable {
     public var elapsed: Duration = .zero
     /// Whether a threshold or a signal stopped it early.
     public var stoppedEarly = false
+    /// Whether a virtual-user schedule limited by a count of calls stopped at `Options.maxDuration` with
+    /// calls still to make.
+    public var reachedMaxDuration = false
     /// Per method, by name.
     public var methods: [MethodTally] = []
     /// Over time.

@@ -41,9 +41,12 @@ public final class Replayer: Sendable {
         /// it goes anyway (a server that now answers less must not hang the call).
         public var causalWaitLimit: Duration = .seconds(5)
         /// How long calls still in flight when the schedule ends (or a stop is asked for) may take before
-        /// they are cancelled and counted (k6's `gracefulStop`, 30 s by default). A virtual-user schedule
-        /// limited by a count of calls has no end time, so this does not apply to it.
+        /// they are cancelled and counted (k6's `gracefulStop`, 30 s by default).
         public var gracefulStop: Duration = .seconds(30)
+        /// How long a virtual-user schedule limited by a count of calls may run before it starts no more
+        /// calls (k6's `maxDuration`, 10 minutes by default); its calls in flight then have `gracefulStop`.
+        /// Other schedules end by their own clock.
+        public var maxDuration: Duration = .seconds(600)
         /// Where each ended call goes besides the tallies (`--results`, `--junit`, captures for `--update`).
         public var recordSinks: [any CallRecordSink] = []
         /// Difference details kept (the count is always exact).
@@ -171,7 +174,10 @@ public final class Replayer: Sendable {
                     interruptAt = min(interruptAt ?? .seconds(Int64.max), elapsed + options.gracefulStop)
                 }
                 if interruptAt == nil {
-                    if let scheduleEnd {
+                    if shared.isVirtualUsers, scheduleEnd == nil, elapsed >= options.maxDuration {
+                        // The users start no more calls from here on (`nextUserIteration`).
+                        interruptAt = options.maxDuration + options.gracefulStop
+                    } else if let scheduleEnd {
                         interruptAt = scheduleEnd + options.gracefulStop
                     } else if !shared.isVirtualUsers, shared.loopsDoneScheduling.load(ordering: .relaxed) == loopCount {
                         interruptAt = elapsed + options.gracefulStop
@@ -217,6 +223,7 @@ public final class Replayer: Sendable {
         result.unusedRules = options.checker?.unusedRules ?? []
         result.elapsed = elapsed
         result.stoppedEarly = options.stop.isStopped
+        result.reachedMaxDuration = shared.reachedMaxDuration.load(ordering: .relaxed)
         LoopTally.merge(tallies, limit: options.keepMismatches, into: &result)
         return result
     }

@@ -44,6 +44,10 @@ final class RunShared: Sendable {
     let maxInFlight: Int
     let tick: Duration
     let causalWaitLimit: Duration
+    /// `Options.maxDuration` in nanoseconds, for user schedules limited by a count of calls.
+    let maxDuration: Int64
+    /// Set when such a schedule reached it with calls still to make.
+    let reachedMaxDuration = Atomic<Bool>(false)
 
     let started = Atomic<Int>(0)
     let finished = Atomic<Int>(0)
@@ -85,6 +89,7 @@ final class RunShared: Sendable {
         keepMismatches = options.keepMismatches
         tick = options.tick
         causalWaitLimit = options.causalWaitLimit
+        maxDuration = options.maxDuration.nanosecondsClamped
         if case .constantRate(_, _, let limit) = options.schedule {
             maxInFlight = limit
         } else if case .rampingRate(_, _, let limit) = options.schedule {
@@ -134,6 +139,10 @@ final class RunShared: Sendable {
             let iteration = segment.iteration(nextUserIteration.add(1, ordering: .relaxed).oldValue)
             return iteration
         case .iterations(let total):
+            guard Int64(now &- origin) < maxDuration else {
+                reachedMaxDuration.store(true, ordering: .relaxed)
+                return nil
+            }
             let iteration = segment.iteration(nextUserIteration.add(1, ordering: .relaxed).oldValue)
             return iteration < total ? iteration : nil
         }

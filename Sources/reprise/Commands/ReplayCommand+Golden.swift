@@ -69,6 +69,7 @@ extension ReplayCommand {
         if let tick { options.tick = Self.duration(tick)! }
         options.connect = try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000)))
         if let gracefulStop { options.gracefulStop = Self.duration(gracefulStop)! }
+        if let maxDuration { options.maxDuration = Self.duration(maxDuration)! }
         options.metadata = try CallCommand.metadata(headers, option: "--header")
         options.stop = stop
         return options

@@ -100,6 +100,13 @@ struct ReplayCommand: AsyncParsableCommand {
     var gracefulStop: String?
 
     @Option(
+        name: .customLong("max-duration"),
+        help: ArgumentHelp(
+            "How long --vus with --iterations may run before it starts no more calls (default 10m, as k6's "
+                + "maxDuration); calls in flight then have --graceful-stop.", valueName: "duration"))
+    var maxDuration: String?
+
+    @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
             "Spread the calls over this many connections, round robin (default: one per recorded connection).",
@@ -178,6 +185,9 @@ struct ReplayCommand: AsyncParsableCommand {
         if maxInFlight < 1 { throw ValidationError("--max-in-flight must be at least 1.") }
         if let gracefulStop, Self.duration(gracefulStop) == nil {
             throw ValidationError("--graceful-stop \(gracefulStop): expected a duration such as 30s or 1m.")
+        }
+        if let maxDuration, Self.duration(maxDuration) == nil {
+            throw ValidationError("--max-duration \(maxDuration): expected a duration such as 10m or 90s.")
         }
         if connectTimeout <= 0 { throw ValidationError("--connect-timeout must be positive.") }
         if let tick, Self.duration(tick) == nil {
@@ -307,6 +317,9 @@ struct ReplayCommand: AsyncParsableCommand {
         if !text.hasSuffix("\n") { text += "\n" }
         text += Self.resultLines(result, plan: plan, checked: golden.check)
         if result.stoppedEarly { text += "stopped early: the summary covers the calls made until then\n" }
+        if result.reachedMaxDuration {
+            text += "stopped at --max-duration with calls still to make: the summary covers the calls made\n"
+        }
         FileHandle.standardOutput.write(Data(text.utf8))
         try finishOutputs(outputs, plan: plan, result: result, schedule: scheduleValue)
         if let failure = report.failureMessage {
