@@ -132,4 +132,30 @@ struct FixtureCaptureTests {
         #expect(replay.status == 0, "\(replay.stderrText)\n\(replay.stdoutText)")
         #expect((replay.stdoutText + replay.stderrText).contains("replayed 4 calls"), "\(replay.stdoutText)")
     }
+
+    /// `curl-tls.pcap` with `curl-tls.keys`: curl's SayHello over TLS 1.3, then over TLS 1.2, each on its own
+    /// connection, decrypted with the key log curl wrote; without it, both connections are named as TLS.
+    @Test func aTLSCaptureDecryptsWithItsKeyLogWithoutRoot() throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-capture-fixture-tls")
+        let schema = ["-I", Repository.fixture("protos/demo").path, "--proto", "hello/hello.proto"]
+        let capture = Repository.fixture("captures/curl-tls.pcap").path
+        let out = directory.path("tls.jsonl").path
+        let summary = try ImportedRecording.run(
+            capture, out: out, schema + ["--tls-keylog", Repository.fixture("captures/curl-tls.keys").path])
+        #expect(summary.contains("2 call(s) recovered (2 complete, 0 incomplete) from 2 connection(s)"), "\(summary)")
+        #expect(summary.contains("2 TLS connection(s) decrypted"), "\(summary)")
+        let calls = try ImportedRecording.calls(out)
+        #expect(calls.count == 2)
+        for (key, events) in calls {
+            #expect(events.first?["method"] == "/hello.HelloService/SayHello", "\(key)")
+            #expect(events.first?["authority"] == "localhost:50075", "\(key)")
+            let messages = events.filter { $0["type"]?.stringValue == "message" }
+            #expect(messages.map { $0["json"] } == [["greeting": "Bert"], ["reply": "hello Bert"]], "\(key)")
+            #expect(events.contains { $0["type"] == "trailers" && $0["code"]?.int64Value == 0 }, "\(key)")
+        }
+
+        let plain = try ImportedRecording.run(capture, out: directory.path("plain.jsonl").path, schema)
+        #expect(plain.contains("0 call(s) recovered"), "\(plain)")
+        #expect(plain.contains("2 connection(s) not decoded"), "\(plain)")
+    }
 }
