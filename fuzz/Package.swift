@@ -47,6 +47,7 @@ let package = Package(
         fuzzTarget("recording-reader", ["Recording", "ProtoCodec"]),
         fuzzTarget("http2-tap", ["Tap", "Recording", "DemoServer"], nio: ["NIOCore"], support: true),
         fuzzTarget("pcap-reader", ["Capture", "Recording"], nio: ["NIOCore"]),
+        fuzzTarget("tls-capture", ["Capture", "Recording"]),
         fuzzTarget("grpc-server", ["GRPCWire", "GRPCProtocol"], nio: ["NIOCore", "NIOEmbedded"]),
         fuzzTarget("threshold-parser", ["Metrics"]),
         fuzzTarget("rules-parser", ["Replay"]),

@@ -6,8 +6,10 @@
 #   FUZZ_TARGETS="a b"         a subset (names of fuzz/Sources/*, commas or spaces); default: all
 #   FUZZ_TIMEOUT=10            seconds one input may take before it counts as a hang
 #   FUZZ_RSS_MB=2048           memory a target may use before it counts as out of memory
+#   FUZZ_MERGE_EVERY=600       seconds between corpus merges (libFuzzer -merge=1) in a long run
 #
-# Seeds come from fixtures/fuzz/<target>/ (and the proto-compiler's from fixtures/protos*/) and are copied
+# Seeds come from fixtures/fuzz/<target>/ (the proto-compiler's also from fixtures/protos*/, the capture
+# targets' from fixtures/captures/) and are copied
 # into .build/fuzz/corpus/<target>, which grows from run to run (remove it to start over); fixtures/ is
 # never written. Crashing inputs land in
 # .build/fuzz/artifacts/<target>/ and libFuzzer's output in .build/fuzz/logs/<target>.log.
@@ -18,6 +20,7 @@ cd "$(dirname "$0")/.."
 seconds=${FUZZ_SECONDS:-60}
 timeout=${FUZZ_TIMEOUT:-10}
 rss=${FUZZ_RSS_MB:-2048}
+merge_every=${FUZZ_MERGE_EVERY:-600}
 work=.build/fuzz
 
 all=$(ls fuzz/Sources | grep -v '^FuzzSupport$' | sort)
@@ -56,18 +59,45 @@ for target in $targets; do
     log=$work/logs/$target.log
     mkdir -p "$corpus" "$artifacts" "$(dirname "$log")"
     cp -n fixtures/fuzz/"$target"/* "$corpus"/ 2>/dev/null || true
-    # The compiler's tests already hold real and broken .proto files: they are seeds as they are.
-    if [[ $target == proto-compiler ]]; then
-        cp -n fixtures/protos/constructs/*.proto fixtures/protos-broken/*.proto "$corpus"/
-    fi
+    # The compiler's tests already hold real and broken .proto files, and the capture tests real pcap and
+    # pcapng files: they are seeds as they are.
+    case $target in
+    proto-compiler) cp -n fixtures/protos/constructs/*.proto fixtures/protos-broken/*.proto "$corpus"/ ;;
+    pcap-reader) cp -n fixtures/captures/*.pcap fixtures/captures/*.pcapng "$corpus"/ ;;
+    tls-capture)
+        # The input is the key log's length (two bytes, big-endian), the key log, then the capture.
+        keys=fixtures/captures/curl-tls.keys
+        [[ -e $corpus/curl-tls ]] || {
+            printf "\\x$(printf %02x $(($(wc -c <$keys) >> 8)))\\x$(printf %02x $(($(wc -c <$keys) & 255)))"
+            cat $keys fixtures/captures/curl-tls.pcap
+        } >"$corpus/curl-tls"
+        ;;
+    esac
     before=$(ls "$artifacts" | wc -l)
-    # libFuzzer exits non-zero on a crash; the line below says so.
-    "$bin/$target" "$corpus" -max_total_time="$seconds" -timeout="$timeout" -rss_limit_mb="$rss" \
-        -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || true
+    # In rounds of at most FUZZ_MERGE_EVERY seconds: after each, libFuzzer's -merge=1 keeps only the inputs
+    # that add coverage, so a long run's corpus stays small and the next round starts from it.
+    left=$seconds
+    executions=0
+    : >"$log"
+    while ((left > 0)); do
+        round=$((left < merge_every ? left : merge_every))
+        left=$((left - round))
+        # libFuzzer exits non-zero on a crash; the line below says so.
+        "$bin/$target" "$corpus" -max_total_time="$round" -timeout="$timeout" -rss_limit_mb="$rss" \
+            -print_final_stats=1 -artifact_prefix="$artifacts/" >>"$log" 2>&1 || true
+        ran=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+        executions=$((executions + ${ran:-0}))
+        [[ $(ls "$artifacts" | wc -l) -eq $before ]] || break
+        merged=$work/merged/$target
+        rm -rf "$merged" && mkdir -p "$merged"
+        if "$bin/$target" -merge=1 -timeout="$timeout" -rss_limit_mb="$rss" "$merged" "$corpus" \
+            >"$log.merge" 2>&1 && [[ -n $(ls "$merged") ]]; then
+            rm -rf "$corpus" && mv "$merged" "$corpus"
+        fi
+    done
     if grep -q 'Is the code instrumented for coverage' "$log"; then
         echo "fuzz: $target found no coverage: is the build instrumented? (see $log)" >&2
     fi
-    executions=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     crashes=$(($(ls "$artifacts" | wc -l) - before))
     files=$(ls "$corpus" | wc -l)
     size=$(du -sk "$corpus" | cut -f1)
