@@ -41,6 +41,12 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
     private let tick: UInt64
     /// The connections of this loop, for batching their writes.
     private let ownSlots: [ReconnectingConnection]
+    /// Their slot numbers.
+    private let ownSlotNumbers: [Int]
+    /// With `--connections`, every call one firing of a rate schedule starts goes on one of this loop's
+    /// connections, and the next firing's on the next: one write and, mostly, one read of answers per
+    /// firing instead of one per connection, for the same even spread. Counts the firings that started calls.
+    private var firings = 0
     private var batched: [ClientConnection] = []
 
     init(
@@ -54,7 +60,8 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         self.engineMetrics = engineMetrics
         tally = LoopTally(methodNames: shared.methodNames)
         tick = UInt64(max(shared.tick.nanosecondsClamped, 0))
-        ownSlots = slots.enumerated().filter { $0.offset % shared.loopCount == index }.map(\.element)
+        ownSlotNumbers = slots.indices.filter { $0 % shared.loopCount == index }
+        ownSlots = ownSlotNumbers.map { slots[$0] }
     }
 
     /// Starts the loop's part of the schedule (on the loop).
@@ -108,6 +115,10 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         let now = NIODeadline.now().uptimeNanoseconds
         beginBatch()
         defer { endBatch() }
+        let firingSlot =
+            shared.roundRobin && !ownSlotNumbers.isEmpty ? ownSlotNumbers[firings % ownSlotNumbers.count] : nil
+        var started = false
+        defer { if started { firings &+= 1 } }
         while !shared.stop.isStopped, let next = pending ?? nextOwnCall() {
             if next.due > now &+ Self.slack {
                 pending = next
@@ -119,7 +130,10 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
             pending = nil
             if shared.begin() {
                 inFlight += 1
-                start(next.iteration, on: next.slot, runner: free.popLast() ?? makeRunner(), intended: next.due)
+                started = true
+                start(
+                    next.iteration, on: firingSlot ?? next.slot, runner: free.popLast() ?? makeRunner(),
+                    intended: next.due)
             } else {
                 shared.dropped.add(1, ordering: .relaxed)
                 if let sink { shared.metrics?.drop(into: sink) }
