@@ -166,9 +166,9 @@ public final class ProxyRecorder: @unchecked Sendable {
     // MARK: The recorder thread
 
     /// How long the recorder naps between batches while traffic flows (a recording is at most this late).
-    static let napMicroseconds: UInt32 = 1000
+    static let napMicroseconds: UInt32 = 4000
     /// Empty naps before the recorder sleeps until signalled.
-    static let idleNaps = 20
+    static let idleNaps = 5
 
     private func run() {
         var batch: [RecorderInput] = []
