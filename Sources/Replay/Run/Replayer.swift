@@ -23,8 +23,9 @@ public final class Replayer: Sendable {
     public struct Options: Sendable {
         /// When calls start.
         public var schedule: Schedule = .asRecorded(speed: 1)
-        /// Connections the calls are spread over, round robin by iteration; nil keeps the recording's: each
-        /// recorded connection maps to a connection of its own.
+        /// Connections the calls are spread over, round robin (a rate schedule's calls that start together
+        /// share one, the next ones the next); nil keeps the recording's: each recorded connection maps to a
+        /// connection of its own.
         public var connections: Int?
         /// The slice of the schedule this process runs (`--segment i/n`).
         public var segment = ExecutionSegment.whole
