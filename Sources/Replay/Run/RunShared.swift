@@ -6,7 +6,7 @@ import Synchronization
 /// One planned call made ready once for the whole run: its raw call (metadata, deadline, request bytes as
 /// `ByteBuffer`s, the client's steps), the connection slot its recorded connection maps to, and what
 /// counts as its recorded status.
-struct ReadyCall: Sendable {
+final class ReadyCall: Sendable {
     let plan: PlannedCall
     let raw: RawCall
     /// The slot of the call's recorded connection.
@@ -18,6 +18,17 @@ struct ReadyCall: Sendable {
     /// The status a faithful replay ends with: the recorded one, CANCELLED for a call the client
     /// cancelled, nil when the recording has none.
     let expectedCode: Int?
+
+    /// A class, not a struct: each start and end of a call reads it, and a copy of the struct retained
+    /// every array and string of the plan.
+    init(plan: PlannedCall, raw: RawCall, slot: Int, method: Int, offset: Int64, expectedCode: Int?) {
+        self.plan = plan
+        self.raw = raw
+        self.slot = slot
+        self.method = method
+        self.offset = offset
+        self.expectedCode = expectedCode
+    }
 }
 
 /// What every loop's driver shares during a run: the calls, the schedule, the counters, and the end.
