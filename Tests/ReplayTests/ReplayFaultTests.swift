@@ -19,28 +19,8 @@ struct ReplayFaultTests {
     /// and unread. The calls in flight when the 2 s graceful stop ends are cancelled and counted, and the
     /// run ends at about 5 s with the differences status, however long the server stays frozen.
     @Test func aServerThatStopsReadingMidRunIsCancelledAtTheGracefulStopNotWaitedForever() async throws {
-        let server = try PeerProcess([
-            try RepriseExecutable.path(), "demo-server", "--listen", "127.0.0.1:0",
-        ])
-        let pid = server.processIdentifier
-        defer {
-            kill(pid, SIGCONT)
-            server.stop()
-        }
-        let freeze = Task {
-            try await Task.sleep(for: .seconds(1))
-            kill(pid, SIGSTOP)
-        }
-        let started = ContinuousClock.now
-        let output = try await Subprocess.run(
-            [
-                try RepriseExecutable.path(), "replay",
-                Repository.root.appendingPathComponent("recordings/demo.jsonl").path,
-                "--target", "127.0.0.1:\(server.port)", "--plaintext", "--rate", "20", "--duration", "3s",
-                "--graceful-stop", "2s", "--quiet",
-            ], timeout: .seconds(60))
-        let took = ContinuousClock.now - started
-        _ = try await freeze.value
+        let (output, took) = try await replayAgainstAFrozenServer(
+            after: .seconds(1), ["--rate", "20", "--duration", "3s", "--graceful-stop", "2s"])
         #expect(output.status == 1, "\(output.stderrText)")
         #expect(took < .seconds(20), "the replay took \(took)")
         let line = try #require(output.stdoutText.split(separator: "\n").first { $0.hasPrefix("replayed ") })
@@ -51,6 +31,22 @@ struct ReplayFaultTests {
     /// server, `--max-duration` (k6's maxDuration) stops them starting calls at 2 s, the graceful stop
     /// cancels the calls they hold at 3 s, and the run ends saying so.
     @Test func virtualUsersWithACountOfCallsStopAtTheMaxDurationAgainstAFrozenServer() async throws {
+        let (output, took) = try await replayAgainstAFrozenServer(
+            after: .milliseconds(500),
+            ["--vus", "2", "--iterations", "100000000", "--max-duration", "2s", "--graceful-stop", "1s"])
+        #expect(output.status == 1, "\(output.stderrText)")
+        #expect(took < .seconds(20), "the replay took \(took)")
+        let line = try #require(output.stdoutText.split(separator: "\n").first { $0.hasPrefix("replayed ") })
+        #expect(line.contains("2 cancelled while still in flight at the end of the graceful stop"), "\(line)")
+        #expect(
+            output.stdoutText.contains("stopped at --max-duration with calls still to make"), "\(output.stdoutText)")
+    }
+
+    /// `reprise replay recordings/demo.jsonl` with `schedule` against `reprise demo-server`, frozen with
+    /// SIGSTOP `after` the start (its socket open and unread); what the replay printed and how long it took.
+    private func replayAgainstAFrozenServer(after: Duration, _ schedule: [String]) async throws -> (
+        ProcessOutput, Duration
+    ) {
         let server = try PeerProcess([
             try RepriseExecutable.path(), "demo-server", "--listen", "127.0.0.1:0",
         ])
@@ -60,7 +56,7 @@ struct ReplayFaultTests {
             server.stop()
         }
         let freeze = Task {
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: after)
             kill(pid, SIGSTOP)
         }
         let started = ContinuousClock.now
@@ -68,17 +64,11 @@ struct ReplayFaultTests {
             [
                 try RepriseExecutable.path(), "replay",
                 Repository.root.appendingPathComponent("recordings/demo.jsonl").path,
-                "--target", "127.0.0.1:\(server.port)", "--plaintext", "--vus", "2", "--iterations", "100000000",
-                "--max-duration", "2s", "--graceful-stop", "1s", "--quiet",
-            ], timeout: .seconds(60))
+                "--target", "127.0.0.1:\(server.port)", "--plaintext", "--quiet",
+            ] + schedule, timeout: .seconds(60))
         let took = ContinuousClock.now - started
         _ = try await freeze.value
-        #expect(output.status == 1, "\(output.stderrText)")
-        #expect(took < .seconds(20), "the replay took \(took)")
-        let line = try #require(output.stdoutText.split(separator: "\n").first { $0.hasPrefix("replayed ") })
-        #expect(line.contains("2 cancelled while still in flight at the end of the graceful stop"), "\(line)")
-        #expect(
-            output.stdoutText.contains("stopped at --max-duration with calls still to make"), "\(output.stdoutText)")
+        return (output, took)
     }
 
     /// A server that accepts the connection and never reads or answers (the preface unacknowledged): the
