@@ -66,11 +66,13 @@ for target in $targets; do
     pcap-reader) cp -n fixtures/captures/*.pcap fixtures/captures/*.pcapng "$corpus"/ ;;
     tls-capture)
         # The input is the key log's length (two bytes, big-endian), the key log, then the capture.
-        keys=fixtures/captures/curl-tls.keys
-        [[ -e $corpus/curl-tls ]] || {
-            printf "\\x$(printf %02x $(($(wc -c <$keys) >> 8)))\\x$(printf %02x $(($(wc -c <$keys) & 255)))"
-            cat $keys fixtures/captures/curl-tls.pcap
-        } >"$corpus/curl-tls"
+        for seed in curl-tls openssl-keyupdate; do
+            keys=fixtures/captures/$seed.keys
+            [[ -e $corpus/$seed ]] || {
+                printf "\\x$(printf %02x $(($(wc -c <$keys) >> 8)))\\x$(printf %02x $(($(wc -c <$keys) & 255)))"
+                cat $keys fixtures/captures/$seed.pcap
+            } >"$corpus/$seed"
+        done
         ;;
     esac
     before=$(ls "$artifacts" | wc -l)

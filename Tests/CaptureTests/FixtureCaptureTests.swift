@@ -158,4 +158,27 @@ struct FixtureCaptureTests {
         #expect(plain.contains("0 call(s) recovered"), "\(plain)")
         #expect(plain.contains("2 connection(s) not decoded"), "\(plain)")
     }
+
+    /// `openssl-keyupdate.pcap`: TLS 1.3 in which the client sent a KeyUpdate between two calls and the
+    /// server answered with its own (tshark shows both). The call after them decrypts only with the next
+    /// generation of each side's traffic keys.
+    @Test func aTLS13KeyUpdateEachWayMovesToTheNextKeys() throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-capture-fixture-keyupdate")
+        let out = directory.path("keyupdate.jsonl").path
+        let summary = try ImportedRecording.run(
+            Repository.fixture("captures/openssl-keyupdate.pcap").path, out: out,
+            [
+                "-I", Repository.fixture("protos/demo").path, "--proto", "hello/hello.proto", "--tls-keylog",
+                Repository.fixture("captures/openssl-keyupdate.keys").path,
+            ])
+        #expect(summary.contains("2 call(s) recovered (2 complete, 0 incomplete) from 1 connection(s)"), "\(summary)")
+        let calls = try ImportedRecording.calls(out)
+        let messages = calls.keys.sorted().map { key in
+            (calls[key] ?? []).filter { $0["type"]?.stringValue == "message" }.map { $0["json"] }
+        }
+        #expect(
+            messages == [
+                [["greeting": "Before"], ["reply": "hello Before"]], [["greeting": "After"], ["reply": "hello After"]],
+            ])
+    }
 }
