@@ -3,6 +3,7 @@ import GRPCProtocol
 import GRPCWire
 import NIOCore
 import NIOEmbedded
+import NIOHPACK
 import NIOPosix
 import Synchronization
 import TestSupport
@@ -54,6 +55,59 @@ import Testing
             "\(responses.map(\.result.status).filter { !$0.isOK })")
         #expect(tracker.maximum == 3)
         await connection.close()
+        await server.close()
+    }
+
+    /// Metadata over the server's SETTINGS_MAX_HEADER_LIST_SIZE (64 KiB by default) is refused by the client
+    /// before it is sent, with a status that says why; the connection and its other calls go on.
+    @Test func headersOverTheServersListSizeAreRefusedAndTheServerGoesOn() async throws {
+        var router = ServerRouter()
+        router.unary("/t.T/Echo") { request, call in call.respond(request) }
+        let server = try await GRPCServer.start(router: router, group: testGroup)
+        let connection = try await ClientConnection.connect(host: "127.0.0.1", port: server.port, group: testGroup)
+        var options = CallOptions.defaults
+        options.metadata = ["x-big": .string(String(repeating: "b", count: 100 * 1024))]
+        let refused = await connection.unary(path: "/t.T/Echo", request: .text("x"), options: options)
+        #expect(refused.result.status.code == .resourceExhausted, "\(refused.result.status)")
+        #expect(refused.message == nil)
+        #expect(
+            refused.result.status.message.hasPrefix("the request's headers are 102"), "\(refused.result.status)")
+        #expect(
+            refused.result.status.message.hasSuffix(
+                "over the 65536 the server accepts (its SETTINGS_MAX_HEADER_LIST_SIZE); send less metadata"))
+        // Nothing was sent: the same connection answers the next call.
+        let answered = await connection.unary(path: "/t.T/Echo", request: .text("y"))
+        #expect(answered.result.status.isOK, "\(answered.result.status)")
+        #expect(answered.message.map { String(buffer: $0) } == "y")
+        #expect(connection.isAcceptingCalls)
+        await connection.close()
+        await server.close()
+    }
+
+    /// A client that sends a header block over the server's SETTINGS_MAX_HEADER_LIST_SIZE anyway gets a
+    /// GOAWAY with PROTOCOL_ERROR and its connection closed, before the block is decoded; the server
+    /// answers the next connection.
+    @Test func aHeaderBlockOverTheServersListSizeEndsOnlyThatConnection() async throws {
+        var router = ServerRouter()
+        router.unary("/t.T/Echo") { request, call in call.respond(request) }
+        let server = try await GRPCServer.start(router: router, group: testGroup)
+        let frames = try await RawHTTP2Client.exchange(
+            port: server.port,
+            headers: [
+                ":method": "POST", ":scheme": "http", ":path": "/t.T/Echo", ":authority": "127.0.0.1",
+                "content-type": "application/grpc", "te": "trailers",
+                "x-big": String(repeating: "b", count: 100 * 1024),
+            ])
+        // GOAWAY: last stream id (4 bytes), then the error code; PROTOCOL_ERROR is 1.
+        let goAways = frames.filter { $0.type == 0x7 }
+        #expect(goAways.count == 1, "\(frames.map(\.type))")
+        #expect(goAways.first.map { Array($0.payload[4..<8]) } == [0, 0, 0, 1])
+        // No response headers: the call never reached a handler.
+        #expect(!frames.contains { $0.type == 0x1 })
+        let next = try await ClientConnection.connect(host: "127.0.0.1", port: server.port, group: testGroup)
+        let answered = await next.unary(path: "/t.T/Echo", request: .text("y"))
+        #expect(answered.result.status.isOK, "\(answered.result.status)")
+        await next.close()
         await server.close()
     }
 

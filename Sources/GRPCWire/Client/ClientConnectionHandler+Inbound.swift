@@ -109,8 +109,12 @@ extension ClientConnectionHandler {
     }
 
     private func receivedSettings(_ settings: HTTP2Settings) {
-        for setting in settings where setting.parameter == .maxConcurrentStreams {
-            peerMaxConcurrentStreams = setting.value
+        for setting in settings {
+            switch setting.parameter {
+            case .maxConcurrentStreams: peerMaxConcurrentStreams = setting.value
+            case .maxHeaderListSize: peerMaxHeaderListSize = setting.value
+            default: continue
+            }
         }
         if case .awaitingSettings = phase {
             phase = .ready

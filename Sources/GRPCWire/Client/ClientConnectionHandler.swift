@@ -37,6 +37,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var queued = CircularBuffer<ClientCall>()
     var nextStreamID = HTTP2StreamID(1)
     var peerMaxConcurrentStreams = 100
+    /// The server's SETTINGS_MAX_HEADER_LIST_SIZE, once it sent one (HTTP/2 sets no limit until then).
+    var peerMaxHeaderListSize: Int?
     var connectionWindow: InboundWindow
     var isReading = false
     var flushPending = false
@@ -153,6 +155,17 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             call.finishLocally(GRPCStatus(code: .internalError, message: failure))
             return
         }
+        let headers = requestHeaders(for: call)
+        if let limit = peerMaxHeaderListSize, let size = Self.headerListSize(headers, over: limit) {
+            // Sent anyway, the server would end the whole connection (a GOAWAY, or just EOF) and every call
+            // on it with no word about why.
+            call.finishLocally(
+                GRPCStatus(
+                    code: .resourceExhausted,
+                    message: "the request's headers are \(size) bytes (name + value + 32 per field), over the "
+                        + "\(limit) the server accepts (its SETTINGS_MAX_HEADER_LIST_SIZE); send less metadata"))
+            return
+        }
         let streamID = nextStreamID
         guard Int(streamID) < Int(HTTP2StreamID.maxID) - 2 else {
             // Stream ids are spent: this connection can only finish what it has.
@@ -164,12 +177,19 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         nextStreamID = streamID.advanced(by: 2)
         calls[streamID] = call
         shared.streamOpened()
-        let headers = requestHeaders(for: call)
         context.write(
             wrapOutboundOut(HTTP2Frame(streamID: streamID, payload: .headers(.init(headers: headers)))),
             promise: nil)
         call.opened(streamID: streamID)
         flushSoon()
+    }
+
+    /// The size HTTP/2 gives `headers` (RFC 9113 6.5.2: name + value + 32 per field) when it is over
+    /// `limit`; nil when within it.
+    static func headerListSize(_ headers: HPACKHeaders, over limit: Int) -> Int? {
+        var size = 0
+        for (name, value, _) in headers { size += name.utf8.count + value.utf8.count + 32 }
+        return size > limit ? size : nil
     }
 
     private func requestHeaders(for call: ClientCall) -> HPACKHeaders {
