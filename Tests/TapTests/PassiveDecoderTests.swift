@@ -95,6 +95,28 @@ import Testing
         #expect(Self.describe(oneByOne) == Self.twoCalls)
     }
 
+    /// A header block of 9 KB that names one 4 KB field 5000 times would decode to 20 MB: the connection
+    /// is unreadable from there, with the reason, and the call before it stays decoded.
+    @Test func aHeaderBlockThatDecodesPastSixteenMiBEndsTheConnectionWithTheReason() throws {
+        let pair = try H2Pair()
+        try pair.unaryCall(stream: 1)
+        var client = pair.clientBytes
+        let block = PassiveHPACKDecoderTests.repeatedFieldBlock(references: 5000)
+        let offset = client.readableBytes
+        // HEADERS with END_HEADERS on stream 3.
+        client.writeBytes([UInt8(block.readableBytes >> 16), UInt8((block.readableBytes >> 8) & 0xFF)])
+        client.writeBytes([UInt8(block.readableBytes & 0xFF), 0x1, 0x4, 0, 0, 0, 3])
+        client.writeImmutableBuffer(block)
+        let events = Self.decode(client: [client], server: [])
+        #expect(
+            Self.describe(events) == [
+                "request 1 /demo.v1.Demo/SayHello 6", "data 1 request [0, 0, 0, 0, 3, 10, 1, 65]", "half-close 1",
+                "closed the client's bytes are not readable HTTP/2 from byte \(offset) on: the header block of "
+                    + "stream 3 does not decode: the header list decodes to more than 16777216 bytes (name + value "
+                    + "+ 32 per field), past what the tap decodes",
+            ])
+    }
+
     @Test func aHeaderBlockSplitOverContinuationFramesIsJoined() throws {
         // NIOHTTP2 does not split header blocks itself, so the frames are written here, with an encoder
         // whose dynamic table the second block relies on.

@@ -137,4 +137,36 @@ import Testing
             #expect(error?.description == message, "\(bytes)")
         }
     }
+
+    /// A header block that inserts one 4 KB field and then names it `references` times, a byte each: the
+    /// small block that decodes to a huge list.
+    static func repeatedFieldBlock(references: Int) -> ByteBuffer {
+        var block = ByteBuffer(bytes: [0x40, 3] + Array("x-a".utf8))
+        // The value's length, 4000, as an HPACK integer with a 7-bit prefix: 127, then 3873 in 7-bit groups.
+        block.writeBytes([0x7F, 0xA1, 0x1E])
+        block.writeRepeatingByte(UInt8(ascii: "a"), count: 4000)
+        // Index 62 is the newest dynamic entry.
+        block.writeRepeatingByte(0xBE, count: references - 1)
+        return block
+    }
+
+    /// Each field counts 3 + 4000 + 32 = 4035 bytes: 4157 of them fit in 16 MiB, 4158 do not.
+    @Test func aHeaderListIsDecodedUpToSixteenMiBAndRefusedPastIt() throws {
+        var decoder = PassiveHPACKDecoder()
+        let within = try Self.decode(Self.repeatedFieldBlock(references: 4157), with: &decoder)
+        #expect(within.fields.count == 4157)
+        #expect(within.fields.allSatisfy { $0.name == "x-a" && $0.value.utf8.count == 4000 })
+
+        var fields: [(name: String, value: String)] = [("kept", "from before")]
+        let block = Self.repeatedFieldBlock(references: 4158)
+        let error = #expect(throws: HPACKReadError.self) {
+            _ = try block.withUnsafeReadableBytes { try decoder.decode($0, into: &fields) }
+        }
+        #expect(
+            error?.description
+                == "the header list decodes to more than 16777216 bytes (name + value + 32 per field), past what "
+                + "the tap decodes")
+        // The fields of the refused block are dropped; what the caller had stays.
+        #expect(fields.count == 1 && fields.first?.name == "kept")
+    }
 }

@@ -37,6 +37,11 @@ struct PassiveHPACKDecoder {
     private var nextRecent = 0
     private static let recentCount = 8
 
+    /// The most a decoded header list may hold, counted as SETTINGS_MAX_HEADER_LIST_SIZE counts (name +
+    /// value + 32 per field). A block is at most 16 MiB, but one byte can name a 4 KiB table entry: without
+    /// this bound, a few KiB of indexed fields would decode to gigabytes.
+    static let maximumHeaderListSize = 16 * 1024 * 1024
+
     init(knowsEarlierEntries: Bool = true) {
         self.knowsEarlierEntries = knowsEarlierEntries
         if !knowsEarlierEntries {
@@ -59,6 +64,8 @@ struct PassiveHPACKDecoder {
         var reader = Reader(bytes: block)
         var unknown = 0
         var fieldsSeen = false
+        var listSize = 0
+        let fieldsBefore = fields.count
         while !reader.isAtEnd {
             let first = reader.peek()
             if first & 0x80 != 0 {  // indexed field
@@ -66,8 +73,10 @@ struct PassiveHPACKDecoder {
                 guard index > 0 else { throw HPACKReadError("an indexed field with index 0") }
                 if let field = try entry(at: index) {
                     fields.append(field)
+                    listSize += field.name.utf8.count + field.value.utf8.count + 32
                 } else {
                     unknown += 1
+                    listSize += 32
                 }
                 fieldsSeen = true
             } else if first & 0xC0 == 0x40 {  // literal with incremental indexing
@@ -76,6 +85,7 @@ struct PassiveHPACKDecoder {
                 let value = try string(&reader)
                 insert(name: name, value: value)
                 if let name { fields.append((name, value)) } else { unknown += 1 }
+                listSize += (name?.utf8.count ?? 0) + value.utf8.count + 32
                 fieldsSeen = true
             } else if first & 0xE0 == 0x20 {  // dynamic table size update
                 let newCapacity = try reader.integer(prefix: 5)
@@ -91,7 +101,14 @@ struct PassiveHPACKDecoder {
                 let name = index == 0 ? try string(&reader) : try entry(at: index)?.name
                 let value = try string(&reader)
                 if let name { fields.append((name, value)) } else { unknown += 1 }
+                listSize += (name?.utf8.count ?? 0) + value.utf8.count + 32
                 fieldsSeen = true
+            }
+            if listSize > Self.maximumHeaderListSize {
+                fields.removeSubrange(fieldsBefore...)
+                throw HPACKReadError(
+                    "the header list decodes to more than \(Self.maximumHeaderListSize) bytes (name + value + 32 "
+                        + "per field), past what the tap decodes")
             }
         }
         return unknown
