@@ -81,6 +81,56 @@ import Testing
         _ = try await harness.finish()
     }
 
+    /// The mirror of the test above: a server that stops reading its socket (a handler stuck before it
+    /// reads) while the client uploads 64 MiB. The proxy stops reading the client once the server's socket
+    /// is full, so the client's writes are held back in the client; reading again, the server gets every
+    /// byte and the recording every message.
+    @Test func aServerThatStopsReadingItsSocketStopsTheProxyReadingTheClient() async throws {
+        let server = try await StalledServer.start()
+        let harness = try await ProxyHarness.start(upstreamPort: server.port, registry: nil)
+        let client = try await UploadingClient.connect(port: harness.port)
+        let count = 64
+        let size = 1 << 20
+        let messages = (0..<count).map { index in
+            var framed = ByteBuffer(bytes: [0])
+            framed.writeInteger(UInt32(size))
+            framed.writeRepeatingByte(UInt8(index), count: size)
+            return framed
+        }
+        let total = count * (size + 5)
+        try await client.upload(path: RecordPeer.path("ClientStream"), messages: messages)
+
+        // The client writes until TCP holds it back: wait until it stops.
+        let flushed = try #require(
+            try await settled { client.flushed }, "the client's count kept changing")
+        let received = server.received
+        // The server read at most what came in before it stopped; the client is held back far from the end:
+        // socket buffers on loopback hold a few MiB each way, and without back-pressure the proxy would
+        // read (and hold) the whole upload.
+        #expect(received < 4 * size, "the server read \(received) bytes")
+        #expect(flushed < total / 2, "the client wrote \(flushed) of \(total) bytes")
+        // What the proxy holds is what went into its sockets: bounded by socket buffers, not by the upload.
+        #expect(flushed - received < 24 * size, "\(flushed - received) bytes between the client and the server")
+        #expect(harness.recorder.statistics.messages < count)
+
+        // Reading again, the server gets every byte and answers; the recording has every message, whole.
+        try await server.resume()
+        try await eventually { server.ended }
+        #expect(server.received == total)
+        #expect(client.flushed == total)
+        try await eventually { client.responseHeaders.last?.first(name: "grpc-status") == "0" }
+        try await client.close()
+        let recording = try await harness.finish()
+        let call = try #require(recording.calls.first)
+        #expect(recording.calls.count == 1)
+        #expect(call.requests.count == count)
+        #expect(call.requests.allSatisfy { $0.raw.count == size })
+        #expect(call.requests.enumerated().allSatisfy { index, message in message.raw.first == UInt8(index) })
+        #expect(call.end?.outcome == .ok)
+        #expect(harness.logs.all.isEmpty, "\(harness.logs.all)")
+        try await server.close()
+    }
+
     @Test func aClientThatLeavesWhileTheServersTLSIsStillBeingSetUpLetsTheProxyStop() async throws {
         // A server that takes the TCP connection and never answers the TLS handshake.
         let silent = try await ServerBootstrap(group: testGroup).bind(host: "127.0.0.1", port: 0).get()
