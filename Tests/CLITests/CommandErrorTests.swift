@@ -142,11 +142,14 @@ import Testing
         #expect(output.stderrText.contains("give HOST:PORT"), "\(output.stderrText)")
     }
 
-    /// `--listen PORT` means 127.0.0.1:PORT in every server (the mock's own help gives that example).
-    @Test func aBarePortListensOnLoopback() async throws {
+    /// `--listen PORT` means 127.0.0.1:PORT in every server (the mock's own help gives that example): nothing
+    /// listens beyond this machine unless a host is given.
+    @Test(arguments: [["demo-server"], ["mock", "recordings/demo.jsonl"]])
+    func aBarePortListensOnLoopback(_ command: [String]) async throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try RepriseExecutable.path())
-        process.arguments = ["demo-server", "--listen", "0"]
+        process.currentDirectoryURL = Repository.root
+        process.arguments = command + ["--listen", "0"]
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle.nullDevice
@@ -158,7 +161,7 @@ import Testing
         let line = try await Subprocess.offThread {
             String(decoding: out.fileHandleForReading.availableData, as: UTF8.self)
         }
-        #expect(line.hasPrefix("demo server listening on 127.0.0.1:"), "\(line)")
+        #expect(line.hasPrefix("\(command[0] == "mock" ? "mock" : "demo server") listening on 127.0.0.1:"), "\(line)")
     }
 
     @Test func unknownFlagsAreUsageErrors() throws {

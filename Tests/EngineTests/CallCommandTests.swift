@@ -148,6 +148,10 @@ struct CallCommandTests {
         let named = try await reprise(
             ["call", "--cacert", pki.file("ca.pem"), "--authority", "localhost"] + mutual + [address, method])
         #expect(named.status == 0, "\(named.stderrText)")
+        // Verification is on by default: a server whose CA is not trusted is refused without --insecure.
+        let unverified = try await reprise(["call"] + mutual + [address, method])
+        #expect(unverified.status == 1)
+        #expect(unverified.stderrText.contains("x509"), "\(unverified.stderrText)")
         let insecure = try await reprise(["call", "--insecure"] + mutual + [address, method])
         #expect(insecure.status == 0, "\(insecure.stderrText)")
         let untrusted = try await reprise(["call", "--cacert", pki.file("other-ca.pem")] + mutual + [address, method])
