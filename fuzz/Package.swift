@@ -35,10 +35,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
     ],
     targets: [
-        // Reads inputs and compiles the codec fixtures' schema for the decoder targets.
+        // Reads inputs, compiles the codec fixtures' schema for the decoder targets, imports captures.
         .target(
             name: "FuzzSupport",
-            dependencies: ["ProtoSchema", "ProtoCodec"].map { .product(name: $0, package: reprise) },
+            dependencies: ["ProtoSchema", "ProtoCodec", "Capture", "Recording"].map {
+                .product(name: $0, package: reprise)
+            },
             swiftSettings: swiftSettings
         ),
         fuzzTarget("proto-compiler", ["ProtoSchema"]),
@@ -46,8 +48,8 @@ let package = Package(
         fuzzTarget("json-decoder", ["ProtoCodec"], support: true),
         fuzzTarget("recording-reader", ["Recording", "ProtoCodec"]),
         fuzzTarget("http2-tap", ["Tap", "Recording", "DemoServer"], nio: ["NIOCore"], support: true),
-        fuzzTarget("pcap-reader", ["Capture", "Recording"], nio: ["NIOCore"]),
-        fuzzTarget("tls-capture", ["Capture", "Recording"]),
+        fuzzTarget("pcap-reader", [], support: true),
+        fuzzTarget("tls-capture", ["Capture"], support: true),
         fuzzTarget("grpc-server", ["GRPCWire", "GRPCProtocol"], nio: ["NIOCore", "NIOEmbedded"]),
         fuzzTarget("threshold-parser", ["Metrics"]),
         fuzzTarget("rules-parser", ["Replay"]),
