@@ -46,7 +46,8 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     /// Whether the request reached the server (its HEADERS went out); a status made before that is
     /// the client's own failure.
     public private(set) var reachedServer = false
-    /// When the call should have started (`NIODeadline` uptime nanoseconds).
+    /// When the call should have started (`NIODeadline` uptime nanoseconds), or when it did if that was
+    /// earlier.
     public private(set) var intendedStart: UInt64 = 0
     /// When it did start.
     public private(set) var startedAt: UInt64 = 0
@@ -87,7 +88,8 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
 
     /// Starts `call` on `connection` (nil: no connection right now, so it fails at once with `unavailable`).
     /// `intendedStart` is when the schedule wanted it to start; its duration is measured from there, so a
-    /// late start shows as latency. A status equal to `expectedStatus` is not counted as failed.
+    /// late start shows as latency (an early one is measured from its actual start, never shorter than it
+    /// took). A status equal to `expectedStatus` is not counted as failed.
     public func start(
         _ call: RawCall, on connection: ClientConnection?, intendedStart: UInt64, expectedStatus: Int?,
         unavailable: GRPCStatus
@@ -96,9 +98,9 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
         precondition(!isRunning, "a RawCallRunner runs one call at a time")
         isRunning = true
         self.call = call
-        self.intendedStart = intendedStart
         self.expectedStatus = expectedStatus
         startedAt = NIODeadline.now().uptimeNanoseconds
+        self.intendedStart = min(intendedStart, startedAt)
         nextStep = 0
         responseCount = 0
         reachedServer = false

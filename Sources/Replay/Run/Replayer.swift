@@ -35,9 +35,10 @@ public final class Replayer: Sendable {
         public var metadata = Metadata()
         /// Whether to compare calls with the recording; nil only measures.
         public var checker: GoldenChecker?
-        /// The least time between two wake-ups of a loop's schedule: calls due in between start together.
-        /// Start lateness stays below it (plus the machine's own delays).
-        public var tick: Duration = .microseconds(500)
+        /// The least time between two wake-ups of a loop's schedule: calls due within half of it either side
+        /// of a wake-up start together, so a call starts at most half a tick late (plus the machine's own
+        /// delays) or early (measured then from its actual start).
+        public var tick: Duration = .milliseconds(1)
         /// How long a client message waits for the server messages that preceded it in the recording before
         /// it goes anyway (a server that now answers less must not hang the call).
         public var causalWaitLimit: Duration = .seconds(5)

@@ -87,8 +87,8 @@ struct ReplayCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "The least time between a rate schedule's wake-ups (default 500us): calls due in between start "
-                + "together. Longer saves CPU at high rates; starts are then up to this late.",
+            "The least time between a rate schedule's wake-ups (default 1ms): calls due within half of it "
+                + "either side start together, at most half a tick late or early. Longer saves CPU at high rates.",
             valueName: "duration"))
     var tick: String?
 
