@@ -6,8 +6,9 @@ import NIOCore
 /// schema. The replayer's call: recorded request bytes go out unchanged, in the recorded order relative to
 /// the server's messages, and the request side half-closes or the call is cancelled where the recording says.
 ///
-/// Build it once (`Client.prepareRaw`) and start it any number of times with a ``RawCallRunner``.
-public struct RawCall: Sendable {
+/// Build it once (`Client.prepareRaw`) and start it any number of times with a ``RawCallRunner``. A class,
+/// so each start holds one reference rather than copying (and retaining) every part.
+public final class RawCall: Sendable {
     /// What the client does at one step of the call.
     public enum Action: Sendable {
         /// Sends a request message (protobuf bytes, framed and compressed as the options say).
