@@ -33,6 +33,10 @@ public final class PassiveHTTP2Decoder {
 
     /// Streams open now (the client sent HEADERS; neither trailers nor a reset ended them yet).
     public var openStreams: Int { openedStreams.count }
+    /// The most streams a connection may hold open: a capture can open streams and never end them, and
+    /// each open one keeps state in the decoder and the recorder. Real peers allow far fewer at once
+    /// (SETTINGS_MAX_CONCURRENT_STREAMS: 100 by default, 10,000 for Reprise's servers).
+    public static let maximumOpenStreams = 100_000
 
     /// The client's connection preface, which comes before its first frame.
     static let preface: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
@@ -329,6 +333,9 @@ public final class PassiveHTTP2Decoder {
         switch role {
         case .client:
             if firstOpenedStream == nil { firstOpenedStream = stream }
+            if openedStreams.count >= Self.maximumOpenStreams, !openedStreams.contains(stream) {
+                return "stream \(stream) opens while \(Self.maximumOpenStreams) others are open, the most the tap holds"
+            }
             if openedStreams.insert(stream).inserted {
                 events.append(.requestHeaders(connection: connection, stream: stream, headers: headers, time: time))
             }

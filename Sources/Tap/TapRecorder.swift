@@ -409,11 +409,15 @@ public final class TapRecorder {
             do throws(GRPCStatus) {
                 message = try messageReader.next()
             } catch {
+                let what =
+                    error.code == .resourceExhausted
+                    ? "a message over the recorder's limit (\(error.message))"
+                    : "not a gRPC message stream (\(error.message))"
                 bytes.withUnsafeReadableBytes {
                     session.message(
                         call, direction: direction, payload: $0, wireSize: $0.count, compressed: false, time: time,
-                        unreadable: "not a gRPC message stream (\(error.message)); these are the frame's bytes "
-                            + "and the rest of the \(direction.rawValue)s are not recorded")
+                        unreadable: what + "; these are the frame's bytes and the rest of the "
+                            + "\(direction.rawValue)s are not recorded")
                 }
                 return true
             }

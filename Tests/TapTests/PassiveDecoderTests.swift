@@ -117,6 +117,29 @@ import Testing
             ])
     }
 
+    /// A client that opens stream after stream and ends none: past `maximumOpenStreams` the connection is
+    /// unreadable from that frame on, with the reason, instead of the decoder's state growing with the input.
+    @Test func streamsOpenedPastTheLimitEndTheConnectionWithTheReason() throws {
+        let pair = try H2Pair()
+        var client = pair.clientBytes
+        let limit = PassiveHTTP2Decoder.maximumOpenStreams
+        var offset = 0
+        for index in 0...limit {
+            let stream = UInt32(2 * index + 1)
+            if index == limit { offset = client.readableBytes }
+            // HEADERS with END_HEADERS: :method POST, :scheme http, :path / from HPACK's static table.
+            client.writeBytes([0, 0, 3, 0x1, 0x4])
+            client.writeInteger(stream)
+            client.writeBytes([0x83, 0x86, 0x84])
+        }
+        let events = Self.decode(client: [client], server: [])
+        #expect(events.count == limit + 1)
+        #expect(
+            Self.describe(events).last
+                == "closed the client's bytes are not readable HTTP/2 from byte \(offset) on: stream \(2 * limit + 1) "
+                + "opens while \(limit) others are open, the most the tap holds")
+    }
+
     @Test func aHeaderBlockSplitOverContinuationFramesIsJoined() throws {
         // NIOHTTP2 does not split header blocks itself, so the frames are written here, with an encoder
         // whose dynamic table the second block relies on.

@@ -14,14 +14,14 @@ import Testing
 @Suite struct TapRecorderTests {
     /// Records what `feed` hands the recorder, schema-less, and reads the recording back.
     static func record(
-        methodFilter: MethodFilter = .all, _ feed: (TapRecorder) throws -> Void
+        methodFilter: MethodFilter = .all, maxMessageSize: Int = 64 * 1024 * 1024, _ feed: (TapRecorder) throws -> Void
     ) throws -> Recording {
         let directory = try TemporaryDirectory(prefix: "reprise-tap")
         let path = directory.path("tap.jsonl").path
         let writer = try RecordingWriter(
             path: path, header: RecordingHeader(source: RecordingSource(kind: "capture"), schema: nil), sync: .never)
         let session = try RecordingSession(writer: writer, registry: nil)
-        let recorder = TapRecorder(session: session, methodFilter: methodFilter)
+        let recorder = TapRecorder(session: session, maxMessageSize: maxMessageSize, methodFilter: methodFilter)
         try feed(recorder)
         try writer.close()
         return try Recording.load(path: path)
@@ -68,6 +68,25 @@ import Testing
         let call = try #require(recording.calls.first)
         #expect(call.start.connection == 7)
         #expect(call.requests.map(\.raw) == [Array(0..<10)])
+        #expect(call.end?.outcome == .error("the capture ended"))
+    }
+
+    /// A message over the recorder's limit: the frame's bytes are kept with a reason that names the limit,
+    /// the rest of that direction is not recorded, and the call still ends as it did.
+    @Test func aMessageOverTheRecordersLimitIsNamedAsSuch() throws {
+        let pair = try H2Pair()
+        try pair.openCall(stream: 1, path: "/p.S/Upload")
+        try pair.fromClient(1, .data(.init(data: .byteBuffer(H2Pair.message(Array(repeating: 7, count: 2000))))))
+        let recording = try Self.record(maxMessageSize: 1024) { recorder in
+            recorder.feed(connection: 1, from: .client, bytes: pair.clientBytes, time: 1)
+            recorder.close(connection: 1, reason: "the capture ended", time: 2)
+        }
+        let call = try #require(recording.calls.first)
+        let request = try #require(call.requests.first)
+        #expect(call.requests.count == 1)
+        let reason = try #require(request.decodeError)
+        #expect(reason.hasPrefix("a message over the recorder's limit (") && reason.contains("2000"), "\(reason)")
+        #expect(reason.hasSuffix("these are the frame's bytes and the rest of the requests are not recorded"))
         #expect(call.end?.outcome == .error("the capture ended"))
     }
 
