@@ -94,13 +94,20 @@ public final class OutputFile {
         }
     }
 
+    /// Writes all of `bytes` or, when the disk fills or fails part way, none: the file is cut back to where
+    /// it was, so it ends with the last whole write (whole lines, for the line-per-call outputs).
     private func writeAll(_ bytes: ArraySlice<UInt8>) throws {
         var offset = bytes.startIndex
         while offset < bytes.endIndex {
             let written = bytes[offset...].withUnsafeBytes { posixWrite(descriptor, $0.baseAddress, $0.count) }
             if written < 0 {
                 if errno == EINTR { continue }
-                throw MetricsError(.io, "cannot write '\(path)': \(String(cString: strerror(errno)))")
+                let failure = String(cString: strerror(errno))
+                if offset > bytes.startIndex {
+                    let end = lseek(descriptor, 0, SEEK_CUR) - off_t(offset - bytes.startIndex)
+                    if ftruncate(descriptor, end) == 0 { _ = lseek(descriptor, end, SEEK_SET) }
+                }
+                throw MetricsError(.io, "cannot write '\(path)': \(failure)")
             }
             offset += written
         }
