@@ -64,16 +64,6 @@ for target in $targets; do
     case $target in
     proto-compiler) cp -n fixtures/protos/constructs/*.proto fixtures/protos-broken/*.proto "$corpus"/ ;;
     pcap-reader) cp -n fixtures/captures/*.pcap fixtures/captures/*.pcapng "$corpus"/ ;;
-    tls-capture)
-        # The input is the key log's length (two bytes, big-endian), the key log, then the capture.
-        for seed in curl-tls openssl-keyupdate; do
-            keys=fixtures/captures/$seed.keys
-            [[ -e $corpus/$seed ]] || {
-                printf "\\x$(printf %02x $(($(wc -c <$keys) >> 8)))\\x$(printf %02x $(($(wc -c <$keys) & 255)))"
-                cat $keys fixtures/captures/$seed.pcap
-            } >"$corpus/$seed"
-        done
-        ;;
     esac
     before=$(ls "$artifacts" | wc -l)
     # In rounds of at most FUZZ_MERGE_EVERY seconds: after each, libFuzzer's -merge=1 keeps only the inputs
