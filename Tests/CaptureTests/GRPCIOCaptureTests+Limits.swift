@@ -25,8 +25,12 @@ extension GRPCIOCaptureTests {
             file.records.append(late)
         }
         #expect(summary.contains("1 connection(s) not decoded, their calls lost"), "\(summary)")
+        // Usually the server's stream, as rewritten. But tcpdump on lo sometimes captures the client's own
+        // large uploads out of order by more than 64 KiB (about one run in four here), and then the client's
+        // stream reaches the limit first: the same limit, named the same way.
         #expect(
-            summary.contains("more than 65536 bytes of the server's stream waited behind a missing segment"),
+            summary.contains("more than 65536 bytes of the server's stream waited behind a missing segment")
+                || summary.contains("more than 65536 bytes of the client's stream waited behind a missing segment"),
             "\(summary)")
         #expect(summary.contains("the limit is --max-held-bytes"), "\(summary)")
         // The calls the client had started end, incomplete, with the same reason; none is left open.
