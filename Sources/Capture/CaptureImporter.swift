@@ -70,6 +70,13 @@ public final class CaptureImporter {
     private let configuration: Configuration
     private let start: Int64
     private var flows: [FlowKey: Flow] = [:]
+    /// Connections seen to end (FIN both ways, or a reset), the last `endedFlowLimit` of them: a segment of
+    /// one that comes after its end (a late retransmission, a capture out of order) is counted with the
+    /// retransmissions, not taken for a new connection that began before the capture. A SYN on the same
+    /// addresses starts a new one.
+    private var endedFlows: Set<FlowKey> = []
+    private var endedFlowRing: [FlowKey?] = Array(repeating: nil, count: 4096)
+    private var endedFlowNext = 0
     private var nextConnection = 1
     private let allocator = ByteBufferAllocator()
     private let notices = Notices()
@@ -137,6 +144,13 @@ public final class CaptureImporter {
             // A flow starts with its SYN, or (the capture started later) its first byte of payload: pure
             // ACKs, FINs and resets of connections already over start nothing.
             guard segment.has(TCPSegment.syn) || segment.payloadLength > 0 else { return }
+            if endedFlows.contains(key) {
+                guard segment.has(TCPSegment.syn) else {
+                    summaryCounts.retransmittedSegments += 1
+                    return
+                }
+                endedFlows.remove(key)
+            }
             flow = newFlow(segment, bytes)
             flows[key] = flow
         }
@@ -153,7 +167,10 @@ public final class CaptureImporter {
             if flow.firstToClose == nil { flow.firstToClose = side }
         }
         if flow.ignored {
-            if flow.clientSentFIN, flow.serverSentFIN { flows.removeValue(forKey: key) }
+            if flow.clientSentFIN, flow.serverSentFIN {
+                flows.removeValue(forKey: key)
+                remember(ended: key)
+            }
             return
         }
         if segment.has(TCPSegment.syn) {
@@ -265,6 +282,7 @@ public final class CaptureImporter {
     /// The connection is over (FIN both ways, or a reset): its open calls end with `reason`.
     private func end(_ flow: Flow, _ key: FlowKey, reason: String, time: Int64) {
         flows.removeValue(forKey: key)
+        remember(ended: key)
         guard !flow.ignored else { return }
         flow.ignored = true
         let held = flow.fromClient.heldBytes + flow.fromServer.heldBytes
@@ -280,6 +298,13 @@ public final class CaptureImporter {
         summaryCounts.connectionsCut.append("\(flow.name): \(reason)")
         stopDecoding(flow)
         recorder.close(connection: flow.connection, reason: reason, time: time)
+    }
+
+    private func remember(ended key: FlowKey) {
+        if let oldest = endedFlowRing[endedFlowNext] { endedFlows.remove(oldest) }
+        endedFlowRing[endedFlowNext] = key
+        endedFlows.insert(key)
+        endedFlowNext = (endedFlowNext + 1) % endedFlowRing.count
     }
 
     /// The connection is not one the tap can read: named in the summary, its bytes skipped.
