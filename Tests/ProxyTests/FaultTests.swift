@@ -125,7 +125,7 @@ import Testing
         let badPing: [UInt8] = [0, 0, 8, 6, 0, 0, 0, 0, 1] + [1, 2, 3, 4, 5, 6, 7, 8]
         try await raw.send(preface + settings + badPing)
         let (bytes, _) = try await raw.receivedUntilClosed(timeout: .seconds(2))
-        let frames = RawConnection.frames(bytes)
+        let frames = RawFrame.all(in: bytes)
         #expect(frames.contains { $0.type == 4 }, "the server's SETTINGS came through")
         #expect(frames.contains { $0.type == 6 && $0.payload == [1, 2, 3, 4, 5, 6, 7, 8] }, "the server's PING answer")
 

@@ -2,24 +2,17 @@ import NIOCore
 import NIOHPACK
 import NIOPosix
 import Synchronization
+import TestSupport
 
 /// An HTTP/2 client on a real socket that writes its frames byte by byte, ignoring the server's SETTINGS
 /// (NIOHTTP2 would refuse to encode a header block larger than one frame), and collects what the server
 /// sends until it closes the connection: for checking how a server treats a client that breaks its limits.
 enum RawHTTP2Client {
-    /// A frame as received: type, flags, stream and payload.
-    struct Frame {
-        var type: UInt8
-        var flags: UInt8
-        var stream: UInt32
-        var payload: [UInt8]
-    }
-
     /// Sends the preface, empty SETTINGS and `headers` on stream 1 (split over CONTINUATION frames of at
     /// most 16 KiB), and returns every frame received until the server closed the connection (or `timeout`
     /// passed).
     static func exchange(port: Int, headers: HPACKHeaders, timeout: TimeAmount = .seconds(10)) async throws
-        -> [Frame]
+        -> [RawFrame]
     {
         var encoder = HPACKEncoder(allocator: ByteBufferAllocator(), useHuffmanEncoding: false)
         var block = ByteBuffer()
@@ -47,7 +40,7 @@ enum RawHTTP2Client {
         let timer = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
         try? await channel.closeFuture.get()
         timer.cancel()
-        return frames(collector.bytes)
+        return RawFrame.all(in: collector.bytes)
     }
 
     private static func writeFrame(
@@ -60,24 +53,6 @@ enum RawHTTP2Client {
         bytes.writeInteger(flags)
         bytes.writeInteger(stream)
         bytes.writeImmutableBuffer(payload)
-    }
-
-    private static func frames(_ bytes: [UInt8]) -> [Frame] {
-        var frames: [Frame] = []
-        var index = 0
-        while index + 9 <= bytes.count {
-            let length = Int(bytes[index]) << 16 | Int(bytes[index + 1]) << 8 | Int(bytes[index + 2])
-            let stream =
-                UInt32(bytes[index + 5] & 0x7F) << 24 | UInt32(bytes[index + 6]) << 16
-                | UInt32(bytes[index + 7]) << 8 | UInt32(bytes[index + 8])
-            guard index + 9 + length <= bytes.count else { break }
-            frames.append(
-                Frame(
-                    type: bytes[index + 3], flags: bytes[index + 4], stream: stream,
-                    payload: Array(bytes[index + 9..<index + 9 + length])))
-            index += 9 + length
-        }
-        return frames
     }
 
     private final class Collector: ChannelInboundHandler, Sendable {

@@ -42,22 +42,6 @@ final class RawConnection: @unchecked Sendable {
         return (collector.bytes, !closedByUs.withLockedValue { $0 })
     }
 
-    /// HTTP/2 frames in `bytes`, after the server's part: (type, flags, stream, payload).
-    static func frames(_ bytes: [UInt8]) -> [(type: UInt8, flags: UInt8, stream: UInt32, payload: [UInt8])] {
-        var frames: [(UInt8, UInt8, UInt32, [UInt8])] = []
-        var index = 0
-        while index + 9 <= bytes.count {
-            let length = Int(bytes[index]) << 16 | Int(bytes[index + 1]) << 8 | Int(bytes[index + 2])
-            let stream =
-                UInt32(bytes[index + 5] & 0x7F) << 24 | UInt32(bytes[index + 6]) << 16
-                | UInt32(bytes[index + 7]) << 8 | UInt32(bytes[index + 8])
-            guard index + 9 + length <= bytes.count else { break }
-            frames.append((bytes[index + 3], bytes[index + 4], stream, Array(bytes[index + 9..<index + 9 + length])))
-            index += 9 + length
-        }
-        return frames
-    }
-
     private final class Collector: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = ByteBuffer
         private var received: [UInt8] = []
