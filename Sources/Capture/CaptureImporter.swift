@@ -75,7 +75,8 @@ public final class CaptureImporter {
     /// retransmissions, not taken for a new connection that began before the capture. A SYN on the same
     /// addresses starts a new one.
     private var endedFlows: Set<FlowKey> = []
-    private var endedFlowRing: [FlowKey?] = Array(repeating: nil, count: 4096)
+    private var endedFlowRing: [FlowKey?] = Array(repeating: nil, count: endedFlowLimit)
+    private static let endedFlowLimit = 4096
     private var endedFlowNext = 0
     private var nextConnection = 1
     private let allocator = ByteBufferAllocator()
