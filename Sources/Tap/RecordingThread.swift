@@ -34,8 +34,10 @@ final class RecordingThread: @unchecked Sendable {
         self.writer = writer
         self.flushBytes = flushBytes
         self.record = record
-        let thread = Thread { [self] in run() }
-        thread.name = "reprise-recording"
+        let thread = Thread { [self] in
+            Thread.current.name = "reprise-writer"  // from inside, at most 15 bytes: see ProxyRecorder
+            run()
+        }
         self.thread = thread
         thread.start()
     }

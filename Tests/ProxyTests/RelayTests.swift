@@ -36,6 +36,23 @@ import Testing
         #expect(harness.logs.all.isEmpty, "\(harness.logs.all)")
     }
 
+    /// `top -H` and `perf` show the recorder's work under its own name (Linux refuses names over 15 bytes,
+    /// and a refused thread keeps its parent's name).
+    @Test func theRecorderThreadCarriesItsName() async throws {
+        let server = try RecordPeer.startServer()
+        defer { server.stop() }
+        let harness = try await ProxyHarness.start(upstreamPort: server.port)
+        func threadNames() -> [String] {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+            return tasks.compactMap {
+                try? String(contentsOfFile: "/proc/self/task/\($0)/comm", encoding: .utf8)
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+        }
+        try await eventually { threadNames().contains("reprise-record") }
+        _ = try await harness.finish()
+    }
+
     @Test func aStopLetsAStreamInFlightFinishBehindTheProxysGoAway() async throws {
         let server = try RecordPeer.startServer()
         defer { server.stop() }

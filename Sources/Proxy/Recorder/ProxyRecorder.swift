@@ -85,8 +85,12 @@ public final class ProxyRecorder: @unchecked Sendable {
         ) { [self] in notice($0) }
         condition.unlock()
         startUptime.store(NIODeadline.now().uptimeNanoseconds, ordering: .relaxed)
-        let thread = Thread { [self] in run() }
-        thread.name = "reprise-recorder"
+        let thread = Thread { [self] in
+            // Named from inside: on Linux a name set before start is not applied, and one over 15 bytes
+            // is refused (the thread would show its parent's name in top and perf).
+            Thread.current.name = "reprise-record"
+            run()
+        }
         thread.start()
     }
 
