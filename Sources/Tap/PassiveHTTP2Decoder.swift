@@ -29,7 +29,8 @@ public final class PassiveHTTP2Decoder {
     private var server: Side
     /// Streams the client opened (HEADERS seen) that have not ended, so later client HEADERS on them are
     /// its trailers. Ended streams leave: the set holds the calls in flight, not every call seen.
-    private var openedStreams: Set<Int> = []
+    /// (A stream table, not a `Set`: hashing a stream id with `Hasher` cost more than the rest of a lookup.)
+    private var openedStreams = StreamTable<Void>()
 
     /// Streams open now (the client sent HEADERS; neither trailers nor a reset ended them yet).
     public var openStreams: Int { openedStreams.count }
@@ -195,7 +196,7 @@ public final class PassiveHTTP2Decoder {
                 if role == .client {
                     events.append(.halfClose(connection: connection, stream: stream, time: time))
                 } else {
-                    openedStreams.remove(stream)
+                    openedStreams[connection, stream] = nil
                     events.append(
                         .streamFailed(
                             connection: connection, stream: stream,
@@ -237,7 +238,7 @@ public final class PassiveHTTP2Decoder {
             guard payload.readableBytes == 4, let code = payload.getInteger(at: payload.readerIndex, as: UInt32.self)
             else { return "RST_STREAM of \(payload.readableBytes) bytes" }
             if begunBefore(stream) { break }
-            openedStreams.remove(stream)
+            openedStreams[connection, stream] = nil
             events.append(.reset(connection: connection, stream: stream, by: role, code: code, time: time))
         case 0x4:  // SETTINGS: this side's decoder limit bounds the other side's header table
             guard stream == 0 else { return "SETTINGS on stream \(stream)" }
@@ -290,8 +291,8 @@ public final class PassiveHTTP2Decoder {
         events.append(
             .goAway(connection: connection, by: side, lastStream: lastStream, code: code, debug: debug, time: time))
         guard side == .server else { return }
-        for stream in openedStreams.filter({ $0 > lastStream }).sorted() {
-            openedStreams.remove(stream)
+        for stream in openedStreams.entries.map(\.stream).filter({ $0 > lastStream }).sorted() {
+            openedStreams[connection, stream] = nil
             events.append(
                 .streamFailed(
                     connection: connection, stream: stream,
@@ -307,6 +308,8 @@ public final class PassiveHTTP2Decoder {
         into events: inout [TapEvent]
     ) -> String? {
         var fields: [(name: String, value: String)] = []
+        // Room for a typical block at once (each field takes at least a byte), not four regrowths.
+        fields.reserveCapacity(min(block.readableBytes, 16))
         let unknown: Int
         do throws(HPACKReadError) {
             unknown = try block.withUnsafeReadableBytes { bytes throws(HPACKReadError) in
@@ -333,17 +336,19 @@ public final class PassiveHTTP2Decoder {
         switch role {
         case .client:
             if firstOpenedStream == nil { firstOpenedStream = stream }
-            if openedStreams.count >= Self.maximumOpenStreams, !openedStreams.contains(stream) {
+            let isNew = openedStreams[connection, stream] == nil
+            if openedStreams.count >= Self.maximumOpenStreams, isNew {
                 return "stream \(stream) opens while \(Self.maximumOpenStreams) others are open, the most the tap holds"
             }
-            if openedStreams.insert(stream).inserted {
+            if isNew {
+                openedStreams[connection, stream] = ()
                 events.append(.requestHeaders(connection: connection, stream: stream, headers: headers, time: time))
             }
             if endStream { events.append(.halfClose(connection: connection, stream: stream, time: time)) }
         case .server:
             // 1xx answers come before the real headers and mean nothing to gRPC.
             if let status = headers.first(name: ":status"), status.hasPrefix("1"), !endStream { return nil }
-            if endStream { openedStreams.remove(stream) }
+            if endStream { openedStreams[connection, stream] = nil }
             events.append(
                 .responseHeaders(
                     connection: connection, stream: stream, headers: headers, endStream: endStream, time: time))
@@ -354,7 +359,7 @@ public final class PassiveHTTP2Decoder {
     /// Midway: whether a frame on `stream` belongs to a stream that began before the decoder joined (it
     /// is then counted in ``streamsBegunBefore`` and not decoded further).
     private func begunBefore(_ stream: Int) -> Bool {
-        guard joinedMidway, !openedStreams.contains(stream), stream < (firstOpenedStream ?? .max) else {
+        guard joinedMidway, openedStreams[connection, stream] == nil, stream < (firstOpenedStream ?? .max) else {
             return false
         }
         streamsBegunBefore.insert(stream)

@@ -18,12 +18,9 @@ import Recording
 /// try session.writer.flush()
 /// ```
 public final class TapRecorder {
-    fileprivate struct StreamKey: Hashable {
+    fileprivate struct StreamKey {
         var connection: Int
         var stream: Int
-
-        /// One word to hash, not two (stream ids are 31 bits): hashing is a lookup's main cost.
-        func hash(into hasher: inout Hasher) { hasher.combine(connection << 31 ^ stream) }
     }
 
     /// A class so the readers' buffers are appended to in place (a copied struct would copy them).
@@ -53,7 +50,7 @@ public final class TapRecorder {
     /// client was closing anyway and says nothing about its calls, so it is not reported. Bounded by the
     /// connections open.
     private var clientsLeaving: Set<Int> = []
-    private var streams: [StreamKey: StreamTap] = [:]
+    private var streams = StreamTable<StreamTap>()
     private var decoders: [Int: PassiveHTTP2Decoder] = [:]
     private var decoded: [TapEvent] = []
     private let decompressors = GRPCDecompressors()
@@ -64,7 +61,7 @@ public final class TapRecorder {
     public private(set) var excludedCalls = 0
     /// Calls whose request headers lost their `:path` to HPACK state from before a capture began: their
     /// events wait here until their messages say which method they are (see ``PendingCall``).
-    private var pending: [StreamKey: PendingCall] = [:]
+    private var pending = StreamTable<PendingCall>()
     /// Calls whose method was inferred from their messages.
     public private(set) var callsInferred = 0
     /// Calls seen but not recorded, by why: they began before the capture, or their method could not be
@@ -148,7 +145,8 @@ public final class TapRecorder {
     public func recordOnOwnThread(flushBytes: Int = 256 * 1024) {
         guard recordingThread == nil else { return }
         recordingThread = RecordingThread(writer: session.writer, flushBytes: flushBytes) { [unowned self] batch in
-            for event in batch { process(event) }
+            let recorder = self  // one strong reference a batch, not one an event
+            for event in batch { recorder.process(event) }
         }
     }
 
@@ -179,7 +177,7 @@ public final class TapRecorder {
     }
 
     private func process(_ event: TapEvent) {
-        if !pending.isEmpty, let key = event.streamKey, let waiting = pending[key] {
+        if !pending.isEmpty, let key = event.streamKey, let waiting = pending[key.connection, key.stream] {
             wait(waiting, key, event)
             return
         }
@@ -191,7 +189,7 @@ public final class TapRecorder {
                     lose(1, Self.methodLost + ", and without a schema it cannot be inferred")
                     return
                 }
-                pending[StreamKey(connection: connection, stream: stream)] = PendingCall(
+                pending[connection, stream] = PendingCall(
                     headers: headers, time: time, candidates: session.schemaMethods,
                     request: reader(encoding: headers.first(name: "grpc-encoding")))
                 return
@@ -206,13 +204,12 @@ public final class TapRecorder {
         case .data(let connection, let stream, let direction, let bytes, let time):
             data(StreamKey(connection: connection, stream: stream), direction, bytes, time)
         case .halfClose(let connection, let stream, let time):
-            guard let tap = streams[StreamKey(connection: connection, stream: stream)] else { return }
+            guard let tap = streams[connection, stream] else { return }
             session.halfClose(tap.call, time: time)
         case .responseHeaders(let connection, let stream, let headers, let endStream, let time):
-            let key = StreamKey(connection: connection, stream: stream)
-            guard let tap = streams[key] else { return }
+            guard let tap = streams[connection, stream] else { return }
             if endStream {
-                streams.removeValue(forKey: key)
+                streams.removeValue(connection: connection, stream: stream)
                 session.trailers(tap.call, headers: headers.fields, time: time, unknownHeaders: headers.unknownFields)
             } else if !tap.sawResponseHeaders {
                 // 1xx responses are informational; the real headers follow.
@@ -222,12 +219,12 @@ public final class TapRecorder {
                 session.responseHeaders(tap.call, headers: headers.fields, time: time)
             }
         case .reset(let connection, let stream, let by, let code, let time):
-            guard let tap = streams.removeValue(forKey: StreamKey(connection: connection, stream: stream)) else {
+            guard let tap = streams.removeValue(connection: connection, stream: stream) else {
                 return
             }
             session.reset(tap.call, by: by, errorCode: code, time: time)
         case .streamFailed(let connection, let stream, let reason, let time):
-            guard let tap = streams.removeValue(forKey: StreamKey(connection: connection, stream: stream)) else {
+            guard let tap = streams.removeValue(connection: connection, stream: stream) else {
                 return
             }
             session.fail(tap.call, reason: reason, time: time)
@@ -239,13 +236,12 @@ public final class TapRecorder {
                 "connection \(connection): \(who) sent GOAWAY with \(HTTP2ErrorCodeName.name(of: code)) "
                     + "(last stream \(lastStream)\(debug.isEmpty ? "" : ": \(debug)"))")
         case .connectionClosed(let connection, let reason, let time):
-            for (key, waiting) in pending.filter({ $0.key.connection == connection }).sorted(by: {
-                $0.key.stream < $1.key.stream
-            }) {
-                decide(waiting, key, final: true)
+            let waitingHere = pending.entries.filter { $0.connection == connection }.sorted { $0.stream < $1.stream }
+            for (_, stream, waiting) in waitingHere {
+                decide(waiting, StreamKey(connection: connection, stream: stream), final: true)
             }
             clientsLeaving.remove(connection)
-            streams = streams.filter { $0.key.connection != connection }
+            _ = streams.removeAll(connection: connection)
             session.connectionClosed(connection: connection, reason: reason, time: time)
         }
     }
@@ -254,7 +250,8 @@ public final class TapRecorder {
         let call = session.startCall(
             connection: key.connection, stream: key.stream, headers: headers.fields, time: time,
             inferredMethod: inferred, unknownHeaders: headers.unknownFields)
-        streams[key] = StreamTap(call: call, request: reader(encoding: headers.first(name: "grpc-encoding")))
+        streams[key.connection, key.stream] = StreamTap(
+            call: call, request: reader(encoding: headers.first(name: "grpc-encoding")))
     }
 
     private func lose(_ count: Int, _ reason: String) {
@@ -344,7 +341,7 @@ public final class TapRecorder {
             }
         }
         guard candidates.count <= 1 || final else { return }
-        pending.removeValue(forKey: key)
+        pending.removeValue(connection: key.connection, stream: key.stream)
         guard candidates.count == 1, let method = candidates.first else {
             if candidates.isEmpty {
                 lose(1, Self.methodLost + ", and no method of the schema reads their messages")
@@ -385,7 +382,7 @@ public final class TapRecorder {
     }
 
     private func data(_ key: StreamKey, _ direction: MessageDirection, _ bytes: ByteBuffer, _ time: Int64) {
-        guard let tap = streams[key] else { return }
+        guard let tap = streams[key.connection, key.stream] else { return }
         if direction == .request {
             guard !tap.requestBroken else { return }
             tap.requestBroken = drain(&tap.request, tap.call, direction, bytes, time)

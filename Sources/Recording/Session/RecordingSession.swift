@@ -18,14 +18,6 @@ public final class RecordingSession {
         public init() {}
     }
 
-    struct StreamKey: Hashable {
-        var connection: Int
-        var stream: Int
-
-        /// One word to hash, not two (stream ids are 31 bits): hashing is a lookup's main cost.
-        func hash(into hasher: inout Hasher) { hasher.combine(connection << 31 ^ stream) }
-    }
-
     /// A call being recorded: what ``startCall(connection:stream:headers:time:)`` returns, so the later
     /// events of its stream can name it directly (the tap's path: one lookup per event, not two). Events
     /// for a call that has ended are ignored.
@@ -66,10 +58,15 @@ public final class RecordingSession {
     public let writer: RecordingWriter
     let registry: MessageRegistry?
     let redactor: MessageRedactor
-    let redactedKeys: Set<String>
+    /// Metadata keys whose values are redacted: a few names, so a list compared name by name (a length
+    /// check each, mostly) costs less than hashing every header name of every call.
+    let redactedKeys: [String]
     let options: Options
-    private var calls: [StreamKey: Call] = [:]
+    private var calls = StreamTable<Call>()
     private var methods: [String: (RPCKind, MessageType?, MessageType?)] = [:]
+    /// The method looked up last: calls in a row mostly share one, and comparing a path with the same
+    /// string (HPACK hands the same table entry each time) is cheaper than hashing it.
+    private var lastMethod: (path: String, resolved: (RPCKind, MessageType?, MessageType?))?
     private var nextCallID = 1
     /// The JSON of the message being recorded, its memory kept from message to message.
     private var jsonScratch: [UInt8] = []
@@ -91,7 +88,7 @@ public final class RecordingSession {
         self.writer = writer
         self.registry = registry
         self.redactor = try MessageRedactor(policy: redaction, pool: registry?.pool)
-        self.redactedKeys = Set(redaction.metadataKeys)
+        self.redactedKeys = Array(Set(redaction.metadataKeys))
         self.options = options
     }
 
@@ -132,7 +129,7 @@ public final class RecordingSession {
         let call = Call(
             id: id, connection: connection, stream: stream, method: path, inputType: input, outputType: output,
             time: time)
-        calls[StreamKey(connection: connection, stream: stream)] = call
+        calls[connection, stream] = call
         var event = CallStartEvent(
             time: time, call: id, connection: connection, stream: stream, method: path, kind: kind,
             authority: authority, metadata: metadata, timeoutNanoseconds: timeout, encoding: encoding)
@@ -148,7 +145,7 @@ public final class RecordingSession {
         connection: Int, stream: Int, direction: MessageDirection, payload: UnsafeRawBufferPointer, wireSize: Int,
         compressed: Bool, time: Int64, unreadable: String? = nil
     ) {
-        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        guard let call = calls[connection, stream] else { return }
         message(
             call, direction: direction, payload: payload, wireSize: wireSize, compressed: compressed, time: time,
             unreadable: unreadable)
@@ -202,7 +199,7 @@ public final class RecordingSession {
 
     /// The server's response headers (the first header block that is not trailers-only).
     public func responseHeaders(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
-        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        guard let call = calls[connection, stream] else { return }
         responseHeaders(call, headers: headers, time: time)
     }
 
@@ -228,7 +225,7 @@ public final class RecordingSession {
 
     /// The server's trailers (or the single header block of a trailers-only response); the call then ends.
     public func trailers(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
-        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        guard let call = calls[connection, stream] else { return }
         trailers(call, headers: headers, time: time)
     }
 
@@ -279,7 +276,7 @@ public final class RecordingSession {
     /// The client ended its request side (END_STREAM on its DATA or HEADERS frame); call it after the
     /// message that frame completed, if any. Only the first half-close of a call is recorded.
     public func halfClose(connection: Int, stream: Int, time: Int64) {
-        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        guard let call = calls[connection, stream] else { return }
         halfClose(call, time: time)
     }
 
@@ -294,7 +291,7 @@ public final class RecordingSession {
     /// An RST_STREAM ended the stream. One from the client is a cancel: its `cancel` event is written
     /// before the `end`, so the replayer knows when to cancel.
     public func reset(connection: Int, stream: Int, by side: CallSide, errorCode: UInt32, time: Int64) {
-        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        guard let call = calls[connection, stream] else { return }
         reset(call, by: side, errorCode: errorCode, time: time)
     }
 
@@ -310,7 +307,7 @@ public final class RecordingSession {
 
     /// The stream ended without trailers or a reset; `reason` says how.
     public func fail(connection: Int, stream: Int, reason: String, time: Int64) {
-        guard let call = calls[StreamKey(connection: connection, stream: stream)] else { return }
+        guard let call = calls[connection, stream] else { return }
         fail(call, reason: reason, time: time)
     }
 
@@ -322,13 +319,13 @@ public final class RecordingSession {
 
     /// The connection is gone: every call still open on it ends with `reason`.
     public func connectionClosed(connection: Int, reason: String, time: Int64) {
-        let open = calls.filter { $0.key.connection == connection }.sorted { $0.value.id < $1.value.id }
-        for (_, call) in open { finish(call, .error(reason), max(time, call.lastTime)) }
+        let open = calls.entries.filter { $0.connection == connection }.sorted { $0.value.id < $1.value.id }
+        for (_, _, call) in open { finish(call, .error(reason), max(time, call.lastTime)) }
     }
 
     /// Ends every open call with `reason` (the recording is stopping).
     public func closeAll(reason: String, time: Int64) {
-        for (_, call) in calls.sorted(by: { $0.value.id < $1.value.id }) {
+        for (_, _, call) in calls.entries.sorted(by: { $0.value.id < $1.value.id }) {
             finish(call, .error(reason), max(time, call.lastTime))
         }
     }
@@ -368,7 +365,7 @@ public final class RecordingSession {
     // MARK: Helpers
 
     private func finish(_ call: Call, _ outcome: CallEndEvent.Outcome, _ time: Int64) {
-        calls.removeValue(forKey: StreamKey(connection: call.connection, stream: call.stream))
+        calls.removeValue(connection: call.connection, stream: call.stream)
         call.ended = true
         callsEnded += 1
         if case .error = outcome { callsFailed += 1 }
@@ -381,7 +378,11 @@ public final class RecordingSession {
     }
 
     private func method(_ path: String) -> (RPCKind, MessageType?, MessageType?) {
-        if let cached = methods[path] { return cached }
+        if let lastMethod, lastMethod.path == path { return lastMethod.resolved }
+        if let cached = methods[path] {
+            lastMethod = (path, cached)
+            return cached
+        }
         var resolved: (RPCKind, MessageType?, MessageType?) = (.unknown, nil, nil)
         if let registry, let method = registry.pool.method(path: path) {
             resolved = (
@@ -390,6 +391,7 @@ public final class RecordingSession {
             )
         }
         if methods.count < 10_000 { methods[path] = resolved }
+        lastMethod = (path, resolved)
         return resolved
     }
 }
