@@ -129,20 +129,35 @@ struct LineBuffer: ~Copyable {
         if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
         var digits = 1
-        var rest = magnitude / 10
-        while rest > 0 {
+        var bound: UInt64 = 10
+        while digits < 20, magnitude >= bound {
             digits += 1
-            rest /= 10
+            bound = digits < 20 ? bound &* 10 : .max
         }
-        // Written from the last digit back, straight into place.
+        // Written from the last digits back, two at a time, straight into place.
         let out = reserve(digits)
+        let pairs = Self.digitPairs
         var index = digits
-        repeat {
-            index -= 1
-            out.storeBytes(of: UInt8(48 + magnitude % 10), toByteOffset: index, as: UInt8.self)
-            magnitude /= 10
-        } while magnitude > 0
+        while magnitude >= 100 {
+            let pair = Int(magnitude % 100) &* 2
+            magnitude /= 100
+            index -= 2
+            out.storeBytes(of: pairs[pair], toByteOffset: index, as: UInt8.self)
+            out.storeBytes(of: pairs[pair + 1], toByteOffset: index + 1, as: UInt8.self)
+        }
+        if magnitude >= 10 {
+            let pair = Int(magnitude) &* 2
+            out.storeBytes(of: pairs[pair], toByteOffset: 0, as: UInt8.self)
+            out.storeBytes(of: pairs[pair + 1], toByteOffset: 1, as: UInt8.self)
+        } else {
+            out.storeBytes(of: UInt8(48 + magnitude), toByteOffset: 0, as: UInt8.self)
+        }
         count += digits
+    }
+
+    /// "00" to "99": the two digits of every number below 100, for writing integers a pair at a time.
+    private static let digitPairs: [UInt8] = (0..<100).flatMap { (pair: Int) -> [UInt8] in
+        [UInt8(48 + pair / 10), UInt8(48 + pair % 10)]
     }
 
     /// Appends a decimal integer.
