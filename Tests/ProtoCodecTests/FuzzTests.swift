@@ -1,5 +1,6 @@
 import Foundation
 import ProtoCodec
+import TestSupport
 import Testing
 
 /// Seeded mutation fuzzing: malformed binary and JSON must give a ``CodecError`` (or a message), never a

@@ -8,19 +8,6 @@ import Testing
 /// Whatever the bytes, compiling gives descriptors or a `SchemaError`: never a crash, a hang or
 /// another error. Mutations of the corpus are seeded, so a failure reproduces.
 @Suite struct ProtoFuzzTests {
-    /// SplitMix64: small, fast and reproducible.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ bound: Int) -> Int { bound <= 0 ? 0 : Int(next() % UInt64(bound)) }
-    }
-
     /// The corpus in memory, by import name (constructs and the broken files share one namespace).
     static let sources: [String: [UInt8]] = {
         var sources: [String: [UInt8]] = [:]
@@ -64,7 +51,7 @@ import Testing
     /// Gentle mutations (a letter or digit replaced by another, which often still compiles) or
     /// hostile ones: byte flips, insertions of syntax fragments and invalid UTF-8, deletions and
     /// duplications.
-    static func mutate(_ input: [UInt8], _ random: inout Random) -> [UInt8] {
+    static func mutate(_ input: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
         var bytes = input
         if random.below(2) == 0 {
             for _ in 0..<(1 + random.below(3)) {
@@ -100,7 +87,7 @@ import Testing
 
     @Test(arguments: [UInt64(1), 2, 3, 4])
     func mutatedCorpusFilesGiveResultsOrSchemaErrors(seed: UInt64) {
-        var random = Random(state: seed)
+        var random = SeededGenerator(seed: seed)
         let valid = ProtoCorpus.reprise.map(\.name)
         let broken = ProtoCorpus.broken.map(\.name)
         var compiled = 0

@@ -1,4 +1,5 @@
 import Recording
+import TestSupport
 import Testing
 
 /// The open-addressing table of open streams, checked against a dictionary over long random runs: inserts,
@@ -10,21 +11,9 @@ import Testing
         var stream: Int
     }
 
-    /// A small deterministic generator (SplitMix64), so a failure replays.
-    private struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test(arguments: [1, 2, 3, 4])
     func agreesWithADictionaryOverRandomOperations(seed: UInt64) {
-        var random = Random(state: seed)
+        var random = SeededGenerator(seed: seed)
         var table = StreamTable<Int>()
         var model: [Key: Int] = [:]
         // Few connections and odd stream ids as HTTP/2 clients use them, so probe runs collide and wrap.
