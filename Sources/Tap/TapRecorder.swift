@@ -241,7 +241,7 @@ public final class TapRecorder {
                 decide(waiting, StreamKey(connection: connection, stream: stream), final: true)
             }
             clientsLeaving.remove(connection)
-            _ = streams.removeAll(connection: connection)
+            streams.removeAll(connection: connection)
             session.connectionClosed(connection: connection, reason: reason, time: time)
         }
     }

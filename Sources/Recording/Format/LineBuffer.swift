@@ -128,11 +128,12 @@ struct LineBuffer: ~Copyable {
     mutating func int(_ value: Int64) {
         if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
+        // An Int64's magnitude is below 10^19, so `bound` stops at 10^19 at most and never overflows.
         var digits = 1
         var bound: UInt64 = 10
-        while digits < 20, magnitude >= bound {
+        while magnitude >= bound {
             digits += 1
-            bound = digits < 20 ? bound &* 10 : .max
+            bound &*= 10
         }
         // Written from the last digits back, two at a time, straight into place.
         let out = reserve(digits)

@@ -59,6 +59,7 @@ public struct StreamTable<Value> {
     }
 
     /// Removes every entry of `connection` and returns them (in no particular order).
+    @discardableResult
     @inlinable public mutating func removeAll(connection: Int) -> [(stream: Int, value: Value)] {
         let removed = entries.filter { $0.connection == connection }
         for entry in removed { removeValue(connection: connection, stream: entry.stream) }
@@ -73,7 +74,8 @@ public struct StreamTable<Value> {
     // MARK: Probing
 
     @inlinable func home(_ connection: Int, _ stream: Int) -> Int {
-        // Fibonacci hashing: the top bits of the product spread consecutive ids over the table.
+        // Multiplicative (Fibonacci) hashing: bits 32 and up of the product depend on every bit of the
+        // pair, so consecutive stream ids spread over the table.
         let mixed = UInt64(bitPattern: Int64(connection &<< 32 ^ stream)) &* 0x9E37_79B9_7F4A_7C15
         return Int(truncatingIfNeeded: mixed >> 32) & mask
     }
