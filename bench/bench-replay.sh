@@ -5,7 +5,8 @@
 # First a recording to replay: `reprise record` in front of the echo server (decoding with
 # bench/peers/echo.proto), a few unary calls through it, stopped with SIGINT. Then, RUNS times, at each rate
 # of REPLAY_RATES: `reprise replay --rate R --duration REPLAY_SHORT --no-check` and k6 (bench/peers/k6-arrival.js)
-# at the same rate and duration; `reprise replay --vus` for REPLAY_SHORT; `reprise call -n -c`. Then
+# at the same rate and duration, and h2load --rps; `reprise replay --vus` for REPLAY_SHORT; `reprise call -n -c`
+# and h2load's closed loop of the same shape (what an open loop costs a C client against its own). Then
 # REPLAY_LONG_RUNS times `reprise replay --rate REPLAY_AIM_RATE --duration REPLAY_LONG`, for memory growth.
 #
 # Per run: calls done (grpc_reqs from --summary-export; k6's iterations), dropped (dropped_iterations), calls/s,
@@ -110,6 +111,9 @@ fi
 
 RESULTS=$WORK/results.jsonl
 : > "$RESULTS"
+# h2load's request body: the echo request above as one gRPC message (5-byte prefix, then the protobuf bytes).
+H2LOAD_REQUEST=$WORK/request.bin
+printf '\x00\x00\x00\x00\x0e\x0a\x0chello world!' > "$H2LOAD_REQUEST"
 
 # Runs one client under /usr/bin/time (client CPU and peak RSS of exactly that process) with a watchdog:
 # timed NAME LIMIT_SECONDS COMMAND...; NAME.time, NAME.out (stdout and stderr) land in $WORK.
@@ -219,21 +223,40 @@ replay_rate() {  # replay_rate RATE DURATION DURATION_SECONDS RUN
 }
 
 # nghttp2's h2load at the same fixed rate (--rps per connection, the same connections): what a fixed rate
-# costs a C client, the floor for the open-loop penalty. Its counts go through the same collector as a
-# small summary in the reprise shape.
+# costs a C client, for scale. Its counts go through the same collector as a small summary in the reprise
+# shape (h2load_summary).
 h2load_rate() {
   local rate=$1 duration=$2 seconds=$3 run=$4 name=h2load-rate-$1-$2
-  printf '\x00\x00\x00\x00\x0e\x0a\x0chello world!' > "$WORK/request.bin"
   timed "$name" $(( seconds * 3 + 120 )) h2load -n $(( rate * seconds )) -c "$CONNECTIONS" -m 64 \
-    --rps $(( rate / CONNECTIONS )) -d "$WORK/request.bin" -H 'content-type: application/grpc' -H 'te: trailers' \
+    --rps $(( rate / CONNECTIONS )) -d "$H2LOAD_REQUEST" -H 'content-type: application/grpc' -H 'te: trailers' \
     "http://$ADDR/bench.Echo/Unary"
-  python3 - "$WORK/$name.out" "$seconds" > "$WORK/$name.json" <<'PY'
+  h2load_summary "$name" "$seconds"
+  collect h2load rate "$rate" "$duration" "$run" "$WORK/$name.json" "$WORK/$name.time"
+}
+
+# h2load's closed loop with reprise call's shape (the same connections and calls in flight): with
+# h2load_rate, what an open loop costs a C client against its own closed loop, beside replay against call.
+h2load_closed() {
+  local run=$1 name=h2load-closed-$CALL_TOTAL
+  timed "$name" 600 h2load -n "$CALL_TOTAL" -c "$CONNECTIONS" -m $(( (VUS + CONNECTIONS - 1) / CONNECTIONS )) \
+    -d "$H2LOAD_REQUEST" -H 'content-type: application/grpc' -H 'te: trailers' "http://$ADDR/bench.Echo/Unary"
+  h2load_summary "$name"
+  collect h2load closed 0 "" "$run" "$WORK/$name.json" "$WORK/$name.time"
+}
+
+# h2load_summary NAME [SECONDS]: NAME.json, a small summary in the reprise shape from h2load's NAME.out, for
+# the collector: calls succeeded, and calls/s over SECONDS (a rate run's schedule) or h2load's own req/s.
+h2load_summary() {
+  python3 - "$WORK/$1.out" "${2:-}" > "$WORK/$1.json" <<'PY'
 import json, re, sys
 text = open(sys.argv[1]).read()
 done = int(re.search(r"(\d+) succeeded", text).group(1))
-print(json.dumps({"metrics": {"grpc_reqs": {"values": {"count": done, "rate": done / float(sys.argv[2])}}}}))
+if sys.argv[2]:
+    rate = done / float(sys.argv[2])
+else:
+    rate = float(re.search(r"finished in [0-9.]+m?s, ([0-9.]+) req/s", text).group(1))
+print(json.dumps({"metrics": {"grpc_reqs": {"values": {"count": done, "rate": rate}}}}))
 PY
-  collect h2load rate "$rate" "$duration" "$run" "$WORK/$name.json" "$WORK/$name.time"
 }
 
 echo "server: grpc++ echo at $ADDR; recording: $RECORDED unary calls through reprise record"
@@ -264,6 +287,7 @@ for run in $(seq "$RUNS"); do
     -n "$CALL_TOTAL" -c "$VUS" --connections "$CONNECTIONS" --summary-export "$WORK/$name.json" \
     "$ADDR" bench.Echo/Unary
   collect call closed 0 "" "$run" "$WORK/$name.json" "$WORK/$name.time"
+  h2load_closed "$run"
   echo "run $run done"
 done
 for run in $(seq "$LONG_RUNS"); do
@@ -272,10 +296,11 @@ for run in $(seq "$LONG_RUNS"); do
 done
 cp "$RESULTS" "$OUT/bench-replay-results.jsonl"
 
-python3 - "$RESULTS" "$AIM_RATE" "$SHORT" "$LONG" "$VUS" "$CALL_TOTAL" <<'PY' | tee "$OUT/bench-replay-summary.txt"
+python3 - "$RESULTS" "$AIM_RATE" "$SHORT" "$LONG" "$VUS" "$CALL_TOTAL" "$CONNECTIONS" <<'PY' | tee "$OUT/bench-replay-summary.txt"
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 aim_rate, short, long_, vus, call_total = int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6]
+connections = int(sys.argv[7])
 
 groups = {}
 for r in rows:
@@ -289,6 +314,8 @@ def label(key):
     tool, schedule, rate, duration = key
     if tool == "call": return f"reprise call -n {call_total} -c {vus}"
     if schedule == "vus": return f"replay --vus {vus} {duration}"
+    if tool == "h2load" and schedule == "closed":
+        return f"h2load -n {call_total} -m {-(-int(vus) // connections)}"
     if tool == "h2load": return f"h2load --rps {rate} {duration}"
     return f"{'replay --rate' if tool == 'replay' else 'k6 arrival'} {rate} {duration}"
 
@@ -296,7 +323,8 @@ def fmt(value, spec, missing="n/a"):
     return missing if value is None else format(value, spec)
 
 # Rate runs by rate (replay, then k6, then replay's long run), then replay --vus, then reprise call.
-order = sorted(groups, key=lambda k: ({"rate": 0, "vus": 1, "closed": 2}[k[1]], k[2], k[3] != short, k[0] != "replay"))
+order = sorted(groups, key=lambda k: ({"rate": 0, "vus": 1, "closed": 2}[k[1]], k[2], k[3] != short, k[0] != "replay",
+                                     k[0] == "h2load"))
 print(f"{'run (medians)':<28} {'runs':>4} {'calls':>8} {'dropped':>8} {'calls/s':>8} {'CPU µs/call':>11}"
       f" {'peak RSS MB':>11} {'late p50 µs':>11} {'late p99 µs':>11}")
 for key in order:
@@ -304,7 +332,7 @@ for key in order:
     p50 = med(key, lambda r: r["late_p50_ms"])
     p99 = med(key, lambda r: r["late_p99_ms"])
     print(f"{label(key):<28} {len(groups[key]):>4} {med(key, lambda r: r['calls']):>8.0f}"
-          f" {fmt(None if key[0] == 'call' else med(key, lambda r: r['dropped']), '>8.0f'):>8}"
+          f" {fmt(None if key[1] == 'closed' else med(key, lambda r: r['dropped']), '>8.0f'):>8}"
           f" {fmt(med(key, lambda r: r['calls_per_s']), '>8.0f'):>8}"
           f" {med(key, lambda r: r['cpu'] * 1e6 / r['calls']):>11.1f}"
           f" {med(key, lambda r: r['rss_kb'] / 1024):>11.1f}"
@@ -344,10 +372,13 @@ for key in (replay_short, replay_long):
                    + (f"{p99 * 1000:.0f} µs" if p99 is not None else "n/a (no replay_start_lateness in the summary)")))
 for ok, text in checks:
     print(f"  [{mark(ok)}] {text}")
-h_cpu = cpu(("h2load", "rate", aim_rate, short))
+h_cpu, hc_cpu = cpu(("h2load", "rate", aim_rate, short)), cpu(("h2load", "closed", 0, ""))
 if h_cpu and r_cpu:
-    # Context, not an aim: what a fixed rate costs a C client, against its own closed loop is not measured here.
+    # Context, not aims: what a fixed rate costs a C client, and against its own closed loop of the same shape.
     print(f"  [info] h2load --rps at {aim_rate}/s: {h_cpu:.1f} µs per call; replay {r_cpu / h_cpu:.1f}x of it")
+if h_cpu and hc_cpu and r_cpu and c_cpu:
+    print(f"  [info] open loop against closed loop: h2load {h_cpu / hc_cpu:.2f}x ({h_cpu:.1f} vs {hc_cpu:.1f} µs),"
+          f" reprise {r_cpu / c_cpu:.2f}x")
 missed = [text for ok, text in checks if ok is False]
 print(f"aims missed: {len(missed)} of {len(checks)}" + ("" if missed else " (none)"))
 PY
