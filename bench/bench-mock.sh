@@ -82,6 +82,7 @@ for run in $(seq "$RUNS"); do
       mock) port=$MOCK_PORT; pid=$MOCK_PID ;;
     esac
     before=$(cpu_ticks "$pid")
+    : > "$WORK/$target.requests"  # h2load appends to its --log-file: this run's requests only
     call "$TOTAL" "$port" "$WORK/$target.requests" > "$WORK/$target.out"
     after=$(cpu_ticks "$pid")
     grep -q "$TOTAL succeeded" "$WORK/$target.out" || { cat "$WORK/$target.out" >&2; exit 1; }

@@ -95,6 +95,7 @@ for run in $(seq "$RUNS"); do
     esac
     before=0; [ -n "$pid" ] && before=$(cpu_ticks "$pid")
     recorder_before=0; [ "$target" = reprise ] && recorder_before=$(recorder_ticks "$pid")
+    : > "$WORK/$target.log"  # h2load appends to its --log-file: this run's requests only
     h2load -n "$TOTAL" -c "$CONNECTIONS" -m "$STREAMS" -d "$WORK/request.bin" --log-file="$WORK/$target.log" \
       -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$port/bench.Echo/Unary" \
       > "$WORK/$target.out"

@@ -13,6 +13,9 @@ thread_ticks = [part.rsplit("=", 1) for part in (sys.argv[8] if len(sys.argv) > 
 text = open(out).read()
 rate = float(re.search(r"finished in [^,]+, ([0-9.]+) req/s", text).group(1))
 durations = sorted(int(line.split("\t")[2]) for line in open(log) if line.strip())
+if len(durations) != int(total):
+    # h2load appends to its log: a log left from an earlier run would mix its requests into these percentiles.
+    sys.exit(f"h2load-row: {log} holds {len(durations)} requests, not this run's {total}")
 
 
 def pct(p):
