@@ -11,7 +11,11 @@
 # Knobs (environment): PROXY_TOTAL (calls per target per run, default 50000), PROXY_CONNECTIONS (4),
 # PROXY_STREAMS (8 in flight per connection), PROXY_WORKERS (event-loop threads / nghttpx workers, 1:
 # on a small machine h2load and the server need the other cores; 2 workers on 2 cores adds p99 stalls),
-# RUNS (3).
+# RUNS (3), PROXY_ONE_CONNECTION_RUNS (2; 0 skips them).
+#
+# Then, for context and not an aim, nghttpx and Reprise with the same calls in flight on one client
+# connection: nghttpx multiplexes several client connections onto one backend connection where Reprise keeps
+# the client's own (a recording promises them), so this pair compares the two with one backend connection each.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +24,7 @@ CONNECTIONS=${PROXY_CONNECTIONS:-4}
 STREAMS=${PROXY_STREAMS:-8}
 WORKERS=${PROXY_WORKERS:-1}
 RUNS=${RUNS:-3}
+ONE_RUNS=${PROXY_ONE_CONNECTION_RUNS:-2}
 BIN=${REPRISE_BIN:-$PWD/.build/release}
 OUT=${REPRISE_BENCH_OUT:-$PWD/.build/bench-out}
 WORK=$PWD/.build/bench/proxy
@@ -84,40 +89,57 @@ TICKS=$(getconf CLK_TCK)
 
 RESULTS=$WORK/results.jsonl
 : > "$RESULTS"
+# measure TARGET RUN CONNECTIONS STREAMS ROW: one h2load run of TOTAL calls at TARGET (direct, nghttpx or
+# reprise), its row (named ROW) appended to the results.
+measure() {
+  local target=$1 run=$2 connections=$3 streams=$4 row=$5 port pid before after recorder_before recorder threads
+  case $target in
+    direct) port=$SERVER_PORT; pid= ;;
+    nghttpx) port=$NGHTTPX_PORT; pid=$NGHTTPX_PID ;;
+    reprise) port=$REPRISE_PORT; pid=$REPRISE_PID ;;
+  esac
+  before=0; [ -n "$pid" ] && before=$(cpu_ticks "$pid")
+  recorder_before=0; [ "$target" = reprise ] && recorder_before=$(recorder_ticks "$pid")
+  : > "$WORK/$row.log"  # h2load appends to its --log-file: this run's requests only
+  h2load -n "$TOTAL" -c "$connections" -m "$streams" -d "$WORK/request.bin" --log-file="$WORK/$row.log" \
+    -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$port/bench.Echo/Unary" \
+    > "$WORK/$row.out"
+  after=0; [ -n "$pid" ] && after=$(cpu_ticks "$pid")
+  threads=
+  if [ "$target" = reprise ]; then
+    recorder=$(( $(recorder_ticks "$pid") - recorder_before ))
+    threads="relay=$(( after - before - recorder )),recorder=$recorder"
+  fi
+  grep -q "$TOTAL succeeded" "$WORK/$row.out" || { cat "$WORK/$row.out" >&2; exit 1; }
+  python3 bench/h2load-row.py "$row" "$run" "$WORK/$row.out" "$WORK/$row.log" "$(( after - before ))" \
+    "$TICKS" "$TOTAL" "$threads" >> "$RESULTS"
+}
+
 echo "server: grpc++ echo at 127.0.0.1:$SERVER_PORT; h2load -n $TOTAL -c $CONNECTIONS -m $STREAMS;" \
   "proxies with $WORKERS workers; $RUNS runs"
 for run in $(seq "$RUNS"); do
-  for target in direct nghttpx reprise; do
-    case $target in
-      direct) port=$SERVER_PORT; pid= ;;
-      nghttpx) port=$NGHTTPX_PORT; pid=$NGHTTPX_PID ;;
-      reprise) port=$REPRISE_PORT; pid=$REPRISE_PID ;;
-    esac
-    before=0; [ -n "$pid" ] && before=$(cpu_ticks "$pid")
-    recorder_before=0; [ "$target" = reprise ] && recorder_before=$(recorder_ticks "$pid")
-    : > "$WORK/$target.log"  # h2load appends to its --log-file: this run's requests only
-    h2load -n "$TOTAL" -c "$CONNECTIONS" -m "$STREAMS" -d "$WORK/request.bin" --log-file="$WORK/$target.log" \
-      -H 'content-type: application/grpc' -H 'te: trailers' "http://127.0.0.1:$port/bench.Echo/Unary" \
-      > "$WORK/$target.out"
-    after=0; [ -n "$pid" ] && after=$(cpu_ticks "$pid")
-    threads=
-    if [ "$target" = reprise ]; then
-      recorder=$(( $(recorder_ticks "$pid") - recorder_before ))
-      threads="relay=$(( after - before - recorder )),recorder=$recorder"
-    fi
-    grep -q "$TOTAL succeeded" "$WORK/$target.out" || { cat "$WORK/$target.out" >&2; exit 1; }
-    python3 bench/h2load-row.py "$target" "$run" "$WORK/$target.out" "$WORK/$target.log" "$(( after - before ))" \
-      "$TICKS" "$TOTAL" "$threads" >> "$RESULTS"
-  done
+  for target in direct nghttpx reprise; do measure "$target" "$run" "$CONNECTIONS" "$STREAMS" "$target"; done
   echo "run $run done"
 done
+# The same calls in flight on one client connection: nghttpx then keeps one backend connection, as Reprise
+# does (with several client connections nghttpx multiplexes them onto one, and Reprise keeps each).
+ONE_STREAMS=$(( CONNECTIONS * STREAMS ))
+if [ "$CONNECTIONS" -gt 1 ] && [ "$ONE_RUNS" -gt 0 ]; then
+  for run in $(seq "$ONE_RUNS"); do
+    for target in nghttpx reprise; do measure "$target" "$run" 1 "$ONE_STREAMS" "$target-1c"; done
+  done
+  echo "one-connection runs done"
+else
+  ONE_RUNS=0
+fi
 
 # Every call through Reprise was recorded, whole.
 kill -INT "$REPRISE_PID"; wait "$REPRISE_PID" || true
 ended=$(grep -c '"type":"end"' "$RECORDING" || true)
-echo "recording: $ended calls ended ($(( $(stat -c %s "$RECORDING") / 1048576 )) MiB); expected $(( TOTAL * RUNS ))"
+EXPECTED=$(( TOTAL * (RUNS + ONE_RUNS) ))
+echo "recording: $ended calls ended ($(( $(stat -c %s "$RECORDING") / 1048576 )) MiB); expected $EXPECTED"
 
-python3 - "$RESULTS" "$ended" "$(( TOTAL * RUNS ))" <<'PY' | tee "$OUT/bench-proxy-summary.txt"
+python3 - "$RESULTS" "$ended" "$EXPECTED" "$ONE_STREAMS" <<'PY' | tee "$OUT/bench-proxy-summary.txt"
 import json, statistics, sys
 rows = [json.loads(line) for line in open(sys.argv[1])]
 def med(target, key): return statistics.median(r[key] for r in rows if r["target"] == target)
@@ -140,4 +162,10 @@ print(f"reprise/nghttpx (medians): calls/s {rate:.2f}x, CPU per call {cpu:.2f}x"
 print(f"aim: calls/s at least nghttpx's: {'met' if rate >= 1 else 'NOT met'}")
 print(f"aim: CPU per call at most nghttpx's: {'met' if cpu <= 1 else 'NOT met'}")
 print(f"aim: every call recorded ({ended} of {expected}): {'met' if ended == expected else 'NOT met'}")
+if any(r["target"] == "reprise-1c" for r in rows):
+    one_rate = med("reprise-1c", "rate") / med("nghttpx-1c", "rate")
+    one_cpu = med("reprise-1c", "cpu_us") / med("nghttpx-1c", "cpu_us")
+    print(f"info: one client connection, {sys.argv[4]} in flight (one backend connection for each proxy):"
+          f" calls/s {one_rate:.2f}x, CPU per call {one_cpu:.2f}x"
+          f" ({med('reprise-1c', 'cpu_us'):.1f} vs {med('nghttpx-1c', 'cpu_us'):.1f} µs)")
 PY
