@@ -61,7 +61,7 @@ struct MessageJSONWriter {
         }
     }
 
-    private mutating func writeUnset(_ info: FieldInfo, key: [UInt8], layout: MessageLayout) throws(CodecError) {
+    mutating func writeUnset(_ info: FieldInfo, key: [UInt8], layout: MessageLayout) throws(CodecError) {
         switch options.unpopulated {
         case .omitted:
             return
