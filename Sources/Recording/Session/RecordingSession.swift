@@ -166,14 +166,17 @@ public final class RecordingSession {
         var redactedBytes: [UInt8]?
         if let type, unreadable == nil {
             do throws(CodecError) {
-                var message = try DynamicMessage(type: type, serializedBytes: payload)
                 let rules = redactor.isEmpty ? [] : redactor.rules(for: type, method: call.method, direction: direction)
-                if !rules.isEmpty {
+                jsonScratch.removeAll(keepingCapacity: jsonScratch.capacity <= 1 << 20)
+                if rules.isEmpty {
+                    // Straight from the bytes when they allow it: no message built per message recorded.
+                    try DynamicMessage.appendJSONUTF8Bytes(transcoding: payload, of: type, to: &jsonScratch)
+                } else {
+                    var message = try DynamicMessage(type: type, serializedBytes: payload)
                     redacted = redactor.apply(rules, to: &message)
                     if !redacted.isEmpty { redactedBytes = try BinaryEncoding(message).bytes }
+                    try message.appendJSONUTF8Bytes(to: &jsonScratch)
                 }
-                jsonScratch.removeAll(keepingCapacity: jsonScratch.capacity <= 1 << 20)
-                try message.appendJSONUTF8Bytes(to: &jsonScratch)
                 hasJSON = true
             } catch {
                 decodeError = "the bytes are not a valid \(type.fullName): \(error.description)"
