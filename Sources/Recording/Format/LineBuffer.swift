@@ -137,7 +137,7 @@ struct LineBuffer: ~Copyable {
         }
         // Written from the last digits back, two at a time, straight into place.
         let out = reserve(digits)
-        let pairs = Self.digitPairs
+        let pairs = Self.digitPairs.utf8Start
         var index = digits
         while magnitude >= 100 {
             let pair = Int(magnitude % 100) &* 2
@@ -156,10 +156,12 @@ struct LineBuffer: ~Copyable {
         count += digits
     }
 
-    /// "00" to "99": the two digits of every number below 100, for writing integers a pair at a time.
-    private static let digitPairs: [UInt8] = (0..<100).flatMap { (pair: Int) -> [UInt8] in
-        [UInt8(48 + pair / 10), UInt8(48 + pair % 10)]
-    }
+    /// "00" to "99": the two digits of every number below 100, for writing integers a pair at a time. A
+    /// literal, not an array: read through its pointer, with no reference to count per integer written.
+    private static let digitPairs: StaticString = """
+        0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546474849\
+        5051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899
+        """
 
     /// Appends a decimal integer.
     mutating func int(_ value: Int) { int(Int64(value)) }
