@@ -165,7 +165,16 @@ public final class TapRecorder {
             if let failure = recordingThread.handOver(&decoded) { recordingFailure = failure }
             return
         }
-        for event in decoded { process(event) }
+        // Each event is moved out to be recorded, not copied (a copy and its release cost a retain and a
+        // release per buffer and header list), and a trivial one takes its place for `removeAll`.
+        // `process` never touches `decoded`.
+        decoded.withUnsafeMutableBufferPointer { events in
+            for index in events.indices {
+                let event = events.moveElement(from: index)
+                events.initializeElement(at: index, to: .halfClose(connection: 0, stream: 0, time: 0))
+                process(event)
+            }
+        }
         decoded.removeAll(keepingCapacity: true)
     }
 
