@@ -6,7 +6,8 @@
 # bench/peers/echo.proto), a few unary calls through it, stopped with SIGINT. Then, RUNS times, at each rate
 # of REPLAY_RATES: `reprise replay --rate R --duration REPLAY_SHORT --no-check` and k6 (bench/peers/k6-arrival.js)
 # at the same rate and duration, and h2load --rps; `reprise replay --vus` for REPLAY_SHORT; `reprise call -n -c`
-# and h2load's closed loop of the same shape (what an open loop costs a C client against its own). Then
+# and h2load's closed loop of the same shape (what an open loop costs a C client against its own), and
+# `reprise replay --rate REPLAY_AIM_RATE --tick 10ms`, paced like h2load's --rps (below). Then
 # REPLAY_LONG_RUNS times `reprise replay --rate REPLAY_AIM_RATE --duration REPLAY_LONG`, for memory growth.
 #
 # Per run: calls done (grpc_reqs from --summary-export; k6's iterations), dropped (dropped_iterations), calls/s,
@@ -224,7 +225,10 @@ replay_rate() {  # replay_rate RATE DURATION DURATION_SECONDS RUN
 
 # nghttp2's h2load at the same fixed rate (--rps per connection, the same connections): what a fixed rate
 # costs a C client, for scale. Its counts go through the same collector as a small summary in the reprise
-# shape (h2load_summary).
+# shape (h2load_summary). h2load paces coarsely: its rate timer fires at most every 10 ms (h2load.cc sets
+# rps_watcher.repeat to max(0.01, 1 / rps)) and sends every request due then, 25 per connection at
+# 10,000/s over 4. Replay's default tick is 1 ms (a call starts at most half a tick off its time), so
+# replay_paced runs it with h2load's 10 ms as well: the same batching, for a like-for-like cost.
 h2load_rate() {
   local rate=$1 duration=$2 seconds=$3 run=$4 name=h2load-rate-$1-$2
   timed "$name" $(( seconds * 3 + 120 )) h2load -n $(( rate * seconds )) -c "$CONNECTIONS" -m 64 \
@@ -232,6 +236,15 @@ h2load_rate() {
     "http://$ADDR/bench.Echo/Unary"
   h2load_summary "$name" "$seconds"
   collect h2load rate "$rate" "$duration" "$run" "$WORK/$name.json" "$WORK/$name.time"
+}
+
+# replay at h2load's pacing: replay_paced RUN (AIM_RATE for SHORT with --tick 10ms).
+replay_paced() {
+  local run=$1 name=replay-paced-$AIM_RATE-$SHORT
+  timed "$name" $(( SHORT_SECONDS * 3 + 120 )) "$BIN/reprise" replay "$RECORDING" --target "$ADDR" --plaintext \
+    --rate "$AIM_RATE" --duration "$SHORT" --tick 10ms --max-in-flight "$MAX_IN_FLIGHT" \
+    --connections "$CONNECTIONS" --no-check --quiet --summary-export "$WORK/$name.json" "${TREND_STATS[@]}"
+  collect replay paced "$AIM_RATE" "$SHORT" "$run" "$WORK/$name.json" "$WORK/$name.time"
 }
 
 # h2load's closed loop with reprise call's shape (the same connections and calls in flight): with
@@ -288,6 +301,7 @@ for run in $(seq "$RUNS"); do
     "$ADDR" bench.Echo/Unary
   collect call closed 0 "" "$run" "$WORK/$name.json" "$WORK/$name.time"
   h2load_closed "$run"
+  replay_paced "$run"
   echo "run $run done"
 done
 for run in $(seq "$LONG_RUNS"); do
@@ -317,21 +331,22 @@ def label(key):
     if tool == "h2load" and schedule == "closed":
         return f"h2load -n {call_total} -m {-(-int(vus) // connections)}"
     if tool == "h2load": return f"h2load --rps {rate} {duration}"
+    if schedule == "paced": return f"replay --rate {rate} --tick 10ms"
     return f"{'replay --rate' if tool == 'replay' else 'k6 arrival'} {rate} {duration}"
 
 def fmt(value, spec, missing="n/a"):
     return missing if value is None else format(value, spec)
 
 # Rate runs by rate (replay, then k6, then replay's long run), then replay --vus, then reprise call.
-order = sorted(groups, key=lambda k: ({"rate": 0, "vus": 1, "closed": 2}[k[1]], k[2], k[3] != short, k[0] != "replay",
+order = sorted(groups, key=lambda k: ({"rate": 0, "vus": 1, "closed": 2, "paced": 3}[k[1]], k[2], k[3] != short, k[0] != "replay",
                                      k[0] == "h2load"))
-print(f"{'run (medians)':<28} {'runs':>4} {'calls':>8} {'dropped':>8} {'calls/s':>8} {'CPU µs/call':>11}"
+print(f"{'run (medians)':<32} {'runs':>4} {'calls':>8} {'dropped':>8} {'calls/s':>8} {'CPU µs/call':>11}"
       f" {'peak RSS MB':>11} {'late p50 µs':>11} {'late p99 µs':>11}")
 for key in order:
-    open_loop = key[0] == "replay" and key[1] == "rate"
+    open_loop = key[0] == "replay" and key[1] in ("rate", "paced")
     p50 = med(key, lambda r: r["late_p50_ms"])
     p99 = med(key, lambda r: r["late_p99_ms"])
-    print(f"{label(key):<28} {len(groups[key]):>4} {med(key, lambda r: r['calls']):>8.0f}"
+    print(f"{label(key):<32} {len(groups[key]):>4} {med(key, lambda r: r['calls']):>8.0f}"
           f" {fmt(None if key[1] == 'closed' else med(key, lambda r: r['dropped']), '>8.0f'):>8}"
           f" {fmt(med(key, lambda r: r['calls_per_s']), '>8.0f'):>8}"
           f" {med(key, lambda r: r['cpu'] * 1e6 / r['calls']):>11.1f}"
@@ -379,6 +394,11 @@ if h_cpu and r_cpu:
 if h_cpu and hc_cpu and r_cpu and c_cpu:
     print(f"  [info] open loop against closed loop: h2load {h_cpu / hc_cpu:.2f}x ({h_cpu:.1f} vs {hc_cpu:.1f} µs),"
           f" reprise {r_cpu / c_cpu:.2f}x")
+p_cpu = cpu(("replay", "paced", aim_rate, short))
+if p_cpu and c_cpu and h_cpu and hc_cpu:
+    # h2load sends every 10 ms; replay with the same pacing is the like-for-like row.
+    print(f"  [info] at h2load's 10 ms pacing: replay --tick 10ms {p_cpu / c_cpu:.2f}x reprise call -n"
+          f" ({p_cpu:.1f} vs {c_cpu:.1f} µs), h2load {h_cpu / hc_cpu:.2f}x its closed loop")
 missed = [text for ok, text in checks if ok is False]
 print(f"aims missed: {len(missed)} of {len(checks)}" + ("" if missed else " (none)"))
 PY
