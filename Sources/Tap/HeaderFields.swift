@@ -12,7 +12,11 @@ public struct HeaderFields: Sendable, RandomAccessCollection {
 
     /// The value of the first field called `name`.
     public func first(name: String) -> String? {
-        for field in fields where field.name == name { return field.value }
+        // Names of another length are passed over without a string comparison.
+        let count = name.utf8.count
+        for index in fields.indices where fields[index].name.utf8.count == count && fields[index].name == name {
+            return fields[index].value
+        }
         return nil
     }
 

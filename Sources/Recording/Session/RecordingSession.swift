@@ -113,13 +113,17 @@ public final class RecordingSession {
         var metadata: [MetadataEntry] = []
         metadata.reserveCapacity(headers.count)
         for (name, value) in headers {
-            switch name {
-            case ":path": path = value
-            case ":authority": authority = value
-            case "grpc-timeout": timeout = GRPCTimeout.nanoseconds(value)
-            case "grpc-encoding": encoding = value
-            default:
-                if !ReservedHeaders.isRequestTransportHeader(name) { metadata.append(entry(name, value)) }
+            // Metadata first: most names are neither pseudo-headers nor of a length below.
+            guard ReservedHeaders.isRequestTransportHeader(name) else {
+                metadata.append(entry(name, value))
+                continue
+            }
+            switch name.utf8.count {
+            case 5 where name == ":path": path = value
+            case 10 where name == ":authority": authority = value
+            case 12 where name == "grpc-timeout": timeout = GRPCTimeout.nanoseconds(value)
+            case 13 where name == "grpc-encoding": encoding = value
+            default: break
             }
         }
         let (kind, input, output) = method(path)
