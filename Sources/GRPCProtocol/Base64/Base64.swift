@@ -29,10 +29,11 @@ public enum Base64 {
     public static func encode(_ input: UnsafeRawBufferPointer, padded: Bool = true, into out: inout [UInt8]) {
         let length = encodedCount(input.count, padded: padded)
         guard length > 0 else { return }
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: length))
-        out.withUnsafeMutableBytes { output in
-            encode(input, padded: padded, into: UnsafeMutableRawBufferPointer(rebasing: output[start...]))
+        // Encoded into scratch memory (on the stack when small) and appended with one copy: appending a
+        // run of zeros to write over was a loop per byte.
+        withUnsafeTemporaryAllocation(byteCount: length, alignment: 1) { scratch in
+            encode(input, padded: padded, into: scratch)
+            out.append(contentsOf: UnsafeRawBufferPointer(scratch))
         }
     }
 

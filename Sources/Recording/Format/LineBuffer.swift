@@ -92,21 +92,33 @@ struct LineBuffer: ~Copyable {
 
     /// Appends a JSON string.
     mutating func string(_ text: String) {
-        var text = text
-        text.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
+        // Read in place (native and small strings): no copy of the string to make it mutable.
+        let done: Void? = text.utf8.withContiguousStorageIfAvailable { string(utf8: UnsafeRawBufferPointer($0)) }
+        if done == nil {
+            var text = text
+            text.withUTF8 { string(utf8: UnsafeRawBufferPointer($0)) }
+        }
     }
 
     /// Appends a JSON string from UTF-8 bytes.
     mutating func string(utf8: UnsafeRawBufferPointer) {
         append(UInt8(ascii: "\""))
         var plainStart = 0
-        for index in 0..<utf8.count {
-            let byte = utf8[index]
-            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-            if index > plainStart {
-                append(UnsafeRawBufferPointer(rebasing: utf8[plainStart..<index]))
+        var index = 0
+        let count = utf8.count
+        while index < count {
+            // Eight bytes at a time while none of them needs escaping (most strings are all plain).
+            if index + 8 <= count, !Self.needsEscaping(utf8.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                index += 8
+                continue
             }
-            plainStart = index + 1
+            let byte = utf8[index]
+            index += 1
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            if index - 1 > plainStart {
+                append(UnsafeRawBufferPointer(rebasing: utf8[plainStart..<index - 1]))
+            }
+            plainStart = index
             switch byte {
             case UInt8(ascii: "\""): raw("\\\"")
             case UInt8(ascii: "\\"): raw("\\\\")
@@ -124,17 +136,31 @@ struct LineBuffer: ~Copyable {
         append(UInt8(ascii: "\""))
     }
 
+    /// Whether any of eight bytes is a control character, `"` or `\\`. Each test is the classic "has a
+    /// byte below n" / "has a zero byte" one: exact for whether any byte matches, though a borrow may also
+    /// mark bytes after the first match.
+    @inline(__always)
+    private static func needsEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        let below20 = (word &- ones &* 0x20) & ~word
+        let isQuote = (quote &- ones) & ~quote
+        let isBackslash = (backslash &- ones) & ~backslash
+        return (below20 | isQuote | isBackslash) & highs != 0
+    }
+
     /// Appends a decimal integer.
     mutating func int(_ value: Int64) {
         if value < 0 { append(UInt8(ascii: "-")) }
         var magnitude = value.magnitude
-        // An Int64's magnitude is below 10^19, so `bound` stops at 10^19 at most and never overflows.
-        var digits = 1
-        var bound: UInt64 = 10
-        while magnitude >= bound {
-            digits += 1
-            bound &*= 10
-        }
+        // Digits from the bit length (1233/4096 is just above log10 2): the estimate is the count or one
+        // less, and one comparison with a power of ten settles it. `| 1` makes 0 one digit and changes no
+        // other count (it only makes an even number odd, and no power of ten above 1 is odd).
+        let odd = magnitude | 1
+        let estimate = ((64 - odd.leadingZeroBitCount) &* 1233) >> 12
+        let digits = estimate + (odd >= Self.powerOfTen(estimate) ? 1 : 0)
         // Written from the last digits back, two at a time, straight into place.
         let out = reserve(digits)
         let pairs = Self.digitPairs.utf8Start
@@ -154,6 +180,34 @@ struct LineBuffer: ~Copyable {
             out.storeBytes(of: UInt8(48 + magnitude), toByteOffset: 0, as: UInt8.self)
         }
         count += digits
+    }
+
+    /// 10^exponent for an exponent of 0 to 19 (10^19 fits a UInt64): a switch the compiler makes a table
+    /// of, where a static array would be retained and released for every integer.
+    @inline(__always)
+    private static func powerOfTen(_ exponent: Int) -> UInt64 {
+        switch exponent {
+        case 0: 1
+        case 1: 10
+        case 2: 100
+        case 3: 1_000
+        case 4: 10_000
+        case 5: 100_000
+        case 6: 1_000_000
+        case 7: 10_000_000
+        case 8: 100_000_000
+        case 9: 1_000_000_000
+        case 10: 10_000_000_000
+        case 11: 100_000_000_000
+        case 12: 1_000_000_000_000
+        case 13: 10_000_000_000_000
+        case 14: 100_000_000_000_000
+        case 15: 1_000_000_000_000_000
+        case 16: 10_000_000_000_000_000
+        case 17: 100_000_000_000_000_000
+        case 18: 1_000_000_000_000_000_000
+        default: 10_000_000_000_000_000_000
+        }
     }
 
     /// "00" to "99": the two digits of every number below 100, for writing integers a pair at a time. A

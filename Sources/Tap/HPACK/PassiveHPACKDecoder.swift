@@ -72,8 +72,8 @@ struct PassiveHPACKDecoder {
                 let index = try reader.integer(prefix: 7)
                 guard index > 0 else { throw HPACKReadError("an indexed field with index 0") }
                 if let field = try entry(at: index) {
-                    fields.append(field)
                     listSize += field.name.utf8.count + field.value.utf8.count + 32
+                    fields.append(field)  // last use: moved in, not copied
                 } else {
                     unknown += 1
                     listSize += 32
