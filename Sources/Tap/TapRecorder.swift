@@ -185,12 +185,14 @@ public final class TapRecorder {
         notice(text)
     }
 
-    private func process(_ event: TapEvent) {
+    /// Records one event. It is consumed: its header lists and buffers move into the bindings below instead
+    /// of being retained for them and released with the event.
+    private func process(_ event: consuming TapEvent) {
         if !pending.isEmpty, let key = event.streamKey, let waiting = pending[key.connection, key.stream] {
             wait(waiting, key, event)
             return
         }
-        switch event {
+        switch consume event {
         case .requestHeaders(let connection, let stream, let headers, let time):
             let path = headers.first(name: ":path")
             if path == nil, headers.unknownFields > 0 {

@@ -112,17 +112,19 @@ public final class RecordingSession {
         var encoding = "identity"
         var metadata: [MetadataEntry] = []
         metadata.reserveCapacity(headers.count)
-        for (name, value) in headers {
+        // By index, not `for (name, value) in`: a value is copied only where it is kept.
+        for index in headers.indices {
             // Metadata first: most names are neither pseudo-headers nor of a length below.
-            guard ReservedHeaders.isRequestTransportHeader(name) else {
-                metadata.append(entry(name, value))
+            guard ReservedHeaders.isRequestTransportHeader(headers[index].name) else {
+                metadata.append(entry(headers[index].name, headers[index].value))
                 continue
             }
+            let name = headers[index].name
             switch name.utf8.count {
-            case 5 where name == ":path": path = value
-            case 10 where name == ":authority": authority = value
-            case 12 where name == "grpc-timeout": timeout = GRPCTimeout.nanoseconds(value)
-            case 13 where name == "grpc-encoding": encoding = value
+            case 5 where name == ":path": path = headers[index].value
+            case 10 where name == ":authority": authority = headers[index].value
+            case 12 where name == "grpc-timeout": timeout = GRPCTimeout.nanoseconds(headers[index].value)
+            case 13 where name == "grpc-encoding": encoding = headers[index].value
             default: break
             }
         }

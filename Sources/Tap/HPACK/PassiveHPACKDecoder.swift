@@ -71,9 +71,9 @@ struct PassiveHPACKDecoder {
             if first & 0x80 != 0 {  // indexed field
                 let index = try reader.integer(prefix: 7)
                 guard index > 0 else { throw HPACKReadError("an indexed field with index 0") }
-                if let field = try entry(at: index) {
-                    listSize += field.name.utf8.count + field.value.utf8.count + 32
-                    fields.append(field)  // last use: moved in, not copied
+                if try appendEntry(at: index, to: &fields) {
+                    let field = fields.count - 1
+                    listSize += fields[field].name.utf8.count + fields[field].value.utf8.count + 32
                 } else {
                     unknown += 1
                     listSize += 32
@@ -81,7 +81,7 @@ struct PassiveHPACKDecoder {
                 fieldsSeen = true
             } else if first & 0xC0 == 0x40 {  // literal with incremental indexing
                 let index = try reader.integer(prefix: 6)
-                let name = index == 0 ? try string(&reader) : try entry(at: index)?.name
+                let name = index == 0 ? try string(&reader) : try fieldName(at: index)
                 let value = try string(&reader)
                 insert(name: name, value: value)
                 if let name { fields.append((name, value)) } else { unknown += 1 }
@@ -98,7 +98,7 @@ struct PassiveHPACKDecoder {
                 evict(toFit: 0)
             } else {  // literal without indexing (0000) or never indexed (0001)
                 let index = try reader.integer(prefix: 4)
-                let name = index == 0 ? try string(&reader) : try entry(at: index)?.name
+                let name = index == 0 ? try string(&reader) : try fieldName(at: index)
                 let value = try string(&reader)
                 if let name { fields.append((name, value)) } else { unknown += 1 }
                 listSize += (name?.utf8.count ?? 0) + value.utf8.count + 32
@@ -114,9 +114,24 @@ struct PassiveHPACKDecoder {
         return unknown
     }
 
-    /// The field at `index` (static, then dynamic); nil for a dynamic one from before the decoder started.
-    private func entry(at index: Int) throws(HPACKReadError) -> (name: String, value: String)? {
-        if index < HPACKTables.staticEntries.count { return HPACKTables.staticEntries[index] }
+    /// Appends the field at `index` (static, then dynamic) to `fields` straight from its table, one retain
+    /// per string (returning it as a tuple first cost a copy and its release per string); false for a dynamic
+    /// one from before the decoder started.
+    private func appendEntry(
+        at index: Int, to fields: inout [(name: String, value: String)]
+    ) throws(HPACKReadError) -> Bool {
+        if index < HPACKTables.staticEntries.count {
+            fields.append(HPACKTables.staticEntries[index])
+            return true
+        }
+        let dynamic = try dynamicPosition(of: index)
+        guard let dynamic, entries[dynamic].isKnown else { return false }
+        fields.append((entries[dynamic].name, entries[dynamic].value))
+        return true
+    }
+
+    /// Where dynamic `index` is in `entries`; nil for one from before the decoder started.
+    private func dynamicPosition(of index: Int) throws(HPACKReadError) -> Int? {
         let dynamic = index - HPACKTables.staticEntries.count + 1
         guard dynamic <= dynamicEntries else {
             if knowsEarlierEntries {
@@ -125,8 +140,15 @@ struct PassiveHPACKDecoder {
             }
             return nil
         }
-        let entry = entries[entries.count - dynamic]
-        return entry.isKnown ? (entry.name, entry.value) : nil
+        return entries.count - dynamic
+    }
+
+    /// The name of the field at `index` (static, then dynamic); nil for a dynamic one from before the decoder
+    /// started.
+    private func fieldName(at index: Int) throws(HPACKReadError) -> String? {
+        if index < HPACKTables.staticEntries.count { return HPACKTables.staticEntries[index].name }
+        guard let dynamic = try dynamicPosition(of: index), entries[dynamic].isKnown else { return nil }
+        return entries[dynamic].name
     }
 
     private mutating func insert(name: String?, value: String) {
