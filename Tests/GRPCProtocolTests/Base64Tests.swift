@@ -1,3 +1,4 @@
+import Foundation
 import GRPCProtocol
 import Testing
 
@@ -15,13 +16,20 @@ import Testing
     }
 
     @Test func everyLengthRoundTripsThroughTheBufferEncoder() {
-        for count in 0..<64 {
+        // Every length up to 64, and around the encoder's 768-byte chunks.
+        for count in Array(0..<64) + Array(760..<780) + Array(1530..<1540) + [10_000] {
             let bytes = (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 37 &+ 11) }
             var out: [UInt8] = Array("prefix:".utf8)
             bytes.withUnsafeBytes { Base64.encode($0, into: &out) }
             #expect(out.starts(with: Array("prefix:".utf8)))
             #expect(Base64.decode(String(decoding: out.dropFirst(7), as: UTF8.self)) == bytes)
             #expect(Base64.encode(bytes[...]) == String(decoding: out.dropFirst(7), as: UTF8.self))
+            // Foundation's encoder as the reference, padded and not.
+            let reference = Data(bytes).base64EncodedString()
+            #expect(String(decoding: out.dropFirst(7), as: UTF8.self) == reference)
+            var unpadded: [UInt8] = []
+            bytes.withUnsafeBytes { Base64.encode($0, padded: false, into: &unpadded) }
+            #expect(String(decoding: unpadded, as: UTF8.self) == reference.replacingOccurrences(of: "=", with: ""))
         }
     }
 

@@ -29,11 +29,19 @@ public enum Base64 {
     public static func encode(_ input: UnsafeRawBufferPointer, padded: Bool = true, into out: inout [UInt8]) {
         let length = encodedCount(input.count, padded: padded)
         guard length > 0 else { return }
-        // Encoded into scratch memory (on the stack when small) and appended with one copy: appending a
-        // run of zeros to write over was a loop per byte.
-        withUnsafeTemporaryAllocation(byteCount: length, alignment: 1) { scratch in
-            encode(input, padded: padded, into: scratch)
-            out.append(contentsOf: UnsafeRawBufferPointer(scratch))
+        // A chunk at a time through 1 KiB of scratch (whole groups of three bytes until the last), each
+        // appended with one copy: appending a run of zeros to write over was a loop per byte, and scratch
+        // as large as the input would double a large field's memory for a moment.
+        let chunk = 768
+        withUnsafeTemporaryAllocation(byteCount: min(length, encodedCount(chunk)), alignment: 1) { scratch in
+            var start = 0
+            while start < input.count {
+                let piece = UnsafeRawBufferPointer(rebasing: input[start..<min(start + chunk, input.count)])
+                encode(piece, padded: padded, into: scratch)
+                out.append(
+                    contentsOf: UnsafeRawBufferPointer(rebasing: scratch[..<encodedCount(piece.count, padded: padded)]))
+                start += piece.count
+            }
         }
     }
 
