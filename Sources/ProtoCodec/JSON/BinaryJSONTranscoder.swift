@@ -1,4 +1,3 @@
-import GRPCProtocol
 import ProtoSchema
 
 /// Proto3 JSON written straight from protobuf binary, in one pass over the bytes and without building a
@@ -105,7 +104,7 @@ struct BinaryJSONTranscoder {
                 try writer.writeUnset(info, key: key, layout: layout)
             } else {
                 writer.out.writeKey(quoted: key)
-                writeBytes(bytes)
+                writer.out.writeBase64(UnsafeRawBufferPointer(bytes))
             }
         default:
             if info.hasPresence {
@@ -150,7 +149,7 @@ struct BinaryJSONTranscoder {
         case .bytes:
             let bytes = decoder.reader.take(try decoder.reader.readLength())
             writer.out.beginElement()
-            writeBytes(bytes)
+            writer.out.writeBase64(UnsafeRawBufferPointer(bytes))
         default:
             return try scalarElement(info, depth: depth)
         }
@@ -180,13 +179,6 @@ struct BinaryJSONTranscoder {
         guard transcode(layout, depth: depth + 1) else { return false }
         decoder.reader.limit = limit
         return true
-    }
-
-    /// A `bytes` value as the writer writes one: base64 in quotes, straight from the input.
-    private mutating func writeBytes(_ bytes: UnsafeBufferPointer<UInt8>) {
-        writer.out.writeByte(UInt8(ascii: "\""))
-        Base64.encode(UnsafeRawBufferPointer(bytes), into: &writer.out.bytes)
-        writer.out.writeByte(UInt8(ascii: "\""))
     }
 }
 

@@ -1,3 +1,5 @@
+import GRPCProtocol
+
 /// Writes JSON text into a byte array: strings escaped, numbers in their shortest exact form, and
 /// objects and arrays with commas (and for pretty output, newlines and two-space indentation) placed
 /// automatically. Used for ``JSONValue`` and to stream messages without building a tree.
@@ -120,6 +122,13 @@ struct JSONWriter {
     mutating func writeQuotedRaw(_ raw: some Collection<UInt8>) {
         bytes.append(UInt8(ascii: "\""))
         bytes.append(contentsOf: raw)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A `bytes` value as proto3 JSON writes one: padded base64 in quotes, encoded straight into the output.
+    mutating func writeBase64(_ raw: UnsafeRawBufferPointer) {
+        bytes.append(UInt8(ascii: "\""))
+        Base64.encode(raw, into: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 

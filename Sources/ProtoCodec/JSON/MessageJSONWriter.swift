@@ -1,4 +1,3 @@
-import GRPCProtocol
 import ProtoSchema
 
 /// Writes a ``DynamicMessage`` as proto3 JSON straight into bytes, without building a tree.
@@ -146,9 +145,7 @@ struct MessageJSONWriter {
             if v.isFinite { out.writeNumber(v) } else { writeNonFinite(v) }
         case .string(let v): out.writeString(v)
         case .bytes(let v):
-            out.writeByte(UInt8(ascii: "\""))
-            v.withUnsafeBytes { Base64.encode($0, into: &out.bytes) }
-            out.writeByte(UInt8(ascii: "\""))
+            v.withUnsafeBytes { out.writeBase64($0) }
         case .enumNumber(let number):
             writeEnum(number, info.enumType)
         case .message(let message):
