@@ -7,7 +7,8 @@
 # of REPLAY_RATES: `reprise replay --rate R --duration REPLAY_SHORT --no-check` and k6 (bench/peers/k6-arrival.js)
 # at the same rate and duration, and h2load --rps; `reprise replay --vus` for REPLAY_SHORT; `reprise call -n -c`
 # and h2load's closed loop of the same shape (what an open loop costs a C client against its own), and
-# `reprise replay --rate REPLAY_AIM_RATE --tick 10ms`, paced like h2load's --rps (below). Then
+# `reprise replay --rate REPLAY_AIM_RATE --tick T` for each T of REPLAY_TICKS: what a coarser schedule saves
+# (10ms is paced like h2load's --rps, below). Then
 # REPLAY_LONG_RUNS times `reprise replay --rate REPLAY_AIM_RATE --duration REPLAY_LONG`, for memory growth.
 #
 # Per run: calls done (grpc_reqs from --summary-export; k6's iterations), dropped (dropped_iterations), calls/s,
@@ -22,9 +23,10 @@
 # Knobs (environment): REPLAY_RATES ("5000 10000 20000"), REPLAY_AIM_RATE (10000; added to the rates if
 # missing), REPLAY_SHORT (10s), REPLAY_LONG (60s), REPLAY_LONG_RUNS (1; 0 skips the long run), RUNS (2, for
 # everything else), REPLAY_MAX_IN_FLIGHT (1000), REPLAY_CONNECTIONS (4, for replay and reprise call),
+# REPLAY_TICKS ("2ms 5ms 10ms", ticks beside the default 1ms; 10ms is needed for the h2load line),
 # REPLAY_VUS (64, also reprise call's -c), REPLAY_CALL_TOTAL (100000), REPLAY_RECORD_CALLS (20),
 # REPLAY_K6_PREALLOCATED_VUS (100), REPLAY_K6_MAX_VUS (500).
-# Defaults take about 4-5 minutes. For a quick check: REPLAY_SHORT=3s REPLAY_LONG=6s RUNS=1.
+# Defaults take about 5-6 minutes. For a quick check: REPLAY_SHORT=3s REPLAY_LONG=6s RUNS=1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +36,7 @@ SHORT=${REPLAY_SHORT:-10s}
 LONG=${REPLAY_LONG:-60s}
 LONG_RUNS=${REPLAY_LONG_RUNS:-1}
 RUNS=${RUNS:-2}
+TICKS=${REPLAY_TICKS:-2ms 5ms 10ms}
 MAX_IN_FLIGHT=${REPLAY_MAX_IN_FLIGHT:-1000}
 CONNECTIONS=${REPLAY_CONNECTIONS:-4}
 VUS=${REPLAY_VUS:-64}
@@ -228,7 +231,7 @@ replay_rate() {  # replay_rate RATE DURATION DURATION_SECONDS RUN
 # shape (h2load_summary). h2load paces coarsely: its rate timer fires at most every 10 ms (h2load.cc sets
 # rps_watcher.repeat to max(0.01, 1 / rps)) and sends every request due then, 25 per connection at
 # 10,000/s over 4. Replay's default tick is 1 ms (a call starts at most half a tick off its time), so
-# replay_paced runs it with h2load's 10 ms as well: the same batching, for a like-for-like cost.
+# the tick sweep includes h2load's 10 ms: the same batching, for a like-for-like cost.
 h2load_rate() {
   local rate=$1 duration=$2 seconds=$3 run=$4 name=h2load-rate-$1-$2
   timed "$name" $(( seconds * 3 + 120 )) h2load -n $(( rate * seconds )) -c "$CONNECTIONS" -m 64 \
@@ -238,13 +241,13 @@ h2load_rate() {
   collect h2load rate "$rate" "$duration" "$run" "$WORK/$name.json" "$WORK/$name.time"
 }
 
-# replay at h2load's pacing: replay_paced RUN (AIM_RATE for SHORT with --tick 10ms).
-replay_paced() {
-  local run=$1 name=replay-paced-$AIM_RATE-$SHORT
+# replay with a coarser schedule: replay_tick TICK RUN (AIM_RATE for SHORT with --tick TICK).
+replay_tick() {
+  local tick=$1 run=$2 name=replay-tick-$1-$AIM_RATE-$SHORT
   timed "$name" $(( SHORT_SECONDS * 3 + 120 )) "$BIN/reprise" replay "$RECORDING" --target "$ADDR" --plaintext \
-    --rate "$AIM_RATE" --duration "$SHORT" --tick 10ms --max-in-flight "$MAX_IN_FLIGHT" \
+    --rate "$AIM_RATE" --duration "$SHORT" --tick "$tick" --max-in-flight "$MAX_IN_FLIGHT" \
     --connections "$CONNECTIONS" --no-check --quiet --summary-export "$WORK/$name.json" "${TREND_STATS[@]}"
-  collect replay paced "$AIM_RATE" "$SHORT" "$run" "$WORK/$name.json" "$WORK/$name.time"
+  collect replay "tick-$tick" "$AIM_RATE" "$SHORT" "$run" "$WORK/$name.json" "$WORK/$name.time"
 }
 
 # h2load's closed loop with reprise call's shape (the same connections and calls in flight): with
@@ -301,7 +304,7 @@ for run in $(seq "$RUNS"); do
     "$ADDR" bench.Echo/Unary
   collect call closed 0 "" "$run" "$WORK/$name.json" "$WORK/$name.time"
   h2load_closed "$run"
-  replay_paced "$run"
+  for tick in $TICKS; do replay_tick "$tick" "$run"; done
   echo "run $run done"
 done
 for run in $(seq "$LONG_RUNS"); do
@@ -331,19 +334,24 @@ def label(key):
     if tool == "h2load" and schedule == "closed":
         return f"h2load -n {call_total} -m {-(-int(vus) // connections)}"
     if tool == "h2load": return f"h2load --rps {rate} {duration}"
-    if schedule == "paced": return f"replay --rate {rate} --tick 10ms"
+    if schedule.startswith("tick-"): return f"replay --rate {rate} --tick {schedule[5:]}"
     return f"{'replay --rate' if tool == 'replay' else 'k6 arrival'} {rate} {duration}"
 
 def fmt(value, spec, missing="n/a"):
     return missing if value is None else format(value, spec)
 
 # Rate runs by rate (replay, then k6, then replay's long run), then replay --vus, then reprise call.
-order = sorted(groups, key=lambda k: ({"rate": 0, "vus": 1, "closed": 2, "paced": 3}[k[1]], k[2], k[3] != short, k[0] != "replay",
+def tick_ms(schedule):
+    text = schedule[5:]
+    return float(text[:-2]) / 1000 if text.endswith("us") else float(text[:-2]) if text.endswith("ms") else float(text[:-1]) * 1000
+
+order = sorted(groups, key=lambda k: ({"rate": 0, "vus": 1, "closed": 2}.get(k[1], 3),
+                                     tick_ms(k[1]) if k[1].startswith("tick-") else 0, k[2], k[3] != short, k[0] != "replay",
                                      k[0] == "h2load"))
 print(f"{'run (medians)':<32} {'runs':>4} {'calls':>8} {'dropped':>8} {'calls/s':>8} {'CPU µs/call':>11}"
       f" {'peak RSS MB':>11} {'late p50 µs':>11} {'late p99 µs':>11}")
 for key in order:
-    open_loop = key[0] == "replay" and key[1] in ("rate", "paced")
+    open_loop = key[0] == "replay" and (key[1] == "rate" or key[1].startswith("tick-"))
     p50 = med(key, lambda r: r["late_p50_ms"])
     p99 = med(key, lambda r: r["late_p99_ms"])
     print(f"{label(key):<32} {len(groups[key]):>4} {med(key, lambda r: r['calls']):>8.0f}"
@@ -394,7 +402,7 @@ if h_cpu and r_cpu:
 if h_cpu and hc_cpu and r_cpu and c_cpu:
     print(f"  [info] open loop against closed loop: h2load {h_cpu / hc_cpu:.2f}x ({h_cpu:.1f} vs {hc_cpu:.1f} µs),"
           f" reprise {r_cpu / c_cpu:.2f}x")
-p_cpu = cpu(("replay", "paced", aim_rate, short))
+p_cpu = cpu(("replay", "tick-10ms", aim_rate, short))
 if p_cpu and c_cpu and h_cpu and hc_cpu:
     # h2load sends every 10 ms; replay with the same pacing is the like-for-like row.
     print(f"  [info] at h2load's 10 ms pacing: replay --tick 10ms {p_cpu / c_cpu:.2f}x reprise call -n"
