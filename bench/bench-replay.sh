@@ -23,7 +23,7 @@
 # Knobs (environment): REPLAY_RATES ("5000 10000 20000"), REPLAY_AIM_RATE (10000; added to the rates if
 # missing), REPLAY_SHORT (10s), REPLAY_LONG (60s), REPLAY_LONG_RUNS (1; 0 skips the long run), RUNS (2, for
 # everything else), REPLAY_MAX_IN_FLIGHT (1000), REPLAY_CONNECTIONS (4, for replay and reprise call),
-# REPLAY_TICKS ("2ms 5ms 10ms", ticks beside the default 1ms; 10ms is needed for the h2load line),
+# REPLAY_TICKS ("1ms 2ms 10ms", ticks beside the default 1.5 ms; 10ms is needed for the h2load line),
 # REPLAY_VUS (64, also reprise call's -c), REPLAY_CALL_TOTAL (100000), REPLAY_RECORD_CALLS (20),
 # REPLAY_K6_PREALLOCATED_VUS (100), REPLAY_K6_MAX_VUS (500).
 # Defaults take about 5-6 minutes. For a quick check: REPLAY_SHORT=3s REPLAY_LONG=6s RUNS=1.
@@ -36,7 +36,7 @@ SHORT=${REPLAY_SHORT:-10s}
 LONG=${REPLAY_LONG:-60s}
 LONG_RUNS=${REPLAY_LONG_RUNS:-1}
 RUNS=${RUNS:-2}
-TICKS=${REPLAY_TICKS:-2ms 5ms 10ms}
+TICKS=${REPLAY_TICKS:-1ms 2ms 10ms}
 MAX_IN_FLIGHT=${REPLAY_MAX_IN_FLIGHT:-1000}
 CONNECTIONS=${REPLAY_CONNECTIONS:-4}
 VUS=${REPLAY_VUS:-64}
@@ -230,7 +230,7 @@ replay_rate() {  # replay_rate RATE DURATION DURATION_SECONDS RUN
 # costs a C client, for scale. Its counts go through the same collector as a small summary in the reprise
 # shape (h2load_summary). h2load paces coarsely: its rate timer fires at most every 10 ms (h2load.cc sets
 # rps_watcher.repeat to max(0.01, 1 / rps)) and sends every request due then, 25 per connection at
-# 10,000/s over 4. Replay's default tick is 1 ms (a call starts at most half a tick off its time), so
+# 10,000/s over 4. Replay's default tick is 1.5 ms (a call starts at most half a tick off its time), so
 # the tick sweep includes h2load's 10 ms: the same batching, for a like-for-like cost.
 h2load_rate() {
   local rate=$1 duration=$2 seconds=$3 run=$4 name=h2load-rate-$1-$2
