@@ -252,7 +252,8 @@ let package = Package(
             exclude: ["Peers"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "RecordingTests", dependencies: ["Recording", "ProtoCodec", "ProtoSchema", "TestSupport"],
+            name: "RecordingTests",
+            dependencies: ["Recording", "GRPCProtocol", "ProtoCodec", "ProtoSchema", "TestSupport"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "ProxyTests",
@@ -269,7 +270,7 @@ let package = Package(
         .testTarget(
             name: "TapTests",
             dependencies: nio + [
-                "Tap", "Recording", "GRPCWire", "TestSupport",
+                "Tap", "Recording", "GRPCWire", "GRPCProtocol", "TestSupport",
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -261,7 +261,7 @@ public final class PassiveHTTP2Decoder {
                 return "PUSH_PROMISE too short"
             }
             fragment.moveReaderIndex(forwardBy: 4)
-            var ignored: [(name: String, value: String)] = []
+            var ignored: [HeaderField] = []
             do throws(HPACKReadError) {
                 _ = try fragment.withUnsafeReadableBytes { block throws(HPACKReadError) in
                     try state.hpack.decode(block, into: &ignored)
@@ -307,7 +307,7 @@ public final class PassiveHTTP2Decoder {
         _ block: ByteBuffer, stream: Int, endStream: Bool, _ state: inout Side, side: CallSide, time: Int64,
         into events: inout [TapEvent]
     ) -> String? {
-        var fields: [(name: String, value: String)] = []
+        var fields: [HeaderField] = []
         // Room for a typical block at once (each field takes at least a byte), not four regrowths.
         fields.reserveCapacity(min(block.readableBytes, 16))
         let unknown: Int
@@ -347,7 +347,7 @@ public final class PassiveHTTP2Decoder {
             if endStream { events.append(.halfClose(connection: connection, stream: stream, time: time)) }
         case .server:
             // 1xx answers come before the real headers and mean nothing to gRPC.
-            if let status = headers.first(name: ":status"), status.hasPrefix("1"), !endStream { return nil }
+            if let status = headers.first(.status), status.hasPrefix("1"), !endStream { return nil }
             if endStream { openedStreams[connection, stream] = nil }
             events.append(
                 .responseHeaders(

@@ -194,7 +194,7 @@ public final class TapRecorder {
         }
         switch consume event {
         case .requestHeaders(let connection, let stream, let headers, let time):
-            let path = headers.first(name: ":path")
+            let path = headers.first(.path)
             if path == nil, headers.unknownFields > 0 {
                 guard session.canInferMethods else {
                     lose(1, Self.methodLost + ", and without a schema it cannot be inferred")
@@ -202,7 +202,7 @@ public final class TapRecorder {
                 }
                 pending[connection, stream] = PendingCall(
                     headers: headers, time: time, candidates: session.schemaMethods,
-                    request: reader(encoding: headers.first(name: "grpc-encoding")))
+                    request: reader(encoding: headers.first(.grpcEncoding)))
                 return
             }
             if !methodFilter.keepsEverything, !keeps(path: path ?? "") {
@@ -224,9 +224,9 @@ public final class TapRecorder {
                 session.trailers(tap.call, headers: headers.fields, time: time, unknownHeaders: headers.unknownFields)
             } else if !tap.sawResponseHeaders {
                 // 1xx responses are informational; the real headers follow.
-                if headers.first(name: ":status")?.hasPrefix("1") == true { return }
+                if headers.first(.status)?.hasPrefix("1") == true { return }
                 tap.sawResponseHeaders = true
-                tap.response = reader(encoding: headers.first(name: "grpc-encoding"))
+                tap.response = reader(encoding: headers.first(.grpcEncoding))
                 session.responseHeaders(tap.call, headers: headers.fields, time: time)
             }
         case .reset(let connection, let stream, let by, let code, let time):
@@ -262,7 +262,7 @@ public final class TapRecorder {
             connection: key.connection, stream: key.stream, headers: headers.fields, time: time,
             inferredMethod: inferred, unknownHeaders: headers.unknownFields)
         streams[key.connection, key.stream] = StreamTap(
-            call: call, request: reader(encoding: headers.first(name: "grpc-encoding")))
+            call: call, request: reader(encoding: headers.first(.grpcEncoding)))
     }
 
     private func lose(_ count: Int, _ reason: String) {
@@ -319,8 +319,8 @@ public final class TapRecorder {
         case .responseHeaders(_, _, let headers, let endStream, _):
             if endStream {
                 ended = true
-            } else if waiting.response == nil, headers.first(name: ":status")?.hasPrefix("1") != true {
-                waiting.response = reader(encoding: headers.first(name: "grpc-encoding"))
+            } else if waiting.response == nil, headers.first(.status)?.hasPrefix("1") != true {
+                waiting.response = reader(encoding: headers.first(.grpcEncoding))
             }
         case .reset, .streamFailed: ended = true
         default: break

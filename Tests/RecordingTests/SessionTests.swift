@@ -16,13 +16,14 @@ import Testing
         harness.message(1, .request, request, time: 110)
         harness.session.responseHeaders(
             connection: 1, stream: 1,
-            headers: [
+            headers: SessionHarness.fields([
                 (":status", "200"), ("content-type", "application/grpc"), ("x-served-by", "b2"), ("set-cookie", "id=1"),
-            ],
+            ]),
             time: 120)
         harness.message(1, .response, request, time: 130)
         harness.session.trailers(
-            connection: 1, stream: 1, headers: [("grpc-status", "0"), ("grpc-message", ""), ("x-trailer", "t")],
+            connection: 1, stream: 1,
+            headers: SessionHarness.fields([("grpc-status", "0"), ("grpc-message", ""), ("x-trailer", "t")]),
             time: 140)
         let recording = try harness.recording()
         let call = try #require(recording.calls.first)
@@ -65,11 +66,11 @@ import Testing
             + any2
         harness.session.trailers(
             connection: 1, stream: 1,
-            headers: [
+            headers: SessionHarness.fields([
                 (":status", "200"), ("content-type", "application/grpc"), ("grpc-status", "5"),
                 ("grpc-message", "no%20such%20note: %C3%A9"),
                 ("grpc-status-details-bin", RecordingBase64.encode(status).replacingOccurrences(of: "=", with: "")),
-            ], time: 2)
+            ]), time: 2)
         let trailers = try #require(try harness.recording().calls.first?.trailers)
         #expect(trailers.code == 5)
         #expect(trailers.message == "no such note: é")
@@ -146,7 +147,8 @@ import Testing
         harness.message(1, .request, try RecordingFixtures.note(#"{"text":"x"}"#), time: 2)
         harness.session.halfClose(connection: 1, stream: 1, time: 2)
         harness.session.halfClose(connection: 1, stream: 1, time: 3)
-        harness.session.trailers(connection: 1, stream: 1, headers: [("grpc-status", "0")], time: 4)
+        harness.session.trailers(
+            connection: 1, stream: 1, headers: SessionHarness.fields([("grpc-status", "0")]), time: 4)
         // After the end, a half-close belongs to no call.
         harness.session.halfClose(connection: 1, stream: 1, time: 5)
         let recording = try harness.recording()
@@ -182,7 +184,7 @@ import Testing
         let harness = try SessionHarness()
         harness.session.startCall(
             connection: 1, stream: 1,
-            headers: [(":path", RecordingFixtures.unaryPath), ("grpc-timeout", header)], time: 1)
+            headers: SessionHarness.fields([(":path", RecordingFixtures.unaryPath), ("grpc-timeout", header)]), time: 1)
         #expect(try harness.recording().calls.first?.start.timeoutNanoseconds == nanoseconds)
     }
 

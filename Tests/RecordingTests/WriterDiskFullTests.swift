@@ -17,7 +17,8 @@ struct WriterDiskFullTests {
         let calls = 1000  // two lines of about 100 bytes each: 200 KB, three times the room
         for call in 1...calls {
             let started = session.startCall(
-                connection: 1, stream: 2 * call - 1, headers: [(":path", "/a.B/C")], time: Int64(call))
+                connection: 1, stream: 2 * call - 1, headers: SessionHarness.fields([(":path", "/a.B/C")]),
+                time: Int64(call))
             session.fail(started, reason: "no room for call \(call)", time: Int64(call))
         }
         #expect(throws: RecordingWriteError.self) { try writer.flush() }

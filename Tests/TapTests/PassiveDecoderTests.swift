@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 import NIOHPACK
 import NIOHTTP2

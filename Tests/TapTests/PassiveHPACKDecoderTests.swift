@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 import NIOHPACK
 import Testing
@@ -22,7 +23,10 @@ import Testing
     /// dynamic table is used and evicts), every indexing kind, some long enough to fill the table alone.
     static func headerLists(seed: UInt64, count: Int, longValues: Bool = true) -> [HPACKHeaders] {
         var random = Generator(state: seed)
-        let names = [":path", ":authority", "content-type", "user-agent", "grpc-timeout", "x-a", "x-b-bin", "te"]
+        let names = [
+            ":path", ":authority", "content-type", "user-agent", "grpc-timeout", "x-a", "x-b-bin", "te", "grpc-status",
+            "grpc-message", ":status",
+        ]
         var values: [String] = []
         for _ in 0..<24 {
             let length = longValues && random.next(8) == 0 ? 300 + random.next(5000) : random.next(40)
@@ -54,10 +58,12 @@ import Testing
     }
 
     static func decode(_ block: ByteBuffer, with decoder: inout PassiveHPACKDecoder) throws -> (
-        fields: [(name: String, value: String)], unknown: Int
+        fields: [HeaderField], unknown: Int
     ) {
-        var fields: [(name: String, value: String)] = []
+        var fields: [HeaderField] = []
         let unknown = try block.withUnsafeReadableBytes { try decoder.decode($0, into: &fields) }
+        // Whichever way a name came (static entry, dynamic entry, literal), its kind is the name's.
+        for field in fields { #expect(field.known == KnownHeader(field.name), "\(field.name)") }
         return (fields, unknown)
     }
 
@@ -157,7 +163,7 @@ import Testing
         #expect(within.fields.count == 4157)
         #expect(within.fields.allSatisfy { $0.name == "x-a" && $0.value.utf8.count == 4000 })
 
-        var fields: [(name: String, value: String)] = [("kept", "from before")]
+        var fields = [HeaderField("kept", "from before")]
         let block = Self.repeatedFieldBlock(references: 4158)
         let error = #expect(throws: HPACKReadError.self) {
             _ = try block.withUnsafeReadableBytes { try decoder.decode($0, into: &fields) }

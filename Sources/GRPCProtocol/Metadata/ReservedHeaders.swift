@@ -35,39 +35,40 @@ public enum ReservedHeaders {
     }
 
     /// Headers of a request that a recording shows elsewhere or that the transport owns.
-    /// (The recorder asks this of every header of every call: names are told apart by their length first,
-    /// so most are compared with one name of the list at most.)
     public static func isRequestTransportHeader(_ name: String) -> Bool {
-        let utf8 = name.utf8
-        if utf8.first == UInt8(ascii: ":") { return true }
-        switch utf8.count {
-        case 2: return name == "te"
-        case 12: return name == "content-type" || name == "grpc-timeout"
-        case 13: return name == "grpc-encoding"
-        case 20: return name == "grpc-accept-encoding"
-        default: return false
+        isRequestTransportHeader(KnownHeader(name))
+    }
+
+    /// Headers of a request that a recording shows elsewhere or that the transport owns, by kind (the
+    /// recorder asks this of every header of every call).
+    public static func isRequestTransportHeader(_ name: KnownHeader) -> Bool {
+        switch name {
+        case .contentType, .te, .grpcTimeout, .grpcEncoding, .grpcAcceptEncoding: true
+        default: name.isPseudo
         }
     }
 
-    /// Headers of a response header block that a recording shows elsewhere (told apart by length first,
-    /// as above).
+    /// Headers of a response header block that a recording shows elsewhere.
     public static func isResponseTransportHeader(_ name: String) -> Bool {
-        let utf8 = name.utf8
-        if utf8.first == UInt8(ascii: ":") { return true }
-        switch utf8.count {
-        case 12: return name == "content-type"
-        case 13: return name == "grpc-encoding"
-        case 20: return name == "grpc-accept-encoding"
-        default: return false
-        }
+        isResponseTransportHeader(KnownHeader(name))
+    }
+
+    /// Headers of a response header block that a recording shows elsewhere, by kind.
+    public static func isResponseTransportHeader(_ name: KnownHeader) -> Bool {
+        name.isPseudo || name == .contentType || name == .grpcEncoding || name == .grpcAcceptEncoding
     }
 
     /// Headers of a trailer block that a recording shows elsewhere (the status, and in a trailers-only
     /// response the response headers too).
     public static func isTrailerStatusHeader(_ name: String, trailersOnly: Bool) -> Bool {
+        isTrailerStatusHeader(KnownHeader(name), trailersOnly: trailersOnly)
+    }
+
+    /// Headers of a trailer block that a recording shows elsewhere, by kind.
+    public static func isTrailerStatusHeader(_ name: KnownHeader, trailersOnly: Bool) -> Bool {
         switch name {
-        case "grpc-status", "grpc-message", "grpc-status-details-bin": return true
-        default: return trailersOnly && isResponseTransportHeader(name)
+        case .grpcStatus, .grpcMessage, .grpcStatusDetailsBin: true
+        default: trailersOnly && isResponseTransportHeader(name)
         }
     }
 

@@ -103,7 +103,7 @@ public final class RecordingSession {
     /// and `unknownHeaders` counts its fields that could not be decoded.
     @discardableResult
     public func startCall(
-        connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64,
+        connection: Int, stream: Int, headers: [HeaderField], time: Int64,
         inferredMethod: String? = nil, unknownHeaders: Int = 0
     ) -> Call {
         var path = inferredMethod ?? ""
@@ -112,20 +112,15 @@ public final class RecordingSession {
         var encoding = "identity"
         var metadata: [MetadataEntry] = []
         metadata.reserveCapacity(headers.count)
-        // By index, not `for (name, value) in`: a value is copied only where it is kept.
+        // By index, not `for field in`: a value is copied only where it is kept.
         for index in headers.indices {
-            // Metadata first: most names are neither pseudo-headers nor of a length below.
-            guard ReservedHeaders.isRequestTransportHeader(headers[index].name) else {
-                metadata.append(entry(headers[index].name, headers[index].value))
-                continue
-            }
-            let name = headers[index].name
-            switch name.utf8.count {
-            case 5 where name == ":path": path = headers[index].value
-            case 10 where name == ":authority": authority = headers[index].value
-            case 12 where name == "grpc-timeout": timeout = GRPCTimeout.nanoseconds(headers[index].value)
-            case 13 where name == "grpc-encoding": encoding = headers[index].value
-            default: break
+            switch headers[index].known {
+            case .path: path = headers[index].value
+            case .authority: authority = headers[index].value
+            case .grpcTimeout: timeout = GRPCTimeout.nanoseconds(headers[index].value)
+            case .grpcEncoding: encoding = headers[index].value
+            case let known where ReservedHeaders.isRequestTransportHeader(known): break
+            default: metadata.append(entry(headers[index].name, headers[index].value))
             }
         }
         let (kind, input, output) = method(path)
@@ -207,24 +202,24 @@ public final class RecordingSession {
     }
 
     /// The server's response headers (the first header block that is not trailers-only).
-    public func responseHeaders(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
+    public func responseHeaders(connection: Int, stream: Int, headers: [HeaderField], time: Int64) {
         guard let call = calls[connection, stream] else { return }
         responseHeaders(call, headers: headers, time: time)
     }
 
     /// The server's response headers of `call`.
-    public func responseHeaders(_ call: Call, headers: [(name: String, value: String)], time: Int64) {
+    public func responseHeaders(_ call: Call, headers: [HeaderField], time: Int64) {
         guard call.advance(to: time) else { return }
         call.sawResponseHeaders = true
         var status = 0
         var encoding = "identity"
         var metadata: [MetadataEntry] = []
-        for (name, value) in headers {
-            switch name {
-            case ":status": status = Int(value) ?? 0
-            case "grpc-encoding": encoding = value
-            default:
-                if !ReservedHeaders.isResponseTransportHeader(name) { metadata.append(entry(name, value)) }
+        for field in headers {
+            switch field.known {
+            case .status: status = Int(field.value) ?? 0
+            case .grpcEncoding: encoding = field.value
+            case let known where ReservedHeaders.isResponseTransportHeader(known): break
+            default: metadata.append(entry(field.name, field.value))
             }
         }
         let event = ResponseHeadersEvent(
@@ -233,14 +228,14 @@ public final class RecordingSession {
     }
 
     /// The server's trailers (or the single header block of a trailers-only response); the call then ends.
-    public func trailers(connection: Int, stream: Int, headers: [(name: String, value: String)], time: Int64) {
+    public func trailers(connection: Int, stream: Int, headers: [HeaderField], time: Int64) {
         guard let call = calls[connection, stream] else { return }
         trailers(call, headers: headers, time: time)
     }
 
     /// The server's trailers of `call`; the call then ends. `unknownHeaders` counts fields that named
     /// HPACK state from before a capture began (the status may be among them).
-    public func trailers(_ call: Call, headers: [(name: String, value: String)], time: Int64, unknownHeaders: Int = 0) {
+    public func trailers(_ call: Call, headers: [HeaderField], time: Int64, unknownHeaders: Int = 0) {
         guard call.advance(to: time) else { return }
         let trailersOnly = !call.sawResponseHeaders
         var code: Int?
@@ -248,21 +243,19 @@ public final class RecordingSession {
         var details: [JSONValue] = []
         var httpStatus: Int?
         var metadata: [MetadataEntry] = []
-        for (name, value) in headers {
-            switch name {
-            case "grpc-status": code = Int(value)
-            case "grpc-message": message = PercentEncoding.decode(value)
-            case "grpc-status-details-bin":
-                if let bytes = RecordingBase64.decode(value), let anys = StatusDetails.anys(in: bytes) {
+        for field in headers {
+            switch field.known {
+            case .grpcStatus: code = Int(field.value)
+            case .grpcMessage: message = PercentEncoding.decode(field.value)
+            case .grpcStatusDetailsBin:
+                if let bytes = RecordingBase64.decode(field.value), let anys = StatusDetails.anys(in: bytes) {
                     details = anys.map { StatusDetails.json(typeURL: $0.typeURL, value: $0.value, registry: registry) }
                 } else {
-                    metadata.append(MetadataEntry(name, value))
+                    metadata.append(MetadataEntry(field.name, field.value))
                 }
-            case ":status": httpStatus = Int(value)
-            default:
-                if !ReservedHeaders.isTrailerStatusHeader(name, trailersOnly: trailersOnly) {
-                    metadata.append(entry(name, value))
-                }
+            case .status: httpStatus = Int(field.value)
+            case let known where ReservedHeaders.isTrailerStatusHeader(known, trailersOnly: trailersOnly): break
+            default: metadata.append(entry(field.name, field.value))
             }
         }
         if code == nil, unknownHeaders > 0 {

@@ -1,9 +1,13 @@
+import GRPCProtocol
+
 /// RFC 7541's constant tables: the static header table (Appendix A) and the Huffman code (Appendix B),
 /// as the passive HPACK decoder reads them.
 enum HPACKTables {
-    /// Entries 1...61 of the static table (index 0 is unused), as the `String`s every decoded header
-    /// shares: a header from the static table costs a retain, not a new string.
-    static let staticEntries: [(name: String, value: String)] = [
+    /// Entries 1...61 of the static table (index 0 is unused), as the fields every decoded header shares:
+    /// a header from the static table costs a retain, not a new string, and its name is classified once.
+    static let staticEntries: [HeaderField] = staticPairs.map { HeaderField($0.name, $0.value) }
+
+    private static let staticPairs: [(name: String, value: String)] = [
         ("", ""),
         (":authority", ""),
         (":method", "GET"),

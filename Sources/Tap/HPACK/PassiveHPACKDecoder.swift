@@ -1,9 +1,11 @@
+import GRPCProtocol
+
 /// HPACK decoding (RFC 7541) for an observer of a connection: one direction's header blocks in, their
 /// fields out, with the dynamic table kept as the endpoints keep it.
 ///
 /// Written for the tap rather than taken from NIOHPACK: a field from either table comes out as the
-/// `String`s the table holds (a retain, where NIOHPACK made new strings from its byte ring for every
-/// indexed field), integers are read straight from the block's bytes, and the fields go into an array the
+/// ``HeaderField`` the table holds (a retain per string, where NIOHPACK made new strings from its byte ring
+/// for every indexed field, and its name classified when the entry was made), integers are read straight from the block's bytes, and the fields go into an array the
 /// caller owns. A decoder that starts mid-connection (``init(knowsEarlierEntries:)`` false) decodes what
 /// the insertions it saw define (indices count from the newest entry, so those are exact) and counts the
 /// fields that name an older entry instead of failing.
@@ -11,8 +13,7 @@ struct PassiveHPACKDecoder {
     /// One dynamic table entry; `isKnown` is false for one inserted with a name from before the decoder
     /// started (its `size` is then a lower bound, which evicts late, never early).
     private struct Entry {
-        var name: String
-        var value: String
+        var field: HeaderField
         var size: Int
         var isKnown: Bool
     }
@@ -58,7 +59,7 @@ struct PassiveHPACKDecoder {
 
     /// Decodes one whole header block, appending its fields to `fields`; returns how many fields named a
     /// table entry from before the decoder started (left out of `fields`; always 0 when it knows them all).
-    mutating func decode(_ block: UnsafeRawBufferPointer, into fields: inout [(name: String, value: String)])
+    mutating func decode(_ block: UnsafeRawBufferPointer, into fields: inout [HeaderField])
         throws(HPACKReadError) -> Int
     {
         var reader = Reader(bytes: block)
@@ -81,11 +82,11 @@ struct PassiveHPACKDecoder {
                 fieldsSeen = true
             } else if first & 0xC0 == 0x40 {  // literal with incremental indexing
                 let index = try reader.integer(prefix: 6)
-                let name = index == 0 ? try string(&reader) : try fieldName(at: index)
+                let name = index == 0 ? try literalName(&reader) : try fieldName(at: index)
                 let value = try string(&reader)
                 insert(name: name, value: value)
-                if let name { fields.append((name, value)) } else { unknown += 1 }
-                listSize += (name?.utf8.count ?? 0) + value.utf8.count + 32
+                if let name { fields.append(HeaderField(name.name, value, known: name.known)) } else { unknown += 1 }
+                listSize += (name?.name.utf8.count ?? 0) + value.utf8.count + 32
                 fieldsSeen = true
             } else if first & 0xE0 == 0x20 {  // dynamic table size update
                 let newCapacity = try reader.integer(prefix: 5)
@@ -98,10 +99,10 @@ struct PassiveHPACKDecoder {
                 evict(toFit: 0)
             } else {  // literal without indexing (0000) or never indexed (0001)
                 let index = try reader.integer(prefix: 4)
-                let name = index == 0 ? try string(&reader) : try fieldName(at: index)
+                let name = index == 0 ? try literalName(&reader) : try fieldName(at: index)
                 let value = try string(&reader)
-                if let name { fields.append((name, value)) } else { unknown += 1 }
-                listSize += (name?.utf8.count ?? 0) + value.utf8.count + 32
+                if let name { fields.append(HeaderField(name.name, value, known: name.known)) } else { unknown += 1 }
+                listSize += (name?.name.utf8.count ?? 0) + value.utf8.count + 32
                 fieldsSeen = true
             }
             if listSize > Self.maximumHeaderListSize {
@@ -118,7 +119,7 @@ struct PassiveHPACKDecoder {
     /// per string (returning it as a tuple first cost a copy and its release per string); false for a dynamic
     /// one from before the decoder started.
     private func appendEntry(
-        at index: Int, to fields: inout [(name: String, value: String)]
+        at index: Int, to fields: inout [HeaderField]
     ) throws(HPACKReadError) -> Bool {
         if index < HPACKTables.staticEntries.count {
             fields.append(HPACKTables.staticEntries[index])
@@ -126,7 +127,7 @@ struct PassiveHPACKDecoder {
         }
         let dynamic = try dynamicPosition(of: index)
         guard let dynamic, entries[dynamic].isKnown else { return false }
-        fields.append((entries[dynamic].name, entries[dynamic].value))
+        fields.append(entries[dynamic].field)
         return true
     }
 
@@ -143,23 +144,36 @@ struct PassiveHPACKDecoder {
         return entries.count - dynamic
     }
 
-    /// The name of the field at `index` (static, then dynamic); nil for a dynamic one from before the decoder
-    /// started.
-    private func fieldName(at index: Int) throws(HPACKReadError) -> String? {
-        if index < HPACKTables.staticEntries.count { return HPACKTables.staticEntries[index].name }
+    /// The name of the field at `index` (static, then dynamic) and its kind; nil for a dynamic one from
+    /// before the decoder started.
+    private func fieldName(at index: Int) throws(HPACKReadError) -> (name: String, known: KnownHeader)? {
+        if index < HPACKTables.staticEntries.count {
+            return (HPACKTables.staticEntries[index].name, HPACKTables.staticEntries[index].known)
+        }
         guard let dynamic = try dynamicPosition(of: index), entries[dynamic].isKnown else { return nil }
-        return entries[dynamic].name
+        return (entries[dynamic].field.name, entries[dynamic].field.known)
     }
 
-    private mutating func insert(name: String?, value: String) {
-        let entrySize = (name?.utf8.count ?? 0) + value.utf8.count + 32
+    /// A name sent as a literal, classified (once per literal: encoders mostly index names).
+    private mutating func literalName(_ reader: inout Reader) throws(HPACKReadError) -> (
+        name: String, known: KnownHeader
+    ) {
+        let name = try string(&reader)
+        return (name, KnownHeader(name))
+    }
+
+    private mutating func insert(name: (name: String, known: KnownHeader)?, value: String) {
+        let entrySize = (name?.name.utf8.count ?? 0) + value.utf8.count + 32
         guard entrySize <= capacity else {
             // RFC 7541 4.4: an entry larger than the table empties it and is not added.
             evict(toFit: capacity + 1)
             return
         }
         evict(toFit: entrySize)
-        entries.append(Entry(name: name ?? "", value: value, size: entrySize, isKnown: name != nil))
+        entries.append(
+            Entry(
+                field: HeaderField(name?.name ?? "", value, known: name?.known ?? .other), size: entrySize,
+                isKnown: name != nil))
         size += entrySize
     }
 

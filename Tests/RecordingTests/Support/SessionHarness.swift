@@ -1,4 +1,5 @@
 import Foundation
+import GRPCProtocol
 import ProtoCodec
 import Recording
 import TestSupport
@@ -24,13 +25,17 @@ final class SessionHarness {
     }
 
     /// Request headers of a call to `path`, as a client sends them.
-    static func requestHeaders(_ path: String, extra: [(String, String)] = []) -> [(name: String, value: String)] {
-        [
-            (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "127.0.0.1:7000"),
-            ("content-type", "application/grpc"), ("te", "trailers"), ("grpc-timeout", "250m"),
-            ("user-agent", "test/1.0"),
-        ] + extra
+    static func requestHeaders(_ path: String, extra: [(String, String)] = []) -> [HeaderField] {
+        fields(
+            [
+                (":method", "POST"), (":scheme", "http"), (":path", path), (":authority", "127.0.0.1:7000"),
+                ("content-type", "application/grpc"), ("te", "trailers"), ("grpc-timeout", "250m"),
+                ("user-agent", "test/1.0"),
+            ] + extra)
     }
+
+    /// A header block's fields from name-value pairs.
+    static func fields(_ pairs: [(String, String)]) -> [HeaderField] { pairs.map { HeaderField($0.0, $0.1) } }
 
     func message(_ stream: Int, _ direction: MessageDirection, _ bytes: [UInt8], compressed: Bool = false, time: Int64)
     {
