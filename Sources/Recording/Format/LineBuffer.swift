@@ -161,21 +161,22 @@ struct LineBuffer: ~Copyable {
         let odd = magnitude | 1
         let estimate = ((64 - odd.leadingZeroBitCount) &* 1233) >> 12
         let digits = estimate + (odd >= Self.powerOfTen(estimate) ? 1 : 0)
-        // Written from the last digits back, two at a time, straight into place.
+        // Written from the last digits back, two at a time (one 16-bit load and store each), straight into
+        // place; the index stays within `digits`, so its arithmetic need not trap.
         let out = reserve(digits)
-        let pairs = Self.digitPairs.utf8Start
+        let pairs = UnsafeRawPointer(Self.digitPairs.utf8Start)
         var index = digits
         while magnitude >= 100 {
-            let pair = Int(magnitude % 100) &* 2
+            let pair = Int(truncatingIfNeeded: magnitude % 100) &* 2
             magnitude /= 100
-            index -= 2
-            out.storeBytes(of: pairs[pair], toByteOffset: index, as: UInt8.self)
-            out.storeBytes(of: pairs[pair + 1], toByteOffset: index + 1, as: UInt8.self)
+            index &-= 2
+            out.storeBytes(
+                of: pairs.loadUnaligned(fromByteOffset: pair, as: UInt16.self), toByteOffset: index, as: UInt16.self)
         }
         if magnitude >= 10 {
-            let pair = Int(magnitude) &* 2
-            out.storeBytes(of: pairs[pair], toByteOffset: 0, as: UInt8.self)
-            out.storeBytes(of: pairs[pair + 1], toByteOffset: 1, as: UInt8.self)
+            let pair = Int(truncatingIfNeeded: magnitude) &* 2
+            out.storeBytes(
+                of: pairs.loadUnaligned(fromByteOffset: pair, as: UInt16.self), toByteOffset: 0, as: UInt16.self)
         } else {
             out.storeBytes(of: UInt8(48 + magnitude), toByteOffset: 0, as: UInt8.self)
         }
