@@ -24,19 +24,13 @@ public enum KnownHeader: UInt8, Sendable {
     /// told apart by their length first, so most are compared with one string at most.
     public init(_ name: String) {
         let utf8 = name.utf8
-        if utf8.first == UInt8(ascii: ":") {
-            switch utf8.count {
-            case 5 where name == ":path": self = .path
-            case 7 where name == ":method": self = .method
-            case 7 where name == ":scheme": self = .scheme
-            case 7 where name == ":status": self = .status
-            case 10 where name == ":authority": self = .authority
-            default: self = .otherPseudo
-            }
-            return
-        }
         switch utf8.count {
         case 2 where name == "te": self = .te
+        case 5 where name == ":path": self = .path
+        case 7 where name == ":method": self = .method
+        case 7 where name == ":scheme": self = .scheme
+        case 7 where name == ":status": self = .status
+        case 10 where name == ":authority": self = .authority
         case 11 where name == "grpc-status": self = .grpcStatus
         case 12 where name == "content-type": self = .contentType
         case 12 where name == "grpc-timeout": self = .grpcTimeout
@@ -44,7 +38,7 @@ public enum KnownHeader: UInt8, Sendable {
         case 13 where name == "grpc-encoding": self = .grpcEncoding
         case 20 where name == "grpc-accept-encoding": self = .grpcAcceptEncoding
         case 23 where name == "grpc-status-details-bin": self = .grpcStatusDetailsBin
-        default: self = .other
+        default: self = utf8.first == UInt8(ascii: ":") ? .otherPseudo : .other
         }
     }
 

@@ -37,9 +37,9 @@ public final class Replayer: Sendable {
         public var checker: GoldenChecker?
         /// The least time between two wake-ups of a loop's schedule: calls due within half of it either side
         /// of a wake-up start together, so a call starts at most half a tick late (plus the machine's own
-        /// delays) or early (measured then from its actual start). 1.5 ms by default: a call starts within 0.75 ms
-        /// of its time, and the loop sleeps between answers a quarter less often than at 1 ms (at 10,000
-        /// calls/s those sleeps cost more CPU than the calls; see the README's replay figures).
+        /// delays) or early (measured then from its actual start). 1.5 ms by default: a call starts within
+        /// 0.75 ms of its time, and the loop sleeps between answers a quarter less often than at 1 ms (at
+        /// 10,000 calls/s those sleeps cost more CPU than the calls; see the README's replay figures).
         public var tick: Duration = .microseconds(1500)
         /// How long a client message waits for the server messages that preceded it in the recording before
         /// it goes anyway (a server that now answers less must not hang the call).
