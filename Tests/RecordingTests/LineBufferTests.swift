@@ -23,6 +23,23 @@ import Testing
         for value in values { #expect(written(value) == String(value), "\(value)") }
     }
 
+    /// Random values of every length up to 18 digits, zeros among their digits, several in one line.
+    @Test func integersOfEveryLengthInARow() {
+        var random = SeededGenerator(seed: 11)
+        var line = LineBuffer(capacity: 64)
+        var expected = ""
+        for index in 0..<20_000 {
+            let digits = 1 + random.below(18)
+            var value: Int64 = 0
+            for _ in 0..<digits { value = value * 10 + Int64(random.below(4) == 0 ? 0 : random.below(10)) }
+            if index % 3 == 0 { value = -value }
+            line.int(value)
+            line.append(UInt8(ascii: ","))
+            expected += "\(value),"
+        }
+        #expect(String(decoding: line.bytes, as: UTF8.self) == expected)
+    }
+
     private func written(_ text: String) -> String {
         var line = LineBuffer()
         line.string(text)

@@ -108,9 +108,16 @@ struct LineBuffer: ~Copyable {
         let count = utf8.count
         while index < count {
             // Eight bytes at a time while none of them needs escaping (most strings are all plain).
-            if index + 8 <= count, !Self.needsEscaping(utf8.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
-                index += 8
-                continue
+            if index + 8 <= count {
+                if !Self.needsEscaping(utf8.loadUnaligned(fromByteOffset: index, as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
+            } else if count >= 8,
+                !Self.needsEscaping(utf8.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+            {
+                // The last eight bytes, overlapping ones already read, hold the rest: all plain.
+                break
             }
             let byte = utf8[index]
             index += 1
