@@ -20,6 +20,10 @@ public enum TapEvent: Sendable {
     case goAway(connection: Int, by: CallSide, lastStream: Int, code: UInt32, debug: String, time: Int64)
     /// The stream ended another way; the text says how.
     case streamFailed(connection: Int, stream: Int, reason: String, time: Int64)
+    /// A proxy answered the stream itself (its server could not be reached, `reason` says why): the call
+    /// ends with the reason once the client is done with it (its half-close, its reset, or the end of the
+    /// connection), its messages until then recorded.
+    case answeredByProxy(connection: Int, stream: Int, reason: String, time: Int64)
     /// A connection is gone; its open calls end with the reason.
     case connectionClosed(connection: Int, reason: String, time: Int64)
     /// Calls of a connection that cannot be recorded (`reason`: they began before the capture did).
@@ -31,6 +35,7 @@ public enum TapEvent: Sendable {
         case .data(_, _, _, let bytes, _): 64 + bytes.readableBytes
         case .requestHeaders(_, _, let headers, _), .responseHeaders(_, _, let headers, _, _): 128 + headers.count * 64
         case .goAway(_, _, _, _, let debug, _): 64 + debug.utf8.count
+        case .answeredByProxy(_, _, let reason, _): 64 + reason.utf8.count
         case .halfClose, .reset, .streamFailed, .connectionClosed, .streamsLost: 64
         }
     }

@@ -32,6 +32,10 @@ public final class TapRecorder {
         var requestBroken = false
         var responseBroken = false
         var sawResponseHeaders = false
+        /// The client half-closed.
+        var clientDone = false
+        /// Why the proxy answered the call itself: its end, once the client is done.
+        var answeredByProxy: String?
 
         init(call: RecordingSession.Call, request: GRPCMessageReader) {
             self.call = call
@@ -217,6 +221,11 @@ public final class TapRecorder {
         case .halfClose(let connection, let stream, let time):
             guard let tap = streams[connection, stream] else { return }
             session.halfClose(tap.call, time: time)
+            tap.clientDone = true
+            if let reason = tap.answeredByProxy {
+                streams.removeValue(connection: connection, stream: stream)
+                session.fail(tap.call, reason: reason, time: time)
+            }
         case .responseHeaders(let connection, let stream, let headers, let endStream, let time):
             guard let tap = streams[connection, stream] else { return }
             if endStream {
@@ -233,7 +242,21 @@ public final class TapRecorder {
             guard let tap = streams.removeValue(connection: connection, stream: stream) else {
                 return
             }
-            session.reset(tap.call, by: by, errorCode: code, time: time)
+            // A client resetting a stream the proxy answered is done with it (gRPC clients reset a stream
+            // they had not half-closed when its status arrives): the call ends for the proxy's reason.
+            if by == .client, let reason = tap.answeredByProxy {
+                session.fail(tap.call, reason: reason, time: time)
+            } else {
+                session.reset(tap.call, by: by, errorCode: code, time: time)
+            }
+        case .answeredByProxy(let connection, let stream, let reason, let time):
+            guard let tap = streams[connection, stream] else { return }
+            if tap.clientDone {
+                streams.removeValue(connection: connection, stream: stream)
+                session.fail(tap.call, reason: reason, time: time)
+            } else {
+                tap.answeredByProxy = reason
+            }
         case .streamFailed(let connection, let stream, let reason, let time):
             guard let tap = streams.removeValue(connection: connection, stream: stream) else {
                 return
@@ -446,7 +469,7 @@ extension TapEvent {
         switch self {
         case .data(let connection, let stream, _, _, _), .halfClose(let connection, let stream, _),
             .responseHeaders(let connection, let stream, _, _, _), .reset(let connection, let stream, _, _, _),
-            .streamFailed(let connection, let stream, _, _):
+            .streamFailed(let connection, let stream, _, _), .answeredByProxy(let connection, let stream, _, _):
             TapRecorder.StreamKey(connection: connection, stream: stream)
         case .requestHeaders, .goAway, .connectionClosed, .streamsLost: nil
         }

@@ -191,6 +191,31 @@ import Testing
         #expect(harness.logs.all.contains { $0.contains(reason) }, "\(harness.logs.all)")
         #expect(!harness.logs.all.contains { $0.contains("Error(") || $0.contains("errno") }, "\(harness.logs.all)")
     }
+
+    /// A stream the client has not half-closed when the proxy answers UNAVAILABLE: the client resets it,
+    /// and that ends the proxy's answering connection in the middle of reading it. The call still ends
+    /// with the reason, after its request, and no call stays in flight.
+    @Test func anOpenStreamThatCannotReachTheServerEndsWithTheReason() async throws {
+        let harness = try await ProxyHarness.start(upstreamPort: 1)
+        let connection = try await harness.connect()
+        let events = CallEvents()
+        let call = connection.makeCall(path: RecordPeer.path("Bidi"), delegate: events)
+        call.send(note(#"{"text":"one"}"#))
+        var iterator = events.events.makeAsyncIterator()
+        let (result, _) = await events.result(iterator: &iterator)
+        #expect(result?.status.code == .unavailable, "\(String(describing: result))")
+        try await eventually { !connection.isAcceptingCalls }
+        await connection.close()
+        try await eventually { harness.recorder.statistics.openCalls == 0 }
+        let recording = try await harness.finish()
+        let recorded = try #require(recording.calls.first)
+        #expect(recorded.requests.first?.json?["text"] == "one")
+        guard case .error(let reason) = recorded.end?.outcome else {
+            Issue.record("expected an error end, got \(String(describing: recorded.end))")
+            return
+        }
+        #expect(reason.hasPrefix("the server 127.0.0.1:1 could not be reached: connection refused"), "\(reason)")
+    }
 }
 
 /// Polls `condition` every 10 ms until it holds (failing after `timeout`). The condition is checked once

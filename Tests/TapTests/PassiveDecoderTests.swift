@@ -26,6 +26,8 @@ import Testing
                 return "reset \(stream) by \(side) \(code)"
             case .streamFailed(_, let stream, let reason, _):
                 return "failed \(stream) \(reason)"
+            case .answeredByProxy(_, let stream, let reason, _):
+                return "answered \(stream) \(reason)"
             case .goAway(_, let side, let lastStream, let code, let debug, _):
                 return "goaway by \(side) last \(lastStream) code \(code) \(debug)"
             case .connectionClosed(_, let reason, _):

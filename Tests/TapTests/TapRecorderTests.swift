@@ -90,6 +90,66 @@ import Testing
         #expect(call.end?.outcome == .error("the capture ended"))
     }
 
+    /// A call a proxy answered itself (its server could not be reached) ends with the proxy's reason once
+    /// the client is done with it: at the client's half-close, at its reset (what a gRPC client does to a
+    /// stream it had not half-closed when the status came), or at once when it had half-closed already.
+    /// Its messages until then are recorded; a server's reset is still a reset.
+    @Test func aCallTheProxyAnsweredEndsForItsReasonWhenTheClientIsDone() throws {
+        let reason = "the server 127.0.0.1:1 could not be reached: connection refused by 127.0.0.1:1"
+        enum Then { case clientHalfCloses, clientResets, alreadyHalfClosed, connectionCloses }
+        for then in [Then.clientHalfCloses, .clientResets, .alreadyHalfClosed, .connectionCloses] {
+            let pair = try H2Pair()
+            try pair.openCall(stream: 1, path: "/p.S/Chat")
+            try pair.fromClient(
+                1, .data(.init(data: .byteBuffer(H2Pair.message([1])), endStream: then == .alreadyHalfClosed)))
+            let before = pair.clientBytes
+            switch then {
+            case .clientHalfCloses:
+                try pair.fromClient(1, .data(.init(data: .byteBuffer(H2Pair.message([2])), endStream: true)))
+            case .clientResets:
+                try pair.fromClient(1, .data(.init(data: .byteBuffer(H2Pair.message([2])))))
+                try pair.fromClient(1, .rstStream(.cancel))
+            case .alreadyHalfClosed, .connectionCloses: break
+            }
+            let after = pair.clientBytes.getSlice(
+                at: before.writerIndex, length: pair.clientBytes.writerIndex - before.writerIndex)!
+            let recording = try Self.record { recorder in
+                recorder.feed(connection: 1, from: .client, bytes: before, time: 1)
+                recorder.record(.answeredByProxy(connection: 1, stream: 1, reason: reason, time: 2))
+                if after.readableBytes > 0 { recorder.feed(connection: 1, from: .client, bytes: after, time: 3) }
+                recorder.close(connection: 1, reason: reason, time: 4)
+            }
+            let call = try #require(recording.calls.first)
+            #expect(call.end?.outcome == .error(reason), "\(then)")
+            #expect(call.trailers == nil)
+            switch then {
+            case .clientHalfCloses:
+                #expect(call.requests.map(\.raw) == [[1], [2]])
+                #expect(call.halfClose?.time == 3)
+                #expect(call.end?.time == 3)
+            case .clientResets:
+                #expect(call.requests.map(\.raw) == [[1], [2]])
+                #expect(call.cancel == nil, "the client's reset after the proxy's answer is not a cancel")
+                #expect(call.end?.time == 3)
+            case .alreadyHalfClosed:
+                #expect(call.requests.map(\.raw) == [[1]])
+                #expect(call.end?.time == 2)
+            case .connectionCloses:
+                #expect(call.requests.map(\.raw) == [[1]])
+                #expect(call.end?.time == 4)
+            }
+        }
+        // A reset from the server (no proxy's answer involved) stays a reset.
+        let pair = try H2Pair()
+        try pair.openCall(stream: 1, path: "/p.S/Chat")
+        try pair.fromServer(1, .rstStream(.refusedStream))
+        let recording = try Self.record { recorder in
+            recorder.feed(connection: 1, from: .client, bytes: pair.clientBytes, time: 1)
+            recorder.feed(connection: 1, from: .server, bytes: pair.serverBytes, time: 2)
+        }
+        #expect(recording.calls.first?.end?.outcome == .reset(by: .server, errorCode: 7))
+    }
+
     @Test func callsTheMethodFilterLeavesOutAreNotRecordedAndAreCounted() throws {
         let pair = try H2Pair()
         try pair.unaryCall(stream: 1)

@@ -24,7 +24,8 @@ public final class ServerCall: @unchecked Sendable {
     public let requestEncoding: CompressionAlgorithm?
     /// The event loop the call lives on.
     public let eventLoop: any EventLoop
-    let streamID: HTTP2StreamID
+    /// The HTTP/2 stream the call is on.
+    public let streamID: HTTP2StreamID
 
     // Confined to `eventLoop`.
     var connection: ServerConnectionHandler?

@@ -274,6 +274,8 @@ public final class ProxyRecorder: @unchecked Sendable {
             tap.feed(connection: connection, from: side, bytes: bytes, time: time)
         case .closed(let connection, let reason, let time):
             tap.close(connection: connection, reason: reason, time: time)
+        case .answeredByProxy(let connection, let stream, let reason, let time):
+            tap.record(.answeredByProxy(connection: connection, stream: stream, reason: reason, time: time))
         }
     }
 }

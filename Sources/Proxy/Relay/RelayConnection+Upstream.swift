@@ -1,6 +1,7 @@
 import GRPCProtocol
 import GRPCWire
 import NIOCore
+import NIOHTTP2
 import NIOPosix
 import NIOSSL
 
@@ -63,7 +64,7 @@ extension RelayConnection {
     /// The server could not be reached (`failure` says why, in words): nothing of the client's was sent
     /// anywhere yet, so the proxy answers the client itself. Its calls get UNAVAILABLE with the reason,
     /// then a GOAWAY, so a client that retries opens a new connection, and with it a new attempt. The
-    /// recorder gets the client's bytes as usual and the reason as each call's end.
+    /// recorder gets the client's bytes as usual and the reason as each call's end, as the call is answered.
     func upstreamFailed(_ failure: String) {
         // A client already gone asked nothing more: its leaving (which closed the server's connection, maybe
         // mid-handshake) is the reason its calls end, not the server.
@@ -75,8 +76,10 @@ extension RelayConnection {
         guard !downstreamClosed, let channel = downstreamChannel else { return }
         var router = ServerRouter()
         let status = GRPCStatus(code: .unavailable, message: "reprise record: \(reason)")
+        let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
         router.fallback { call in
             call.finish(status)
+            loopBound.value.answeredLocally(stream: Int(call.streamID), reason: reason)
             return IgnoredCall()
         }
         do {

@@ -119,6 +119,9 @@ final class RelayConnection {
             guard !downstreamClosed else { return }
             downstreamClosed = true
             if closeReason == nil { closeReason = "the client closed the connection before the call ended" }
+            // What the client sent before it went is the server's, as without the proxy (a read that ends
+            // with the connection gets no read-complete to flush it).
+            upstream?.flush()
             upstreamChannel?.close(promise: nil)
         case .upstream:
             guard !upstreamClosed else { return }
@@ -127,7 +130,9 @@ final class RelayConnection {
                 upstreamFailed("the server closed the connection before it was set up")
             } else if upstreamReady {
                 if closeReason == nil { closeReason = "the server connection closed before the call ended" }
-                // The server is gone: so is this client's connection, as it would be without the proxy.
+                // The server is gone: so is this client's connection, as it would be without the proxy,
+                // after what the server sent before it went.
+                downstream?.flush()
                 downstreamChannel?.close(promise: nil)
             }
             // Answered locally, the client's connection goes on (and is recorded) until it closes.
@@ -141,13 +146,15 @@ final class RelayConnection {
         }
     }
 
-    /// Tells the recorder the connection is over, once: the calls still open end with the reason.
+    /// Tells the recorder the connection is over, once: the calls still open end with the reason. Handed
+    /// over at once, with the bytes of a read in progress: a channel that closes while it is read gets no
+    /// read-complete, so nothing would hand them over later.
     private var closureSubmitted = false
     private func submitClosure() {
         guard !closureSubmitted else { return }
         closureSubmitted = true
         chunks.append(.closed(connection: id, reason: closeReason!, time: recorder.now()))
-        if !reading { submitChunks() }
+        submitChunks()
     }
 
     func errorCaught(_ side: Side, _ error: any Error) {
@@ -169,18 +176,27 @@ final class RelayConnection {
         (side == .downstream ? downstreamChannel : upstreamChannel)?.close(promise: nil)
     }
 
+    /// The proxy answered `stream` itself (the server could not be reached): the call ends for `reason`
+    /// once the client is done with it, after the bytes read so far.
+    func answeredLocally(stream: Int, reason: String) {
+        chunks.append(.answeredByProxy(connection: id, stream: stream, reason: reason, time: recorder.now()))
+        if !reading { submitChunks() }
+    }
+
     // MARK: Relaying
 
     /// Bytes read on one side: to the recorder, and to the other side.
     func read(_ side: Side, _ bytes: ByteBuffer) {
         reading = true
-        let time = recorder.now()
+        // Queued for the recorder before relaying: relaying can end the connection (the proxy's own answer
+        // closes it on a client's reset, a write fails), and its end must come after these bytes.
+        chunks.append(
+            .bytes(connection: id, from: side == .downstream ? .client : .server, bytes: bytes, time: recorder.now()))
         var bytes = bytes
         switch side {
         case .downstream: relayFromClient(&bytes)
         case .upstream: relayFromServer(&bytes)
         }
-        chunks.append(.bytes(connection: id, from: side == .downstream ? .client : .server, bytes: bytes, time: time))
     }
 
     private func relayFromClient(_ bytes: inout ByteBuffer) {
@@ -335,12 +351,15 @@ enum RecorderInput: Sendable {
     case bytes(connection: Int, from: CallSide, bytes: ByteBuffer, time: Int64)
     /// The connection is gone; its open calls end with the reason.
     case closed(connection: Int, reason: String, time: Int64)
+    /// The proxy answered a call of the connection itself (the server could not be reached): see
+    /// ``TapEvent/answeredByProxy(connection:stream:reason:time:)``.
+    case answeredByProxy(connection: Int, stream: Int, reason: String, time: Int64)
 
     /// What the input costs the recorder's queue, for back-pressure.
     var queuedBytes: Int {
         switch self {
         case .bytes(_, _, let bytes, _): 64 + bytes.readableBytes
-        case .closed(_, let reason, _): 64 + reason.utf8.count
+        case .closed(_, let reason, _), .answeredByProxy(_, _, let reason, _): 64 + reason.utf8.count
         }
     }
 }
