@@ -54,6 +54,7 @@ import Testing
         #expect(try client.written().map(\.streamID) == [1, 1])
         try client.respondOK(streamID: 1)
         #expect(first.result?.status.isOK == true)
+        #expect(first.result?.fromServer == true, "the status came in the server's trailers")
         #expect(try client.written().map(\.streamID) == [3, 3])
         try client.respondOK(streamID: 3)
         #expect(second.result?.status.isOK == true)
@@ -83,6 +84,7 @@ import Testing
         _ = try client.written()
         try client.receive(.rstStream(.cancel), on: 5)
         #expect(other.result?.status.code == .cancelled)
+        #expect(other.result?.fromServer == false, "a reset carries no status")
     }
 
     @Test func aStreamRefusedOverAndOverFailsUnavailable() throws {
@@ -155,6 +157,7 @@ import Testing
         #expect(observed.result == nil)
         client.channel.embeddedEventLoop.advanceTime(by: .milliseconds(2))
         #expect(observed.result?.status.code == .deadlineExceeded)
+        #expect(observed.result?.fromServer == false, "the deadline's status is made on this side")
         let frames = try client.written()
         guard case .rstStream(.cancel) = frames.first?.payload else {
             Issue.record("expected RST_STREAM(CANCEL), got \(frames)")

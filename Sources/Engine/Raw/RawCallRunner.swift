@@ -46,6 +46,9 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     /// Whether the request reached the server (its HEADERS went out); a status made before that is
     /// the client's own failure.
     public private(set) var reachedServer = false
+    /// Whether the status came from the server (its trailers), not from this side (a deadline, a cancel,
+    /// a failure) or a reset.
+    public private(set) var statusFromServer = false
     /// When the call should have started (`NIODeadline` uptime nanoseconds), or when it did if that was
     /// earlier.
     public private(set) var intendedStart: UInt64 = 0
@@ -61,7 +64,7 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     private var call: RawCall?
     private var wireCall: ClientCall?
     private var nextStep = 0
-    private var expectedStatus: Int?
+    private var expectedStatus: ExpectedStatus?
     private var pacingTimer: Scheduled<Void>?
     private var stallTimer: Scheduled<Void>?
     private var stalledStep = -1
@@ -89,9 +92,9 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     /// Starts `call` on `connection` (nil: no connection right now, so it fails at once with `unavailable`).
     /// `intendedStart` is when the schedule wanted it to start; its duration is measured from there, so a
     /// late start shows as latency (an early one is measured from its actual start, never shorter than it
-    /// took). A status equal to `expectedStatus` is not counted as failed.
+    /// took). An end as `expectedStatus` says is not counted as failed (nil: only OK is not).
     public func start(
-        _ call: RawCall, on connection: ClientConnection?, intendedStart: UInt64, expectedStatus: Int?,
+        _ call: RawCall, on connection: ClientConnection?, intendedStart: UInt64, expectedStatus: ExpectedStatus?,
         unavailable: GRPCStatus
     ) {
         eventLoop.preconditionInEventLoop()
@@ -104,6 +107,7 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
         nextStep = 0
         responseCount = 0
         reachedServer = false
+        statusFromServer = false
         stalledStep = -1
         waitReleased = -1
         responses.removeAll(keepingCapacity: true)
@@ -209,6 +213,7 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
 
     public func callFinished(_ call: ClientCall, result: CallResult) {
         reachedServer = call.streamID != nil
+        statusFromServer = result.fromServer
         if keepMetadata { trailers = result.trailers }
         finish(result.status)
     }
@@ -222,7 +227,12 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
         stallTimer = nil
         wireCall = nil
         if let series = call?.series, let metrics {
-            let failed = expectedStatus.map { $0 != status.code.rawValue } ?? !status.isOK
+            // An expected end counts only from a call that reached the server: one that failed before is
+            // the client's own failure, whatever its status.
+            let failed =
+                expectedStatus.map {
+                    !(reachedServer && $0.isMet(by: status.code.rawValue, fromServer: statusFromServer))
+                } ?? !status.isOK
             series.record(
                 metrics.sink, status: status, nanoseconds: Int64(finishedAt &- intendedStart), failed: failed)
         }

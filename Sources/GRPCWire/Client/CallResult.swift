@@ -6,6 +6,9 @@ public struct CallResult: Sendable, CustomStringConvertible {
     public var headers: Metadata
     /// The trailing metadata, without `grpc-status`, `grpc-message` and `grpc-status-details-bin`.
     public var trailers: Metadata
+    /// Whether the status came from the server (its trailers, or a trailers-only response); false when it
+    /// was made on this side (a deadline, a cancel, a transport failure) or from the server's reset.
+    public var fromServer = false
 
     /// A result from its parts.
     public init(status: GRPCStatus, headers: Metadata = [:], trailers: Metadata = [:]) {

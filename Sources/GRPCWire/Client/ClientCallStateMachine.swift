@@ -46,7 +46,7 @@ struct ClientCallStateMachine {
                 receive = .messages(encoding)
                 return .deliverHeaders(metadata)
             case .end(let status, let trailers):
-                return finish(status, trailers: trailers, resetStream: !(endStream && requestEnded))
+                return finish(status, trailers: trailers, resetStream: !(endStream && requestEnded), fromServer: true)
             }
         case .messages:
             guard endStream else {
@@ -58,7 +58,7 @@ struct ClientCallStateMachine {
             guard case .end(let status, let trailers) = ResponseHead.trailers(block) else {
                 return finish(.internalError, "protocol error: unreadable trailers")
             }
-            return finish(status, trailers: trailers, resetStream: !requestEnded)
+            return finish(status, trailers: trailers, resetStream: !requestEnded, fromServer: true)
         case .done:
             return .none
         }
@@ -142,9 +142,13 @@ struct ClientCallStateMachine {
         finish(GRPCStatus(code: code, message: message), trailers: [:], resetStream: resetStream)
     }
 
-    private mutating func finish(_ status: GRPCStatus, trailers: Metadata, resetStream: Bool) -> Action {
+    private mutating func finish(_ status: GRPCStatus, trailers: Metadata, resetStream: Bool, fromServer: Bool = false)
+        -> Action
+    {
         receive = .done
-        return .finish(CallResult(status: status, headers: headers, trailers: trailers), resetStream: resetStream)
+        var result = CallResult(status: status, headers: headers, trailers: trailers)
+        result.fromServer = fromServer
+        return .finish(result, resetStream: resetStream)
     }
 
     /// grpc-go's mapping of RST_STREAM error codes to statuses.

@@ -79,6 +79,15 @@ public struct GoldenChecker: Sendable {
         }
         var found: [Mismatch] = []
         let name = call.methodName
+        if call.expected.code == nil, call.cancel != nil, let code = outcome.code,
+            !ExpectedStatus.clientEnd(atDeadline: call.cancelledAtDeadline).isMet(
+                by: code, fromServer: outcome.statusFromServer)
+        {
+            // The recorded client gave up before the server answered; this server answered.
+            found.append(
+                Mismatch(
+                    .status, expected: Self.expectedText(call), actual: Self.statusText(outcome.code, outcome.message)))
+        }
         if let code = call.expected.code {
             if outcome.code != code {
                 found.append(
@@ -163,6 +172,16 @@ public struct GoldenChecker: Sendable {
     /// `UNAVAILABLE (14) "connection reset"`: a status with its message, when it has one.
     public static func statusText(_ code: Int?, _ message: String) -> String {
         message.isEmpty ? codeName(code) : "\(codeName(code)) \(JSONValue.string(message).jsonString())"
+    }
+
+    /// What the recording says `call` ended with, as the check names it: its status, or that the client
+    /// cancelled it before any status came.
+    public static func expectedText(_ call: PlannedCall) -> String {
+        if call.expected.code == nil, call.cancel != nil {
+            return call.cancelledAtDeadline
+                ? "no status (the deadline passed first)" : "no status (the client cancelled the call first)"
+        }
+        return statusText(call.expected.code, call.expected.message)
     }
 
     /// A whole message as JSON when it decodes, else as bytes.

@@ -28,6 +28,12 @@ public struct PlannedCall: Sendable {
     public var halfClose: ClientAct?
     /// When the client cancelled the call, if it did.
     public var cancel: ClientAct?
+    /// Whether the client cancelled the call when its deadline passed, not before (within a millisecond:
+    /// the recorded timeout is what was left when the headers went out).
+    public var cancelledAtDeadline: Bool {
+        guard let cancel, let timeout else { return false }
+        return cancel.offset >= timeout - .milliseconds(1)
+    }
     /// Whether the recording says when clients half-closed (then a call without `halfClose` never did);
     /// false for older recordings.
     public var clientEndsRecorded = false

@@ -38,11 +38,14 @@ public struct ReplayPlan: Sendable {
         var calls: [PlannedCall] = []
         var skipped: [String] = []
         var unfinished = 0
-        // Recordings made since the client's half-close has its own event say when it happened, and a
-        // call without one never half-closed; older ones are taken to half-close after the last request.
+        // Recordings made since the client's half-close and cancel have their own events say when they
+        // happened, and a call without a half-close never half-closed; older ones are taken to half-close
+        // after the last request.
         let recordsClientEnds = recording.events.contains {
-            if case .halfClose = $0 { return true }
-            return false
+            switch $0 {
+            case .halfClose, .cancel: true
+            default: false
+            }
         }
         let recorded = recording.calls
         let origin = recorded.first?.start.time ?? 0

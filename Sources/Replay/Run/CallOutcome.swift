@@ -19,6 +19,9 @@ public struct CallOutcome: Sendable {
     public var trailers = Metadata()
     /// Why the call never reached the server (no connection, a deadline spent before it was sent...), if so.
     public let failure: String?
+    /// Whether the status came from the server (its trailers); false when this side made it (a deadline, a
+    /// cancel) or the server reset the stream.
+    public var statusFromServer = true
 
     /// An outcome from its parts.
     public init(

@@ -209,7 +209,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         runner.iteration = iteration
         let connection = slots[slot]
         runner.start(
-            ready.raw, on: connection.current(), intendedStart: intended, expectedStatus: ready.expectedCode,
+            ready.raw, on: connection.current(), intendedStart: intended, expectedStatus: ready.expected,
             unavailable: connection.unavailableStatus)
     }
 
@@ -237,12 +237,14 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         let code = status.code.rawValue
         let reached = runner.reachedServer
         let latency = Int64(truncatingIfNeeded: runner.finishedAt &- runner.intendedStart)
-        var statusAsRecorded = reached && (ready.expectedCode.map { $0 == code } ?? true)
+        var statusAsRecorded =
+            reached && (ready.expected.map { $0.isMet(by: code, fromServer: runner.statusFromServer) } ?? true)
         var mismatches: [Mismatch]?
         if let checker = shared.checker {
             var outcome = CallOutcome(
                 call: runner.tag, iteration: runner.iteration, code: reached ? code : nil, message: status.message,
                 responses: runner.responses, failure: reached ? nil : status.description)
+            outcome.statusFromServer = runner.statusFromServer
             if runner.keepMetadata {
                 outcome.headers = runner.responseHeaders
                 outcome.trailers = runner.trailers
@@ -263,7 +265,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
                 message: reached ? status.message : status.description,
                 example: FailureGroup.Example(
                     method: method, recordedCall: ready.plan.recordedCall, iteration: runner.iteration,
-                    expected: GoldenChecker.statusText(ready.expectedCode, ready.plan.expected.message)))
+                    expected: GoldenChecker.expectedText(ready.plan)))
         }
         if differs {
             shared.mismatched.add(1, ordering: .relaxed)
@@ -279,7 +281,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         if !shared.recordSinks.isEmpty {
             let record = CallRecord(
                 call: runner.tag, recordedCall: ready.plan.recordedCall, method: method, iteration: runner.iteration,
-                recordedCode: ready.expectedCode, recordedMessage: ready.plan.expected.message,
+                recordedCode: ready.plan.expected.code, recordedMessage: ready.plan.expected.message,
                 code: reached ? code : nil, message: reached ? status.message : "",
                 failure: reached ? nil : status.description, latencyNanoseconds: latency,
                 verdict: !statusAsRecorded ? .failed : differs ? .differs : .matched, mismatches: mismatches ?? [],

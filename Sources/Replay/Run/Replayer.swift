@@ -280,7 +280,8 @@ public final class Replayer: Sendable {
                 ReadyCall(
                     plan: call, raw: raw, slot: (connectionOrder[call.recordedConnection] ?? 0) % slotCount,
                     method: method, offset: call.offset.nanosecondsClamped,
-                    expectedCode: call.expected.code ?? (call.cancel != nil ? 1 : nil)))
+                    expected: call.expected.code.map { .code($0) }
+                        ?? (call.cancel != nil ? .clientEnd(atDeadline: call.cancelledAtDeadline) : nil)))
         }
         return (calls, methodNames)
     }
@@ -294,7 +295,7 @@ public final class Replayer: Sendable {
         if let halfClose = call.halfClose {
             steps.append(
                 RawCall.Step(.halfClose, afterResponses: halfClose.afterResponses, notBefore: halfClose.offset))
-        } else if call.cancel == nil, !call.clientEndsRecorded {
+        } else if !call.clientEndsRecorded {
             let last = call.requests.last
             steps.append(
                 RawCall.Step(.halfClose, afterResponses: last?.afterResponses ?? 0, notBefore: last?.offset ?? .zero))

@@ -15,19 +15,19 @@ final class ReadyCall: Sendable {
     let method: Int
     /// The recorded start, nanoseconds after the first call.
     let offset: Int64
-    /// The status a faithful replay ends with: the recorded one, CANCELLED for a call the client
-    /// cancelled, nil when the recording has none.
-    let expectedCode: Int?
+    /// How a faithful replay ends: with the recorded status, on the client's side for a call the client
+    /// cancelled before the server answered, nil when the recording says neither.
+    let expected: ExpectedStatus?
 
     /// A class, not a struct: each start and end of a call reads it, and a copy of the struct retained
     /// every array and string of the plan.
-    init(plan: PlannedCall, raw: RawCall, slot: Int, method: Int, offset: Int64, expectedCode: Int?) {
+    init(plan: PlannedCall, raw: RawCall, slot: Int, method: Int, offset: Int64, expected: ExpectedStatus?) {
         self.plan = plan
         self.raw = raw
         self.slot = slot
         self.method = method
         self.offset = offset
-        self.expectedCode = expectedCode
+        self.expected = expected
     }
 }
 
