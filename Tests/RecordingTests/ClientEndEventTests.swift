@@ -86,8 +86,11 @@ import Testing
         #expect(cancelled.end?.outcome == .reset(by: .client, errorCode: 8))
     }
 
+    /// Recorded before the two events existed, a client's reset is only the call's end: it reads as the
+    /// cancel it was, at the end's time (a server's reset does not).
     @Test func aRecordingWithoutHalfCloseOrCancelStillReads() throws {
-        // Lines as reprise wrote them before the two events existed (recordings/demo.jsonl, call 7).
+        // Lines as reprise wrote them before the two events existed (recordings/demo.jsonl, call 7), and a
+        // call the server reset.
         let text =
             [
                 ReaderValidationTests.header,
@@ -95,16 +98,19 @@ import Testing
                 #"{"type":"message","t":383620654,"call":7,"dir":"request","raw":"CgIIBQ==","size":4,"compressed":false}"#,
                 #"{"type":"headers","t":387398089,"call":7,"status":200,"metadata":[],"encoding":"identity"}"#,
                 #"{"type":"end","t":483398085,"call":7,"outcome":"reset","by":"client","error_code":8}"#,
+                #"{"type":"call","t":483398090,"call":8,"conn":1,"stream":15,"method":"/demo.v1.Demo/Sleep","kind":"unary","metadata":[],"encoding":"identity"}"#,
+                #"{"type":"end","t":483398095,"call":8,"outcome":"reset","by":"server","error_code":2}"#,
             ].joined(separator: "\n") + "\n"
         let recording = try Recording(parsing: Array(text.utf8), name: "old.jsonl")
-        #expect(recording.events.count == 4)
+        #expect(recording.events.count == 6)
         let call = try #require(recording.calls.first)
         #expect(call.halfClose == nil)
-        #expect(call.cancel == nil)
+        #expect(call.cancel == CancelEvent(time: 483_398_085, call: 7, errorCode: 8))
         #expect(call.responsesBeforeHalfClose == nil)
-        #expect(call.responsesBeforeCancel == nil)
+        #expect(call.responsesBeforeCancel == 0)
         #expect(call.responsesBefore(requestIndex: 0) == 0)
         #expect(call.end?.outcome == .reset(by: .client, errorCode: 8))
+        #expect(recording.calls.last?.cancel == nil)
     }
 
     @Test func askingForARequestTheCallDoesNotHaveStopsTheProcess() async {

@@ -89,6 +89,36 @@ import Testing
         #expect(result.failureGroups.first?.status == "NOT_FOUND (5)")
     }
 
+    /// The recorded Sleep call ended when its 100 ms deadline passed, with no status: the client reset it
+    /// (the demo recording predates `cancel` events, so its end is that cancel). Replayed as recorded it
+    /// ends the same way; a server that now answers inside the deadline is a status difference.
+    @Test func aCallTheClientGaveUpOnIsNotMatchedByAServerThatAnswers() async throws {
+        let sleep = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/Sleep").first)
+        let (asRecordedPlan, asRecorded) = try await replay(try GoldenRecording.load(), speed: 1)
+        let planned = try #require(asRecordedPlan.calls.first { $0.recordedCall == sleep })
+        #expect(planned.cancelledAtDeadline)
+        #expect(asRecorded.differences.isEmpty, "\(asRecorded.differences)")
+        #expect(asRecorded.failedCalls == 0)
+
+        // Sleep for 0 s: the server answers OK at once.
+        let edited = try GoldenRecording.edited { line in
+            if line["type"] == "message", line["call"]?.int64Value == Int64(sleep), line["dir"] == "request" {
+                line["raw"] = "CgA="
+                line["json"] = ["duration": "0s"]
+            }
+        }
+        let (_, result) = try await replay(edited, speed: 1)
+        let difference = try #require(result.differences.first)
+        #expect(result.differences.count == 1)
+        #expect(difference.recordedCall == sleep)
+        #expect(
+            difference.mismatches.first
+                == Mismatch(.status, expected: "no status (the deadline passed first)", actual: "OK (0)"))
+        // And the answer the recording never got.
+        #expect(difference.mismatches.dropFirst().map(\.kind) == [.messageCount, .extraMessage])
+        #expect(result.failedCalls == 1)
+    }
+
     @Test func aMissingStreamMessageIsAMessageCountDifference() async throws {
         let countdown = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/Countdown").first)
         var dropped = false

@@ -10,7 +10,8 @@ public struct RecordedCall: Sendable, Hashable {
     public var trailers: TrailersEvent?
     /// The client's half-close (nil when it never half-closed, or the recording predates the event).
     public var halfClose: HalfCloseEvent?
-    /// The client's reset of the stream (nil when the client did not cancel).
+    /// The client's reset of the stream (nil when the client did not cancel). In a recording made before
+    /// `cancel` events existed, an end reset by the client stands for it, at the end's time.
     public var cancel: CancelEvent?
     /// How many response messages came before the half-close in file order (nil without a half-close).
     public var responsesBeforeHalfClose: Int?
@@ -67,7 +68,13 @@ extension Recording {
             case .cancel(let cancel):
                 byID[cancel.call]?.cancel = cancel
                 byID[cancel.call]?.responsesBeforeCancel = responses[cancel.call, default: 0]
-            case .end(let end): byID[end.call]?.end = end
+            case .end(let end):
+                byID[end.call]?.end = end
+                // Recorded before `cancel` events existed, a client's reset is only its end: the cancel it was.
+                if case .reset(.client, let code) = end.outcome, byID[end.call]?.cancel == nil {
+                    byID[end.call]?.cancel = CancelEvent(time: end.time, call: end.call, errorCode: code)
+                    byID[end.call]?.responsesBeforeCancel = responses[end.call, default: 0]
+                }
             }
         }
         return order.compactMap { byID[$0] }
