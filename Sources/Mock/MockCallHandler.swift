@@ -49,6 +49,10 @@ final class MockCallHandler: ServerCallHandler {
 
     private func match(_ call: ServerCall) {
         guard let book else {
+            if let first = mock.unanswered[call.path] {
+                return miss(
+                    call, reason: "\(call.path) was recorded, but none of its calls has an answer to serve: \(first)")
+            }
             return miss(call, reason: "\(call.path) was never recorded (\(mock.recordedMethodsText))")
         }
         switch book.match(requests: requests, metadata: call.requestMetadata) {

@@ -9,6 +9,9 @@ import Recording
 /// were decoded with (for matching by fields, reflection and health).
 struct MockCatalog {
     let books: [String: MethodBook]
+    /// Methods recorded only in calls that got no answer to serve (cut off by a failure, or still running
+    /// when the recording stopped): how the first of them ended, for the miss that names it.
+    let unanswered: [String: String]
     let pool: DescriptorPool?
     let registry: MessageRegistry?
     /// The header of the first recording (the template of a new passthrough recording).
@@ -55,9 +58,15 @@ struct MockCatalog {
         }
         var methods: [String] = []
         var pending: [String: Pending] = [:]
+        var unanswered: [String: String] = [:]
         for (name, recording) in recordings {
             let calls = recording.calls
             let knowsHalfClose = calls.contains { $0.halfClose != nil }
+            for call in calls where call.trailers == nil && call.cancel == nil {
+                if unanswered[call.start.method] == nil {
+                    unanswered[call.start.method] = "\(name) call \(call.start.call) \(Self.describe(call.end))"
+                }
+            }
             for call in calls where call.trailers != nil || call.cancel != nil {
                 let path = call.start.method
                 let answer = try RecordedAnswer(
@@ -95,6 +104,16 @@ struct MockCatalog {
                 matchHeaders: configuration.matchHeaders)
         }
         self.books = books
+        self.unanswered = unanswered.filter { books[$0.key] == nil }
+    }
+
+    /// How a call without an answer ended, after "call N".
+    private static func describe(_ end: CallEndEvent?) -> String {
+        switch end?.outcome {
+        case .error(let reason): "ended without one: \(reason)"
+        case .reset(_, let code): "was reset by the server with \(HTTP2ErrorCodeName.name(of: code))"
+        case .ok, nil: "was still running when the recording stopped"
+        }
     }
 
     /// The recorded values of the matched headers, compared as ``MethodBook/headerValues(_:in:)`` renders

@@ -8,11 +8,14 @@ final class MockContext: Sendable {
     let passthrough: PassthroughRelay?
     /// `recorded methods: /a.B/C, ...`, for misses on a method the recording does not have.
     let recordedMethodsText: String
+    /// Methods recorded only in calls with no answer to serve, and how the first of them ended.
+    let unanswered: [String: String]
 
     init(
         statistics: MockStatistics, missCode: StatusCode, log: @escaping @Sendable (String) -> Void,
-        passthrough: PassthroughRelay?, methods: [String]
+        passthrough: PassthroughRelay?, methods: [String], unanswered: [String: String] = [:]
     ) {
+        self.unanswered = unanswered
         self.statistics = statistics
         self.missCode = missCode
         self.log = log

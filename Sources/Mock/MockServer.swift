@@ -62,7 +62,7 @@ public final class MockServer: Sendable {
         }
         let context = MockContext(
             statistics: statistics, missCode: configuration.missCode, log: configuration.log, passthrough: relay,
-            methods: methods)
+            methods: methods, unanswered: catalog.unanswered)
 
         var router = ServerRouter()
         for (path, book) in catalog.books {

@@ -89,6 +89,44 @@ import Testing
         #expect(mock.statistics.snapshot[Self.sayHello]?.missed == 1)
     }
 
+    /// Calls with no status to serve. One the client cancelled (in the demo recording, made before `cancel`
+    /// events, its end reset by the client) is served as recorded: its headers, then nothing until the
+    /// client gives up. A method recorded only in calls cut off by a failure is a miss that says so.
+    @Test func aCancelledCallIsServedAsRecordedAndAMethodWithoutAnAnswerSaysWhy() async throws {
+        let path = Repository.root.appendingPathComponent("recordings/demo.jsonl").path
+        let golden = try Recording.load(path: path)
+        let echo = try #require(golden.calls.first { $0.start.method == "/demo.v1.Demo/Echo" }?.start.call)
+        let cutOff = "the server connection closed before the call ended"
+        let events = golden.events.compactMap { event -> RecordingEvent? in
+            switch event {
+            case .trailers(let trailers) where trailers.call == echo: return nil
+            case .end(let end) where end.call == echo:
+                return .end(CallEndEvent(time: end.time, call: echo, outcome: .error(cutOff)))
+            default: return event
+            }
+        }
+        let mock = try await MockFixtures.mock([(path, Recording(header: golden.header, events: events))])
+        let connection = try await MockFixtures.connect(mock.port)
+        let started = ContinuousClock.now
+        let sleep = await connection.unary(
+            path: "/demo.v1.Demo/Sleep",
+            request: MockFixtures.demo("demo.v1.SleepRequest", #"{"duration":"5s"}"#),
+            options: .defaults { $0.timeout = .milliseconds(300) })
+        let waited = ContinuousClock.now - started
+        let echoed = await connection.unary(
+            path: "/demo.v1.Demo/Echo", request: MockFixtures.demo("demo.v1.EchoRequest", #"{"text":"hi"}"#))
+        await connection.close()
+        await mock.shutdown()
+
+        #expect(sleep.result.status.code == .deadlineExceeded, "\(sleep.result.status)")
+        #expect(waited >= .milliseconds(250), "answered after \(waited)")
+        #expect(echoed.result.status.code == .notFound)
+        #expect(
+            echoed.result.status.message.contains(
+                "/demo.v1.Demo/Echo was recorded, but none of its calls has an answer to serve: \(path) call \(echo) "
+                    + "ended without one: \(cutOff)"), "\(echoed.result.status.message)")
+    }
+
     @Test func missCodeCanBeUnimplementedAndIgnoreRulesLetOtherValuesMatch() async throws {
         let demo = try await Self.recordDemo(names: ["Ada"])
         let strict = try await MockFixtures.mock([(demo.path, demo.recording)]) { $0.missCode = .unimplemented }
