@@ -184,7 +184,11 @@ public final class PacketSource {
             _ = poll(&descriptor, 1, pollTimeout)
             return .timeout
         case PCAP_ERROR_BREAK: return .end  // the file ended, or breakLoop()
-        default: return .failed(String(cString: pcap_geterr(handle)))
+        default:
+            let problem = String(cString: pcap_geterr(handle))
+            // Where: libpcap's words say what was short, not where the file stopped.
+            guard !isLive, let file = pcap_file(handle) else { return .failed(problem) }
+            return .failed("\(problem) (the file stops at byte \(ftell(file)))")
         }
     }
 

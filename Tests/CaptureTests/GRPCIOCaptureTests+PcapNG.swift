@@ -51,7 +51,7 @@ extension GRPCIOCaptureTests {
         try bytes.write(to: URL(fileURLWithPath: cut))
         let out = run.directory.path("cut-pcapng.jsonl").path
         let summary = try ImportedRecording.run(
-            cut, out: out, ["--port", "\(run.serverPort)"] + ImportedRecording.recordSchema)
+            cut, out: out, ["--port", "\(run.serverPort)"] + ImportedRecording.recordSchema, status: 66)
         #expect(summary.contains("the file ends inside a packet: truncated dump file"), "\(summary)")
         // The last packet is the connection's closing handshake: every call is whole before it.
         #expect(try ImportedRecording.calls(out) == ImportedRecording.calls(run.imported))

@@ -47,7 +47,7 @@ struct GRPCIOCaptureTests {
 
         /// Imports a rewritten copy of the capture; returns the recording's path and the summary line.
         func importRewritten(
-            _ name: String, cutLastRecordAt cut: Int? = nil, arguments: [String] = [],
+            _ name: String, cutLastRecordAt cut: Int? = nil, arguments: [String] = [], status: Int32 = 0,
             _ rewrite: (inout PcapFile) -> Void
         ) throws -> (path: String, summary: String) {
             var file = try PcapFile(path: capture)
@@ -56,7 +56,8 @@ struct GRPCIOCaptureTests {
             try file.write(to: rewritten, cutLastRecordAt: cut)
             let out = directory.path("\(name).jsonl").path
             let summary = try ImportedRecording.run(
-                rewritten, out: out, ["--port", "\(serverPort)"] + ImportedRecording.recordSchema + arguments)
+                rewritten, out: out, ["--port", "\(serverPort)"] + ImportedRecording.recordSchema + arguments,
+                status: status)
             return (out, summary)
         }
     }
@@ -211,10 +212,12 @@ struct GRPCIOCaptureTests {
         #expect(inferredSeen == 0)
     }
 
+    /// tcpdump stopped mid-write: everything before is recorded, the summary and the error say where the
+    /// file stops, and the exit status is 66.
     @Test func aCaptureFileThatEndsInsideAPacketKeepsEverythingBefore() async throws {
         let run = try await Self.run.value
         var keptCalls = 0
-        let (path, summary) = try run.importRewritten("truncated", cutLastRecordAt: 40) { file in
+        let (path, summary) = try run.importRewritten("truncated", cutLastRecordAt: 40, status: 66) { file in
             // End the file inside the last big packet of the server's (the large response, before its trailers).
             let last = file.records.lastIndex {
                 guard let segment = EthernetIPv4Segment($0.data) else { return false }
@@ -226,6 +229,9 @@ struct GRPCIOCaptureTests {
         let calls = try ImportedRecording.calls(path)
         #expect(calls.count == keptCalls)
         #expect(summary.contains("the file ends inside a packet"), "\(summary)")
+        let size = try FileManager.default.attributesOfItem(atPath: run.directory.path("truncated.pcap").path)[.size]
+        #expect(summary.contains("(the file stops at byte \(try #require(size as? Int)))"), "\(summary)")
+        #expect(summary.contains("truncated.pcap ends inside a packet, or could not be read past it (see above); "))
         let incomplete = calls.values.filter { $0.last?["outcome"] == "error" }
         #expect(incomplete.count == 1)
         #expect(incomplete.first?.last?["error"]?.stringValue?.contains("the capture ended") == true)

@@ -13,6 +13,12 @@ public struct ProcessOutput: Sendable {
 public struct ProcessFailed: Error, CustomStringConvertible {
     public var command: [String]
     public var output: ProcessOutput
+
+    public init(command: [String], output: ProcessOutput) {
+        self.command = command
+        self.output = output
+    }
+
     public var description: String {
         "`\(command.joined(separator: " "))` exited with \(output.status)\nstderr:\n\(output.stderrText)\nstdout:\n\(output.stdoutText.prefix(4000))"
     }

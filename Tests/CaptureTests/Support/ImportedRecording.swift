@@ -9,11 +9,14 @@ enum ImportedRecording {
         "-I", Repository.fixture("protos/record").path, "--proto", "recordtest/v1/record_test.proto",
     ]
 
-    /// Imports `capture` into `out`; returns the summary line (stderr).
-    @discardableResult static func run(_ capture: String, out: String, _ arguments: [String] = []) throws -> String {
-        let output = try Subprocess.check(
-            [try RepriseExecutable.path(), "import", capture, "--out", out, "--overwrite"] + arguments,
-            timeout: .seconds(120))
+    /// Imports `capture` into `out`, which must exit with `status`; returns the summary line (stderr, with
+    /// the error after it when the status is not 0).
+    @discardableResult static func run(
+        _ capture: String, out: String, _ arguments: [String] = [], status: Int32 = 0
+    ) throws -> String {
+        let command = [try RepriseExecutable.path(), "import", capture, "--out", out, "--overwrite"] + arguments
+        let output = try Subprocess.run(command, timeout: .seconds(120))
+        guard output.status == status else { throw ProcessFailed(command: command, output: output) }
         return output.stderrText
     }
 

@@ -15,7 +15,9 @@ struct ImportCommand: ParsableCommand {
             (times are the capture's). Calls the capture saw only in part are kept and marked incomplete. \
             A connection the capture joined after it began is read from its first whole frame; a call whose \
             method was lost with the header table state before it is inferred from its messages (which \
-            needs the schema) or counted as lost, and the closing line says which and why.
+            needs the schema) or counted as lost, and the closing line says which and why. A capture that \
+            ends inside a packet (tcpdump stopped mid-write) is read up to there: the recording keeps \
+            everything before it, and the exit status is 66.
 
               tcpdump -i any -w traffic.pcap 'tcp port 50051'
               reprise import traffic.pcap --out traffic.jsonl --port 50051 \\
@@ -56,5 +58,10 @@ struct ImportCommand: ParsableCommand {
         summary.truncatedFile = truncated
         summary.add(source)
         if !quiet { FileHandle.standardError.write(Data("import: \(summary)\n".utf8)) }
+        if truncated != nil {
+            throw CommandError(
+                "\(capture) ends inside a packet, or could not be read past it (see above); \(options.out) keeps "
+                    + "everything before it", status: .unreadableInput)
+        }
     }
 }
