@@ -57,6 +57,16 @@ import Testing
         #expect(!output.stderrText.contains("errno"))
     }
 
+    /// grpcurl's `list` and `describe` verbs where `call` takes a method: a usage error naming the command.
+    @Test(arguments: ["list", "describe"]) func grpcurlsVerbsPointToTheirCommands(_ verb: String) throws {
+        let output = try Self.reprise(["call", "--plaintext", "127.0.0.1:1", verb])
+        #expect(output.status == 64)
+        #expect(
+            output.stderrText.contains(
+                "\(verb) is not a method: to \(verb) the server's services, run reprise \(verb) 127.0.0.1:1"),
+            "\(output.stderrText)")
+    }
+
     @Test(arguments: [["replay", "nope.jsonl", "--target", "127.0.0.1:1", "--plaintext"], ["mock", "nope.jsonl"]])
     func aMissingRecordingIsNamed(_ command: [String]) throws {
         let output = try Self.reprise(command)

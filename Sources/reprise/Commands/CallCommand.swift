@@ -81,6 +81,11 @@ struct CallCommand: AsyncParsableCommand {
 
     func validate() throws {
         _ = try ServerAddress(address, option: "The address")
+        if method == "list" || method == "describe" {
+            // grpcurl's verbs, typed where the method goes: say where they are here.
+            throw ValidationError(
+                "\(method) is not a method: to \(method) the server's services, run reprise \(method) \(address)")
+        }
         if connectTimeout <= 0 { throw ValidationError("--connect-timeout must be positive.") }
         if let maxTime, maxTime <= 0 { throw ValidationError("--max-time must be positive.") }
         if let maxReceiveSize, maxReceiveSize < 1 {
