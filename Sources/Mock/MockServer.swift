@@ -52,7 +52,7 @@ public final class MockServer: Sendable {
                 connection = try await ClientConnection.connect(
                     host: passthrough.host, port: passthrough.port, configuration: passthrough.client, group: group)
             } catch {
-                throw MockError("--passthrough \(target): cannot connect: \(error)")
+                throw MockError("--passthrough \(target): cannot connect: \(error)", kind: .unreachable)
             }
             let recorder = try passthrough.appendPath.map { path throws(MockError) in
                 try PassthroughRecorder(

@@ -61,7 +61,7 @@ final class PassthroughRecorder: @unchecked Sendable {
         } catch let error as MockError {
             throw error
         } catch {
-            throw MockError("--append \(path): \(error)")
+            throw MockError("--append \(path): \(error)", kind: .output)
         }
         redaction = writer.header.redaction
         created = writer.header.created

@@ -67,6 +67,18 @@ import Testing
             "\(output.stderrText)")
     }
 
+    /// A passthrough server that is down is the network's no (69), said as such, not a failure to listen.
+    @Test func aMockWhosePassthroughIsDownSaysSo() throws {
+        let output = try Self.reprise([
+            "mock", "recordings/demo.jsonl", "--listen", "127.0.0.1:0", "--passthrough", "127.0.0.1:1",
+        ])
+        #expect(output.status == 69)
+        #expect(
+            output.stderrText.contains("--passthrough 127.0.0.1:1: cannot connect: connection refused by 127.0.0.1:1"),
+            "\(output.stderrText)")
+        #expect(!output.stderrText.contains("cannot serve on"))
+    }
+
     @Test(arguments: [["replay", "nope.jsonl", "--target", "127.0.0.1:1", "--plaintext"], ["mock", "nope.jsonl"]])
     func aMissingRecordingIsNamed(_ command: [String]) throws {
         let output = try Self.reprise(command)

@@ -142,6 +142,16 @@ struct MockCommand: AsyncParsableCommand {
         do {
             mock = try await MockServer.start(
                 recordings: loaded, host: address.host, port: address.port, configuration: configuration, group: group)
+        } catch let error as MockError {
+            // Not the listening: what the mock serves, or the server it passes misses to.
+            try? await group.shutdownGracefully()
+            let status: ExitStatus =
+                switch error.kind {
+                case .input: .unreadableInput
+                case .unreachable: .unavailable
+                case .output: .unwritableOutput
+                }
+            throw CommandError(error.message, status: status)
         } catch {
             try? await group.shutdownGracefully()
             throw CommandError.cannotListen(on: address, error)
