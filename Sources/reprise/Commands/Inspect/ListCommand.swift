@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProtoSchema
+import Recording
 
 /// `reprise list`: the services a server (or a schema) offers, or one service's methods, as grpcurl lists
 /// them.
@@ -11,7 +12,8 @@ struct ListCommand: AsyncParsableCommand {
         discussion: """
             The schema comes from the server's reflection service, from a recording's embedded schema, or from \
             --proto (with -I) or --protoset (then the address may be left out). Services print one per line, \
-            sorted; with SERVICE its methods print as pkg.Service.Method. Exit status: 0; 1 an unknown service; \
+            sorted; with SERVICE its methods print as pkg.Service.Method. A recording made without a schema \
+            lists the services and methods its calls used. Exit status: 0; 1 an unknown service; \
             64 a usage error; 66 an unreadable recording or schema; 69 a server that cannot be reached or \
             serves no reflection.
 
@@ -35,6 +37,24 @@ struct ListCommand: AsyncParsableCommand {
 
     func run() async throws {
         let (resolved, service) = try options.resolve(source, self.service)
+        if case .recording(let path) = resolved, let used = try Self.recordedMethods(path) {
+            FileHandle.standardError.write(
+                Data(
+                    ("\(path) has no embedded schema: these are what its calls used (for their types, give the "
+                        + "service's files: -I DIR --proto FILE or --protoset FILE)\n").utf8))
+            let services = Array(Set(used.map(\.service))).sorted()
+            let lines: [String]
+            if let service {
+                guard services.contains(service) else {
+                    throw CommandError(Self.unknown("service", service, among: services))
+                }
+                lines = used.filter { $0.service == service }.map { "\($0.service).\($0.method)" }
+            } else {
+                lines = services
+            }
+            FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+            return
+        }
         let (pool, services) = try await options.load(resolved)
         let lines: [String]
         if let service {
@@ -46,6 +66,26 @@ struct ListCommand: AsyncParsableCommand {
             lines = services
         }
         FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+    }
+
+    /// The methods a recording without an embedded schema called, in the order first called (nil when it
+    /// has a schema).
+    static func recordedMethods(_ path: String) throws -> [(service: String, method: String)]? {
+        do {
+            var reader = try RecordingReader(path: path)
+            guard reader.header.schema == nil else { return nil }
+            var seen: Set<String> = []
+            var methods: [(service: String, method: String)] = []
+            while let event = try reader.next() {
+                guard case .call(let start) = event, seen.insert(start.method).inserted else { continue }
+                let parts = start.method.split(separator: "/", omittingEmptySubsequences: true)
+                guard parts.count == 2 else { continue }
+                methods.append((String(parts[0]), String(parts[1])))
+            }
+            return methods
+        } catch {
+            throw CommandError("\(error)", status: .unreadableInput)
+        }
     }
 
     /// `unknown service "x"; did you mean a, b?` or the list of what there is.
