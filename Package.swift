@@ -173,7 +173,7 @@ let package = Package(
         .target(
             name: "Proxy",
             dependencies: nio + [
-                "GRPCWire", "GRPCProtocol", "Recording", "Tap", "ProtoSchema", "ProtoCodec",
+                "GRPCWire", "GRPCProtocol", "Recording", "Tap", "ProtoSchema", "ProtoCodec", "LocalFile",
                 .product(name: "NIOTLS", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),

@@ -12,6 +12,20 @@
 /// let bytes = try LocalFile.read("recordings/demo.jsonl")
 /// ```
 public enum LocalFile {
+    /// `path` with a leading `~` (alone or before `/`) replaced by the home directory: `$HOME` when set,
+    /// as shells and other tools read it, else the account's. Foundation's `expandingTildeInPath` reads only
+    /// the account's on Linux (as root it gives /root whatever `$HOME` says).
+    public static func expandingHome(_ path: String) -> String {
+        guard path == "~" || path.hasPrefix("~/") else { return path }
+        var home = getenv("HOME").map { String(cString: $0) } ?? ""
+        if home.isEmpty, let entry = getpwuid(getuid()), let directory = entry.pointee.pw_dir {
+            home = String(cString: directory)
+        }
+        guard !home.isEmpty else { return path }
+        if home.count > 1, home.hasSuffix("/") { home.removeLast() }
+        return home + path.dropFirst()
+    }
+
     /// The bytes of the file at `path`; a file over `limit` bytes is refused before it is read.
     public static func read(_ path: String, limit: Int = .max) throws(LocalFileError) -> [UInt8] {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)

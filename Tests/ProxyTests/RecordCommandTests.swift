@@ -150,4 +150,22 @@ import Testing
         record.send(SIGTERM)
         #expect(await record.exitStatus() == 0)
     }
+
+    /// The local CA's default place, `~/.reprise/ca`, follows `$HOME` as shells and other tools do (as root,
+    /// Foundation's own expansion would give /root whatever `$HOME` says).
+    @Test func theLocalCAsDefaultDirectoryIsUnderHOME() async throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-home")
+        let home = directory.path("home").path
+        try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+        let record = try RecordProcess(
+            upstreamPort: 1, out: directory.path("home.jsonl").path, arguments: ["--tls-local-ca"],
+            environment: ["HOME": home])
+        let certificate = home + "/.reprise/ca/ca.pem"
+        try await eventually {
+            record.stderrText.contains("clients must trust the local CA certificate \(certificate)")
+        }
+        #expect(FileManager.default.fileExists(atPath: certificate))
+        record.send(SIGTERM)
+        #expect(await record.exitStatus() == 0)
+    }
 }

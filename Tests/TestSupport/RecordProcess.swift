@@ -13,10 +13,13 @@ public final class RecordProcess: @unchecked Sendable {
     public var stderrText: String { collector.text }
 
     /// Starts recording to `out`, forwarding to `127.0.0.1:upstreamPort`, with `arguments` added.
-    public init(upstreamPort: Int, out: String, arguments: [String] = []) throws {
+    public init(upstreamPort: Int, out: String, arguments: [String] = [], environment: [String: String] = [:]) throws {
         self.out = out
         process = Process()
         process.executableURL = URL(fileURLWithPath: try RepriseExecutable.path())
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.arguments =
             ["record", "--listen", "127.0.0.1:0", "--upstream", "127.0.0.1:\(upstreamPort)", "--out", out]
             + arguments

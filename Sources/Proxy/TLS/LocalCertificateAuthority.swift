@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRPCWire
+import LocalFile
 import SwiftASN1
 import X509
 
@@ -35,7 +36,7 @@ public struct LocalCertificateAuthority: Sendable {
 
     /// Loads the CA in `directory`, or makes one there (the directory 0700, the key 0600) when there is none.
     public static func loadOrCreate(directory: String) throws -> LocalCertificateAuthority {
-        let directory = (directory as NSString).expandingTildeInPath
+        let directory = LocalFile.expandingHome(directory)
         let certificatePath = (directory as NSString).appendingPathComponent("ca.pem")
         let keyPath = (directory as NSString).appendingPathComponent("ca.key")
         let manager = FileManager.default

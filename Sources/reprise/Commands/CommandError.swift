@@ -47,7 +47,7 @@ enum ExitStatus: Int32, CaseIterable {
 /// Reads a whole text file a command was given, as a ``CommandError`` (exit 66) that names its role.
 func readTextFile(_ path: String, what: String) throws(CommandError) -> String {
     do {
-        return try LocalFile.readText((path as NSString).expandingTildeInPath)
+        return try LocalFile.readText(LocalFile.expandingHome(path))
     } catch {
         throw .unreadable(what, error)
     }
