@@ -194,9 +194,10 @@ extension ReplayCommand {
             throw ReplayFailure(error)
         }
         let calls = update.updatedCalls.map(String.init).joined(separator: ", ")
+        let count = update.updatedCalls.count
         warn(
-            "--update: rewrote \(update.updatedCalls.count) calls of \(recording) with the replayed answers (calls \(calls))"
-        )
+            "--update: rewrote \(count) call\(count == 1 ? "" : "s") of \(recording) with the replayed answers "
+                + "(call\(count == 1 ? "" : "s") \(calls))")
         return .matched
     }
 
