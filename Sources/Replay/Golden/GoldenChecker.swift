@@ -79,9 +79,8 @@ public struct GoldenChecker: Sendable {
         }
         var found: [Mismatch] = []
         let name = call.methodName
-        if call.expected.code == nil, call.cancel != nil, let code = outcome.code,
-            !ExpectedStatus.clientEnd(atDeadline: call.cancelledAtDeadline).isMet(
-                by: code, fromServer: outcome.statusFromServer)
+        if let end = call.expectedEnd, case .clientEnd = end, let code = outcome.code,
+            !end.isMet(by: code, fromServer: outcome.statusFromServer)
         {
             // The recorded client gave up before the server answered; this server answered.
             found.append(
@@ -177,11 +176,11 @@ public struct GoldenChecker: Sendable {
     /// What the recording says `call` ended with, as the check names it: its status, or that the client
     /// cancelled it before any status came.
     public static func expectedText(_ call: PlannedCall) -> String {
-        if call.expected.code == nil, call.cancel != nil {
-            return call.cancelledAtDeadline
-                ? "no status (the deadline passed first)" : "no status (the client cancelled the call first)"
+        switch call.expectedEnd {
+        case .clientEnd(atDeadline: true): "no status (the deadline passed first)"
+        case .clientEnd(atDeadline: false): "no status (the client cancelled the call first)"
+        case .code, nil: statusText(call.expected.code, call.expected.message)
         }
-        return statusText(call.expected.code, call.expected.message)
     }
 
     /// A whole message as JSON when it decodes, else as bytes.

@@ -1,3 +1,4 @@
+import Engine
 import GRPCWire
 import Recording
 
@@ -33,6 +34,12 @@ public struct PlannedCall: Sendable {
     public var cancelledAtDeadline: Bool {
         guard let cancel, let timeout else { return false }
         return cancel.offset >= timeout - .milliseconds(1)
+    }
+    /// How a faithful replay ends: with the recorded status; on the client's side for a call the client
+    /// cancelled before any status came; nil when the recording says neither (its connection failed).
+    public var expectedEnd: ExpectedStatus? {
+        if let code = expected.code { return .code(code) }
+        return cancel != nil ? .clientEnd(atDeadline: cancelledAtDeadline) : nil
     }
     /// Whether the recording says when clients half-closed (then a call without `halfClose` never did);
     /// false for older recordings.

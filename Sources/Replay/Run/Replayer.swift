@@ -280,8 +280,7 @@ public final class Replayer: Sendable {
                 ReadyCall(
                     plan: call, raw: raw, slot: (connectionOrder[call.recordedConnection] ?? 0) % slotCount,
                     method: method, offset: call.offset.nanosecondsClamped,
-                    expected: call.expected.code.map { .code($0) }
-                        ?? (call.cancel != nil ? .clientEnd(atDeadline: call.cancelledAtDeadline) : nil)))
+                    expected: call.expectedEnd))
         }
         return (calls, methodNames)
     }
