@@ -39,6 +39,13 @@ import Testing
         ] {
             #expect(page.contains(part), "\(part) missing from the rendered page")
         }
+        // The run fits in one time bucket: each latency line still spans it (a lone point would not show).
+        for colour in ["#0969da", "#8250df", "#bc4c00"] {
+            #expect(
+                page.range(
+                    of: #"<polyline points="[\d.]+,[\d.]+ [\d.]+,[\d.]+" fill="none" stroke=""# + colour,
+                    options: .regularExpression) != nil, "no \(colour) latency line")
+        }
         // The recorded NOT_FOUND errors came back as recorded: shown as matches, not failures.
         #expect(page.contains("<td>NOT_FOUND (5)</td>"), "\(page)")
         #expect(

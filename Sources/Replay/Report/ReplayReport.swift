@@ -123,12 +123,17 @@ public struct ReplayReport: Sendable {
             svg +=
                 "p50 \(Self.ms(bucket.latency.percentile(0.5))) ms, p99 \(Self.ms(bucket.latency.percentile(0.99))) ms</title></rect>"
         }
+        let used = buckets.indices.filter { buckets[$0].calls > 0 }
         for (p, colour) in [(0.5, "#0969da"), (0.9, "#8250df"), (0.99, "#bc4c00")] {
             var points: [String] = []
-            for (index, bucket) in buckets.enumerated() where bucket.calls > 0 {
-                let x = pad + (Double(index) + 0.5) * barWidth
-                let y = height - pad - Self.milliseconds(bucket.latency.percentile(p)) / maxLatency * plotHeight
-                points.append("\(Self.format(x)),\(Self.format(y))")
+            for index in used {
+                let y = height - pad - Self.milliseconds(buckets[index].latency.percentile(p)) / maxLatency * plotHeight
+                // A run within one bucket has one point, which a line would not show: it spans its bucket.
+                let xs =
+                    used.count == 1
+                    ? [pad + Double(index) * barWidth, pad + Double(index + 1) * barWidth]
+                    : [pad + (Double(index) + 0.5) * barWidth]
+                for x in xs { points.append("\(Self.format(x)),\(Self.format(y))") }
             }
             svg +=
                 "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.6\"/>"
