@@ -116,6 +116,27 @@ import Testing
         #expect(result.mismatchedCalls == 0 && result.failedCalls == 0, "\(result.differences)")
     }
 
+    /// A cancel that came with the call's deadline is left to the replayed deadline: under a rate schedule
+    /// (which does not pace steps) a cancel step would go out at once, and the server would be spared the
+    /// 300 ms the recorded call held it.
+    @Test func aCancelAtTheDeadlineIsLeftToTheDeadline() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let hold = script.call("/witness.W/Hold", kind: "bidi", at: 0, timeout: 300_000_000)
+        script.message(hold, "request", [1], at: 1_000)
+        script.message(hold, "response", [1], at: 2_000)
+        script.event("cancel", hold, at: 300_400_000, #""error_code":8"#)
+        script.event("end", hold, at: 300_400_000, #""outcome":"reset","by":"client","error_code":8"#)
+        let plan = try ReplayPlan(recording: try script.recording(), inferKinds: true)
+        #expect(plan.calls.first?.cancelledAtDeadline == true)
+        #expect(Replayer.steps(of: try #require(plan.calls.first)).count == 1, "only the request")
+        let result = try await replay(try script.recording(), against: server.address)
+        await server.stop()
+        #expect(result.statusCounts[4] == 1, "ended by the deadline: \(result.statusCounts)")
+        #expect(result.latency.percentile(0.5) >= 250_000_000, "held \(result.latency.percentile(0.5)) ns")
+        #expect(result.mismatchedCalls == 0 && result.failedCalls == 0, "\(result.differences)")
+    }
+
     @Test func aUnaryErrorWithAResponseMessageIsComparedAndCountsAsRecorded() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()

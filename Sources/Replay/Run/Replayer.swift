@@ -286,7 +286,8 @@ public final class Replayer: Sendable {
     }
 
     /// What the client did, in recorded order: each request after the responses that preceded it, then
-    /// the half-close (where recorded, else right after the last request) and the cancel, if any.
+    /// the half-close (where recorded, else right after the last request) and the cancel, if any (one
+    /// that came with the deadline is left to the replayed deadline).
     static func steps(of call: PlannedCall) -> [RawCall.Step] {
         var steps = call.requests.map {
             RawCall.Step(.send(ByteBuffer(bytes: $0.bytes)), afterResponses: $0.afterResponses, notBefore: $0.offset)
@@ -299,7 +300,10 @@ public final class Replayer: Sendable {
             steps.append(
                 RawCall.Step(.halfClose, afterResponses: last?.afterResponses ?? 0, notBefore: last?.offset ?? .zero))
         }
-        if let cancel = call.cancel {
+        // A cancel that came with the deadline is the replayed deadline's to make: it ends the call at the
+        // same moment in every schedule, where a cancel step in a schedule that does not pace steps (rates,
+        // users) would go out at once and free the server of the work the recorded call gave it.
+        if let cancel = call.cancel, !call.cancelledAtDeadline {
             steps.append(RawCall.Step(.cancel, afterResponses: cancel.afterResponses, notBefore: cancel.offset))
         }
         // Acts recorded between messages keep their place: order by recorded time, then by causality.
