@@ -18,6 +18,9 @@ public struct ReplayError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// What went wrong, where, and what to do.
     public var message: String
+    /// k6's error code of the transport failure behind it, if one was (see `TransportFailure.Kind`): what a
+    /// command needs to add its own hint.
+    public var k6ErrorCode: Int?
 
     /// An error with this text, of sort `code` (an invalid argument unless said).
     public init(_ code: Code = .invalidArgument, _ message: String) {

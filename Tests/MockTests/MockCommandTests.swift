@@ -53,6 +53,19 @@ import Testing
         #expect(matched.result.headers.first("x-team") == "blue")
         #expect(missed.result.status.code == .notFound)
 
+        // Without the CA, a client of Reprise's own is told which flag trusts it.
+        let recording = Repository.root.appendingPathComponent("recordings/demo.jsonl").path
+        let hint = "certificate signed by unknown authority; trust the server's CA with --cacert FILE"
+        for command in [
+            ["call", "127.0.0.1:\(listening)", "demo.v1.Demo/SayHello"],
+            ["replay", recording, "--target", "127.0.0.1:\(listening)"],
+        ] {
+            let refused = try await Subprocess.run([try RepriseExecutable.path()] + command, timeout: .seconds(60))
+            #expect(refused.status != 0)
+            #expect(refused.stderrText.contains(hint), "\(command[0]): \(refused.stderrText)")
+            #expect(!refused.stderrText.contains("tls cacerts"))
+        }
+
         kill(process.processIdentifier, SIGINT)
         let rest = stdout.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -91,8 +91,7 @@ extension TransportFailure {
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
             return TransportFailure(
                 .tlsUnknownAuthority,
-                "TLS handshake with \(target) failed: x509: certificate signed by unknown authority; "
-                    + "pass the CA certificate (tls cacerts), or skip verification for testing")
+                "TLS handshake with \(target) failed: x509: certificate signed by unknown authority")
         }
         if text.contains("WRONG_VERSION_NUMBER") {
             return TransportFailure(

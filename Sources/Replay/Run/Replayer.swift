@@ -136,7 +136,9 @@ public final class Replayer: Sendable {
             } catch {
                 for slot in slots { await slot.close() }
                 await client.close()
-                throw ReplayError(.unreachable, "cannot connect to \(target): \(error.message)")
+                var failure = ReplayError(.unreachable, "cannot connect to \(target): \(error.message)")
+                failure.k6ErrorCode = error.k6ErrorCode
+                throw failure
             }
             slots.append(slot)
         }

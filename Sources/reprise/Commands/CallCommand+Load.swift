@@ -53,7 +53,8 @@ extension CallCommand {
                 try await client.connect(address, params: params)
             } catch {
                 for client in clients { await client.close() }
-                throw CommandError("cannot connect to \(address): \(error)")
+                throw CommandError(
+                    "cannot connect to \(address): \(error)\(CallTLSOptions.hint(k6ErrorCode: error.k6ErrorCode))")
             }
             clients.append(client)
         }

@@ -172,7 +172,8 @@ struct CallCommand: AsyncParsableCommand {
         do {
             try await client.connect(address, params: params)
         } catch {
-            throw CommandError("cannot connect to \(address): \(error)")
+            throw CommandError(
+                "cannot connect to \(address): \(error)\(CallTLSOptions.hint(k6ErrorCode: error.k6ErrorCode))")
         }
         return client
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import GRPCWire
 
 /// How `reprise call` secures its connection: grpcurl's flags, mapped onto k6's connect params.
 struct CallTLSOptions: ParsableArguments {
@@ -21,6 +22,18 @@ struct CallTLSOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("The :authority and TLS server name to use instead of the address's host."))
     var authority: String?
+
+    /// What to do about a connection that failed with k6's error code `code`, as this command's flags say
+    /// it ("; ..."), or nothing.
+    static func hint(k6ErrorCode code: Int?) -> String {
+        switch code {
+        case TransportFailure.Kind.tlsUnknownAuthority.k6BaseCode:
+            "; trust the server's CA with --cacert FILE (or skip verification with --insecure, for testing)"
+        case TransportFailure.Kind.tlsHostnameMismatch.k6BaseCode:
+            "; give the name the certificate has with --authority NAME"
+        default: ""
+        }
+    }
 
     func validate() throws {
         if (cert == nil) != (key == nil) { throw ValidationError("Give --cert and --key together.") }

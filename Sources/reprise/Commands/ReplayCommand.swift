@@ -307,7 +307,7 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             result = try await replayer.run()
         } catch {
-            throw ReplayFailure(ReplayExitCode(error), "\(error)")
+            throw ReplayFailure(error)
         }
         let report: RunReport
         do {

@@ -27,7 +27,9 @@ struct ServerConnectionOptions: ParsableArguments {
             try await client.connect(
                 address.target, params: try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000))))
         } catch let error as EngineError {
-            throw CommandError("cannot connect to \(address.target): \(error.message)", status: .unavailable)
+            throw CommandError(
+                "cannot connect to \(address.target): \(error.message)\(CallTLSOptions.hint(k6ErrorCode: error.k6ErrorCode))",
+                status: .unavailable)
         }
         guard let connection = client.connection else {
             throw CommandError(
