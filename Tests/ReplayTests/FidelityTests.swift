@@ -137,6 +137,23 @@ import Testing
         #expect(result.mismatchedCalls == 0 && result.failedCalls == 0, "\(result.differences)")
     }
 
+    /// A cancel the client made mid-call keeps its time under a rate schedule, which paces nothing else:
+    /// the recorded call held the server 300 ms before the client gave up, and so does the replay.
+    @Test func aMidCallCancelKeepsItsTimeUnderARate() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let hold = script.call("/witness.W/Hold", kind: "bidi", at: 0)
+        script.message(hold, "request", [1], at: 1_000)
+        script.message(hold, "response", [1], at: 2_000)
+        script.event("cancel", hold, at: 300_000_000, #""error_code":8"#)
+        script.event("end", hold, at: 300_000_000, #""outcome":"reset","by":"client","error_code":8"#)
+        let result = try await replay(try script.recording(), against: server.address)
+        await server.stop()
+        #expect(result.statusCounts[1] == 1, "cancelled: \(result.statusCounts)")
+        #expect(result.latency.percentile(0.5) >= 250_000_000, "held \(result.latency.percentile(0.5)) ns")
+        #expect(result.mismatchedCalls == 0 && result.failedCalls == 0, "\(result.differences)")
+    }
+
     @Test func aUnaryErrorWithAResponseMessageIsComparedAndCountsAsRecorded() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()

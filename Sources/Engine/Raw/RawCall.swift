@@ -50,6 +50,8 @@ public final class RawCall: Sendable {
     let isSingleRequest: Bool
     /// The steps' earliest times in nanoseconds (pacing), precomputed.
     let notBefore: [Int64]
+    /// Whether a cancel step has a time: it keeps it even where nothing else is paced.
+    let hasTimedCancel: Bool
     let series: CallSeries?
 
     init(path: String, isStream: Bool, options: CallOptions, steps: [Step], series: CallSeries?) {
@@ -59,6 +61,10 @@ public final class RawCall: Sendable {
         self.steps = steps
         self.series = series
         notBefore = steps.map { $0.notBefore.nanosecondsClamped }
+        hasTimedCancel = zip(steps, notBefore).contains { step, time in
+            if case .cancel = step.action { return time > 0 }
+            return false
+        }
         if steps.count == 2, case .send = steps[0].action, case .halfClose = steps[1].action,
             steps.allSatisfy({ $0.afterResponses == 0 })
         {

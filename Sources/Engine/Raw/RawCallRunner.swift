@@ -21,7 +21,8 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     public var keepResponses: Bool
     /// Whether response headers and trailers are kept (a check that compares them needs them).
     public var keepMetadata = false
-    /// How much faster than recorded the steps' `notBefore` times pass; nil ignores them (no pacing).
+    /// How much faster than recorded the steps' `notBefore` times pass; nil ignores them (no pacing), but
+    /// for a cancel's, which then passes as recorded.
     public var pacing: Double?
     /// How long a step waits for the responses it follows before it goes ahead anyway: a server that
     /// answers less than it did when recorded must not hang the call.
@@ -135,7 +136,7 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
     /// Takes every step that is due: its responses have arrived and its time has come.
     private func advance() {
         guard let call, let wireCall, !wireCall.isFinished else { return }
-        let now = pacing == nil ? 0 : NIODeadline.now().uptimeNanoseconds
+        let now = pacing == nil && !call.hasTimedCancel ? 0 : NIODeadline.now().uptimeNanoseconds
         while nextStep < call.steps.count {
             guard isDue(nextStep, of: call, now: now) else { return }
             let step = call.steps[nextStep]
@@ -171,8 +172,18 @@ public final class RawCallRunner: ClientCallDelegate, @unchecked Sendable {
             if arm { armStallTimer() }
             return false
         }
-        guard let pacing, call.notBefore[index] > 0 else { return true }
-        let due = startedAt &+ UInt64(Double(call.notBefore[index]) / pacing)
+        guard call.notBefore[index] > 0 else { return true }
+        // Unpaced schedules (rates, users) still keep a cancel's time: when the client gave up is the
+        // work the server was given, not a gap to close up.
+        let speed: Double
+        if let pacing {
+            speed = pacing
+        } else if case .cancel = call.steps[index].action {
+            speed = 1
+        } else {
+            return true
+        }
+        let due = startedAt &+ UInt64(Double(call.notBefore[index]) / speed)
         guard due > now else { return true }
         if arm, pacingTimer == nil {
             pacingTimer = eventLoop.scheduleTask(in: .nanoseconds(Int64(due - now))) { [self] in
