@@ -122,11 +122,7 @@ import Testing
     @Test func aCancelAtTheDeadlineIsLeftToTheDeadline() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()
-        let hold = script.call("/witness.W/Hold", kind: "bidi", at: 0, timeout: 300_000_000)
-        script.message(hold, "request", [1], at: 1_000)
-        script.message(hold, "response", [1], at: 2_000)
-        script.event("cancel", hold, at: 300_400_000, #""error_code":8"#)
-        script.event("end", hold, at: 300_400_000, #""outcome":"reset","by":"client","error_code":8"#)
+        script.heldThenCancelled(at: 300_400_000, timeout: 300_000_000)
         let plan = try ReplayPlan(recording: try script.recording(), inferKinds: true)
         #expect(plan.calls.first?.cancelledAtDeadline == true)
         #expect(Replayer.steps(of: try #require(plan.calls.first)).count == 1, "only the request")
@@ -142,11 +138,7 @@ import Testing
     @Test func aMidCallCancelKeepsItsTimeUnderARate() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()
-        let hold = script.call("/witness.W/Hold", kind: "bidi", at: 0)
-        script.message(hold, "request", [1], at: 1_000)
-        script.message(hold, "response", [1], at: 2_000)
-        script.event("cancel", hold, at: 300_000_000, #""error_code":8"#)
-        script.event("end", hold, at: 300_000_000, #""outcome":"reset","by":"client","error_code":8"#)
+        script.heldThenCancelled(at: 300_000_000)
         let result = try await replay(try script.recording(), against: server.address)
         await server.stop()
         #expect(result.statusCounts[1] == 1, "cancelled: \(result.statusCounts)")
@@ -321,5 +313,17 @@ import Testing
         #expect(seen == Set(0..<10))
         #expect(throws: ReplayError.self) { try ExecutionSegment(k6: "1/3:3/4") }
         #expect(throws: ReplayError.self) { try ExecutionSegment(parsing: "4/4") }
+    }
+}
+
+extension ScriptedRecording {
+    /// A `Hold` stream: one request and its answer, then the client's cancel (its reset) at `time`, with
+    /// the deadline `timeout` if given.
+    mutating func heldThenCancelled(at time: Int64, timeout: Int64? = nil) {
+        let hold = call("/witness.W/Hold", kind: "bidi", at: 0, timeout: timeout)
+        message(hold, "request", [1], at: 1_000)
+        message(hold, "response", [1], at: 2_000)
+        event("cancel", hold, at: time, #""error_code":8"#)
+        event("end", hold, at: time, #""outcome":"reset","by":"client","error_code":8"#)
     }
 }
