@@ -26,25 +26,8 @@ command -v h2load >/dev/null || { echo "bench-mock: h2load is missing (run make 
 
 # The C++ echo server of bench-wire, built the same way into the same place.
 . bench/echo-server.sh
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  stop_echo_server
-}
-trap cleanup EXIT
+trap stop_peers EXIT
 start_echo_server || { echo "bench-mock: the echo server did not start" >&2; exit 1; }
-
-# Waits for "listening on 127.0.0.1:PORT" in a log and prints the port.
-listen_port() {
-  local port=
-  for _ in $(seq 100); do
-    port=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$1" | head -1 | sed 's/.*://') || true
-    [ -n "$port" ] && { echo "$port"; return; }
-    sleep 0.1
-  done
-  cat "$1" >&2; echo "bench-mock: nothing listening (see $1)" >&2; exit 1
-}
 
 # The request: 5-byte gRPC prefix + protobuf field 1 = "hello world!".
 printf '\x00\x00\x00\x00\x0e\x0a\x0chello world!' > "$WORK/request.bin"

@@ -37,16 +37,8 @@ done
 
 # The C++ echo server of bench-wire, built the same way into the same place.
 . bench/echo-server.sh
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  stop_echo_server
-}
-trap cleanup EXIT
+trap stop_peers EXIT
 start_echo_server || { echo "bench-proxy: the echo server did not start" >&2; exit 1; }
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # nghttpx: plaintext HTTP/2 in, HTTP/2 to the server, no access log, as many workers as Reprise's threads.
 NGHTTPX_PORT=$(free_port)
@@ -64,13 +56,7 @@ RECORDING=$WORK/bench.jsonl
   --out "$RECORDING" --overwrite -I bench/peers --proto echo.proto --sync never 2> "$WORK/record.log" &
 REPRISE_PID=$!
 PIDS+=("$REPRISE_PID")
-REPRISE_PORT=
-for _ in $(seq 100); do
-  REPRISE_PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/record.log" | head -1 | sed 's/.*://') || true
-  [ -n "$REPRISE_PORT" ] && break
-  sleep 0.1
-done
-[ -n "$REPRISE_PORT" ] || { cat "$WORK/record.log" >&2; echo "bench-proxy: reprise record did not start" >&2; exit 1; }
+REPRISE_PORT=$(listen_port "$WORK/record.log")
 for _ in $(seq 100); do (exec 9<>"/dev/tcp/127.0.0.1/$NGHTTPX_PORT") 2>/dev/null && break; sleep 0.1; done
 
 # The request: 5-byte gRPC prefix + protobuf field 1 = "hello world!".

@@ -94,13 +94,7 @@ RECORDING=$WORK/echo.jsonl
 "$BIN/reprise" record --listen 127.0.0.1:0 --upstream "$ADDR" --out "$RECORDING" --overwrite \
   -I bench/peers --proto echo.proto 2> "$WORK/record.log" &
 RECORD_PID=$!
-PROXY_PORT=
-for _ in $(seq 100); do
-  PROXY_PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/record.log" | head -1 | sed 's/.*://') || true
-  [ -n "$PROXY_PORT" ] && break
-  sleep 0.1
-done
-[ -n "$PROXY_PORT" ] || { cat "$WORK/record.log" >&2; echo "bench-replay: reprise record did not start" >&2; exit 1; }
+PROXY_PORT=$(listen_port "$WORK/record.log")
 "$BIN/reprise" call --plaintext -I bench/peers --proto echo.proto -d "$REQUEST" -n "$RECORD_CALLS" -c 1 --json \
   "127.0.0.1:$PROXY_PORT" bench.Echo/Unary > "$WORK/record-call.json" \
   || { echo "bench-replay: calls through reprise record failed" >&2; exit 1; }

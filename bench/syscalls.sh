@@ -19,16 +19,11 @@ BIN=${REPRISE_BIN:-$PWD/.build/release}
 ROUNDS=${ROUNDS:-2}
 CALLS=${SYSCALLS_CALLS:-100000}
 TICKS=${SYSCALLS_TICKS:-1ms 1500us 2ms}
+command -v perf >/dev/null || { echo "syscalls: perf is missing (Debian: apt-get install linux-perf)" >&2; exit 1; }
 WORK=$PWD/.build/bench/syscalls
 rm -rf "$WORK"; mkdir -p "$WORK"
 . bench/echo-server.sh
-PIDS=()
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-  stop_echo_server
-}
-trap cleanup EXIT
+trap stop_peers EXIT
 start_echo_server
 EVENTS=task-clock,context-switches,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_read,syscalls:sys_enter_write
 EVENTS=$EVENTS,syscalls:sys_enter_writev,syscalls:sys_enter_timerfd_settime
@@ -49,7 +44,6 @@ PY
 }
 
 if [ "$MODE" = proxy ]; then
-  free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
   NGHTTPX_PORT=$(free_port)
   nghttpx --conf=/dev/null --frontend="127.0.0.1,$NGHTTPX_PORT;no-tls" \
     --backend="127.0.0.1,$SERVER_PORT;;proto=h2" --workers=1 --log-level=WARN \
@@ -59,13 +53,7 @@ if [ "$MODE" = proxy ]; then
   "$BIN/reprise" record --threads 1 --listen 127.0.0.1:0 --upstream "127.0.0.1:$SERVER_PORT" \
     --out "$WORK/record.jsonl" --overwrite -I bench/peers --proto echo.proto --sync never 2> "$WORK/record.log" &
   REPRISE_PID=$!; PIDS+=("$REPRISE_PID")
-  REPRISE_PORT=
-  for _ in $(seq 100); do
-    REPRISE_PORT=$(grep -oE 'listening on 127\.0\.0\.1:[0-9]+' "$WORK/record.log" | head -1 | sed 's/.*://') || true
-    [ -n "$REPRISE_PORT" ] && break
-    sleep 0.1
-  done
-  [ -n "$REPRISE_PORT" ] || { cat "$WORK/record.log" >&2; exit 1; }
+  REPRISE_PORT=$(listen_port "$WORK/record.log")
   for _ in $(seq 100); do (exec 9<>"/dev/tcp/127.0.0.1/$NGHTTPX_PORT") 2>/dev/null && break; sleep 0.1; done
   printf '\x00\x00\x00\x00\x0e\x0a\x0chello world!' > "$WORK/request.bin"
   for round in $(seq "$ROUNDS"); do
