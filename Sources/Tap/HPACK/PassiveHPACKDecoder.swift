@@ -6,9 +6,10 @@ import GRPCProtocol
 /// Written for the tap rather than taken from NIOHPACK: a field from either table comes out as the
 /// ``HeaderField`` the table holds (a retain per string, where NIOHPACK made new strings from its byte ring
 /// for every indexed field; its name was classified when the entry was made), integers are read straight
-/// from the block's bytes, and the fields go into an array the caller owns. A decoder that starts mid-connection (``init(knowsEarlierEntries:)`` false) decodes what
-/// the insertions it saw define (indices count from the newest entry, so those are exact) and counts the
-/// fields that name an older entry instead of failing.
+/// from the block's bytes, and the fields go into an array the caller owns. A decoder that starts
+/// mid-connection (``init(knowsEarlierEntries:)`` false) decodes what the insertions it saw define
+/// (indices count from the newest entry, so those are exact) and counts the fields that name an older
+/// entry instead of failing.
 struct PassiveHPACKDecoder {
     /// One dynamic table entry; `isKnown` is false for one inserted with a name from before the decoder
     /// started (its `size` is then a lower bound, which evicts late, never early).
