@@ -133,6 +133,39 @@ struct CallCommandTests {
         }
     }
 
+    @Test func summaryTrendStatsAndTimeUnitShapeTheSummaryAndItsExport() async throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-call")
+        let summary = directory.path("summary.json")
+        try await withDemo { address in
+            let result = try await reprise([
+                "call", "--plaintext", "-n", "30", "-c", "3", address, "hello.HelloService/SayHello",
+                "--summary-trend-stats", "avg,p(99.9),count", "--summary-time-unit", "us",
+                "--summary-export", summary.path,
+            ])
+            #expect(result.status == 0, "\(result.stdoutText)\n\(result.stderrText)")
+            let line = result.stdoutText.split(separator: "\n").first { $0.contains("grpc_req_duration") }
+            let columns = line.map { $0.split(separator: ":", maxSplits: 1)[1].split(separator: " ") } ?? []
+            #expect(columns.map { $0.split(separator: "=").first ?? "" } == ["avg", "p(99.9)", "count"])
+            #expect(columns.first?.hasSuffix("µs") == true, "\(line ?? "no grpc_req_duration line")")
+            #expect(columns.last == "count=30")
+            let exported = try JSONValue(parsing: try Data(contentsOf: summary))
+            let values = exported["metrics"]?["grpc_req_duration"]?["values"]
+            #expect(values?["count"] == 30)
+            #expect(values?["p(99.9)"] != nil)
+            #expect(values?["med"] == nil)
+            #expect(exported["options"]?["summaryTimeUnit"] == "us")
+        }
+
+        let wrongStat = try await reprise([
+            "call", "-n", "3", "--summary-trend-stats", "p99", "127.0.0.1:1", "hello.HelloService/SayHello",
+        ])
+        #expect(wrongStat.status == 64)
+        #expect(wrongStat.stderrText.contains("--summary-trend-stats: invalid trend stat 'p99'"))
+        let notLoad = try await reprise(["call", "--summary-time-unit", "ms", "127.0.0.1:1", "x.Y/Z"])
+        #expect(notLoad.status == 64)
+        #expect(notLoad.stderrText.contains("need load mode"))
+    }
+
     @Test func tlsFlagsMirrorTheConnectParams() async throws {
         let pki = try TestCertificates()
         var tls = ServerTLSConfiguration(

@@ -19,10 +19,35 @@ struct RunOutputOptions: ParsableArguments {
         help: ArgumentHelp("Write the end-of-test summary as JSON to this file.", valueName: "file"))
     var summaryExport: String?
 
+    @Option(
+        name: .customLong("summary-trend-stats"),
+        help: ArgumentHelp(
+            "The summary's trend columns, as k6's: avg, min, med, max, count, p(N), comma-separated (default: "
+                + "avg,min,med,max,p(90),p(95)); --summary-export keeps them too.",
+            valueName: "stats"))
+    var summaryTrendStats: String?
+
+    @Option(
+        name: .customLong("summary-time-unit"),
+        help: ArgumentHelp(
+            "Show every time in the summary in this unit: s, ms or us (default: each value's own).",
+            valueName: "unit"))
+    var summaryTimeUnit: String?
+
     /// Whether any output was asked for.
-    var isEmpty: Bool { thresholds.isEmpty && outputs.isEmpty && summaryExport == nil }
+    var isEmpty: Bool {
+        thresholds.isEmpty && outputs.isEmpty && summaryExport == nil && summaryTrendStats == nil
+            && summaryTimeUnit == nil
+    }
 
     func validate() throws {
+        if let summaryTrendStats {
+            do {
+                _ = try SummaryOptions.parseTrendStats(summaryTrendStats)
+            } catch {
+                throw ValidationError("--summary-trend-stats: \(error)")
+            }
+        }
         do {
             _ = try configuration()
         } catch {
@@ -33,6 +58,7 @@ struct RunOutputOptions: ParsableArguments {
     /// The metrics run these options ask for.
     func configuration() throws -> MetricsRunConfiguration {
         try MetricsRunConfiguration(
-            thresholdArguments: thresholds, outputArguments: outputs, summaryExport: summaryExport)
+            thresholdArguments: thresholds, outputArguments: outputs, summaryExport: summaryExport,
+            summaryTrendStats: summaryTrendStats, summaryTimeUnit: summaryTimeUnit)
     }
 }
