@@ -215,6 +215,19 @@ struct CallCommandStreamTests {
         #expect(total["total"] == "7" && total["count"] == 2)
         let chat = try await reprise(["-d", #"[{"text":"a"},{"text":"b"}]"#, address, "demo.v1.Demo/Chat"])
         #expect(chat.status == 0 && chat.stdoutText.contains("echo: b"), "\(chat.stderrText)")
+        // grpcurl's way: JSON objects one after another, each a message; none sends none.
+        let objects = try await reprise([
+            "-d", "{\"value\":2}\n{\"value\":5} {\"value\":1}", address, "demo.v1.Demo/Sum",
+        ])
+        #expect(objects.status == 0, "\(objects.stderrText)")
+        let objectsTotal = try JSONValue(parsing: objects.stdout)
+        #expect(objectsTotal["total"] == "8" && objectsTotal["count"] == 3)
+        let none = try await reprise(["-d", "", address, "demo.v1.Demo/Sum"])
+        #expect(none.status == 0, "\(none.stderrText)")
+        #expect(try JSONValue(parsing: none.stdout)["count"] == 0)
+        let broken = try await reprise(["-d", #"{"value":2} {"value":"#, address, "demo.v1.Demo/Sum"])
+        #expect(broken.status == 1)
+        #expect(broken.stderrText.contains("invalid JSON: line 1, column 22"), "\(broken.stderrText)")
         let late = try await reprise(
             ["--max-time", "0.2", "-d", #"{"from":50,"interval_ms":1000}"#, address, "demo.v1.Demo/Countdown"])
         #expect(late.status == 64 + 4, "\(late.stderrText)")

@@ -97,4 +97,31 @@ import Testing
         #expect(try JSONValue(parsing: "true") == true)
         #expect(try JSONValue(parsing: "-0") == .number(JSONNumber("-0")!))
     }
+
+    @Test func aSequenceIsValuesOneAfterAnotherWithOrWithoutWhitespace() throws {
+        let values = try JSONValue.sequence(parsing: " {\"a\":1}{\"a\":2}\n\t[3] \"s\" 4 true null{} ")
+        #expect(values == [["a": 1], ["a": 2], [3], "s", 4, true, nil, [:]])
+        #expect(try JSONValue.sequence(parsing: "[1,2]") == [[1, 2]])
+        #expect(try JSONValue.sequence(parsing: "") == [])
+        #expect(try JSONValue.sequence(parsing: " \n ") == [])
+        // Numbers and literals need no separator from a bracket, but two numbers do.
+        #expect(try JSONValue.sequence(parsing: "1 2") == [1, 2])
+        #expect(try JSONValue.sequence(parsing: "12") == [12])
+    }
+
+    @Test func aBrokenSequenceNamesWhereItBreaks() {
+        #expect(throws: CodecError.self) { try JSONValue.sequence(parsing: #"{"a":1} {"a":2"#) }
+        do {
+            _ = try JSONValue.sequence(parsing: "{\"a\":1}\n{\"a\":}")
+            Issue.record("a broken second value parsed")
+        } catch {
+            #expect("\(error)".contains("line 2, column 6"), "\(error)")
+        }
+        do {
+            _ = try JSONValue.sequence(parsing: #"{"a":1} x"#)
+            Issue.record("a stray word parsed")
+        } catch {
+            #expect("\(error)".contains("line 1, column 9: unexpected 'x'"), "\(error)")
+        }
+    }
 }

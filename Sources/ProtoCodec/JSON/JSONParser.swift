@@ -26,6 +26,18 @@ struct JSONParser {
         return value
     }
 
+    /// Values one after another, separated by optional whitespace (grpcurl's and jq's stream of JSON
+    /// documents): `{"a":1} {"a":2}`. Empty input (or only whitespace) is no values.
+    mutating func parseSequence() throws(CodecError) -> [JSONValue] {
+        var values: [JSONValue] = []
+        skipWhitespace()
+        while position < count {
+            values.append(try parseValue(depth: 0))
+            skipWhitespace()
+        }
+        return values
+    }
+
     private mutating func parseValue(depth: Int) throws(CodecError) -> JSONValue {
         guard position < count else { throw error("unexpected end of input: expected a value") }
         switch base[position] {

@@ -30,6 +30,22 @@ extension JSONValue {
         self = try result.get()
     }
 
+    /// Parses a stream of JSON values one after another, separated by optional whitespace (as grpcurl
+    /// reads streaming requests and jq reads its input): `{"a":1} {"a":2}` is two values, and empty input
+    /// none.
+    public static func sequence(parsing text: String, maxDepth: Int = 1000) throws(CodecError) -> [JSONValue] {
+        var copy = text
+        let result: Result<[JSONValue], CodecError> = copy.withUTF8 { buffer in
+            var parser = JSONParser(UnsafeRawBufferPointer(buffer), maxDepth: maxDepth)
+            do throws(CodecError) {
+                return .success(try parser.parseSequence())
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try result.get()
+    }
+
     /// Parses UTF-8 JSON bytes.
     public init(parsing bytes: UnsafeRawBufferPointer, maxDepth: Int = 1000) throws(CodecError) {
         var parser = JSONParser(bytes, maxDepth: maxDepth)

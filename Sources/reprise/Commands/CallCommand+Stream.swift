@@ -6,8 +6,9 @@ import GRPCWire
 import ProtoCodec
 
 extension CallCommand {
-    /// Calls a streaming method through k6's `Stream`: sends the request (each element of a JSON array for
-    /// client streaming), half-closes, prints every response message, and exits like a unary call.
+    /// Calls a streaming method through k6's `Stream`: sends the request (for client streaming, each
+    /// element of a JSON array, or each of several JSON objects one after another, as grpcurl reads them),
+    /// half-closes, prints every response message, and exits like a unary call.
     func runStream(_ client: Client, method: RPCMethod) async throws {
         if load.isLoad {
             await client.close()
@@ -18,11 +19,19 @@ extension CallCommand {
         let requests: [Request]
         switch try request() {
         case .json(let text) where method.isClientStreaming:
-            guard case .array(let items) = try? JSONValue(parsing: text) else {
-                requests = [.json(text)]
-                break
+            // Not valid JSON is the same error as a unary call's, at the place the stream of values breaks.
+            let values: [JSONValue]
+            do {
+                values = try JSONValue.sequence(parsing: text)
+            } catch {
+                await client.close()
+                throw CommandError("unable to serialise request object: invalid JSON: \(error)")
             }
-            requests = items.map { .value($0) }
+            if values.count == 1, case .array(let items) = values[0] {
+                requests = items.map { .value($0) }
+            } else {
+                requests = values.map { .value($0) }
+            }
         case let single:
             requests = [single]
         }

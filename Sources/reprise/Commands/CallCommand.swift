@@ -14,7 +14,8 @@ struct CallCommand: AsyncParsableCommand {
         abstract: "Call a gRPC method once (grpcurl style), or many times as a quick load test.",
         discussion: """
             The request is proto3 JSON (-d, '@' reads standard input, '@FILE' a file); for a client-streaming \
-            method a JSON array is sent as one message per element. Types come from --proto \
+            method a JSON array, or JSON objects one after another (as grpcurl takes them; none sends no \
+            message), is sent as one message per element. Types come from --proto \
             (with -I) or --protoset, or else from the server's reflection service. The response goes to standard \
             output as JSON (one document per message for server streaming), the status to standard error; \
             the exit status is 0 for OK and 64 + the gRPC code otherwise (as grpcurl), 1 when the call could not be made.
