@@ -85,6 +85,30 @@ struct ReflectionClientTests {
         await server.shutdown()
     }
 
+    /// A schema fetched by reflection from a real server carries the reflection and health files itself (the
+    /// mock serves such recordings): their services are listed once, not once from the pool and once more as
+    /// the service's own.
+    @Test func aPoolCarryingTheReflectionAndHealthFilesListsEachServiceOnce() async throws {
+        let pool = try DescriptorPool(
+            files: try DemoProtos.pool().files.map(\.proto) + BuiltinProtos.pool.files.map(\.proto))
+        let services = pool.files.flatMap { $0.services.map(\.fullName) }
+        #expect(services.contains("grpc.reflection.v1.ServerReflection"))
+        let service = ReflectionService(
+            pool: pool, services: services + ReflectionVersion.allCases.map(\.serviceName) + ["grpc.health.v1.Health"])
+        #expect(service.services.count == Set(service.services).count, "\(service.services)")
+        #expect(service.services.starts(with: ["demo.v1.Demo", "hello.HelloService"]))
+        #expect(ReflectionService(pool: pool).services == ReflectionService(pool: pool).services.uniqued)
+
+        var router = ServerRouter()
+        service.register(on: &router)
+        let server = try await GRPCServer.start(router: router, group: group)
+        let connection = try await connect(server.port)
+        let result = try await ReflectionClient.fetch(on: connection)
+        #expect(result.services == service.services)
+        await connection.close()
+        await server.shutdown()
+    }
+
     @Test func missingDependencyBecomesAnEmptyPlaceholder() async throws {
         // a.proto imports options.proto only for an option; the server cannot provide options.proto.
         let directory = try TemporaryDirectory()
@@ -133,5 +157,12 @@ struct ReflectionClientTests {
         }
         await connection.close()
         await server.shutdown()
+    }
+}
+
+extension Array where Element: Hashable {
+    fileprivate var uniqued: [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
     }
 }

@@ -15,7 +15,7 @@ import ProtoSchema
 /// dependencies not yet sent on the same stream. The reflection and health protocols' own files are
 /// served too, so clients can resolve every listed service.
 public final class ReflectionService: Sendable {
-    /// The services `list_services` names, in order.
+    /// The services `list_services` names, in order, each once.
     public let services: [String]
     let index: SymbolIndex
 
@@ -28,9 +28,13 @@ public final class ReflectionService: Sendable {
     /// Serves the files of `pool` except `hidden` ones, as a server missing them would.
     init(pool: DescriptorPool, services: [String]?, hiding hidden: Set<String>) {
         index = SymbolIndex(pools: [pool, BuiltinProtos.pool], hiding: hidden)
-        self.services =
+        let named =
             services
             ?? pool.files.flatMap { $0.services.map(\.fullName) } + ReflectionVersion.allCases.map(\.serviceName)
+        // Once each, in order: a pool that carries the reflection or health files itself (a schema fetched
+        // by reflection from a real server) names those services too.
+        var seen = Set<String>()
+        self.services = named.filter { seen.insert($0).inserted }
     }
 
     /// Routes the reflection RPC of each version in `versions` to this service.
