@@ -125,6 +125,24 @@ import Testing
         let none = try reprise(["decode", "--type", "a.B"])
         #expect(none.status == 64 && none.stderrText.contains("no schema given"), "\(none.stderrText)")
         let missing = try reprise(["decode", "--protoset", protoset.path])
-        #expect(missing.status != 0 && missing.stderrText.contains("Missing --type"))
+        #expect(missing.status == 64 && missing.stderrText.contains("Missing the message type (--type NAME"))
+    }
+
+    /// `protoc --decode=TYPE` users give the type alone; it works as --type does, and a second, different
+    /// one is refused.
+    @Test func theTypeMayComeAloneAfterTheOptions() throws {
+        let codec = Repository.fixture("protos/codec").path
+        let encoded = try reprise(
+            ["encode", "-I", codec, "--proto", "scalars3.proto", "reprise.codec.p3.Scalars"],
+            input: Data(#"{"fString":"héllo"}"#.utf8))
+        #expect(encoded.status == 0, "\(encoded.stderrText)")
+        let decoded = try reprise(
+            ["decode", "-I", codec, "--proto", "scalars3.proto", "reprise.codec.p3.Scalars"], input: encoded.stdout)
+        #expect(decoded.status == 0, "\(decoded.stderrText)")
+        #expect(try JSONValue(parsing: decoded.stdout)["fString"] == "héllo")
+        let twice = try reprise(
+            ["decode", "-I", codec, "--proto", "scalars3.proto", "--type", "a.B", "reprise.codec.p3.Scalars"])
+        #expect(twice.status == 64)
+        #expect(twice.stderrText.contains("The message type is given twice: --type a.B and reprise.codec.p3.Scalars"))
     }
 }

@@ -17,8 +17,7 @@ struct DecodeCommand: ParsableCommand {
 
     @OptionGroup var schema: SchemaOptions
 
-    @Option(name: .long, help: ArgumentHelp("The full name of the message type, e.g. pkg.Msg.", valueName: "name"))
-    var type: String?
+    @OptionGroup var messageType: MessageTypeOptions
 
     @Flag(help: "Decode without a schema: field numbers, wire types and best-guess values.")
     var raw = false
@@ -30,13 +29,14 @@ struct DecodeCommand: ParsableCommand {
     @OptionGroup var io: InputOutputOptions
 
     func validate() throws {
-        if !raw, type == nil {
-            throw ValidationError("Missing --type NAME (or pass --raw to decode without a schema).")
+        if !raw, messageType.name == nil {
+            throw ValidationError(
+                "Missing the message type (--type NAME, or NAME alone), or pass --raw to decode without a schema.")
         }
     }
 
     func run() throws {
-        let schemaType = raw ? nil : try schema.type(named: type ?? "", in: schema.registry())
+        let schemaType = raw ? nil : try schema.type(named: messageType.name ?? "", in: schema.registry())
         let input = try io.read()
         var text: [UInt8] = []
         if raw {

@@ -17,8 +17,7 @@ struct EncodeCommand: ParsableCommand {
 
     @OptionGroup var schema: SchemaOptions
 
-    @Option(name: .long, help: ArgumentHelp("The full name of the message type, e.g. pkg.Msg.", valueName: "name"))
-    var type: String?
+    @OptionGroup var messageType: MessageTypeOptions
 
     @Flag(help: "Encode the schema-less JSON form that `reprise decode --raw` writes.")
     var raw = false
@@ -35,11 +34,14 @@ struct EncodeCommand: ParsableCommand {
     @OptionGroup var io: InputOutputOptions
 
     func validate() throws {
-        if !raw, type == nil { throw ValidationError("Missing --type NAME (or pass --raw for the schema-less form).") }
+        if !raw, messageType.name == nil {
+            throw ValidationError(
+                "Missing the message type (--type NAME, or NAME alone), or pass --raw for the schema-less form.")
+        }
     }
 
     func run() throws {
-        let schemaType = raw ? nil : try schema.type(named: type ?? "", in: schema.registry())
+        let schemaType = raw ? nil : try schema.type(named: messageType.name ?? "", in: schema.registry())
         let input = try io.read()
         let json: JSONValue
         do {
