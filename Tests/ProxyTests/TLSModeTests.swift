@@ -81,6 +81,47 @@ import Testing
         }
     }
 
+    /// The server's name is checked as the engine checks it (Go's way): a certificate that lists the address
+    /// connected to but not the name asked for fails (swift-nio-ssl alone accepts it), and the log says which
+    /// names it has, with the advice the proxy's runner gives; the name it lists records.
+    @Test func anUpstreamServerNameTheCertificateDoesNotListFails() async throws {
+        let pki = try Self.pki.get()
+        let server = try tlsServer()
+        defer { server.stop() }
+        let wrong = try await ProxyHarness.start(upstreamPort: server.port) {
+            $0.upstreamTLS = .defaults {
+                $0.caCertificatesPEM = [pki.caPEM]
+                $0.serverName = "wrong.example"
+            }
+            $0.upstreamFailureAdvice = { $0 == .tlsHostnameMismatch ? "; use another name" : "" }
+        }
+        let connection = try await wrong.connect()
+        let response = await connection.unary(
+            path: RecordPeer.path("Unary"), request: ByteBuffer(bytes: RecordPeer.note(#"{"text":"x"}"#)))
+        #expect(response.result.status.code == .unavailable)
+        #expect(
+            response.result.status.message.hasSuffix("x509: certificate is valid for localhost, not wrong.example"),
+            "\(response.result.status.message)")
+        await connection.close()
+        _ = try await wrong.finish()
+        #expect(
+            wrong.logs.all.contains {
+                $0.hasSuffix("not wrong.example; its calls get UNAVAILABLE; use another name")
+            }, "\(wrong.logs.all)")
+
+        let right = try await ProxyHarness.start(upstreamPort: server.port) {
+            $0.upstreamTLS = .defaults {
+                $0.caCertificatesPEM = [pki.caPEM]
+                $0.serverName = "localhost"
+            }
+        }
+        let proxied = try RecordPeer.runClient(target: right.target, scenarios: ["unary"])
+        #expect(proxied.first?["code"] == 0)
+        let recording = try await right.finish()
+        #expect(recording.calls.map(\.end?.outcome) == [.ok])
+        #expect(right.logs.all.isEmpty, "\(right.logs.all)")
+    }
+
     @Test func tlsClientsWithAGivenCertificate() async throws {
         let pki = try Self.pki.get()
         let server = try RecordPeer.startServer()

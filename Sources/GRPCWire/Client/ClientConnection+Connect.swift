@@ -12,12 +12,9 @@ extension ClientConnection {
     ) -> EventLoopFuture<ClientConnection> {
         let eventLoop = group.next()
         let target = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let serverName = configuration.tls == nil ? nil : Self.serverName(configuration: configuration, host: host)
-        // A name (not an IP) under full verification is checked by TLSHandshakeCheckHandler, Go's way.
-        let checkedName = configuration.tls?.verification == .full ? serverName : nil
-        let sslContext: NIOSSLContext?
+        let tls: ClientTLSSetup?
         do {
-            sslContext = try configuration.tls.map { try TLSContexts.client($0, checksNameItself: checkedName != nil) }
+            tls = try configuration.tls.map { try ClientTLSSetup($0, host: host, authority: configuration.authority) }
         } catch {
             return eventLoop.makeFailedFuture(error)
         }
@@ -34,10 +31,7 @@ extension ClientConnection {
                 channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(ByteCountingHandler(counters: [byteCounter] + configuration.byteCounters))
-                    if let sslContext {
-                        try pipeline.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
-                        try pipeline.addHandler(TLSHandshakeCheckHandler(target: target, expectedName: checkedName))
-                    }
+                    if let tls { try pipeline.addHandlers(tls.handlers(target: target)) }
                     let witness = GoAwayWitness()
                     try pipeline.addHandler(
                         HTTP2HandlerFactory.make(
@@ -46,7 +40,7 @@ extension ClientConnection {
                     try pipeline.addHandler(
                         ClientConnectionHandler(
                             configuration: configuration, target: target, authority: authority,
-                            useTLS: sslContext != nil, shared: ConnectionState(), readyPromise: ready, witness: witness)
+                            useTLS: tls != nil, shared: ConnectionState(), readyPromise: ready, witness: witness)
                     )
                 }
             }
@@ -76,22 +70,5 @@ extension ClientConnection {
         host: String, port: Int, configuration: Configuration = .defaults, group: any EventLoopGroup
     ) async throws -> ClientConnection {
         try await connect(host: host, port: port, configuration: configuration, group: group).get()
-    }
-
-    /// The TLS server name: the TLS setting, else the authority's host, else the host; never an IP literal
-    /// (SNI cannot carry one; swift-nio-ssl then checks the certificate's IP addresses instead).
-    static func serverName(configuration: Configuration, host: String) -> String? {
-        var name = configuration.tls?.serverName ?? configuration.authority.map(stripPort) ?? host
-        if name.hasPrefix("[") { name = String(name.dropFirst().prefix { $0 != "]" }) }
-        let isIPAddress = (try? SocketAddress(ipAddress: name, port: 0)) != nil
-        return isIPAddress ? nil : name
-    }
-
-    private static func stripPort(_ authority: String) -> String {
-        if authority.hasPrefix("[") { return String(authority.prefix { $0 != "]" }) + "]" }
-        guard let colon = authority.lastIndex(of: ":"), authority.firstIndex(of: ":") == colon else {
-            return authority
-        }
-        return String(authority[..<colon])
     }
 }

@@ -14,6 +14,9 @@ final class TLSHandshakeCheckHandler: ChannelInboundHandler, RemovableChannelHan
 
     private let target: String
     private let expectedName: String?
+    /// A check failed: what the server sent with its handshake (TLS 1.3 servers send their SETTINGS at
+    /// once) goes no further, up a pipeline that is closing.
+    private var failed = false
 
     init(target: String, expectedName: String?) {
         self.target = target
@@ -32,21 +35,32 @@ final class TLSHandshakeCheckHandler: ChannelInboundHandler, RemovableChannelHan
             if let expectedName {
                 let certificate = try? context.pipeline.syncOperations.nioSSL_peerCertificate()
                 guard let certificate, HostnameMatcher.certificate(certificate, matches: expectedName) else {
+                    let names = certificate.map(HostnameMatcher.dnsNames) ?? []
+                    // Go's wording (crypto/x509 HostnameError), which k6 users know.
+                    let problem =
+                        names.isEmpty
+                        ? "certificate is not valid for any names, but wanted to match \(expectedName)"
+                        : "certificate is valid for \(names.joined(separator: ", ")), not \(expectedName)"
                     fail(
                         context: context,
-                        TransportFailure(
-                            .tlsHostnameMismatch,
-                            "TLS handshake with \(target) failed: x509: certificate is not valid for \"\(expectedName)\";"
-                                + " connect by a name the certificate lists, or set `authority` to one"))
+                        TransportFailure(.tlsHostnameMismatch, "TLS handshake with \(target) failed: x509: \(problem)"))
                     return
                 }
             }
+            // Passed on before leaving: a removed handler's context reaches no one.
+            context.fireUserInboundEventTriggered(event)
             context.pipeline.syncOperations.removeHandler(self, promise: nil)
+            return
         }
         context.fireUserInboundEventTriggered(event)
     }
 
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if !failed { context.fireChannelRead(data) }
+    }
+
     private func fail(context: ChannelHandlerContext, _ failure: TransportFailure) {
+        failed = true
         context.fireErrorCaught(failure)
         context.close(promise: nil)
     }
@@ -55,6 +69,13 @@ final class TLSHandshakeCheckHandler: ChannelInboundHandler, RemovableChannelHan
 /// RFC 6125 name matching against the DNS names of a certificate's subjectAltName, as Go does it:
 /// case-insensitive, a wildcard only as the whole left-most label, no fallback to the common name.
 enum HostnameMatcher {
+    /// The certificate's DNS names, as it lists them.
+    static func dnsNames(_ certificate: NIOSSLCertificate) -> [String] {
+        certificate._subjectAlternativeNames().filter { $0.nameType == .dnsName }.map {
+            String(decoding: Array($0.contents), as: UTF8.self)
+        }
+    }
+
     static func certificate(_ certificate: NIOSSLCertificate, matches name: String) -> Bool {
         let wanted = Array(name.lowercased().utf8.drop { $0 == 0 }).trimmingTrailingDot()
         for alternative in certificate._subjectAlternativeNames() where alternative.nameType == .dnsName {

@@ -39,8 +39,7 @@ extension TransportFailure {
         case let extra as NIOSSLExtraError where extra == .failedToValidateHostname:
             return TransportFailure(
                 .tlsHostnameMismatch,
-                "TLS handshake with \(target) failed: x509: certificate doesn't match the host name (\(extra)); "
-                    + "connect by a name the certificate lists, or set `authority` to one")
+                "TLS handshake with \(target) failed: x509: certificate doesn't match the host name (\(extra))")
         case let extra as NIOSSLExtraError:
             return TransportFailure(.tls, "TLS with \(target) failed: \(extra)")
         case let closed as ClosedDuringSetup:

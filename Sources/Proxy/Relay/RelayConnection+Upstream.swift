@@ -9,8 +9,8 @@ import NIOSSL
 extension RelayConnection {
     func connectUpstream() {
         let loopBound = NIOLoopBound(self, eventLoop: eventLoop)
-        let sslContext = upstreamSSL
-        let serverName = Self.serverName(configuration)
+        let tls = upstreamTLS
+        let target = configuration.upstreamTarget
         let recorderGate = recorder.gate
         let (seconds, attoseconds) = configuration.connectTimeout.components
         let timeout = TimeAmount.nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
@@ -23,9 +23,7 @@ extension RelayConnection {
                     let gate = ReadGateHandler(gate: recorderGate, held: false)
                     loopBound.value.upstreamGate = gate
                     try pipeline.addHandler(gate)
-                    if let sslContext {
-                        try pipeline.addHandler(NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
-                    }
+                    if let tls { try pipeline.addHandlers(tls.handlers(target: target)) }
                     try pipeline.addHandler(RelayHandler(side: .upstream, connection: loopBound.value))
                 }
             }
@@ -39,18 +37,9 @@ extension RelayConnection {
                 upstreamClosed = true
                 let failure = TransportFailure.classify(
                     error, target: configuration.upstreamTarget, connectTimeout: timeout)
-                upstreamFailed(failure.message)
+                upstreamFailed(failure.message, kind: failure.kind)
             }
         }
-    }
-
-    /// The TLS server name: the configured one, else the host unless it is an IP address (SNI cannot
-    /// carry one; the certificate's IP addresses are checked instead).
-    static func serverName(_ configuration: ProxyConfiguration) -> String? {
-        guard configuration.upstreamTLS != nil else { return nil }
-        if let name = configuration.upstreamTLS?.serverName { return name }
-        let host = configuration.upstreamHost
-        return (try? SocketAddress(ipAddress: host, port: 0)) != nil ? nil : host
     }
 
     /// The server connection can carry the client's bytes (TCP up, and TLS where configured): the client's
@@ -61,18 +50,20 @@ extension RelayConnection {
         downstreamGate.release()
     }
 
-    /// The server could not be reached (`failure` says why, in words): nothing of the client's was sent
+    /// The server could not be reached (`failure` says why, in words; `kind` picks the configuration's
+    /// advice for the log): nothing of the client's was sent
     /// anywhere yet, so the proxy answers the client itself. Its calls get UNAVAILABLE with the reason,
     /// then a GOAWAY, so a client that retries opens a new connection, and with it a new attempt. The
     /// recorder gets the client's bytes as usual and the reason as each call's end, as the call is answered.
-    func upstreamFailed(_ failure: String) {
+    func upstreamFailed(_ failure: String, kind: TransportFailure.Kind? = nil) {
         // A client already gone asked nothing more: its leaving (which closed the server's connection, maybe
         // mid-handshake) is the reason its calls end, not the server.
         guard !fallback, !upstreamReady, !downstreamClosed else { return }
         fallback = true
         let reason = "the server \(configuration.upstreamTarget) could not be reached: \(failure)"
         closeReason = reason
-        log("connection \(id): \(reason); its calls get UNAVAILABLE")
+        let advice = kind.map(configuration.upstreamFailureAdvice) ?? ""
+        log("connection \(id): \(reason); its calls get UNAVAILABLE\(advice)")
         guard !downstreamClosed, let channel = downstreamChannel else { return }
         var router = ServerRouter()
         let status = GRPCStatus(code: .unavailable, message: "reprise record: \(reason)")

@@ -36,7 +36,7 @@ final class RelayConnection {
     let configuration: ProxyConfiguration
     let recorder: ProxyRecorder
     let eventLoop: any EventLoop
-    let upstreamSSL: NIOSSLContext?
+    let upstreamTLS: ClientTLSSetup?
     let log: @Sendable (String) -> Void
     let downstreamGate: ReadGateHandler
     var upstreamGate: ReadGateHandler?
@@ -71,13 +71,13 @@ final class RelayConnection {
 
     init(
         id: Int, configuration: ProxyConfiguration, recorder: ProxyRecorder, eventLoop: any EventLoop,
-        upstreamSSL: NIOSSLContext?, downstreamGate: ReadGateHandler, log: @escaping @Sendable (String) -> Void
+        upstreamTLS: ClientTLSSetup?, downstreamGate: ReadGateHandler, log: @escaping @Sendable (String) -> Void
     ) {
         self.id = id
         self.configuration = configuration
         self.recorder = recorder
         self.eventLoop = eventLoop
-        self.upstreamSSL = upstreamSSL
+        self.upstreamTLS = upstreamTLS
         self.downstreamGate = downstreamGate
         self.log = log
     }
@@ -109,7 +109,7 @@ final class RelayConnection {
         case .downstream:
             if upstreamChannel == nil { connectUpstream() }
         case .upstream:
-            if upstreamSSL == nil { upstreamIsReady() }
+            if upstreamTLS == nil { upstreamIsReady() }
         }
     }
 
@@ -159,7 +159,8 @@ final class RelayConnection {
 
     func errorCaught(_ side: Side, _ error: any Error) {
         if side == .upstream, !upstreamReady {
-            upstreamFailed(TransportFailure.classify(error, target: configuration.upstreamTarget).message)
+            let failure = TransportFailure.classify(error, target: configuration.upstreamTarget)
+            upstreamFailed(failure.message, kind: failure.kind)
             upstreamChannel?.close(promise: nil)
             return
         }
@@ -187,6 +188,8 @@ final class RelayConnection {
 
     /// Bytes read on one side: to the recorder, and to the other side.
     func read(_ side: Side, _ bytes: ByteBuffer) {
+        // A server the proxy gave up on (its TLS failed a check) is not the client's: the proxy answers.
+        if side == .upstream, fallback { return }
         reading = true
         // Queued for the recorder before relaying: relaying can end the connection (the proxy's own answer
         // closes it on a client's reset, a write fails), and its end must come after these bytes.

@@ -17,6 +17,9 @@ public struct ProxyConfiguration: Sendable {
     public var downstreamTLS: ServerTLSConfiguration?
     /// How long connecting to the server may take.
     public var connectTimeout: Duration = .seconds(10)
+    /// What the log adds when the server cannot be reached for a reason of this kind, in the words of
+    /// whoever runs the proxy (a command names its own flags): `"; ..."`, or `""` for nothing.
+    public var upstreamFailureAdvice: @Sendable (TransportFailure.Kind) -> String = { _ in "" }
     /// A plaintext proxy from 127.0.0.1:`listenPort` to `upstreamHost:upstreamPort`.
     public init(listenPort: Int = 0, upstreamHost: String, upstreamPort: Int) {
         self.listenPort = listenPort

@@ -38,7 +38,7 @@ public final class ProxyServer: Sendable {
         log: @escaping @Sendable (String) -> Void = { _ in }
     ) async throws -> ProxyServer {
         let downstreamSSL = try configuration.downstreamTLS.map { try $0.makeSSLContext() }
-        let upstreamSSL = try configuration.upstreamTLS.map { try $0.makeSSLContext() }
+        let upstreamTLS = try configuration.upstreamTLS.map { try ClientTLSSetup($0, host: configuration.upstreamHost) }
         let registry = ProxyRegistry()
         recorder.addNoticeHandler(log)
         let listener = try await ServerBootstrap(group: group)
@@ -51,7 +51,7 @@ public final class ProxyServer: Sendable {
                     let gate = ReadGateHandler(gate: recorder.gate, held: true)
                     let connection = RelayConnection(
                         id: id, configuration: configuration, recorder: recorder, eventLoop: channel.eventLoop,
-                        upstreamSSL: upstreamSSL, downstreamGate: gate, log: log)
+                        upstreamTLS: upstreamTLS, downstreamGate: gate, log: log)
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(gate)
                     if let downstreamSSL { try pipeline.addHandler(NIOSSLServerHandler(context: downstreamSSL)) }

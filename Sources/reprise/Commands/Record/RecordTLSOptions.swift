@@ -35,6 +35,17 @@ struct RecordTLSOptions: ParsableArguments {
 
     @OptionGroup var serving: ServeTLSOptions
 
+    /// What to do about a server that cannot be reached for a reason of this kind, as `record`'s flags say
+    /// it ("; ..."), or nothing.
+    static func advice(for kind: TransportFailure.Kind) -> String {
+        switch kind {
+        case .tlsUnknownAuthority:
+            "; trust its CA with --upstream-ca FILE (or skip verification with --upstream-insecure, for testing)"
+        case .tlsHostnameMismatch: "; give the name its certificate has with --upstream-server-name NAME"
+        default: ""
+        }
+    }
+
     func validate() throws {
         if (upstreamCertificate == nil) != (upstreamKey == nil) {
             throw ValidationError("--upstream-cert and --upstream-key go together.")
