@@ -65,6 +65,26 @@ import Testing
             #expect(refused.stderrText.contains(hint), "\(command[0]): \(refused.stderrText)")
             #expect(!refused.stderrText.contains("tls cacerts"))
         }
+        // A recording proxy in front of it says the same in record's flags, and checks the name asked for.
+        let proxies: [([String], String)] = [
+            (["--upstream-tls"], "unknown authority; its calls get UNAVAILABLE; trust its CA with --upstream-ca FILE"),
+            (
+                ["--upstream-ca", "\(caDirectory)/ca.pem", "--upstream-server-name", "wrong.example"],
+                "not wrong.example; its calls get UNAVAILABLE; give the name its certificate has with "
+                    + "--upstream-server-name NAME"
+            ),
+        ]
+        for (index, (arguments, advice)) in proxies.enumerated() {
+            let record = try RecordProcess(
+                upstreamPort: listening, out: directory.path("proxied-\(index).jsonl").path, arguments: arguments)
+            let proxied = try await Subprocess.run(
+                [try RepriseExecutable.path(), "call", "--plaintext", record.target, "demo.v1.Demo/SayHello"],
+                timeout: .seconds(60))
+            #expect(proxied.status != 0)
+            record.send(SIGINT)
+            #expect(await record.exitStatus() == 0)
+            #expect(record.stderrText.contains(advice), "\(arguments): \(record.stderrText)")
+        }
 
         kill(process.processIdentifier, SIGINT)
         let rest = stdout.fileHandleForReading.readDataToEndOfFile()
