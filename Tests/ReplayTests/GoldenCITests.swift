@@ -225,6 +225,11 @@ import Testing
     @Test func learnedRulesMakeTheClockPassAndNothingElse() async throws {
         let peer = try GoldenPeer()
         try await peer.makeGolden()
+        // A steady server teaches nothing, and says so.
+        let steady = try await peer.replay(["--learn", peer.directory.path("steady.yaml").path])
+        #expect(steady.status == 0, "\(steady.stderrText)")
+        #expect(steady.stdoutText.contains("learned no rules from two replays of"), "\(steady.stdoutText)")
+        #expect(steady.stdoutText.hasSuffix("nothing differed (\(peer.directory.path("steady.yaml").path) says so)\n"))
         try peer.switches("clock")
         let noisy = try await peer.replay()
         #expect(noisy.status == 1)

@@ -164,6 +164,9 @@ extension ReplayCommand {
         } catch {
             throw ReplayFailure(.unwritableOutput, "--learn \(path): \(error)")
         }
+        if proposals.isEmpty, notLearned.isEmpty {
+            return "learned no rules from \(heading): nothing differed (\(path) says so)\n"
+        }
         var text =
             "learned \(proposals.count) rule\(proposals.count == 1 ? "" : "s") from \(heading), written to \(path):\n"
         for proposal in proposals {
