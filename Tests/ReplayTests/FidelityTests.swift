@@ -291,6 +291,21 @@ import Testing
         merged.merge(hour)
         #expect(merged.buckets.reduce(0) { $0 + $1.calls } == 3_660)
         #expect(merged.width == hour.width)
+        // Dropped calls are counted beside the calls made, through the widening and the merge.
+        var drops = Timeline()
+        for second in 0..<600 { drops.recordDrop(offset: Int64(second) * 1_000_000_000) }
+        merged.merge(drops)
+        #expect(merged.buckets.reduce(0) { $0 + $1.dropped } == 600)
+        #expect(merged.buckets.reduce(0) { $0 + $1.calls } == 3_660)
+        #expect(merged.buckets.count <= Timeline.capacity)
+    }
+
+    @Test func theReportWritesNumbersForPeopleNeverInExponentForm() {
+        let cases: [(Double, String)] = [
+            (0.76, "0.76"), (106.2, "106"), (999.4, "999"), (999.6, "1,000"), (1_970.4, "1,970"),
+            (38_200, "38,200"), (1_234_567, "1,234,567"), (0, "0"), (-2_500, "-2,500"),
+        ]
+        for (value, text) in cases { #expect(ReplayReport.display(value) == text, "\(value)") }
     }
 
     @Test(arguments: [

@@ -50,10 +50,17 @@ import Testing
 
     @Test func callsBeyondMaxInFlightAreDroppedNotQueued() async throws {
         // 32 calls at once with room for one: most arrive while another is still running.
-        let (_, result) = try await run(.constantRate(perSecond: 100_000, limit: .iterations(32), maxInFlight: 1))
+        let schedule = Schedule.constantRate(perSecond: 100_000, limit: .iterations(32), maxInFlight: 1)
+        let (plan, result) = try await run(schedule)
         #expect(result.dropped > 0)
         #expect(result.finished + result.dropped == 32)
         #expect(result.started == result.finished)
+        // The timeline keeps them where they were due, apart from the calls made, and the report draws them.
+        #expect(result.timeline.buckets.reduce(0) { $0 + $1.dropped } == result.dropped)
+        #expect(result.timeline.buckets.reduce(0) { $0 + $1.calls } == result.finished)
+        let page = ReplayReport(plan: plan, result: result, target: "127.0.0.1:1", schedule: schedule).html()
+        #expect(page.contains("dropped per second (too many in flight)"))
+        #expect(page.contains(##"stroke="#6e7781" stroke-width="2" stroke-dasharray="6 4"/>"##))
     }
 
     @Test func aDurationLimitStopsVirtualUsers() async throws {

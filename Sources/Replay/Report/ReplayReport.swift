@@ -25,6 +25,7 @@ public struct ReplayReport: Sendable {
     private static let green = "#2da44e"
     private static let amber = "#d4a72c"
     private static let red = "#cf222e"
+    private static let grey = "#6e7781"
 
     /// The page.
     public func html() -> String {
@@ -52,7 +53,7 @@ public struct ReplayReport: Sendable {
             svg{background:#fcfcfc;border:1px solid #eee}.legend span{margin-right:1.2em}
             </style></head><body>
             <h1>Replay of \(Self.escape(plan.calls.count == 1 ? "1 recorded call" : "\(plan.calls.count) recorded calls")) against \(Self.escape(target))</h1>
-            <p>Schedule: \(Self.escape(schedule.summary)). \(result.finished) calls in \(Self.format(result.elapsed.seconds)) s\
+            <p>Schedule: \(Self.escape(schedule.summary)). \(result.finished) calls in \(Self.display(result.elapsed.seconds)) s\
             \(result.dropped > 0 ? ", \(result.dropped) dropped" : ""). \(verdict)\(reconnects)</p>
             <table><tr><th>latency (ms)</th><th class="num">min</th><th class="num">p50</th><th class="num">p90</th><th class="num">p99</th><th class="num">max</th></tr>
             <tr><td>from each call's intended start</td><td class="num">\(Self.ms(latency.total > 0 ? latency.minNanoseconds : 0))</td>\
@@ -66,7 +67,8 @@ public struct ReplayReport: Sendable {
             <h2>Rate and errors over time</h2>
             <p class="legend"><span style="color:#0969da">— calls per second</span>\
             <span style="color:\(Self.red)">— status not as recorded per second</span>\
-            <span style="color:\(Self.amber)">— differing per second</span></p>
+            <span style="color:\(Self.amber)">— differing per second</span>\
+            \(result.dropped > 0 ? "<span style=\"color:\(Self.grey)\">- - dropped per second (too many in flight)</span>" : "")</p>
             \(rateChart())
             <h2>Latency distribution</h2>
             \(histogram())
@@ -119,7 +121,7 @@ public struct ReplayReport: Sendable {
             svg +=
                 "<rect x=\"\(Self.format(x))\" y=\"\(pad)\" width=\"\(Self.format(barWidth))\" height=\"\(plotHeight)\" fill=\"transparent\">"
             svg +=
-                "<title>\(Self.format(second)) s: \(bucket.calls) calls (\(bucket.differ) differ, \(bucket.failed) not as recorded); "
+                "<title>\(Self.display(second)) s: \(bucket.calls) calls (\(bucket.differ) differ, \(bucket.failed) not as recorded); "
             svg +=
                 "p50 \(Self.ms(bucket.latency.percentile(0.5))) ms, p99 \(Self.ms(bucket.latency.percentile(0.99))) ms</title></rect>"
         }
@@ -138,8 +140,10 @@ public struct ReplayReport: Sendable {
             svg +=
                 "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" stroke-width=\"1.6\"/>"
         }
+        // The bars' scale, inside the plot above its tallest bar's height (outside, it would be cut off).
         svg +=
-            "<text x=\"\(width - pad + 4)\" y=\"\(height - pad - plotHeight * 0.35)\" font-size=\"11\">\(Int(maxCalls)) calls</text>"
+            "<text x=\"\(width - pad - 4)\" y=\"\(Self.format(height - pad - plotHeight * 0.35 - 4))\" font-size=\"11\" "
+            + "text-anchor=\"end\" fill=\"\(Self.grey)\">bars: \(Self.display(maxCalls)) calls at most</text>"
         return svg + "</svg>"
     }
 
@@ -165,15 +169,15 @@ public struct ReplayReport: Sendable {
                 "<rect x=\"\(Self.format(pad + Double(offset) * barWidth))\" y=\"\(Self.format(height - pad - barHeight))\" "
             svg +=
                 "width=\"\(Self.format(max(barWidth - 1, 0.5)))\" height=\"\(Self.format(barHeight))\" fill=\"#57606a\">"
-            svg += "<title>≥ \(Self.format(lower)) ms: \(count) calls</title></rect>"
+            svg += "<title>≥ \(Self.display(lower)) ms: \(count) calls</title></rect>"
         }
         let low = Double(LatencyHistogram.lowerMicroseconds(of: first)) / 1000
         let high = Double(latency.maxNanoseconds) / 1e6
         svg +=
             "<line x1=\"\(pad)\" y1=\"\(height - pad)\" x2=\"\(width - pad)\" y2=\"\(height - pad)\" stroke=\"#999\"/>"
-        svg += "<text x=\"\(pad)\" y=\"\(height - pad + 16)\" font-size=\"11\">\(Self.format(low)) ms</text>"
+        svg += "<text x=\"\(pad)\" y=\"\(height - pad + 16)\" font-size=\"11\">\(Self.display(low)) ms</text>"
         svg +=
-            "<text x=\"\(width - pad)\" y=\"\(height - pad + 16)\" font-size=\"11\" text-anchor=\"end\">\(Self.format(high)) ms</text>"
+            "<text x=\"\(width - pad)\" y=\"\(height - pad + 16)\" font-size=\"11\" text-anchor=\"end\">\(Self.display(high)) ms</text>"
         svg +=
             "<text x=\"\(width / 2)\" y=\"\(height - 6)\" font-size=\"11\" text-anchor=\"middle\">latency (log scale); bar height: calls</text>"
         return svg + "</svg>"
@@ -186,10 +190,10 @@ public struct ReplayReport: Sendable {
             "<line x1=\"\(pad)\" y1=\"\(height - pad)\" x2=\"\(width - pad)\" y2=\"\(height - pad)\" stroke=\"#999\"/>"
         svg += "<line x1=\"\(pad)\" y1=\"\(pad)\" x2=\"\(pad)\" y2=\"\(height - pad)\" stroke=\"#999\"/>"
         svg +=
-            "<text x=\"\(width - pad)\" y=\"\(height - pad + 16)\" font-size=\"11\" text-anchor=\"end\">\(Self.format(xMax)) s</text>"
+            "<text x=\"\(width - pad)\" y=\"\(height - pad + 16)\" font-size=\"11\" text-anchor=\"end\">\(Self.display(xMax)) s</text>"
         svg += "<text x=\"\(width / 2)\" y=\"\(height - 6)\" font-size=\"11\" text-anchor=\"middle\">\(xLabel)</text>"
         svg +=
-            "<text x=\"\(pad - 4)\" y=\"\(pad + 4)\" font-size=\"11\" text-anchor=\"end\">\(Self.format(yMax))</text>"
+            "<text x=\"\(pad - 4)\" y=\"\(pad + 4)\" font-size=\"11\" text-anchor=\"end\">\(Self.display(yMax))</text>"
         svg += "<text x=\"\(pad - 4)\" y=\"\(height - pad)\" font-size=\"11\" text-anchor=\"end\">0</text>"
         svg +=
             "<text x=\"12\" y=\"\(height / 2)\" font-size=\"11\" transform=\"rotate(-90 12 \(height / 2))\" text-anchor=\"middle\">\(unit)</text>"
@@ -238,7 +242,8 @@ public struct ReplayReport: Sendable {
         let pad = 44.0
         let bucketSeconds = Double(result.timeline.width) / 1e9
         let rates = buckets.map { Double($0.calls) / bucketSeconds }
-        let maxRate = max(rates.max() ?? 1, 1)
+        let dropped = buckets.map { Double($0.dropped) / bucketSeconds }
+        let maxRate = max(rates.max() ?? 1, dropped.max() ?? 1, 1)
         let plotWidth = width - 2 * pad
         let plotHeight = height - 2 * pad
         let step = plotWidth / Double(buckets.count)
@@ -248,10 +253,13 @@ public struct ReplayReport: Sendable {
         svg += axes(
             width: width, height: height, pad: pad, xLabel: "seconds since start",
             xMax: Double(buckets.count) * bucketSeconds, yMax: maxRate, unit: "calls/s")
-        for (values, colour) in [
-            (rates, "#0969da"), (buckets.map { Double($0.failed) / bucketSeconds }, Self.red),
-            (buckets.map { Double($0.differ) / bucketSeconds }, Self.amber),
-        ] {
+        var series = [
+            (rates, "#0969da", ""), (buckets.map { Double($0.failed) / bucketSeconds }, Self.red, ""),
+            (buckets.map { Double($0.differ) / bucketSeconds }, Self.amber, ""),
+        ]
+        // Calls the schedule could not start: where the rate dips because the target fell behind.
+        if result.dropped > 0 { series.append((dropped, Self.grey, " stroke-dasharray=\"6 4\"")) }
+        for (values, colour, dash) in series {
             // One point per bucket, so a run that fits in one bucket still draws a visible line.
             let points = values.enumerated().flatMap { index, value -> [String] in
                 let y = Self.format(height - pad - value / maxRate * plotHeight)
@@ -262,7 +270,7 @@ public struct ReplayReport: Sendable {
             }
             svg +=
                 "<polyline points=\"\(points.joined(separator: " "))\" fill=\"none\" stroke=\"\(colour)\" "
-                + "stroke-width=\"2\"/>"
+                + "stroke-width=\"2\"\(dash)/>"
         }
         return svg + "</svg>"
     }
@@ -338,7 +346,24 @@ public struct ReplayReport: Sendable {
 
     static func milliseconds(_ nanoseconds: Int64) -> Double { Double(nanoseconds) / 1e6 }
 
-    static func ms(_ nanoseconds: Int64) -> String { format(milliseconds(nanoseconds)) }
+    /// Milliseconds, for people.
+    static func ms(_ nanoseconds: Int64) -> String { display(milliseconds(nanoseconds)) }
 
+    /// A coordinate or size in the pictures.
     static func format(_ value: Double) -> String { String(format: "%.3g", value) }
+
+    /// A number for people: three significant digits below 1,000 (`0.76`, `106`), whole and grouped from
+    /// there (`1,970`, `38,200`), never in exponent form.
+    static func display(_ value: Double) -> String {
+        guard value.isFinite else { return "\(value)" }
+        guard abs(value) >= 999.5 else { return String(format: "%.3g", value) }
+        let whole = Int64(value.rounded())
+        var digits = String(whole.magnitude)
+        var grouped = ""
+        while digits.count > 3 {
+            grouped = "," + digits.suffix(3) + grouped
+            digits.removeLast(3)
+        }
+        return (whole < 0 ? "-" : "") + digits + grouped
+    }
 }

@@ -136,6 +136,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
                     intended: next.due)
             } else {
                 shared.dropped.add(1, ordering: .relaxed)
+                tally.drop(offset: Int64(truncatingIfNeeded: next.due &- shared.origin))
                 if let sink { shared.metrics?.drop(into: sink) }
             }
         }

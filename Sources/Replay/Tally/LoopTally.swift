@@ -46,6 +46,9 @@ struct LoopTally: Sendable {
         timeline.record(offset: offset, latency: nanoseconds, verdict)
     }
 
+    /// Counts a call the schedule dropped, due `offset` nanoseconds into the run.
+    mutating func drop(offset: Int64) { timeline.recordDrop(offset: offset) }
+
     /// Keeps a difference if there is room for it, and counts it in its groups.
     mutating func keep(_ difference: CallDifference, method: Int, limit: Int) {
         if differences.count < limit { differences.append(difference) }

@@ -12,6 +12,8 @@ public struct Timeline: Sendable, Hashable {
         public var failed = 0
         /// Their latencies.
         public var latency = LatencyHistogram()
+        /// Calls due in this stretch that the schedule dropped (too many in flight): not among `calls`.
+        public var dropped = 0
 
         /// Calls in the bucket.
         public var calls: Int { asRecorded + differ + failed }
@@ -21,6 +23,7 @@ public struct Timeline: Sendable, Hashable {
             differ += other.differ
             failed += other.failed
             latency.merge(other.latency)
+            dropped += other.dropped
         }
     }
 
@@ -39,6 +42,22 @@ public struct Timeline: Sendable, Hashable {
 
     /// Counts a call that started `offset` nanoseconds into the run.
     public mutating func record(offset: Int64, latency: Int64, _ verdict: Verdict) {
+        let index = bucketIndex(offset: offset)
+        switch verdict {
+        case .asRecorded: buckets[index].asRecorded += 1
+        case .differ: buckets[index].differ += 1
+        case .failed: buckets[index].failed += 1
+        }
+        buckets[index].latency.record(nanoseconds: latency)
+    }
+
+    /// Counts a call due `offset` nanoseconds into the run that the schedule dropped.
+    public mutating func recordDrop(offset: Int64) {
+        buckets[bucketIndex(offset: offset)].dropped += 1
+    }
+
+    /// The bucket of `offset`, made (and the buckets widened) as needed.
+    private mutating func bucketIndex(offset: Int64) -> Int {
         var index = Int(max(offset, 0) / width)
         while index >= Self.capacity {
             halve()
@@ -47,12 +66,7 @@ public struct Timeline: Sendable, Hashable {
         if index >= buckets.count {
             buckets.append(contentsOf: repeatElement(Bucket(), count: index + 1 - buckets.count))
         }
-        switch verdict {
-        case .asRecorded: buckets[index].asRecorded += 1
-        case .differ: buckets[index].differ += 1
-        case .failed: buckets[index].failed += 1
-        }
-        buckets[index].latency.record(nanoseconds: latency)
+        return index
     }
 
     /// Adds another timeline of the same run.
