@@ -13,9 +13,10 @@ import Testing
         let target = try await DemoTarget.start()
         let directory = try TemporaryDirectory(prefix: "reprise-replay")
         let report = directory.path("report.html").path
+        let results = directory.path("results.jsonl").path
         let output = try await reprise([
             "replay", GoldenRecording.path, "--target", target.address, "--plaintext", "--speed", "20", "--quiet",
-            "--report", report,
+            "--report", report, "--results", results,
         ])
         await target.stop()
         #expect(output.status == 0, "\(output.stderrText)")
@@ -23,6 +24,13 @@ import Testing
         #expect(output.stdoutText.contains("✓ status is as recorded"))
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("Latency over time"))
+        // The Sleep call's client gave up at its deadline: the results say so, in the check's words.
+        let lines = try String(contentsOfFile: results, encoding: .utf8).split(separator: "\n")
+        let sleep = try #require(
+            try lines.map { try JSONValue(parsing: String($0)) }.first { $0["method"] == "demo.v1.Demo/Sleep" })
+        #expect(sleep["verdict"] == "matched")
+        #expect(sleep["recorded"]?["code"] == .null)
+        #expect(sleep["recorded"]?["status"] == "no status (the deadline passed first)")
     }
 
     @Test func theHelpListsTheExitCodes() async throws {

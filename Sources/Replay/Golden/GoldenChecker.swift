@@ -176,10 +176,15 @@ public struct GoldenChecker: Sendable {
     /// What the recording says `call` ended with, as the check names it: its status, or that the client
     /// cancelled it before any status came.
     public static func expectedText(_ call: PlannedCall) -> String {
-        switch call.expectedEnd {
+        recordedText(call.expected.code, call.expected.message, end: call.expectedEnd)
+    }
+
+    /// A recorded end as the check names it: the status with its message, or that the client gave up.
+    public static func recordedText(_ code: Int?, _ message: String, end: ExpectedStatus?) -> String {
+        switch end {
         case .clientEnd(atDeadline: true): "no status (the deadline passed first)"
         case .clientEnd(atDeadline: false): "no status (the client cancelled the call first)"
-        case .code, nil: statusText(call.expected.code, call.expected.message)
+        case .code, nil: statusText(code, message)
         }
     }
 

@@ -40,7 +40,7 @@ public final class JUnitReport: CallRecordSink {
             failure =
                 call.mismatches.isEmpty
                 ? "status \(GoldenChecker.statusText(call.code, call.message)), recorded "
-                    + GoldenChecker.statusText(call.recordedCode, call.recordedMessage)
+                    + GoldenChecker.recordedText(call.recordedCode, call.recordedMessage, end: call.recordedEnd)
                 : call.mismatches.map(\.description).joined(separator: "\n")
         }
         let error = call.failure != nil

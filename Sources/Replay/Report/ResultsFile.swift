@@ -1,3 +1,4 @@
+import Engine
 import Metrics
 import ProtoCodec
 import Synchronization
@@ -59,21 +60,25 @@ public final class ResultsFile: CallRecordSink {
         object["call"] = .number(JSONNumber(call.recordedCall))
         object["iteration"] = .number(JSONNumber(call.iteration))
         object["verdict"] = .string(call.verdict.rawValue)
-        object["recorded"] = status(call.recordedCode, call.recordedMessage, failure: nil)
+        object["recorded"] = status(call.recordedCode, call.recordedMessage, failure: nil, end: call.recordedEnd)
         object["replayed"] = status(call.code, call.message, failure: call.failure)
         object["latency_ms"] = JSONNumber(Double(call.latencyNanoseconds) / 1e6).map(JSONValue.number) ?? .null
         object["differences"] = .array(call.mismatches.map(difference))
         return .object(object)
     }
 
-    private static func status(_ code: Int?, _ message: String, failure: String?) -> JSONValue {
+    private static func status(_ code: Int?, _ message: String, failure: String?, end: ExpectedStatus? = nil)
+        -> JSONValue
+    {
         var object = JSONObject()
         if let failure {
             object["failure"] = .string(failure)
             return .object(object)
         }
         object["code"] = code.map { .number(JSONNumber($0)) } ?? .null
-        object["status"] = .string(code.map { GoldenChecker.codeName($0) } ?? "no status")
+        // A recorded client's own end says which (as the check does); a status is its code name.
+        object["status"] = .string(
+            code.map { GoldenChecker.codeName($0) } ?? GoldenChecker.recordedText(nil, "", end: end))
         object["message"] = .string(message)
         return .object(object)
     }

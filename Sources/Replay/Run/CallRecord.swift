@@ -1,3 +1,4 @@
+import Engine
 import NIOCore
 
 /// One replayed call as it ended, handed to each ``CallRecordSink`` on the call's event loop (`--results`,
@@ -25,6 +26,8 @@ public struct CallRecord: Sendable {
     public let recordedCode: Int?
     /// The recorded status message.
     public let recordedMessage: String
+    /// How the recorded call was expected to end (`.clientEnd` when its client gave up first), if known.
+    public let recordedEnd: ExpectedStatus?
     /// The replayed status code; nil when the call never reached the server.
     public let code: Int?
     /// The replayed status message.

@@ -283,6 +283,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
             let record = CallRecord(
                 call: runner.tag, recordedCall: ready.plan.recordedCall, method: method, iteration: runner.iteration,
                 recordedCode: ready.plan.expected.code, recordedMessage: ready.plan.expected.message,
+                recordedEnd: ready.plan.expectedEnd,
                 code: reached ? code : nil, message: reached ? status.message : "",
                 failure: reached ? nil : status.description, latencyNanoseconds: latency,
                 verdict: !statusAsRecorded ? .failed : differs ? .differs : .matched, mismatches: mismatches ?? [],
