@@ -47,10 +47,12 @@ public final class MockServer: Sendable {
         var relay: PassthroughRelay?
         if let passthrough = configuration.passthrough {
             let target = "\(passthrough.host):\(passthrough.port)"
-            let connection: ClientConnection
+            // One connection at a time (misses are not the hot path), replaced when the server lets it go.
+            let pool = ConnectionPool(
+                host: passthrough.host, port: passthrough.port, configuration: passthrough.client, group: group,
+                maxConnections: 1, streamsPerConnection: .max)
             do {
-                connection = try await ClientConnection.connect(
-                    host: passthrough.host, port: passthrough.port, configuration: passthrough.client, group: group)
+                _ = try await pool.connection()
             } catch {
                 throw MockError("--passthrough \(target): cannot connect: \(error)", kind: .unreachable)
             }
@@ -58,7 +60,7 @@ public final class MockServer: Sendable {
                 try PassthroughRecorder(
                     path: path, template: catalog.header, registry: catalog.registry, upstream: target)
             }
-            relay = PassthroughRelay(connection: connection, target: target, recorder: recorder, log: configuration.log)
+            relay = PassthroughRelay(pool: pool, target: target, recorder: recorder, log: configuration.log)
         }
         let context = MockContext(
             statistics: statistics, missCode: configuration.missCode, log: configuration.log, passthrough: relay,
@@ -90,6 +92,6 @@ public final class MockServer: Sendable {
     /// passthrough connection.
     public func shutdown(gracePeriod: TimeAmount = .seconds(5)) async {
         await server.shutdown(gracePeriod: gracePeriod)
-        await passthrough?.connection.close()
+        await passthrough?.pool.close()
     }
 }

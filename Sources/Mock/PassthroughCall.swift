@@ -11,12 +11,19 @@ import Recording
 /// Requests arrive on the mock's event loop and responses on the client connection's, so the events kept
 /// for the recording are guarded by a lock (misses are not the hot path).
 final class PassthroughCall: ClientCallDelegate, @unchecked Sendable {
-    private let serverCall: ServerCall
+    let serverCall: ServerCall
     private let relay: PassthroughRelay
     private let kind: RPCKind?
     private let lock = NIOLock()
     private var call: ClientCall?
     private var log = PassthroughRecorder.CallLog()
+    /// Requests and the half-close held until a connection takes the call, and sent again on a retry.
+    private var requests: [ByteBuffer] = []
+    private var halfClosed = false
+    private var cancelled = false
+    /// The server answered something: the call can no longer be sent again.
+    private var answered = false
+    private var attempts = 0
 
     init(serverCall: ServerCall, relay: PassthroughRelay, kind: RPCKind?) {
         self.serverCall = serverCall
@@ -25,11 +32,28 @@ final class PassthroughCall: ClientCallDelegate, @unchecked Sendable {
         log.start = ContinuousClock.now
     }
 
-    func begin(_ call: ClientCall) { lock.withLock { self.call = call } }
+    /// The call is open on a connection: what was held goes out.
+    func begin(_ call: ClientCall) {
+        let (held, end, cancel) = lock.withLock {
+            self.call = call
+            attempts += 1
+            return (requests, halfClosed, cancelled)
+        }
+        if cancel { return call.cancel() }
+        for message in held { call.send(message) }
+        if end { call.end() }
+    }
+
+    /// No connection could be had: the client gets UNAVAILABLE with the reason.
+    func fail(_ failure: TransportFailure) {
+        relay.log("passthrough to \(relay.target) failed for \(serverCall.path): \(failure); not recorded")
+        serverCall.finish(GRPCStatus(code: .unavailable, message: failure.message, transportFailure: failure))
+    }
 
     func forward(_ message: ByteBuffer) {
         let call = lock.withLock {
             log.events.append((.request(Array(message.readableBytesView)), .now))
+            requests.append(message)
             return self.call
         }
         call?.send(message)
@@ -38,24 +62,46 @@ final class PassthroughCall: ClientCallDelegate, @unchecked Sendable {
     func end() {
         let call = lock.withLock {
             log.events.append((.halfClose, .now))
+            halfClosed = true
             return self.call
         }
         call?.end()
     }
 
-    func cancel() { lock.withLock { call }?.cancel() }
+    func cancel() {
+        lock.withLock {
+            cancelled = true
+            return call
+        }?.cancel()
+    }
 
     func callReceivedHeaders(_ call: ClientCall, headers: Metadata) {
-        lock.withLock { log.events.append((.headers(headers), .now)) }
+        lock.withLock {
+            answered = true
+            log.events.append((.headers(headers), .now))
+        }
         serverCall.sendHeaders(headers)
     }
 
     func callReceivedMessage(_ call: ClientCall, message: ByteBuffer) {
-        lock.withLock { log.events.append((.response(Array(message.readableBytesView)), .now)) }
+        lock.withLock {
+            answered = true
+            log.events.append((.response(Array(message.readableBytesView)), .now))
+        }
         serverCall.send(message)
     }
 
     func callFinished(_ call: ClientCall, result: CallResult) {
+        // A call the server never saw (its connection went away, or GOAWAY refused it) goes again on a fresh
+        // connection, with what the client sent so far: grpc-core's transparent retry.
+        let retry = lock.withLock {
+            guard result.status.isSafeToRetry, !answered, !cancelled,
+                attempts <= ConnectionPool.transparentRetries
+            else { return false }
+            self.call = nil
+            return true
+        }
+        if retry { return relay.open(self) }
         let finished = lock.withLock {
             log.events.append((.status(result.status, result.trailers), .now))
             return log

@@ -254,4 +254,37 @@ import Testing
                 == streamed.messages.map { MockFixtures.json("demo.v1.CountdownReply", $0) })
         #expect(second.statistics.snapshot[Self.sayHello]?.missed == 0)
     }
+
+    /// The real server behind passthrough restarts on the same port: misses while it is down get UNAVAILABLE
+    /// with the reason, and once it is back they reach it again on a new connection (it used to keep the
+    /// first connection, dead, for good).
+    @Test func passthroughReconnectsWhenTheServerComesBack() async throws {
+        let demo = try await Self.recordDemo(names: ["Ada"])
+        let server = try await DemoServer.start(group: testGroup)
+        let port = server.port
+        let log = MockLog()
+        let mock = try await MockFixtures.mock([(demo.path, demo.recording)], log: log) {
+            $0.passthrough = MockConfiguration.Passthrough(host: "127.0.0.1", port: port, appendPath: nil)
+        }
+        let connection = try await MockFixtures.connect(mock.port)
+        let before = await connection.unary(path: Self.sayHello, request: Self.hello("Bob"))
+        await server.shutdown(gracePeriod: .milliseconds(100))
+        let down = await connection.unary(path: Self.sayHello, request: Self.hello("Cy"))
+        let back = try await DemoServer.start(port: port, group: testGroup)
+        let after = await connection.unary(path: Self.sayHello, request: Self.hello("Di"))
+        // A client stream held while the new connection is made loses none of its messages.
+        let streamed = await connection.collect(
+            path: "/demo.v1.Demo/Countdown",
+            requests: [MockFixtures.demo("demo.v1.CountdownRequest", #"{"from":3,"intervalMs":0}"#)])
+        await connection.close()
+        await mock.shutdown()
+        await back.shutdown()
+
+        #expect(Self.greeting(before) == "Hello, Bob!")
+        #expect(down.result.status.code == .unavailable)
+        #expect(down.result.status.message.contains("127.0.0.1:\(port)"), "\(down.result.status.message)")
+        #expect(Self.greeting(after) == "Hello, Di!", "\(after.result.status)")
+        #expect(streamed.messages.count == 3, "\(streamed.result.status)")
+        #expect(log.all.contains { $0.contains("passthrough to 127.0.0.1:\(port) failed for \(Self.sayHello)") })
+    }
 }
