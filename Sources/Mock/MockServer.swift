@@ -54,7 +54,9 @@ public final class MockServer: Sendable {
             do {
                 _ = try await pool.connection()
             } catch {
-                throw MockError("--passthrough \(target): cannot connect: \(error)", kind: .unreachable)
+                throw MockError(
+                    "--passthrough \(target): cannot connect: \(error)", kind: .unreachable,
+                    transportFailure: TransportFailure.classify(error, target: target))
             }
             let recorder = try passthrough.appendPath.map { path throws(MockError) in
                 try PassthroughRecorder(

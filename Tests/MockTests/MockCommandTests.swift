@@ -1,3 +1,4 @@
+import DemoServer
 import Foundation
 import GRPCProtocol
 import GRPCWire
@@ -96,5 +97,54 @@ import Testing
         #expect(
             summary.contains(#""/demo.v1.Demo/SayHello":{"matched":1,"missed":1,"passed_through":0,"served":2}"#),
             "\(summary)")
+    }
+
+    /// `--passthrough-*` reach a real server over TLS (mutual, here) as `record`'s `--upstream-*` do; without
+    /// the CA the mock does not start, and says which flag trusts it.
+    @Test func passthroughReachesATLSServerWithItsFlags() async throws {
+        let pki = try TestCertificates()
+        var tls = ServerTLSConfiguration(certificateChainPEM: pki.serverCertificatePEM, privateKeyPEM: pki.serverKeyPEM)
+        tls.clientCertificates = .required
+        tls.trustedCAsPEM = [pki.caPEM]
+        let server = try await DemoServer.start(tls: tls, group: testGroup)
+        let recording = Repository.root.appendingPathComponent("recordings/demo.jsonl").path
+        let executable = try RepriseExecutable.path()
+        let base = ["mock", recording, "--listen", "127.0.0.1:0", "--passthrough", "127.0.0.1:\(server.port)"]
+
+        let untrusted = try await Subprocess.run([executable] + base + ["--passthrough-tls"], timeout: .seconds(60))
+        #expect(untrusted.status == 69, "\(untrusted.stderrText)")
+        #expect(
+            untrusted.stderrText.contains("unknown authority; trust its CA with --passthrough-ca FILE"),
+            "\(untrusted.stderrText)")
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments =
+            base + [
+                "--passthrough-ca", pki.file("ca.pem"), "--passthrough-server-name", "localhost", "--passthrough-cert",
+                pki.file("client.pem"), "--passthrough-key", pki.file("client.key"),
+            ]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var printed = ""
+        while !printed.contains("\n") {
+            let chunk = stdout.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            printed += String(decoding: chunk, as: UTF8.self)
+        }
+        let range = try #require(printed.range(of: "listening on 127.0.0.1:"), "\(printed)")
+        let port = try #require(Int(printed[range.upperBound...].prefix { $0.isNumber }))
+        let connection = try await ClientConnection.connect(host: "127.0.0.1", port: port, group: testGroup)
+        let missed = await connection.unary(
+            path: "/demo.v1.Demo/SayHello", request: MockFixtures.demo("demo.v1.HelloRequest", #"{"name":"Nobody"}"#))
+        await connection.close()
+        kill(process.processIdentifier, SIGINT)
+        process.waitUntilExit()
+        await server.shutdown()
+        #expect(missed.result.status.isOK, "\(missed.result.status)")
+        #expect(MockFixtures.json("demo.v1.HelloReply", missed.message)?["message"] == "Hello, Nobody!")
     }
 }

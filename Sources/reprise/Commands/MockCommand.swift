@@ -73,8 +73,11 @@ struct MockCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Forward unmatched calls to this server (plaintext) and answer from it.", valueName: "host:port"))
+            "Forward unmatched calls to this server and answer from it (plaintext unless --passthrough-tls).",
+            valueName: "host:port"))
     var passthrough: String?
+
+    @OptionGroup var passthroughTLS: PassthroughTLSOptions
 
     @Option(
         help: ArgumentHelp(
@@ -100,6 +103,9 @@ struct MockCommand: AsyncParsableCommand {
             throw ValidationError("--threads takes a number of threads, at least 1; got \(threads).")
         }
         if append != nil, passthrough == nil { throw ValidationError("--append goes with --passthrough HOST:PORT.") }
+        if passthroughTLS.flags.isUsed, passthrough == nil {
+            throw ValidationError("--passthrough-tls and its options go with --passthrough HOST:PORT.")
+        }
         if let passthrough { _ = try ServerAddress(passthrough, option: "--passthrough") }
         for rule in ignoreRules {
             do { _ = try IgnoreRule(parsing: rule) } catch { throw ValidationError("--ignore \(error.message)") }
@@ -131,8 +137,9 @@ struct MockCommand: AsyncParsableCommand {
         configuration.server.tls = serverTLS
         if let passthrough {
             let upstream = try ServerAddress(passthrough, option: "--passthrough")
-            configuration.passthrough = MockConfiguration.Passthrough(
-                host: upstream.host, port: upstream.port, appendPath: append)
+            var forward = MockConfiguration.Passthrough(host: upstream.host, port: upstream.port, appendPath: append)
+            forward.client.tls = try passthroughTLS.flags.configuration()
+            configuration.passthrough = forward
         }
         configuration.log = { line in FileHandle.standardError.write(Data("mock: \(line)\n".utf8)) }
 
@@ -151,7 +158,8 @@ struct MockCommand: AsyncParsableCommand {
                 case .unreachable: .unavailable
                 case .output: .unwritableOutput
                 }
-            throw CommandError(error.message, status: status)
+            let advice = error.transportFailure.map { passthroughTLS.flags.advice(for: $0.kind) } ?? ""
+            throw CommandError(error.message + advice, status: status)
         } catch {
             try? await group.shutdownGracefully()
             throw CommandError.cannotListen(on: address, error)

@@ -24,7 +24,7 @@ extension RecordCommand {
             listenPort: listenPort, upstreamHost: upstreamHost, upstreamPort: upstreamPort)
         configuration.listenHost = listenHost
         configuration.upstreamTLS = try tls.upstreamConfiguration()
-        configuration.upstreamFailureAdvice = RecordTLSOptions.advice(for:)
+        configuration.upstreamFailureAdvice = tls.upstream.advice(for:)
         let (downstreamTLS, localCA) = try tls.downstreamConfiguration(listenHost: listenHost)
         configuration.downstreamTLS = downstreamTLS
         let console = RecordConsole(quiet: quiet)

@@ -35,39 +35,16 @@ struct RecordTLSOptions: ParsableArguments {
 
     @OptionGroup var serving: ServeTLSOptions
 
-    /// What to do about a server that cannot be reached for a reason of this kind, as `record`'s flags say
-    /// it ("; ..."), or nothing.
-    static func advice(for kind: TransportFailure.Kind) -> String {
-        switch kind {
-        case .tlsUnknownAuthority:
-            "; trust its CA with --upstream-ca FILE (or skip verification with --upstream-insecure, for testing)"
-        case .tlsHostnameMismatch: "; give the name its certificate has with --upstream-server-name NAME"
-        default: ""
-        }
+    /// The upstream flags, read once.
+    var upstream: UpstreamTLSFlags {
+        UpstreamTLSFlags(
+            prefix: "--upstream", tls: upstreamTLS, ca: upstreamCA, insecure: upstreamInsecure,
+            serverName: upstreamServerName, certificate: upstreamCertificate, key: upstreamKey)
     }
 
-    func validate() throws {
-        if (upstreamCertificate == nil) != (upstreamKey == nil) {
-            throw ValidationError("--upstream-cert and --upstream-key go together.")
-        }
-    }
+    func validate() throws { try upstream.validate() }
 
-    var usesUpstreamTLS: Bool {
-        upstreamTLS || upstreamInsecure || !upstreamCA.isEmpty || upstreamCertificate != nil
-    }
-
-    func upstreamConfiguration() throws -> ClientTLSConfiguration? {
-        guard usesUpstreamTLS else { return nil }
-        var tls = ClientTLSConfiguration.defaults
-        tls.caCertificatesPEM = try upstreamCA.map { try readTextFile($0, what: "--upstream-ca") }
-        if upstreamInsecure { tls.verification = .skip }
-        tls.serverName = upstreamServerName
-        if let upstreamCertificate, let upstreamKey {
-            tls.certificateChainPEM = try readTextFile(upstreamCertificate, what: "--upstream-cert")
-            tls.privateKeyPEM = try readTextFile(upstreamKey, what: "--upstream-key")
-        }
-        return tls
-    }
+    func upstreamConfiguration() throws -> ClientTLSConfiguration? { try upstream.configuration() }
 
     /// The client-side TLS, and the local CA when one is used (to tell the user how to trust it).
     func downstreamConfiguration(listenHost: String) throws -> (ServerTLSConfiguration?, LocalCertificateAuthority?) {
