@@ -161,6 +161,22 @@ struct CallCommandTests {
         ])
         #expect(wrongStat.status == 64)
         #expect(wrongStat.stderrText.contains("--summary-trend-stats: invalid trend stat 'p99'"))
+        // --metrics-listen on a port that is taken (the demo server's): the flag to change is named (call exits
+        // 1 as grpcurl does when the call cannot be made).
+        try await withDemo { address in
+            let port = String(address.split(separator: ":").last!)
+            let taken = try await reprise([
+                "call", "--plaintext", "-n", "3", "--metrics-listen", port, address, "hello.HelloService/SayHello",
+            ])
+            #expect(taken.status == 1, "\(taken.stderrText)")
+            #expect(taken.stderrText.contains("already in use"), "\(taken.stderrText)")
+            #expect(taken.stderrText.contains("pick another port with --metrics-listen"), "\(taken.stderrText)")
+            let served = try await reprise([
+                "call", "--plaintext", "-n", "3", "--metrics-listen", "0", address, "hello.HelloService/SayHello",
+            ])
+            #expect(served.status == 0, "\(served.stderrText)")
+            #expect(served.stderrText.contains("reprise call: metrics for Prometheus at http://127.0.0.1:"))
+        }
         let notLoad = try await reprise(["call", "--summary-time-unit", "ms", "127.0.0.1:1", "x.Y/Z"])
         #expect(notLoad.status == 64)
         #expect(notLoad.stderrText.contains("need load mode"))

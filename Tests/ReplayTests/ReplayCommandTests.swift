@@ -33,6 +33,49 @@ import Testing
         #expect(sleep["recorded"]?["status"] == "no status (the deadline passed first)")
     }
 
+    /// `--metrics-listen` serves the run's metrics for Prometheus while it lasts: a scrape in the middle
+    /// parses with prometheus_client and counts the calls made so far; the endpoint closes with the run.
+    @Test func metricsListenServesLiveMetricsForPrometheus() async throws {
+        let target = try await DemoTarget.start()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try RepriseExecutable.path())
+        process.arguments = [
+            "replay", GoldenRecording.path, "--target", target.address, "--plaintext", "--rate", "40", "--duration",
+            "3s", "--no-check", "--quiet", "--metrics-listen", "0",
+        ]
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { process.terminate() } }
+        var said = ""
+        while !said.contains("\n") {
+            let chunk = stderr.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            said += String(decoding: chunk, as: UTF8.self)
+        }
+        let range = try #require(said.range(of: "metrics for Prometheus at "), "\(said)")
+        let url = String(said[range.upperBound...].prefix { !$0.isWhitespace })
+        #expect(url.hasPrefix("http://127.0.0.1:") && url.hasSuffix("/metrics"), "\(url)")
+        try await Task.sleep(for: .milliseconds(1500))
+        let scrape = """
+            import sys, urllib.request
+            from prometheus_client.parser import text_string_to_metric_families
+            body = urllib.request.urlopen(sys.argv[1], timeout=5).read().decode()
+            calls = sum(s.value for f in text_string_to_metric_families(body) if f.name == "reprise_grpc_reqs"
+                        for s in f.samples if s.name == "reprise_grpc_reqs_total")
+            print(int(calls))
+            """
+        let live = try await Subprocess.check([try Repository.python(), "-c", scrape, url])
+        let counted = try #require(Int(live.stdoutText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        #expect(counted > 0 && counted < 120, "calls counted mid-run: \(counted)")
+        process.waitUntilExit()
+        await target.stop()
+        #expect(process.terminationStatus == 0)
+        let after = try await Subprocess.run([try Repository.python(), "-c", scrape, url])
+        #expect(after.status != 0, "the endpoint outlived the run")
+    }
+
     @Test func theHelpListsTheExitCodes() async throws {
         let output = try await reprise(["replay", "--help"])
         for code in [

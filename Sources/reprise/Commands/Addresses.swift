@@ -70,17 +70,18 @@ func hostPort(_ host: String, _ port: Int) -> String {
 }
 
 extension CommandError {
-    /// A server could not start listening on `address` (`--listen`): the port taken, a privileged port, a
-    /// host that is not local (exit 69), with what to do; other start-up failures keep their own words.
-    static func cannotListen(on address: ListenAddress, _ error: any Error) -> CommandError {
+    /// A server could not start listening on `address` (given with `option`): the port taken, a privileged
+    /// port, a host that is not local (exit 69), with what to do; other start-up failures keep their own words.
+    static func cannotListen(on address: ListenAddress, _ error: any Error, option: String = "--listen") -> CommandError
+    {
         guard error is IOError || error is SocketAddressError else {
             return CommandError("cannot serve on \(address): \(error)")
         }
         let failure = ListenFailure.classify(error, address: address.description)
         let hint =
             switch failure.reason {
-            case .portInUse: "; pick another port with --listen (port 0 picks a free one)"
-            case .permissionDenied: "; pick a port above 1023 with --listen"
+            case .portInUse: "; pick another port with \(option) (port 0 picks a free one)"
+            case .permissionDenied: "; pick a port above 1023 with \(option)"
             case .notLocalAddress, .unknownHost: "; listen on 127.0.0.1, ::1 or one of this machine's addresses"
             case .other: ""
             }

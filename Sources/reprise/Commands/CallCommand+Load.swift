@@ -3,6 +3,7 @@ import Foundation
 import GRPCProtocol
 import GRPCWire
 import Metrics
+import MetricsExporter
 import NIOCore
 import NIOPosix
 import ProtoCodec
@@ -38,6 +39,20 @@ extension CallCommand {
         } catch {
             throw CommandError("\(error)")
         }
+        let endpoint = try await load.outputs.startMetricsEndpoint(registry: run.registry, name: "reprise call")
+        do {
+            let status = try await runLoad(run: run, schema: schema, stop: stop, group: group)
+            try? await endpoint?.stop()
+            return status
+        } catch {
+            try? await endpoint?.stop()
+            throw error
+        }
+    }
+
+    private func runLoad(
+        run: MetricsRun, schema: ClientSchema, stop: ClosedLoop.StopSwitch, group: MultiThreadedEventLoopGroup
+    ) async throws -> Int32 {
         let metrics = EngineMetrics(registry: run.registry)
         var clients: [Client] = []
         for _ in 0..<load.connections {

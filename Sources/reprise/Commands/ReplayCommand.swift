@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import GRPCWire
 import Metrics
+import MetricsExporter
 import Recording
 import Replay
 
@@ -303,10 +304,19 @@ struct ReplayCommand: AsyncParsableCommand {
                     + (options.segment == .whole ? "" : ", segment \(options.segment)"))
         }
         interrupt.install(stop: stop)
+        let endpoint: MetricsHTTPServer?
+        do {
+            endpoint = try await self.outputs.startMetricsEndpoint(
+                registry: metricsRun.registry, name: "reprise replay")
+        } catch let error as CommandError {
+            throw ReplayFailure(error.status, error.description)
+        }
         let result: ReplayResult
         do {
             result = try await replayer.run()
+            try? await endpoint?.stop()
         } catch {
+            try? await endpoint?.stop()
             throw ReplayFailure(error)
         }
         let report: RunReport

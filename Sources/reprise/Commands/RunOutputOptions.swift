@@ -1,5 +1,7 @@
 import ArgumentParser
+import Foundation
 import Metrics
+import MetricsExporter
 
 /// k6's run outputs, shared by every command that runs load (`call -n`, `replay`): thresholds, JSON lines
 /// samples and the summary export.
@@ -34,13 +36,38 @@ struct RunOutputOptions: ParsableArguments {
             valueName: "unit"))
     var summaryTimeUnit: String?
 
+    @Option(
+        name: .customLong("metrics-listen"),
+        help: ArgumentHelp(
+            "While the run lasts, serve its metrics for Prometheus at http://ADDRESS/metrics (PORT or HOST:PORT; "
+                + "127.0.0.1 unless a host is given).",
+            valueName: "address"))
+    var metricsListen: String?
+
     /// Whether any output was asked for.
     var isEmpty: Bool {
         thresholds.isEmpty && outputs.isEmpty && summaryExport == nil && summaryTrendStats == nil
-            && summaryTimeUnit == nil
+            && summaryTimeUnit == nil && metricsListen == nil
+    }
+
+    /// Starts the `--metrics-listen` endpoint on `registry`, if asked for, and says where it is on standard
+    /// error (as `name:`). Stop it when the run ends.
+    func startMetricsEndpoint(registry: MetricsRegistry, name: String) async throws -> MetricsHTTPServer? {
+        guard let metricsListen else { return nil }
+        let address = try ListenAddress(metricsListen, option: "--metrics-listen")
+        let server: MetricsHTTPServer
+        do {
+            server = try await MetricsHTTPServer.start(registry: registry, host: address.host, port: address.port)
+        } catch {
+            throw CommandError.cannotListen(on: address, error, option: "--metrics-listen")
+        }
+        let url = "http://\(hostPort(address.host, server.port))/metrics"
+        FileHandle.standardError.write(Data("\(name): metrics for Prometheus at \(url)\n".utf8))
+        return server
     }
 
     func validate() throws {
+        if let metricsListen { _ = try ListenAddress(metricsListen, option: "--metrics-listen") }
         if let summaryTrendStats {
             do {
                 _ = try SummaryOptions.parseTrendStats(summaryTrendStats)
