@@ -76,6 +76,17 @@ import Testing
         #expect(after.status != 0, "the endpoint outlived the run")
     }
 
+    @Test func oneCallIsCountedInTheSingular() async throws {
+        let target = try await DemoTarget.start()
+        let output = try await reprise([
+            "replay", GoldenRecording.path, "--target", target.address, "--plaintext", "--vus", "1", "--iterations",
+            "1", "--no-check", "--quiet",
+        ])
+        await target.stop()
+        #expect(output.status == 0, "\(output.stderrText)")
+        #expect(output.stdoutText.contains("\nreplayed 1 call in "), "\(output.stdoutText)")
+    }
+
     @Test func theHelpListsTheExitCodes() async throws {
         let output = try await reprise(["replay", "--help"])
         for code in [
@@ -116,7 +127,7 @@ import Testing
         ["--rate", "5", "--duration", "soon"],
         ["--stage", "30s"], ["--ignore", "a..b"], ["--segment", "4/4"], ["--segment", "1of4"],
         ["--execution-segment", "1/3:3/4"], ["--segment", "0/2", "--execution-segment", "0:1/2"], ["--tick", "soon"],
-        ["--connections", "0"],
+        ["--connections", "0"], ["--vus", "2", "--duration", "0s"], ["--metrics-listen", "70000"],
     ])
     func badFlagsAreUsageErrors(flags: [String]) async throws {
         let output = try await reprise(

@@ -134,8 +134,9 @@ extension CallCommand {
         let trend = trend(latency)
         let seconds = outcome.elapsed.seconds
         var line = String(
-            format: "%d calls in %.3f s: %.1f calls/s, %d OK, %d failed\nlatency (ms): min %.3f",
-            outcome.calls, seconds, outcome.callsPerSecond, outcome.succeeded, outcome.failed, trend.min)
+            format: "%d call%@ in %.3f s: %.1f calls/s, %d OK, %d failed\nlatency (ms): min %.3f",
+            outcome.calls, outcome.calls == 1 ? "" : "s", seconds, outcome.callsPerSecond, outcome.succeeded,
+            outcome.failed, trend.min)
         for (name, p) in Self.percentiles { line += "  \(name) " + String(format: "%.3f", trend.percentile(p)) }
         line += String(format: "  max %.3f  avg %.3f\n", trend.max, trend.avg)
         return line

@@ -255,8 +255,8 @@ extension ReplayCommand {
     static func resultLines(_ result: ReplayResult, plan: ReplayPlan, checked: Bool) -> String {
         var text = "\n"
         text += String(
-            format: "replayed %d calls in %.3f s (recorded over %.3f s)", result.finished, result.elapsed.seconds,
-            plan.span.seconds)
+            format: "replayed %d call%@ in %.3f s (recorded over %.3f s)", result.finished,
+            result.finished == 1 ? "" : "s", result.elapsed.seconds, plan.span.seconds)
         if result.dropped > 0 { text += ", \(result.dropped) dropped" }
         if result.interrupted > 0 {
             text += ", \(result.interrupted) cancelled while still in flight at the end of the graceful stop"

@@ -199,6 +199,9 @@ struct ReplayCommand: AsyncParsableCommand {
         if let duration, Self.duration(duration) == nil {
             throw ValidationError("--duration \(duration): expected a duration such as 500ms, 30s or 2m.")
         }
+        if let duration, Self.duration(duration) == .zero {
+            throw ValidationError("--duration \(duration): a run needs some time; give more than 0.")
+        }
         for stage in stages where Self.stage(stage) == nil {
             throw ValidationError("--stage \(stage): expected DURATION:TARGET such as 30s:200.")
         }
