@@ -103,6 +103,15 @@ struct MockCatalog {
                 path: path, kind: entry.kind, sets: sets, inputType: inputType, rules: configuration.rules,
                 matchHeaders: configuration.matchHeaders)
         }
+        // A mock that can only miss is a mistake (an empty capture, the wrong file), unless misses go on.
+        if books.isEmpty, configuration.passthrough == nil {
+            let names = recordings.map(\.name).joined(separator: ", ")
+            let hold = recordings.count == 1 ? "holds" : "hold"
+            let why =
+                unanswered.isEmpty
+                ? "no calls" : "no call with an answer to serve (\(unanswered.values.sorted()[0]))"
+            throw MockError("nothing to serve: \(names) \(hold) \(why)")
+        }
         self.books = books
         self.unanswered = unanswered.filter { books[$0.key] == nil }
     }

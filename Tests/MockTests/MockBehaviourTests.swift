@@ -127,6 +127,45 @@ import Testing
                     + "ended without one: \(cutOff)"), "\(echoed.result.status.message)")
     }
 
+    /// A mock that could only miss (an empty capture, the wrong file) refuses to start, saying why; with
+    /// --passthrough it starts, every call going to the real server.
+    @Test func aRecordingWithNothingToServeIsRefusedUnlessMissesPassThrough() async throws {
+        let golden = try Recording.load(path: Repository.root.appendingPathComponent("recordings/demo.jsonl").path)
+        let empty = Recording(header: golden.header, events: [])
+        await #expect {
+            _ = try await MockFixtures.mock([("empty.jsonl", empty)])
+        } throws: { error in
+            (error as? MockError)?.message == "nothing to serve: empty.jsonl holds no calls"
+        }
+        let first = try #require(golden.calls.first)
+        let unanswered = golden.events.filter { event in
+            switch event {
+            case .call(let start): start.call == first.start.call
+            case .message(let message): message.call == first.start.call
+            default: false
+            }
+        }
+        await #expect {
+            _ = try await MockFixtures.mock([
+                ("a.jsonl", empty), ("b.jsonl", Recording(header: golden.header, events: unanswered)),
+            ])
+        } throws: { error in
+            let message = (error as? MockError)?.message ?? ""
+            return message.hasPrefix(
+                "nothing to serve: a.jsonl, b.jsonl hold no call with an answer to serve (b.jsonl call ")
+        }
+        let server = try await DemoServer.start(group: testGroup)
+        let forwarding = try await MockFixtures.mock([("empty.jsonl", empty)]) {
+            $0.passthrough = MockConfiguration.Passthrough(host: "127.0.0.1", port: server.port, appendPath: nil)
+        }
+        let connection = try await MockFixtures.connect(forwarding.port)
+        let passed = await connection.unary(path: Self.sayHello, request: Self.hello("Eve"))
+        await connection.close()
+        await forwarding.shutdown()
+        await server.shutdown()
+        #expect(Self.greeting(passed) == "Hello, Eve!")
+    }
+
     @Test func missCodeCanBeUnimplementedAndIgnoreRulesLetOtherValuesMatch() async throws {
         let demo = try await Self.recordDemo(names: ["Ada"])
         let strict = try await MockFixtures.mock([(demo.path, demo.recording)]) { $0.missCode = .unimplemented }
