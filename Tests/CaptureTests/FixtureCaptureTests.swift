@@ -154,7 +154,7 @@ struct FixtureCaptureTests {
             #expect(events.contains { $0["type"] == "trailers" && $0["code"]?.int64Value == 0 }, "\(key)")
         }
 
-        let plain = try ImportedRecording.run(capture, out: directory.path("plain.jsonl").path, schema)
+        let plain = try ImportedRecording.run(capture, out: directory.path("plain.jsonl").path, schema, status: 66)
         #expect(plain.contains("0 call(s) recovered"), "\(plain)")
         #expect(plain.contains("2 connection(s) not decoded"), "\(plain)")
     }

@@ -93,7 +93,8 @@ struct MidConnectionCaptureTests {
         #expect(try ImportedRecording.calls(unnamed) == recovered, "\(unnamedSummary)")
 
         // Without a schema nothing can be inferred, and the summary says so.
-        let bare = try ImportedRecording.run(cut, out: directory.path("bare.jsonl").path, ["--port", "\(server.port)"])
+        let bare = try ImportedRecording.run(
+            cut, out: directory.path("bare.jsonl").path, ["--port", "\(server.port)"], orNothingRecovered: true)
         #expect(bare.contains("without a schema it cannot be inferred"), "\(bare)")
     }
 

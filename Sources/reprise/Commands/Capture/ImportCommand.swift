@@ -17,7 +17,8 @@ struct ImportCommand: ParsableCommand {
             method was lost with the header table state before it is inferred from its messages (which \
             needs the schema) or counted as lost, and the closing line says which and why. A capture that \
             ends inside a packet (tcpdump stopped mid-write) is read up to there: the recording keeps \
-            everything before it, and the exit status is 66.
+            everything before it, and the exit status is 66. So is a capture from which no call could be \
+            recovered (TLS without --tls-keylog, no gRPC traffic, a filter that kept nothing).
 
               tcpdump -i any -w traffic.pcap 'tcp port 50051'
               reprise import traffic.pcap --out traffic.jsonl --port 50051 \\
@@ -62,6 +63,13 @@ struct ImportCommand: ParsableCommand {
             throw CommandError(
                 "\(capture) ends inside a packet, or could not be read past it (see above); \(options.out) keeps "
                     + "everything before it", status: .unreadableInput)
+        }
+        // Nothing came out: the wrong capture, its TLS keys missing, a filter that kept nothing. A job that
+        // goes on to replay or mock the empty recording must not think it has one.
+        if summary.calls == 0 {
+            throw CommandError(
+                "no call recovered from \(capture)" + (quiet ? ": \(summary)" : " (see above)")
+                    + "; \(options.out) holds only its header", status: .unreadableInput)
         }
     }
 }
