@@ -129,14 +129,8 @@ import Testing
         process.standardError = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        var printed = ""
-        while !printed.contains("\n") {
-            let chunk = stdout.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            printed += String(decoding: chunk, as: UTF8.self)
-        }
-        let range = try #require(printed.range(of: "listening on 127.0.0.1:"), "\(printed)")
-        let port = try #require(Int(printed[range.upperBound...].prefix { $0.isNumber }))
+        let listening = try #require(stdout.readLine(after: "listening on 127.0.0.1:"))
+        let port = try #require(Int(listening.prefix { $0.isNumber }))
         let connection = try await ClientConnection.connect(host: "127.0.0.1", port: port, group: testGroup)
         let missed = await connection.unary(
             path: "/demo.v1.Demo/SayHello", request: MockFixtures.demo("demo.v1.HelloRequest", #"{"name":"Nobody"}"#))

@@ -48,14 +48,7 @@ import Testing
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         defer { if process.isRunning { process.terminate() } }
-        var said = ""
-        while !said.contains("\n") {
-            let chunk = stderr.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            said += String(decoding: chunk, as: UTF8.self)
-        }
-        let range = try #require(said.range(of: "metrics for Prometheus at "), "\(said)")
-        let url = String(said[range.upperBound...].prefix { !$0.isWhitespace })
+        let url = try #require(stderr.readLine(after: "metrics for Prometheus at "))
         #expect(url.hasPrefix("http://127.0.0.1:") && url.hasSuffix("/metrics"), "\(url)")
         try await Task.sleep(for: .milliseconds(1500))
         let scrape = """
