@@ -17,9 +17,14 @@ final class PassthroughCall: ClientCallDelegate, @unchecked Sendable {
     private let lock = NIOLock()
     private var call: ClientCall?
     private var log = PassthroughRecorder.CallLog()
-    /// Requests and the half-close held until a connection takes the call, and sent again on a retry.
+    /// Every request the client sent so far, and whether it half-closed: sent again on a retry.
     private var requests: [ByteBuffer] = []
     private var halfClosed = false
+    /// What is still to be handed to `call`, in order, while the call is not `flowing`: held until a
+    /// connection takes it, and drained by `begin` before later requests may go straight to it.
+    private var unsent: [ByteBuffer] = []
+    private var endUnsent = false
+    private var flowing = false
     private var cancelled = false
     /// The server answered something: the call can no longer be sent again.
     private var answered = false
@@ -32,16 +37,25 @@ final class PassthroughCall: ClientCallDelegate, @unchecked Sendable {
         log.start = ContinuousClock.now
     }
 
-    /// The call is open on a connection: what was held goes out.
+    /// The call is open on a connection: what was held goes out, in order, before anything sent later.
     func begin(_ call: ClientCall) {
-        let (held, end, cancel) = lock.withLock {
+        lock.withLock {
             self.call = call
             attempts += 1
-            return (requests, halfClosed, cancelled)
         }
-        if cancel { return call.cancel() }
-        for message in held { call.send(message) }
-        if end { call.end() }
+        while true {
+            let (held, end, cancel) = lock.withLock {
+                let taken = (unsent, endUnsent, cancelled)
+                unsent = []
+                endUnsent = false
+                if taken.0.isEmpty, !taken.1 { flowing = true }
+                return taken
+            }
+            if cancel { return call.cancel() }
+            if held.isEmpty, !end { return }
+            for message in held { call.send(message) }
+            if end { call.end() }
+        }
     }
 
     /// No connection could be had: the client gets UNAVAILABLE with the reason.
@@ -51,18 +65,26 @@ final class PassthroughCall: ClientCallDelegate, @unchecked Sendable {
     }
 
     func forward(_ message: ByteBuffer) {
-        let call = lock.withLock {
+        let call = lock.withLock { () -> ClientCall? in
             log.events.append((.request(Array(message.readableBytesView)), .now))
             requests.append(message)
+            guard flowing else {
+                unsent.append(message)
+                return nil
+            }
             return self.call
         }
         call?.send(message)
     }
 
     func end() {
-        let call = lock.withLock {
+        let call = lock.withLock { () -> ClientCall? in
             log.events.append((.halfClose, .now))
             halfClosed = true
+            guard flowing else {
+                endUnsent = true
+                return nil
+            }
             return self.call
         }
         call?.end()
@@ -99,6 +121,9 @@ final class PassthroughCall: ClientCallDelegate, @unchecked Sendable {
                 attempts <= ConnectionPool.transparentRetries
             else { return false }
             self.call = nil
+            flowing = false
+            unsent = requests
+            endUnsent = halfClosed
             return true
         }
         if retry { return relay.open(self) }

@@ -310,8 +310,13 @@ import Testing
         await server.shutdown(gracePeriod: .milliseconds(100))
         let down = await connection.unary(path: Self.sayHello, request: Self.hello("Cy"))
         let back = try await DemoServer.start(port: port, group: testGroup)
+        // The first call after the restart is a bidirectional stream: the messages that arrive while the new
+        // connection is made are held, and go out in order.
+        let texts = (1...6).map { "m\($0)" }
+        let chat = await connection.collect(
+            path: "/demo.v1.Demo/Chat",
+            requests: texts.map { MockFixtures.demo("demo.v1.ChatMessage", #"{"text":"\#($0)"}"#) })
         let after = await connection.unary(path: Self.sayHello, request: Self.hello("Di"))
-        // A client stream held while the new connection is made loses none of its messages.
         let streamed = await connection.collect(
             path: "/demo.v1.Demo/Countdown",
             requests: [MockFixtures.demo("demo.v1.CountdownRequest", #"{"from":3,"intervalMs":0}"#)])
@@ -323,6 +328,10 @@ import Testing
         #expect(down.result.status.code == .unavailable)
         #expect(down.result.status.message.contains("127.0.0.1:\(port)"), "\(down.result.status.message)")
         #expect(Self.greeting(after) == "Hello, Di!", "\(after.result.status)")
+        #expect(chat.result.status.isOK, "\(chat.result.status)")
+        #expect(
+            chat.messages.compactMap { MockFixtures.json("demo.v1.ChatMessage", $0)?["text"]?.stringValue }
+                == texts.map { "echo: \($0)" })
         #expect(streamed.messages.count == 3, "\(streamed.result.status)")
         #expect(log.all.contains { $0.contains("passthrough to 127.0.0.1:\(port) failed for \(Self.sayHello)") })
     }
