@@ -163,6 +163,36 @@ import Testing
         #expect(text.contains("✓ status is as recorded"))
     }
 
+    /// Protos given for a recording decoded with others: the replay says up front where they read it
+    /// differently; the same protos say nothing.
+    @Test func protosThatReadTheRecordingDifferentlyAreNamed() async throws {
+        let target = try await DemoTarget.start()
+        let directory = try TemporaryDirectory(prefix: "reprise-drift")
+        let protos = Repository.fixture("protos/demo").path
+        try FileManager.default.copyItem(atPath: protos, toPath: directory.path("protos").path)
+        let edited = directory.path("protos/demo/v1/demo.proto").path
+        let text = try String(contentsOfFile: edited, encoding: .utf8)
+        try text.replacingOccurrences(of: "message HelloRequest {", with: "message HelloRequest {\n  string mood = 9;")
+            .write(toFile: edited, atomically: true, encoding: .utf8)
+        let drifted = try await reprise([
+            "replay", GoldenRecording.path, "--target", target.address, "--plaintext", "--speed", "20", "-I",
+            directory.path("protos").path, "--proto", "demo/v1/demo.proto",
+        ])
+        let same = try await reprise([
+            "replay", GoldenRecording.path, "--target", target.address, "--plaintext", "--speed", "20", "-I", protos,
+            "--proto", "demo/v1/demo.proto",
+        ])
+        await target.stop()
+        #expect(drifted.status == 0, "\(drifted.stderrText)")
+        #expect(
+            drifted.stderrText.contains(
+                "the schema given reads the recording differently from the one it was decoded with"),
+            "\(drifted.stderrText)")
+        #expect(drifted.stderrText.contains("demo.v1.HelloRequest: field 9 mood added"), "\(drifted.stderrText)")
+        #expect(same.status == 0, "\(same.stderrText)")
+        #expect(!same.stderrText.contains("reads the recording differently"), "\(same.stderrText)")
+    }
+
     @Test func aRecordingWithoutASchemaReplaysWithProtoFiles() async throws {
         let target = try await DemoTarget.start()
         let raw = Repository.root.appendingPathComponent("recordings/demo-raw.jsonl").path

@@ -246,6 +246,17 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ReplayFailure(ReplayExitCode(error), "\(recording): \(error)")
         }
         for issue in loaded.warnings { warn("\(issue)") }
+        if let given = clientSchema?.pool, let embedded = loaded.header.schema, let recorded = try? embedded.makePool()
+        {
+            let drift = SchemaDrift.differences(
+                recorded: recorded, given: given, methods: Array(Set(plan.calls.map(\.method))).sorted())
+            if !drift.isEmpty {
+                warn(
+                    "the schema given reads the recording differently from the one it was decoded with (fields are "
+                        + "compared as the schema given reads them): " + drift.prefix(10).joined(separator: "; ")
+                        + (drift.count > 10 ? "; and \(drift.count - 10) more" : ""))
+            }
+        }
         for note in plan.skipped.prefix(20) { warn("skipped \(note)") }
         if plan.skipped.count > 20 { warn("skipped \(plan.skipped.count - 20) more calls") }
         if plan.unfinished > 0 {
