@@ -78,11 +78,9 @@ enum HostnameMatcher {
 
     static func certificate(_ certificate: NIOSSLCertificate, matches name: String) -> Bool {
         let wanted = Array(name.lowercased().utf8.drop { $0 == 0 }).trimmingTrailingDot()
-        for alternative in certificate._subjectAlternativeNames() where alternative.nameType == .dnsName {
-            let dnsName = Array(String(decoding: Array(alternative.contents), as: UTF8.self).lowercased().utf8)
-            if matches(pattern: dnsName.trimmingTrailingDot(), name: wanted) { return true }
+        return dnsNames(certificate).contains {
+            matches(pattern: Array($0.lowercased().utf8).trimmingTrailingDot(), name: wanted)
         }
-        return false
     }
 
     static func matches(pattern: [UInt8], name: [UInt8]) -> Bool {

@@ -31,7 +31,8 @@ struct CallLoadOptions: ParsableArguments {
         if connections < 1 { throw ValidationError("--connections must be at least 1.") }
         if connections > concurrency { throw ValidationError("--connections must not exceed -c (idle connections).") }
         if !isLoad, !outputs.isEmpty || json {
-            throw ValidationError("--threshold, --out, --summary-* and --json need load mode (-n TOTAL).")
+            throw ValidationError(
+                "--threshold, --out, --summary-*, --metrics-listen and --json need load mode (-n TOTAL).")
         }
     }
 
