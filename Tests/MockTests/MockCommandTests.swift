@@ -69,6 +69,11 @@ import Testing
         // A recording proxy in front of it says the same in record's flags, and checks the name asked for.
         let proxies: [([String], String)] = [
             (["--upstream-tls"], "unknown authority; its calls get UNAVAILABLE; trust its CA with --upstream-ca FILE"),
+            // A server name means TLS, as each --upstream-* flag does (it used to be ignored over plaintext).
+            (
+                ["--upstream-server-name", "localhost"],
+                "unknown authority; its calls get UNAVAILABLE; trust its CA with --upstream-ca FILE"
+            ),
             (
                 ["--upstream-ca", "\(caDirectory)/ca.pem", "--upstream-server-name", "wrong.example"],
                 "not wrong.example; its calls get UNAVAILABLE; give the name its certificate has with "

@@ -23,12 +23,15 @@ struct PassthroughTLSOptions: ParsableArguments {
     @Option(
         name: .customLong("passthrough-server-name"),
         help: ArgumentHelp(
-            "The name sent in SNI and checked in the --passthrough server's certificate.", valueName: "name"))
+            "The name sent in SNI and checked in the --passthrough server's certificate; implies --passthrough-tls.",
+            valueName: "name"))
     var serverName: String?
 
     @Option(
         name: .customLong("passthrough-cert"),
-        help: ArgumentHelp("Client certificate (PEM) for mTLS with the --passthrough server.", valueName: "file"))
+        help: ArgumentHelp(
+            "Client certificate (PEM) for mTLS with the --passthrough server; implies --passthrough-tls.",
+            valueName: "file"))
     var certificate: String?
 
     @Option(

@@ -19,8 +19,9 @@ struct UpstreamTLSFlags {
         }
     }
 
-    /// Whether any flag asks for TLS (each of them implies it).
-    var isUsed: Bool { tls || insecure || !ca.isEmpty || certificate != nil }
+    /// Whether any flag asks for TLS (each of them implies it: a server name or a client certificate has
+    /// no meaning over plaintext, so giving one is taken as asking for TLS, not ignored).
+    var isUsed: Bool { tls || insecure || !ca.isEmpty || serverName != nil || certificate != nil }
 
     /// The TLS configuration, or nil for plaintext.
     func configuration() throws -> ClientTLSConfiguration? {

@@ -22,11 +22,12 @@ struct RecordTLSOptions: ParsableArguments {
 
     @Option(
         name: .customLong("upstream-server-name"),
-        help: ArgumentHelp("The name sent in SNI and checked in the server's certificate.", valueName: "name"))
+        help: ArgumentHelp(
+            "The name sent in SNI and checked in the server's certificate; implies --upstream-tls.", valueName: "name"))
     var upstreamServerName: String?
 
     @Option(
-        name: .customLong("upstream-cert"), help: ArgumentHelp("Client certificate (PEM) for mTLS.", valueName: "file"))
+        name: .customLong("upstream-cert"), help: ArgumentHelp("Client certificate (PEM) for mTLS; implies --upstream-tls.", valueName: "file"))
     var upstreamCertificate: String?
 
     @Option(
