@@ -12,7 +12,8 @@ struct CaptureCommand: ParsableCommand {
         discussion: """
             Captures with libpcap like tcpdump, and records as `reprise import` does: TCP segments put back in \
             order, HTTP/2 and gRPC decoded by the proxy's own recorder. Stops on Ctrl-C, after --count calls or \
-            after --duration, and reports the packets the kernel dropped.
+            after --duration, and reports the packets the kernel dropped. A capture that recorded no call \
+            exits 66, as `reprise import` does.
 
               sudo reprise capture -i lo --port 50051 --out traffic.jsonl \\
                   -I protos --proto demo/v1/demo.proto
@@ -122,6 +123,13 @@ struct CaptureCommand: ParsableCommand {
             throw CommandError("capturing on \(interface) failed: \(failure); the recording keeps what came before")
         }
         if !quiet { CaptureConsole.print("stopped (\(reason)): \(summary)") }
+        // As `import`: a job that goes on to replay or mock what it captured must not take an empty
+        // recording for one (the wrong interface or port, TLS without --tls-keylog, no traffic at all).
+        if summary.calls == 0 {
+            throw CommandError(
+                "no call captured on \(interface)" + (quiet ? ": \(summary)" : " (see above)")
+                    + "; \(options.out) holds only its header", status: .unreadableInput)
+        }
     }
 
     private func open() throws -> PacketSource {
