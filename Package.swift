@@ -323,7 +323,7 @@ let package = Package(
         // The command line as a user meets it: the built binary run against real peers.
         .testTarget(
             name: "CLITests",
-            dependencies: nio + ["DemoServer", "Recording", "TestSupport"],
+            dependencies: nio + ["DemoServer", "GRPCWire", "Recording", "TestSupport"],
             exclude: ["Peers"],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -1,3 +1,5 @@
+import GRPCWire
+
 /// Why a replay cannot start or go on: a recording the replayer cannot use, a bad schedule, a server it
 /// cannot reach. Failed calls are not errors; they are outcomes the golden check reports.
 public struct ReplayError: Error, Sendable, CustomStringConvertible {
@@ -18,9 +20,8 @@ public struct ReplayError: Error, Sendable, CustomStringConvertible {
     public var code: Code
     /// What went wrong, where, and what to do.
     public var message: String
-    /// k6's error code of the transport failure behind it, if one was (see `TransportFailure.Kind`): what a
-    /// command needs to add its own hint.
-    public var k6ErrorCode: Int?
+    /// The kind of transport failure behind it, if one was: what a command needs to add its own hint.
+    public var transportFailure: TransportFailure.Kind?
 
     /// An error with this text, of sort `code` (an invalid argument unless said).
     public init(_ code: Code = .invalidArgument, _ message: String) {

@@ -3,6 +3,7 @@ import GRPCProtocol
 import GRPCWire
 import NIOCore
 import NIOHTTP2
+import NIOPosix
 import ProtoCodec
 import Proxy
 import Recording
@@ -192,6 +193,33 @@ import Testing
         #expect(!harness.logs.all.contains { $0.contains("Error(") || $0.contains("errno") }, "\(harness.logs.all)")
     }
 
+    /// A plaintext server that accepts the connection and closes it without a byte (as some servers that
+    /// expect TLS do, or a port that is not a gRPC server's): the proxy answers as for a server it cannot
+    /// reach, and says so, where it used to record "the server connection closed" and log nothing.
+    @Test func aServerThatClosesWithoutAWordOfHTTP2IsAnsweredForAndNamed() async throws {
+        let closer = try await ServerBootstrap(group: testGroup)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(CloseAtOnce()) }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = try #require(closer.localAddress?.port)
+        let harness = try await ProxyHarness.start(upstreamPort: port)
+        let connection = try await harness.connect()
+        let response = await connection.unary(path: RecordPeer.path("Unary"), request: note(#"{"text":"hi"}"#))
+        let reason =
+            "the server 127.0.0.1:\(port) could not be reached: it closed the connection without a word of HTTP/2, "
+            + "so it may expect TLS there, or not be a gRPC (HTTP/2) server"
+        #expect(response.result.status.code == .unavailable)
+        #expect(response.result.status.message.hasSuffix(reason), "\(response.result.status.message)")
+        await connection.close()
+        let recording = try await harness.finish()
+        try await closer.close()
+        let call = try #require(recording.calls.first)
+        #expect(call.requests.first?.json?["text"] == "hi")
+        #expect(call.end?.outcome == .error(reason), "\(String(describing: call.end))")
+        #expect(harness.logs.all.contains { $0.contains(reason) }, "\(harness.logs.all)")
+    }
+
     /// A stream the client has not half-closed when the proxy answers UNAVAILABLE: the client resets it,
     /// and that ends the proxy's answering connection in the middle of reading it. The call still ends
     /// with the reason, after its request, and no call stays in flight.
@@ -231,4 +259,10 @@ func eventually(
     }
     if try condition() { return }
     Issue.record("the condition did not hold within \(timeout)", sourceLocation: sourceLocation)
+}
+
+/// Closes every connection as soon as it is up.
+private final class CloseAtOnce: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    func channelActive(context: ChannelHandlerContext) { context.close(promise: nil) }
 }

@@ -1,3 +1,4 @@
+import DemoServer
 import Foundation
 import GRPCProtocol
 import GRPCWire
@@ -120,6 +121,92 @@ import Testing
         let recording = try await right.finish()
         #expect(recording.calls.map(\.end?.outcome) == [.ok])
         #expect(right.logs.all.isEmpty, "\(right.logs.all)")
+    }
+
+    /// A plaintext proxy in front of a server that expects TLS: the server's TLS alert is not relayed as if
+    /// it were HTTP/2 (the client used to see a connection broken before SETTINGS, and the log said nothing).
+    /// The proxy answers as for a server it cannot reach: UNAVAILABLE with the reason, the calls recorded
+    /// with it, and the advice in the log. A client that sends its call before any answer (the raw one
+    /// here) is answered from the bytes the proxy kept.
+    @Test func aPlaintextUpstreamThatAnswersInTLSIsNamedAsSuch() async throws {
+        let pki = try Self.pki.get()
+        let server = try await DemoServer.start(
+            tls: ServerTLSConfiguration(certificateChainPEM: pki.serverCertificatePEM, privateKeyPEM: pki.serverKeyPEM),
+            group: testGroup)
+        let harness = try await ProxyHarness.start(upstreamPort: server.port) {
+            $0.upstreamFailureAdvice = { $0 == .plaintextClosedDuringSetup ? "; add TLS" : "" }
+        }
+        let reason =
+            "the server 127.0.0.1:\(server.port) could not be reached: it answered in TLS, so it expects TLS there"
+
+        let raw = try await RawConnection.connect(port: harness.port)
+        try await raw.send(
+            Self.wholeUnaryCall(path: RecordPeer.path("Fail"), message: RecordPeer.note(#"{"text":"a"}"#)))
+        let (bytes, _) = try await raw.receivedUntilClosed(timeout: .seconds(5))
+        let frames = RawFrame.all(in: bytes)
+        #expect(
+            frames.first?.type == 4, "the proxy's own SETTINGS first, not the server's TLS alert: \(bytes.prefix(16))")
+        #expect(frames.contains { $0.type == 1 && $0.stream == 1 }, "an answer to stream 1")
+
+        let connection = try await harness.connect()
+        let response = await connection.unary(
+            path: RecordPeer.path("Unary"), request: ByteBuffer(bytes: RecordPeer.note(#"{"text":"b"}"#)))
+        #expect(response.result.status.code == .unavailable)
+        #expect(response.result.status.message.hasSuffix(reason), "\(response.result.status.message)")
+        await connection.close()
+        let recording = try await harness.finish()
+        await server.shutdown()
+        #expect(recording.calls.map(\.start.method) == [RecordPeer.path("Fail"), RecordPeer.path("Unary")])
+        #expect(recording.calls.map { $0.requests.first?.json?["text"] } == ["a", "b"])
+        for call in recording.calls {
+            #expect(call.end?.outcome == .error(reason), "\(String(describing: call.end))")
+        }
+        #expect(
+            harness.logs.all.contains { $0.hasSuffix("\(reason); its calls get UNAVAILABLE; add TLS") },
+            "\(harness.logs.all)")
+    }
+
+    /// grpcio's TLS server closes a plaintext connection without a word: grpcio's client through a
+    /// plaintext proxy gets UNAVAILABLE saying so.
+    @Test func aPlaintextUpstreamThatClosesSilentlyIsNamedToGRPCIO() async throws {
+        let server = try tlsServer()
+        defer { server.stop() }
+        let harness = try await ProxyHarness.start(upstreamPort: server.port)
+        // The "fail" scenario reports whatever error its call gets.
+        let proxied = try RecordPeer.runClient(target: harness.target, scenarios: ["fail"])
+        #expect(proxied.first?["code"] == 14)
+        let details = proxied.first?["details"]?.stringValue ?? ""
+        #expect(
+            details.hasSuffix(
+                "it closed the connection without a word of HTTP/2, so it may expect TLS there, or not be a gRPC (HTTP/2) server"
+            ), "\(proxied)")
+        let recording = try await harness.finish()
+        #expect(recording.calls.map(\.start.method) == [RecordPeer.path("Fail")])
+    }
+
+    /// A client's whole unary call in one write (preface, SETTINGS, HEADERS, DATA with END_STREAM), before
+    /// any answer: header fields as HPACK literals without indexing.
+    static func wholeUnaryCall(path: String, message: [UInt8]) -> [UInt8] {
+        func literal(_ name: String, _ value: String) -> [UInt8] {
+            [0, UInt8(name.utf8.count)] + Array(name.utf8) + [UInt8(value.utf8.count)] + Array(value.utf8)
+        }
+        func frame(_ type: UInt8, _ flags: UInt8, _ payload: [UInt8]) -> [UInt8] {
+            let length = payload.count
+            return [UInt8(length >> 16), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF), type, flags, 0, 0, 0, 1]
+                + payload
+        }
+        let block =
+            literal(":method", "POST") + literal(":scheme", "http") + literal(":path", path)
+            + literal(":authority", "127.0.0.1") + literal("content-type", "application/grpc")
+            + literal("te", "trailers")
+        let length = UInt32(message.count)
+        let grpcMessage =
+            [0, UInt8(length >> 24), UInt8(length >> 16 & 0xFF), UInt8(length >> 8 & 0xFF), UInt8(length & 0xFF)]
+            + message
+        var settings = frame(4, 0, [])
+        settings[8] = 0  // stream 0
+        return Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8) + settings + frame(1, 0x4, block)
+            + frame(0, 0x1, grpcMessage)
     }
 
     @Test func tlsClientsWithAGivenCertificate() async throws {

@@ -39,7 +39,7 @@ extension Client {
                 host: target.host, port: target.port, configuration: configuration, group: self.configuration.group)
         } catch let failure as TransportFailure {
             await closeAfterFailedDial()  // as in k6, a failed dial leaves the client without a connection
-            throw EngineError(.connect, failure.message, k6ErrorCode: failure.k6ErrorCode)
+            throw EngineError(connecting: failure)
         } catch let error as ConfigurationError {
             throw EngineError(.invalidParameters, error.message)
         } catch {

@@ -1,3 +1,5 @@
+import GRPCWire
+
 /// A programming or configuration error the engine throws, worded as k6 words it so scripts ported from
 /// k6 see the same text: `no gRPC connection, you must call connect first`, `method "/a.B/C" not found in
 /// file descriptors`, `invalid grpc.connect() parameters: unknown connect param: "foo"`...
@@ -37,12 +39,22 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     public var message: String
     /// k6's `error_code` for transport failures (1212 for a refused dial, ...), when there is one.
     public var k6ErrorCode: Int?
+    /// The kind of transport failure behind a `connect` error, when there is one: finer than k6's code (a
+    /// server that does not speak TLS, one that closed a plaintext connection at once), for a command to
+    /// name its own flag.
+    public var transportFailure: TransportFailure.Kind?
 
     /// An error of a kind with a message.
     public init(_ code: Code, _ message: String, k6ErrorCode: Int? = nil) {
         self.code = code
         self.message = message
         self.k6ErrorCode = k6ErrorCode
+    }
+
+    /// A `connect` error for a transport failure.
+    init(connecting failure: TransportFailure) {
+        self.init(.connect, failure.message, k6ErrorCode: failure.k6ErrorCode)
+        transportFailure = failure.kind
     }
 
     public var description: String { message }

@@ -99,7 +99,8 @@ extension ClientConnectionHandler {
             terminalFailure
             ?? (wasReady
                 ? closedFailure()
-                : TransportFailure.classify(ClosedDuringSetup(stage: "before its HTTP/2 SETTINGS"), target: target))
+                : TransportFailure.classify(
+                    ClosedDuringSetup(stage: "before its HTTP/2 SETTINGS", plaintext: scheme == "http"), target: target))
         readyPromise.fail(failure)
         let status = unavailable(failure)
         let open = Array(calls.values)

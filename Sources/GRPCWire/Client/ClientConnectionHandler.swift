@@ -27,7 +27,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     let witness: GoAwayWitness
     let compression = CompressionCache()
     private(set) var allocator = ByteBufferAllocator()
-    private let scheme: String
+    let scheme: String
     private let authority: String
     private let acceptEncodingValue: String?
 

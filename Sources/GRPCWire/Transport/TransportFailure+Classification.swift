@@ -43,7 +43,9 @@ extension TransportFailure {
         case let extra as NIOSSLExtraError:
             return TransportFailure(.tls, "TLS with \(target) failed: \(extra)")
         case let closed as ClosedDuringSetup:
-            return TransportFailure(.connectionClosed, closed.message(target: target), isSafeToRetry: true)
+            return TransportFailure(
+                closed.plaintext ? .plaintextClosedDuringSetup : .connectionClosed, closed.message(target: target),
+                isSafeToRetry: true)
         default:
             if "\(type(of: error))".contains("HTTP2") || "\(error)".contains("HTTP2") {
                 return TransportFailure(
@@ -94,7 +96,7 @@ extension TransportFailure {
         }
         if text.contains("WRONG_VERSION_NUMBER") {
             return TransportFailure(
-                .tls, "TLS handshake with \(target) failed: the server does not speak TLS there (try plaintext)")
+                .tlsNotSpoken, "TLS handshake with \(target) failed: the server does not speak TLS there")
         }
         return TransportFailure(.tls, "TLS handshake with \(target) failed: \(text)")
     }
@@ -109,7 +111,11 @@ extension TransportFailure {
 /// The connection closed before it was ready (no TLS handshake end, no SETTINGS from the server).
 struct ClosedDuringSetup: Error {
     var stage: String
+    /// Whether the connection was plaintext (h2c): then a server that expects TLS is the likely cause.
+    var plaintext: Bool
     func message(target: String) -> String {
-        "\(target) closed the connection \(stage); is it a gRPC (HTTP/2) server, and does it expect TLS?"
+        plaintext
+            ? "\(target) closed the connection \(stage): it may expect TLS there, or not be a gRPC (HTTP/2) server"
+            : "\(target) closed the connection \(stage): it may not be a gRPC (HTTP/2) server"
     }
 }

@@ -37,6 +37,13 @@ public struct TransportFailure: Error, Hashable, Sendable, CustomStringConvertib
         public static let tlsUnknownAuthority = Kind("tlsUnknownAuthority", 1310)
         /// The server's certificate does not name the host (or the `authority` override).
         public static let tlsHostnameMismatch = Kind("tlsHostnameMismatch", 1311)
+        /// The server answered the TLS handshake with something else: it speaks plaintext (h2c) there. A TLS
+        /// failure to k6 (1300); its own kind so a command can name its flag for plaintext.
+        public static let tlsNotSpoken = Kind("tlsNotSpoken", 1300)
+        /// A plaintext (h2c) connection closed before the server's HTTP/2 SETTINGS: often a server that
+        /// expects TLS there. A closed connection to k6 (1200); its own kind so a command can name its TLS
+        /// flag.
+        public static let plaintextClosedDuringSetup = Kind("plaintextClosedDuringSetup", 1200)
         /// The server sent GOAWAY and this stream was not processed, or the connection is going away.
         public static let goAway = Kind("goAway", 1610)
         /// The stream was reset (RST_STREAM) or failed at the HTTP/2 level.

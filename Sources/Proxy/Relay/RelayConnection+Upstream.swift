@@ -86,6 +86,49 @@ extension RelayConnection {
         }
     }
 
+    /// A plaintext server's first bytes, when they are not HTTP/2's server preface (a SETTINGS frame on
+    /// stream 0): what they are instead, in words, and the kind of failure for the advice; nil when they are
+    /// (or too few to tell).
+    static func notHTTP2(_ bytes: ByteBuffer) -> (String, TransportFailure.Kind)? {
+        let first = bytes.readableBytesView.prefix(9)
+        guard first.count >= 4 else { return nil }
+        let start = first.startIndex
+        // A TLS record: a handshake (16) or an alert (15), version 3.x.
+        if first[start] == 0x15 || first[start] == 0x16, first[start + 1] == 0x03 {
+            return ("it answered in TLS, so it expects TLS there", .plaintextClosedDuringSetup)
+        }
+        if first.starts(with: "HTTP/".utf8) {
+            let line = bytes.readableBytesView.prefix(80).prefix { $0 != 0x0D && $0 != 0x0A }
+            return (
+                "it answered in HTTP/1 (\"\(String(decoding: line, as: UTF8.self))\"), so it is not a gRPC (HTTP/2) "
+                    + "server",
+                .connectionError
+            )
+        }
+        if first[start + 3] != 0x04 {
+            return (
+                "its first bytes are not HTTP/2 (no SETTINGS frame), so it is not a gRPC (HTTP/2) server",
+                .connectionError
+            )
+        }
+        return nil
+    }
+
+    /// A plaintext server that turned out not to speak h2c (`problem` says what it did instead): nothing the
+    /// client sent was read as HTTP/2, so the proxy answers the client itself as for a server that could
+    /// not be reached, from the client's bytes it kept.
+    func serverDidNotSpeakHTTP2(_ problem: String, kind: TransportFailure.Kind) {
+        let held = heldForFallback ?? []
+        heldForFallback = nil
+        upstreamReady = false
+        upstreamFailed(problem, kind: kind)
+        upstreamChannel?.close(promise: nil)
+        guard fallback, let downstream else { return }
+        for bytes in held { downstream.fireChannelRead(NIOAny(bytes)) }
+        downstream.fireChannelReadComplete()
+        fallbackReadComplete()
+    }
+
     /// In fallback, after a read that opened streams: their answers are written; say GOAWAY.
     func fallbackReadComplete() {
         guard fallback, streams.highest > 0, drain == .none, let channel = downstreamChannel else { return }

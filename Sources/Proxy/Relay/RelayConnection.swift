@@ -62,6 +62,13 @@ final class RelayConnection {
     var upstreamReady = false
     /// The server could not be reached: the proxy answers this client's calls itself (UNAVAILABLE).
     var fallback = false
+    /// A plaintext server, until its first bytes: what the client sent meanwhile (slices, not copies), so
+    /// that a server that turns out not to speak h2c (one that expects TLS, an HTTP/1.1 server) is answered
+    /// by the proxy as one that could not be reached. Nil once the server spoke HTTP/2, or after
+    /// ``maxHeldBytes``.
+    var heldForFallback: [ByteBuffer]?
+    var heldBytes = 0
+    static let maxHeldBytes = 1 << 20
     var downstreamClosed = false
     var upstreamClosed = false
     /// Why the connection is going down, for the calls still open (first reason wins).
@@ -80,6 +87,7 @@ final class RelayConnection {
         self.upstreamTLS = upstreamTLS
         self.downstreamGate = downstreamGate
         self.log = log
+        if upstreamTLS == nil { heldForFallback = [] }
     }
 
     // MARK: Side lifecycle
@@ -126,7 +134,11 @@ final class RelayConnection {
         case .upstream:
             guard !upstreamClosed else { return }
             upstreamClosed = true
-            if !upstreamReady, !downstreamClosed {
+            if heldForFallback != nil, !downstreamClosed {
+                serverDidNotSpeakHTTP2(
+                    "it closed the connection without a word of HTTP/2, so it may expect TLS there, or not be a "
+                        + "gRPC (HTTP/2) server", kind: .plaintextClosedDuringSetup)
+            } else if !upstreamReady, !downstreamClosed {
                 upstreamFailed("the server closed the connection before it was set up")
             } else if upstreamReady {
                 if closeReason == nil { closeReason = "the server connection closed before the call ended" }
@@ -190,6 +202,13 @@ final class RelayConnection {
     func read(_ side: Side, _ bytes: ByteBuffer) {
         // A server the proxy gave up on (its TLS failed a check) is not the client's: the proxy answers.
         if side == .upstream, fallback { return }
+        if side == .upstream, heldForFallback != nil {
+            if let (problem, kind) = Self.notHTTP2(bytes) {
+                serverDidNotSpeakHTTP2(problem, kind: kind)
+                return
+            }
+            heldForFallback = nil
+        }
         reading = true
         // Queued for the recorder before relaying: relaying can end the connection (the proxy's own answer
         // closes it on a client's reset, a write fails), and its end must come after these bytes.
@@ -229,6 +248,10 @@ final class RelayConnection {
         if fallback {
             downstream?.fireChannelRead(NIOAny(bytes))
         } else {
+            if heldForFallback != nil {
+                heldBytes += bytes.readableBytes
+                if heldBytes <= Self.maxHeldBytes { heldForFallback!.append(bytes) } else { heldForFallback = nil }
+            }
             write(.upstream, bytes)
         }
     }

@@ -137,7 +137,7 @@ public final class Replayer: Sendable {
                 for slot in slots { await slot.close() }
                 await client.close()
                 var failure = ReplayError(.unreachable, "cannot connect to \(target): \(error.message)")
-                failure.k6ErrorCode = error.k6ErrorCode
+                failure.transportFailure = error.transportFailure
                 throw failure
             }
             slots.append(slot)

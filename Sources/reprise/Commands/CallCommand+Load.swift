@@ -69,7 +69,7 @@ extension CallCommand {
             } catch {
                 for client in clients { await client.close() }
                 throw CommandError(
-                    "cannot connect to \(address): \(error)\(CallTLSOptions.hint(k6ErrorCode: error.k6ErrorCode))")
+                    "cannot connect to \(address): \(error)\(CallTLSOptions.hint(for: error.transportFailure))")
             }
             clients.append(client)
         }

@@ -174,7 +174,7 @@ struct CallCommand: AsyncParsableCommand {
             try await client.connect(address, params: params)
         } catch {
             throw CommandError(
-                "cannot connect to \(address): \(error)\(CallTLSOptions.hint(k6ErrorCode: error.k6ErrorCode))")
+                "cannot connect to \(address): \(error)\(CallTLSOptions.hint(for: error.transportFailure))")
         }
         return client
     }

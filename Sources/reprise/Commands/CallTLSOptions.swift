@@ -23,14 +23,15 @@ struct CallTLSOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The :authority and TLS server name to use instead of the address's host."))
     var authority: String?
 
-    /// What to do about a connection that failed with k6's error code `code`, as this command's flags say
-    /// it ("; ..."), or nothing.
-    static func hint(k6ErrorCode code: Int?) -> String {
-        switch code {
-        case TransportFailure.Kind.tlsUnknownAuthority.k6BaseCode:
+    /// What to do about a connection that failed for a reason of this kind, as this command's flags say it
+    /// ("; ..."), or nothing.
+    static func hint(for kind: TransportFailure.Kind?) -> String {
+        switch kind {
+        case .tlsUnknownAuthority:
             "; trust the server's CA with --cacert FILE (or skip verification with --insecure, for testing)"
-        case TransportFailure.Kind.tlsHostnameMismatch.k6BaseCode:
-            "; give the name the certificate has with --authority NAME"
+        case .tlsHostnameMismatch: "; give the name the certificate has with --authority NAME"
+        case .tlsNotSpoken: "; for plaintext (h2c), add --plaintext"
+        case .plaintextClosedDuringSetup: "; if it serves TLS there, leave out --plaintext"
         default: ""
         }
     }

@@ -45,6 +45,6 @@ struct ReplayFailure: Error, CustomStringConvertible {
     }
 
     init(_ error: ReplayError) {
-        self.init(ReplayExitCode(error), error.message + CallTLSOptions.hint(k6ErrorCode: error.k6ErrorCode))
+        self.init(ReplayExitCode(error), error.message + CallTLSOptions.hint(for: error.transportFailure))
     }
 }

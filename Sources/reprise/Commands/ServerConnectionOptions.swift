@@ -28,7 +28,7 @@ struct ServerConnectionOptions: ParsableArguments {
                 address.target, params: try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000))))
         } catch let error as EngineError {
             throw CommandError(
-                "cannot connect to \(address.target): \(error.message)\(CallTLSOptions.hint(k6ErrorCode: error.k6ErrorCode))",
+                "cannot connect to \(address.target): \(error.message)\(CallTLSOptions.hint(for: error.transportFailure))",
                 status: .unavailable)
         }
         guard let connection = client.connection else {

@@ -44,6 +44,8 @@ struct UpstreamTLSFlags {
         case .tlsUnknownAuthority:
             "; trust its CA with \(prefix)-ca FILE (or skip verification with \(prefix)-insecure, for testing)"
         case .tlsHostnameMismatch: "; give the name its certificate has with \(prefix)-server-name NAME"
+        case .tlsNotSpoken: "; for plaintext (h2c), leave out the \(prefix)-* TLS flags"
+        case .plaintextClosedDuringSetup: "; if it serves TLS there, add \(prefix)-tls"
         default: ""
         }
     }

@@ -27,7 +27,8 @@ struct RecordTLSOptions: ParsableArguments {
     var upstreamServerName: String?
 
     @Option(
-        name: .customLong("upstream-cert"), help: ArgumentHelp("Client certificate (PEM) for mTLS; implies --upstream-tls.", valueName: "file"))
+        name: .customLong("upstream-cert"),
+        help: ArgumentHelp("Client certificate (PEM) for mTLS; implies --upstream-tls.", valueName: "file"))
     var upstreamCertificate: String?
 
     @Option(
