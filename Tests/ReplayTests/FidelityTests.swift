@@ -327,7 +327,11 @@ import Testing
         }
         #expect(seen == Set(0..<10))
         #expect(throws: ReplayError.self) { try ExecutionSegment(k6: "1/3:3/4") }
-        #expect(throws: ReplayError.self) { try ExecutionSegment(parsing: "4/4") }
+        // Slices count from 0 (a Kubernetes completion index does): 4/4 is one past the last, and says so.
+        let pastTheLast = #expect(throws: ReplayError.self) { try ExecutionSegment(parsing: "4/4") }
+        #expect(
+            pastTheLast?.message == "there is no slice 4 of 4: slices count from 0, so it must be from 0 to 3",
+            "\(String(describing: pastTheLast))")
     }
 }
 

@@ -21,7 +21,9 @@ public struct ExecutionSegment: Sendable, Hashable, CustomStringConvertible {
     /// Slice `index` of `count`; throws when `index` is not in `0..<count`.
     public init(index: Int, count: Int) throws(ReplayError) {
         guard count >= 1, (0..<count).contains(index) else {
-            throw ReplayError("slice \(index) of \(count): the slice must be from 0 to \(max(count - 1, 0))")
+            throw ReplayError(
+                "there is no slice \(index) of \(count): slices count from 0, so it must be from 0 to \(max(count - 1, 0))"
+            )
         }
         self.init(uncheckedIndex: index, count: count)
     }
