@@ -110,6 +110,15 @@ public final class Replayer: Sendable {
     /// Replays the plan; throws only when the replay cannot start (no connection). Failed calls are
     /// outcomes, not errors.
     public func run() async throws(ReplayError) -> ReplayResult {
+        // A slice of fewer users than slices can get none; its share of a count of iterations would be lost.
+        if case .virtualUsers(let count, .iterations(let iterations)) = options.schedule,
+            options.segment.users(of: count) == 0, options.segment.share(of: iterations) > 0
+        {
+            throw ReplayError(
+                "segment \(options.segment) gets none of the \(count) virtual users, so its "
+                    + "\(options.segment.share(of: iterations)) of the \(iterations) iterations would never run: give "
+                    + "at least \(options.segment.count) virtual users, one per segment")
+        }
         let slotCount = connectionCount
         let loopCount = min(slotCount, System.coreCount, Self.loopsNeeded(for: options.schedule))
         let group = MultiThreadedEventLoopGroup(numberOfThreads: loopCount)

@@ -45,7 +45,11 @@ extension ReplayCommand {
         do {
             try outputs.results?.finish()
             try outputs.junit?.write(elapsed: result.elapsed)
-            if let path = self.outputs.summaryExport, golden.check { try Self.addGolden(result, toSummary: path) }
+            if let path = self.outputs.summaryExport {
+                let keys = ReplaySummaryKeys(
+                    segment: try executionSlice(), golden: golden.check ? GoldenTotals(result) : nil)
+                try Self.addReplayKeys(keys, toSummary: path)
+            }
         } catch {
             throw ReplayFailure(error)
         }
@@ -206,43 +210,16 @@ extension ReplayCommand {
 
     // MARK: Summary export
 
-    /// Adds `golden` to the summary export: counts, differences by method and path, failures by status,
-    /// rules that matched nothing.
-    static func addGolden(_ result: ReplayResult, toSummary path: String) throws(ReplayError) {
+    /// Adds replay's own keys to the summary `--summary-export` wrote: the segment it ran and the golden
+    /// check's totals (``ReplaySummaryKeys``), for `reprise metrics merge`.
+    static func addReplayKeys(_ keys: ReplaySummaryKeys, toSummary path: String) throws(ReplayError) {
+        guard keys.segment != nil || keys.golden != nil else { return }
         guard let data = FileManager.default.contents(atPath: path),
             case .object(var summary)? = try? ProtoCodec.JSONValue(parsing: data)
         else {
-            throw ReplayError(
-                .unwritableOutput, "--summary-export \(path): cannot read it back to add the golden check")
+            throw ReplayError(.unwritableOutput, "--summary-export \(path): cannot read it back to add replay's keys")
         }
-        var golden = JSONObject()
-        golden["calls"] = .number(JSONNumber(result.finished))
-        golden["differing_calls"] = .number(JSONNumber(result.mismatchedCalls))
-        golden["failed_calls"] = .number(JSONNumber(result.failedCalls))
-        golden["unreached_calls"] = .number(JSONNumber(result.unreachedCalls))
-        golden["differences"] = .array(
-            result.differenceGroups.map { group in
-                var object = JSONObject()
-                object["method"] = .string(group.method)
-                object["kind"] = .string(group.kind.rawValue)
-                object["path"] = .string(group.path)
-                object["calls"] = .number(JSONNumber(group.calls))
-                object["examples"] = .array(
-                    group.examples.map {
-                        [
-                            "call": .number(JSONNumber($0.recordedCall)),
-                            "iteration": .number(JSONNumber($0.iteration)), "recorded": .string($0.expected),
-                            "replayed": .string($0.actual),
-                        ]
-                    })
-                return .object(object)
-            })
-        golden["failures"] = .array(
-            result.failureGroups.map {
-                ["status": .string($0.status), "message": .string($0.message), "calls": .number(JSONNumber($0.calls))]
-            })
-        golden["unused_rules"] = .array(result.unusedRules.map { .string($0) })
-        summary["golden"] = .object(golden)
+        keys.add(to: &summary)
         do {
             try AtomicFile.write(Array(ProtoCodec.JSONValue.object(summary).jsonString(pretty: true).utf8), to: path)
         } catch {
