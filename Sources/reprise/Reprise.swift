@@ -38,7 +38,16 @@ struct Reprise: AsyncParsableCommand {
     /// its status; everything else goes through ArgumentParser (usage errors exit 64, others 1).
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command: any ParsableCommand
+            do {
+                command = try parseAsRoot()
+            } catch {
+                if let hint = goStyleFlagHint(Array(CommandLine.arguments.dropFirst())) {
+                    FileHandle.standardError.write(Data("Error: \(hint)\n".utf8))
+                    Foundation.exit(ExitStatus.usage.rawValue)
+                }
+                throw error
+            }
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -50,5 +59,27 @@ struct Reprise: AsyncParsableCommand {
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// grpcurl's flags are Go's, one dash before a long name (`-plaintext`, `-insecure`); ArgumentParser reads
+    /// `-plaintext` as a cluster of short flags and its error names one of them (`-n`). When the arguments
+    /// that failed to parse hold such a word and the command has it with two dashes, this says so.
+    static func goStyleFlagHint(_ arguments: [String]) -> String? {
+        guard let name = arguments.first,
+            let subcommand = configuration.subcommands.first(where: { $0._commandName == name })
+        else { return nil }
+        let help = helpMessage(for: subcommand, columns: 200)
+        for argument in arguments.dropFirst() {
+            if argument == "--" { break }
+            let word = argument.split(separator: "=", maxSplits: 1).first.map(String.init) ?? argument
+            guard word.count > 2, word.hasPrefix("-"), !word.hasPrefix("--"),
+                word.dropFirst().allSatisfy({ $0.isLetter || $0 == "-" }),
+                help.contains("-\(word) ") || help.contains("-\(word)\n") || help.contains("-\(word),")
+            else { continue }
+            return
+                "\(word): options take two dashes here, -\(word) (grpcurl's single dash is Go's flag style); "
+                + "see 'reprise \(name) --help'"
+        }
+        return nil
     }
 }

@@ -67,6 +67,26 @@ import Testing
             "\(output.stderrText)")
     }
 
+    /// grpcurl's Go-style flags with one dash: ArgumentParser alone read `-plaintext` as short flags and
+    /// complained about `-n`; the error now names the flag with two dashes. An unknown word keeps
+    /// ArgumentParser's own error.
+    @Test(arguments: [
+        (["call", "-plaintext", "127.0.0.1:1", "x.Y/Z"], "-plaintext", "call"),
+        (["list", "-plaintext", "127.0.0.1:1"], "-plaintext", "list"),
+        (["call", "--plaintext", "-max-time=3", "127.0.0.1:1", "x.Y/Z"], "-max-time", "call"),
+    ])
+    func grpcurlsSingleDashFlagsAreNamedWithTwo(_ arguments: [String], _ flag: String, _ command: String) throws {
+        let output = try Self.reprise(arguments)
+        #expect(output.status == 64)
+        #expect(
+            output.stderrText.contains(
+                "Error: \(flag): options take two dashes here, -\(flag) (grpcurl's single dash is Go's flag style); "
+                    + "see 'reprise \(command) --help'"), "\(output.stderrText)")
+        let unknown = try Self.reprise(["call", "-bogus", "127.0.0.1:1", "x.Y/Z"])
+        #expect(unknown.status == 64)
+        #expect(unknown.stderrText.contains("Unknown option '-bogus'"), "\(unknown.stderrText)")
+    }
+
     /// A passthrough server that is down is the network's no (69), said as such, not a failure to listen.
     @Test func aMockWhosePassthroughIsDownSaysSo() throws {
         let output = try Self.reprise([
