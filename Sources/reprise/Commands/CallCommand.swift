@@ -4,6 +4,7 @@ import Foundation
 import GRPCProtocol
 import GRPCWire
 import ProtoCodec
+import ProtoSchema
 import Reflection
 
 /// `reprise call`: one gRPC call from the command line, grpcurl style, or a quick closed-loop load run
@@ -109,6 +110,12 @@ struct CallCommand: AsyncParsableCommand {
 
     private func call() async throws {
         let client = try await connectedClient()
+        do {
+            _ = try client.schema.method(methodURL)
+        } catch {
+            await client.close()
+            throw CommandError(error.message + Self.nearby(methodURL, in: client.schema.pool))
+        }
         if let method = try? client.schema.method(methodURL), method.isClientStreaming || method.isServerStreaming {
             return try await runStream(client, method: method)
         }
@@ -145,6 +152,31 @@ struct CallCommand: AsyncParsableCommand {
     }
 
     // MARK: Pieces shared by both modes
+
+    /// What the schema has near a method it does not have ("; ..."): the method named with other case, or
+    /// the service's methods, or the services.
+    static func nearby(_ url: String, in pool: DescriptorPool) -> String {
+        let path = url.hasPrefix("/") ? String(url.dropFirst()) : url
+        let parts = path.split(separator: "/", maxSplits: 1).map(String.init)
+        let services = pool.files.flatMap(\.services).filter { !$0.fullName.hasPrefix("grpc.reflection.") }
+        if parts.count == 2, let service = services.first(where: { $0.fullName == parts[0] }) {
+            if let method = service.methods.first(where: { $0.name.lowercased() == parts[1].lowercased() }) {
+                return "; did you mean \(service.fullName)/\(method.name)?"
+            }
+            let names = service.methods.map(\.name)
+            return "; \(service.fullName) has " + (names.isEmpty ? "no methods" : Self.list(names))
+        }
+        if let service = services.first(where: { $0.fullName.lowercased() == parts[0].lowercased() }) {
+            return "; did you mean the service \(service.fullName)?"
+        }
+        return services.isEmpty ? "" : "; the services here are " + Self.list(services.map(\.fullName))
+    }
+
+    private static func list(_ names: [String]) -> String {
+        names.count > 12
+            ? names.prefix(12).joined(separator: ", ") + " and \(names.count - 12) more"
+            : names.joined(separator: ", ")
+    }
 
     /// The method as k6 names it: `pkg.Service/Method` (grpcurl's `pkg.Service.Method` accepted too).
     var methodURL: String {
