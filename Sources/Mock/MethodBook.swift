@@ -103,16 +103,24 @@ final class MethodBook: Sendable {
                 continue
             }
             if let recordedJSON = set.requestJSON, let receivedJSON {
-                for field in rules.differingPaths(
+                for field in rules.differingFields(
                     recorded: recordedJSON[index], received: receivedJSON[index], method: method, message: index)
                 {
-                    paths.append(field.isEmpty ? prefix : "\(prefix).\(field)")
+                    let values =
+                        " (recorded \(Self.shortened(field.recorded)), received \(Self.shortened(field.received)))"
+                    paths.append((field.path.isEmpty ? prefix : "\(prefix).\(field.path)") + values)
                 }
             } else if set.requests[index] != received[index] {
                 paths.append("\(prefix) (bytes; no schema to compare fields)")
             }
         }
         return paths
+    }
+
+    /// A value as a miss shows it: its JSON, cut to 60 characters; `absent` for a field one side lacks.
+    static func shortened(_ json: String?) -> String {
+        guard let json else { return "absent" }
+        return json.count > 60 ? json.prefix(57) + "..." : json
     }
 
     /// The values of `keys` in `metadata` as compared: text as is, binary values as unpadded base64, several
