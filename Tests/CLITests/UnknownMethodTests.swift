@@ -12,11 +12,12 @@ struct UnknownMethodTests {
             let cases: [([String], String)] = [
                 (
                     ["demo.v1.Demo/SayHellox"],
-                    #"method "/demo.v1.Demo/SayHellox" not found in file descriptors; demo.v1.Demo has SayHello, Echo"#
+                    #"method "/demo.v1.Demo/SayHellox" not found in file descriptors; did you mean demo.v1.Demo/SayHello?"#
                 ),
                 (["demo.v1.Demo/sayhello"], "; did you mean demo.v1.Demo/SayHello?"),
-                (protos + ["demo.v1.demo/SayHello"], "; did you mean the service demo.v1.Demo?"),
-                (protos + ["demo.v1.Dem/SayHello"], "; the services here are demo.v1.Demo"),
+                (["demo.v1.Demo/Zzzz"], "; demo.v1.Demo has SayHello, Echo, Countdown"),
+                (protos + ["demo.v1.Dem/SayHello"], "; did you mean the service demo.v1.Demo?"),
+                (protos + ["other.v9.Thing/SayHello"], "; the services here are demo.v1.Demo"),
             ]
             for (arguments, expected) in cases {
                 let result = try await reprise(["call", "--plaintext", "-d", #"{"name":"x"}"#, address] + arguments)

@@ -153,29 +153,28 @@ struct CallCommand: AsyncParsableCommand {
 
     // MARK: Pieces shared by both modes
 
-    /// What the schema has near a method it does not have ("; ..."): the method named with other case, or
-    /// the service's methods, or the services.
+    /// What the schema has near a method it does not have ("; ..."): close names of the service's methods
+    /// (or the methods it has), or close service names (or the services there are).
     static func nearby(_ url: String, in pool: DescriptorPool) -> String {
         let path = url.hasPrefix("/") ? String(url.dropFirst()) : url
         let parts = path.split(separator: "/", maxSplits: 1).map(String.init)
         let services = pool.files.flatMap(\.services).filter { !$0.fullName.hasPrefix("grpc.reflection.") }
         if parts.count == 2, let service = services.first(where: { $0.fullName == parts[0] }) {
-            if let method = service.methods.first(where: { $0.name.lowercased() == parts[1].lowercased() }) {
-                return "; did you mean \(service.fullName)/\(method.name)?"
-            }
             let names = service.methods.map(\.name)
+            let close = TypeSuggestions.closest(to: parts[1], among: names)
+            if !close.isEmpty {
+                return "; did you mean " + close.map { "\(service.fullName)/\($0)" }.joined(separator: ", ") + "?"
+            }
             return "; \(service.fullName) has " + (names.isEmpty ? "no methods" : Self.list(names))
         }
-        if let service = services.first(where: { $0.fullName.lowercased() == parts[0].lowercased() }) {
-            return "; did you mean the service \(service.fullName)?"
-        }
+        let close = TypeSuggestions.closest(to: parts[0], among: services.map(\.fullName))
+        if !close.isEmpty { return "; did you mean the service \(close.joined(separator: ", "))?" }
         return services.isEmpty ? "" : "; the services here are " + Self.list(services.map(\.fullName))
     }
 
     private static func list(_ names: [String]) -> String {
         names.count > 12
-            ? names.prefix(12).joined(separator: ", ") + " and \(names.count - 12) more"
-            : names.joined(separator: ", ")
+            ? names.prefix(12).joined(separator: ", ") + " and \(names.count - 12) more" : names.joined(separator: ", ")
     }
 
     /// The method as k6 names it: `pkg.Service/Method` (grpcurl's `pkg.Service.Method` accepted too).
