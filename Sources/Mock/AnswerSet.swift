@@ -5,7 +5,7 @@ import Synchronization
 /// The recorded calls of one method that got the same request (same messages, same matched headers):
 /// answered in recorded order, then the last again, or round and round (`cycle`).
 final class AnswerSet: Sendable {
-    /// The request messages matched on (all of them, or only the first for a bidirectional stream).
+    /// The request messages matched on (a bidirectional stream's are followed one by one as they come).
     let requests: [ByteBuffer]
     /// The same, decoded, when the schema knows the method.
     let requestJSON: [JSONValue]?

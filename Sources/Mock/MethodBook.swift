@@ -10,16 +10,30 @@ import Replay
 final class MethodBook: Sendable {
     /// The outcome of matching a request.
     enum Match {
-        case answer(RecordedAnswer)
+        /// The answer to play, and the set it came from (a bidirectional stream goes on checking its later
+        /// messages against the set's).
+        case answer(RecordedAnswer, AnswerSet)
         /// No recorded call matches; why, naming the nearest one.
         case miss(String)
+    }
+
+    /// What a bidirectional stream's latest message says about the recorded call it is answered from.
+    enum Continuation {
+        /// Its messages so far are still the set's.
+        case same
+        /// They are another set's (the recorded conversations part here): answer from that one on.
+        case switched(AnswerSet)
+        /// No recorded conversation has them; why, naming the nearest.
+        case diverged(String)
     }
 
     let path: String
     let kind: RPCKind
     /// Whether the call is matched on its first request message instead of all of them (bidirectional
-    /// streams answer before the client is done).
+    /// streams answer before the client is done), and its later messages followed through the sets.
     let matchesFirstMessage: Bool
+    /// The most request messages of any set: past it, no recorded conversation goes on.
+    let maxRequests: Int
     let sets: [AnswerSet]
     private let bySingleRequest: [ByteBuffer: [Int]]
     private let inputType: MessageType?
@@ -37,20 +51,24 @@ final class MethodBook: Sendable {
         self.inputType = inputType
         self.rules = rules
         self.matchHeaders = matchHeaders
+        maxRequests = sets.map(\.requests.count).max() ?? 0
         var index: [ByteBuffer: [Int]] = [:]
-        for (position, set) in sets.enumerated() where set.requests.count == 1 {
+        // Bidirectional streams are matched on their first message, against every set's first.
+        for (position, set) in sets.enumerated()
+        where matchesFirstMessage ? !set.requests.isEmpty : set.requests.count == 1 {
             index[set.requests[0], default: []].append(position)
         }
         bySingleRequest = index
     }
 
-    /// The answer for `requests` (the first only, for a bidirectional stream) with `metadata`: the same
-    /// bytes first (the hot path, no decoding), then the same decoded fields under the rules.
+    /// The answer for `requests` (for a bidirectional stream, its first message: the start of a recorded
+    /// conversation) with `metadata`: the same bytes first (the hot path, no decoding), then the same
+    /// decoded fields under the rules.
     func match(requests: RequestMessages, metadata: Metadata) -> Match {
         let values = matchHeaders.isEmpty ? [] : Self.headerValues(matchHeaders, in: metadata)
         if requests.count == 1, let candidates = bySingleRequest[requests.first!] {
             for position in candidates where sets[position].headerValues == values {
-                return .answer(sets[position].take())
+                return .answer(sets[position].take(), sets[position])
             }
         }
         let received = requests.all
@@ -61,8 +79,8 @@ final class MethodBook: Sendable {
             for (key, (recorded, got)) in zip(matchHeaders, zip(set.headerValues, values)) where recorded != got {
                 paths.append("metadata \(key) (recorded \"\(recorded)\", received \"\(got)\")")
             }
-            paths += differences(set, received, receivedJSON)
-            if paths.isEmpty { return .answer(set.take()) }
+            paths += differences(set, received, receivedJSON, prefix: matchesFirstMessage)
+            if paths.isEmpty { return .answer(set.take(), set) }
             if nearest == nil || paths.count < nearest!.paths.count { nearest = (set, paths) }
         }
         guard let nearest else { return .miss("\(path) was never recorded") }
@@ -71,6 +89,32 @@ final class MethodBook: Sendable {
         return .miss(
             "no recorded call of \(path) matches this request; the nearest is \(nearest.set.first.origin), "
                 + "which differs at \(shown)\(more)")
+    }
+
+    /// A bidirectional stream answered from `current` received another message (`received` holds them
+    /// all): whether the set's conversation still has them, another set's does (the recorded conversations
+    /// part here, so answer from that one), or none.
+    func continuation(of current: AnswerSet, received: [ByteBuffer], metadata: Metadata) -> Continuation {
+        let last = received.count - 1
+        // The usual case: the same bytes as recorded (the earlier messages were checked as they came).
+        if last < current.requests.count, current.requests[last] == received[last] { return .same }
+        let receivedJSON = decode(received)
+        if differences(current, received, receivedJSON, prefix: true).isEmpty { return .same }
+        let values = matchHeaders.isEmpty ? [] : Self.headerValues(matchHeaders, in: metadata)
+        var nearest: (set: AnswerSet, paths: [String])?
+        for set in sets where set !== current && set.headerValues == values {
+            let paths = differences(set, received, receivedJSON, prefix: true)
+            if paths.isEmpty { return .switched(set) }
+            if nearest == nil || paths.count < nearest!.paths.count { nearest = (set, paths) }
+        }
+        let own = differences(current, received, receivedJSON, prefix: true)
+        let closest: (set: AnswerSet, paths: [String]) =
+            nearest.map { $0.paths.count < own.count ? $0 : (current, own) } ?? (current, own)
+        let shown = closest.paths.prefix(8).joined(separator: ", ")
+        let more = closest.paths.count > 8 ? " and \(closest.paths.count - 8) more" : ""
+        return .diverged(
+            "a stream of \(path) left every recorded conversation at its message \(last); the nearest is "
+                + "\(closest.set.first.origin), which differs at \(shown)\(more)")
     }
 
     private func decode(_ messages: [ByteBuffer]) -> [JSONValue]? {
@@ -88,11 +132,14 @@ final class MethodBook: Sendable {
     }
 
     /// The paths where the received request messages differ from the set's: fields under the rules when
-    /// both sides decode, whole messages by bytes otherwise.
-    private func differences(_ set: AnswerSet, _ received: [ByteBuffer], _ receivedJSON: [JSONValue]?) -> [String] {
+    /// both sides decode, whole messages by bytes otherwise. With `prefix`, only the messages received so
+    /// far count (a conversation recorded longer still matches its start).
+    private func differences(
+        _ set: AnswerSet, _ received: [ByteBuffer], _ receivedJSON: [JSONValue]?, prefix: Bool = false
+    ) -> [String] {
         var paths: [String] = []
         let method = String(path.dropFirst())
-        for index in 0..<max(set.requests.count, received.count) {
+        for index in 0..<(prefix ? received.count : max(set.requests.count, received.count)) {
             let prefix = "requests[\(index)]"
             guard index < set.requests.count else {
                 paths.append("\(prefix) (not recorded)")

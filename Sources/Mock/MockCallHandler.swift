@@ -6,7 +6,9 @@ import Synchronization
 /// One call to the mock, on its event loop: gathers the request until it can be matched (the end of the
 /// request, or the first message of a bidirectional stream), then plays the recorded answer step by step:
 /// each message once the client messages before it arrived and its recorded pause passed, then the status.
-/// A miss is refused with the reason, or handed to the passthrough server.
+/// A bidirectional stream's later messages are followed through the recorded conversations: where they
+/// part from the one being played and go on as another's, the answer goes on from that one. A miss is
+/// refused with the reason, or handed to the passthrough server.
 final class MockCallHandler: ServerCallHandler {
     private let mock: MockContext
     private let book: MethodBook?
@@ -15,6 +17,8 @@ final class MockCallHandler: ServerCallHandler {
     private var received = 0
     private var halfClosed = false
     private var answer: RecordedAnswer?
+    /// The set `answer` came from, while a bidirectional stream's messages are followed.
+    private var following: AnswerSet?
     private var nextStep = 0
     /// The pause before the next step (message or status) is over.
     private var paused = false
@@ -30,7 +34,10 @@ final class MockCallHandler: ServerCallHandler {
     func received(_ message: ByteBuffer, call: ServerCall) {
         if let relay { return relay.forward(message) }
         received += 1
-        guard answer == nil else { return advance(call) }
+        guard answer == nil else {
+            if following != nil { follow(message, call) }
+            return advance(call)
+        }
         requests.append(message)
         if book?.matchesFirstMessage == true, received == 1 { match(call) }
     }
@@ -56,9 +63,10 @@ final class MockCallHandler: ServerCallHandler {
             return miss(call, reason: "\(call.path) was never recorded (\(mock.recordedMethodsText))")
         }
         switch book.match(requests: requests, metadata: call.requestMetadata) {
-        case .answer(let answer):
+        case .answer(let answer, let set):
             counters?.matched.wrappingAdd(1, ordering: .relaxed)
             self.answer = answer
+            if book.matchesFirstMessage, book.maxRequests > 1 { following = set } else { requests = RequestMessages() }
             if let headers = answer.headers { call.sendHeaders(headers) }
             advance(call)
         case .miss(let reason):
@@ -83,6 +91,35 @@ final class MockCallHandler: ServerCallHandler {
         }
         mock.log("miss: \(reason)")
         call.finish(GRPCStatus(code: mock.missCode, message: "reprise mock: \(reason)"))
+    }
+
+    /// A bidirectional stream's next message: still the conversation being answered, another recorded one
+    /// (answer from it on: its steps that come after this message), or none (go on as recorded, and say
+    /// so once). Messages are kept only while some recorded conversation is that long.
+    private func follow(_ message: ByteBuffer, _ call: ServerCall) {
+        guard let book, let set = following else { return }
+        requests.append(message)
+        switch book.continuation(of: set, received: requests.all, metadata: call.requestMetadata) {
+        case .same:
+            if received >= book.maxRequests { stopFollowing() }
+        case .switched(let other):
+            let next = other.take()
+            following = other
+            answer = next
+            nextStep = next.steps.firstIndex { $0.gate.requests >= received } ?? next.steps.count
+            timer?.cancel()
+            timer = nil
+            paused = false
+            if received >= book.maxRequests { stopFollowing() }
+        case .diverged(let reason):
+            mock.log("drift: \(reason); answering on as \(answer?.origin ?? "recorded")")
+            stopFollowing()
+        }
+    }
+
+    private func stopFollowing() {
+        following = nil
+        requests = RequestMessages()
     }
 
     /// Sends every step whose turn has come; stops at one that waits for the client or for its pause.

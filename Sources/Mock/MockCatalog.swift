@@ -72,12 +72,11 @@ struct MockCatalog {
                 let answer = try RecordedAnswer(
                     call: call, file: name, knowsHalfClose: knowsHalfClose, registry: registry,
                     pace: configuration.pace, configuration: configuration.server)
-                var requests = call.requests.map { message in
+                let requests = call.requests.map { message in
                     var buffer = ByteBufferAllocator().buffer(capacity: message.raw.count)
                     buffer.writeBytes(message.raw)
                     return buffer
                 }
-                if call.start.kind == .bidi { requests = Array(requests.prefix(1)) }
                 let key = SetKey(
                     requests: requests, headers: Self.headerValues(configuration.matchHeaders, call.start.metadata))
                 if pending[path] == nil {

@@ -297,6 +297,101 @@ import Testing
         #expect(second.statistics.snapshot[Self.sayHello]?.missed == 0)
     }
 
+    /// Two recorded conversations of a bidirectional stream that start alike and part at their second
+    /// message: a client that goes on as the second is answered from it (it used to be answered from the
+    /// first, matched on its first message alone); one that goes on as neither is answered as the first
+    /// goes on, and the mock says where it left the recording.
+    @Test func aBidirectionalStreamFollowsTheConversationItsMessagesAreIn() async throws {
+        let server = try await DemoServer.start(group: testGroup)
+        let directory = try TemporaryDirectory(prefix: "reprise-mock-chat")
+        let chat = "/demo.v1.Demo/Chat"
+        func messages(_ texts: [String]) -> [ByteBuffer] {
+            texts.map { MockFixtures.demo("demo.v1.ChatMessage", #"{"text":"\#($0)"}"#) }
+        }
+        let (path, recording) = try await MockFixtures.record(
+            upstreamPort: server.port, registry: DemoSchema.registry, files: DemoSchema.fileNames, in: directory
+        ) { port in
+            let connection = try await MockFixtures.connect(port)
+            _ = await connection.collect(path: chat, requests: messages(["hi", "weather?", "bye"]))
+            _ = await connection.collect(path: chat, requests: messages(["hi", "news?"]))
+            await connection.close()
+        }
+        await server.shutdown()
+        // The recorded answers are marked, so the test sees which conversation answered.
+        let marked = Recording(
+            header: recording.header,
+            events: recording.events.map { event in
+                guard case .message(var message) = event, message.direction == .response,
+                    var json = MockFixtures.json("demo.v1.ChatMessage", ByteBuffer(bytes: message.raw))
+                else { return event }
+                json["text"] = .string("call \(message.call): " + (json["text"]?.stringValue ?? ""))
+                let type = DemoSchema.registry.type(named: "demo.v1.ChatMessage")!
+                message.raw = try! BinaryEncoding(DynamicMessage(type: type, json: json)).bytes
+                message.json = json
+                message.size = message.raw.count
+                return .message(message)
+            })
+        let log = MockLog()
+        let mock = try await MockFixtures.mock([(path, marked)], log: log)
+        let connection = try await MockFixtures.connect(mock.port)
+        let second = await connection.collect(path: chat, requests: messages(["hi", "news?"]))
+        let first = await connection.collect(path: chat, requests: messages(["hi", "weather?", "bye"]))
+        let neither = await connection.collect(path: chat, requests: messages(["hi", "sports?", "bye"]))
+        await connection.close()
+        await mock.shutdown()
+
+        func texts(_ response: CollectedResponse) -> [String] {
+            response.messages.compactMap { MockFixtures.json("demo.v1.ChatMessage", $0)?["text"]?.stringValue }
+        }
+        let (one, two) = (recording.calls[0].start.call, recording.calls[1].start.call)
+        #expect(second.result.status.isOK, "\(second.result.status)")
+        // The recorded clients sent every message before the first answer, so every answer waits for the
+        // messages before it, and the second conversation answers all of it.
+        #expect(texts(second) == ["call \(two): echo: hi", "call \(two): echo: news?"])
+        #expect(texts(first) == ["call \(one): echo: hi", "call \(one): echo: weather?", "call \(one): echo: bye"])
+        #expect(texts(neither) == ["call \(one): echo: hi", "call \(one): echo: weather?", "call \(one): echo: bye"])
+        #expect(
+            log.all.contains {
+                $0.contains("drift: a stream of \(chat) left every recorded conversation at its message 1")
+                    && $0.contains(#"which differs at requests[1].text (recorded "weather?", received "sports?")"#)
+            }, "\(log.all)")
+        #expect(mock.statistics.snapshot[chat]?.matched == 3)
+
+        // Recorded as a conversation (each answer right after its message): the first answer goes out from
+        // the first conversation as soon as "hi" comes, and once "news?" shows which conversation this is,
+        // the rest comes from the second, without answering "hi" again.
+        let interleaved = try await MockFixtures.mock([(path, Self.interleaved(marked))], log: MockLog())
+        let talk = try await MockFixtures.connect(interleaved.port)
+        let switched = await talk.collect(path: chat, requests: messages(["hi", "news?"]))
+        await talk.close()
+        await interleaved.shutdown()
+        #expect(texts(switched) == ["call \(one): echo: hi", "call \(two): echo: news?"])
+    }
+
+    /// The recording with each call's messages put in turn, a request then a response, in the places its
+    /// messages had (as a client that waits for each answer would have recorded them).
+    static func interleaved(_ recording: Recording) -> Recording {
+        var events = recording.events
+        var places: [Int: [Int]] = [:]
+        for (index, event) in events.enumerated() {
+            if case .message(let message) = event { places[message.call, default: []].append(index) }
+        }
+        for indices in places.values {
+            let messages = indices.compactMap { index -> MessageEvent? in
+                if case .message(let message) = events[index] { return message } else { return nil }
+            }
+            let requests = messages.filter { $0.direction == .request }
+            let responses = messages.filter { $0.direction == .response }
+            var turns: [MessageEvent] = []
+            for turn in 0..<max(requests.count, responses.count) {
+                if turn < requests.count { turns.append(requests[turn]) }
+                if turn < responses.count { turns.append(responses[turn]) }
+            }
+            for (index, message) in zip(indices, turns) { events[index] = .message(message) }
+        }
+        return Recording(header: recording.header, events: events)
+    }
+
     /// The real server behind passthrough restarts on the same port: misses while it is down get UNAVAILABLE
     /// with the reason, and once it is back they reach it again on a new connection (it used to keep the
     /// first connection, dead, for good).
