@@ -189,7 +189,7 @@ let package = Package(
         .target(
             name: "Capture",
             dependencies: [
-                "CPcap", "Tap", "Recording", .product(name: "NIOCore", package: "swift-nio"),
+                "CPcap", "Tap", "Recording", "GRPCProtocol", .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

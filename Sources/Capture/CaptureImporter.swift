@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 import Recording
 import Tap
@@ -273,11 +274,10 @@ public final class CaptureImporter {
     }
 
     private func startsWithPreface(_ bytes: UnsafeRawBufferPointer, _ segment: TCPSegment) -> Bool {
-        let prefix: StaticString = "PRI * HTTP/2.0"
-        guard segment.payloadLength >= prefix.utf8CodeUnitCount else { return false }
-        return prefix.withUTF8Buffer { expected in
-            expected.indices.allSatisfy { bytes[segment.payloadOffset + $0] == expected[$0] }
-        }
+        // Its first 14 bytes, "PRI * HTTP/2.0": enough to tell, and all a short first segment may hold.
+        let length = 14
+        guard segment.payloadLength >= length else { return false }
+        return HTTP2Preface.mayStart(bytes[segment.payloadOffset..<segment.payloadOffset + length])
     }
 
     /// The connection is over (FIN both ways, or a reset): its open calls end with `reason`.

@@ -40,7 +40,7 @@ public final class PassiveHTTP2Decoder {
     public static let maximumOpenStreams = 100_000
 
     /// The client's connection preface, which comes before its first frame.
-    static let preface: [UInt8] = Array("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".utf8)
+    static let preface = HTTP2Preface.client
     /// The largest frame payload HTTP/2 allows (2^24 - 1): the most a direction ever holds.
     static let maximumFrameLength = (1 << 24) - 1
 

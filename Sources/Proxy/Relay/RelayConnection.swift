@@ -1,3 +1,4 @@
+import GRPCProtocol
 import GRPCWire
 import NIOCore
 import NIOSSL
@@ -249,6 +250,12 @@ final class RelayConnection {
             downstream?.fireChannelRead(NIOAny(bytes))
         } else {
             if heldForFallback != nil {
+                // Only a client that speaks HTTP/2 with prior knowledge: one that starts otherwise (an
+                // HTTP/1.1 upgrade) gets the server's answer as it is.
+                if heldBytes == 0, !HTTP2Preface.mayStart(bytes.readableBytesView) {
+                    heldForFallback = nil
+                    return write(.upstream, bytes)
+                }
                 heldBytes += bytes.readableBytes
                 if heldBytes <= Self.maxHeldBytes { heldForFallback!.append(bytes) } else { heldForFallback = nil }
             }
