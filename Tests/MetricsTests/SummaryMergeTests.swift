@@ -136,6 +136,15 @@ import Testing
         let failure = try Subprocess.run([binary, "metrics", "merge", broken.path])
         #expect(failure.status == 66)  // an unreadable input (README, "Exit statuses")
         #expect(failure.stderrText.contains("broken.json"))
+        // k6's own --summary-export (percentiles, no state, no type): said as such.
+        let k6 = try directory.write(
+            "k6.json", #"{"metrics":{"grpc_req_duration":{"avg":30.8,"med":27.2,"p(95)":69.4}},"root_group":{}}"#)
+        let k6Merge = try Subprocess.run([binary, "metrics", "merge", k6.path])
+        #expect(k6Merge.status == 66)
+        #expect(
+            k6Merge.stderrText.contains(
+                "metric 'grpc_req_duration' has no \"raw\" state; only summaries written by reprise can be merged"),
+            "\(k6Merge.stderrText)")
         let missing = try Subprocess.run([
             binary, "metrics", "merge", directory.url.appendingPathComponent("absent.json").path,
         ])

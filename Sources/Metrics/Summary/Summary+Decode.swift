@@ -34,14 +34,16 @@ extension Summary {
     private static func decodeMetric(
         _ value: JSONValue, key: String, fail: (String) -> MetricsError
     ) throws -> SummaryMetric {
-        guard let type = value["type"]?.stringValue.flatMap(MetricType.init(rawValue:)),
-            let contains = value["contains"]?.stringValue.flatMap(ValueKind.init(rawValue:))
-        else { throw fail("metric '\(key)' has no valid type and contains") }
+        // k6's own summaries (its --summary-export, or handleSummary's data) have no state to merge, and
+        // the older shape has no type either: say that, not which key is missing.
         guard let raw = value["raw"] else {
             throw fail(
                 "metric '\(key)' has no \"raw\" state; only summaries written by reprise can be merged exactly"
                     + " (k6's own summaries keep percentiles, not histograms)")
         }
+        guard let type = value["type"]?.stringValue.flatMap(MetricType.init(rawValue:)),
+            let contains = value["contains"]?.stringValue.flatMap(ValueKind.init(rawValue:))
+        else { throw fail("metric '\(key)' has no valid \"type\" and \"contains\"") }
         func integer<T: FixedWidthInteger>(_ name: String, _: T.Type = T.self) throws -> T {
             guard let text = raw[name]?.stringValue, let parsed = T(text) else {
                 throw fail("metric '\(key)': raw.\(name) is missing or not an integer string")
