@@ -61,7 +61,16 @@ struct MessageJSONReader {
         }
         if options.ignoreUnknownFields { return nil }
         throw CodecError(
-            .unknownField, "unknown field \"\(key)\" in \(layout.fullName)", path: "$" + Self.pathStep(key))
+            .unknownField, "unknown field \"\(key)\" in \(layout.fullName)\(Self.fieldsText(layout))",
+            path: "$" + Self.pathStep(key))
+    }
+
+    /// "; its fields are a, b, c" (JSON names, the first twelve), or "; it has no fields".
+    private static func fieldsText(_ layout: MessageLayout) -> String {
+        let names = layout.fields.filter { !$0.flags.contains(.isExtension) }.map(\.descriptor.jsonName)
+        if names.isEmpty { return "; it has no fields" }
+        let shown = names.prefix(12).joined(separator: ", ")
+        return "; its fields are \(shown)" + (names.count > 12 ? " and \(names.count - 12) more" : "")
     }
 
     /// `null` sets `google.protobuf.Value` (to null_value) and `NullValue` enums; elsewhere it means unset.
