@@ -1,4 +1,5 @@
 import CPcap
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -74,7 +75,12 @@ public final class PacketSource {
             let handle = pcap_open_offline_with_tstamp_precision(
                 path, UInt32(PCAP_TSTAMP_PRECISION_NANO), &errorBuffer)
         else {
-            throw CaptureError(.open, "cannot read the capture \(path): \(Self.text(errorBuffer))")
+            var problem = Self.text(errorBuffer)
+            // A recording given where a capture goes (the two sit side by side): say what it is.
+            if problem.contains("unknown file format"), Self.looksLikeRecording(path) {
+                problem += " (it is a Reprise recording, not a packet capture: replay or mock it as it is)"
+            }
+            throw CaptureError(.open, "cannot read the capture \(path): \(problem)")
         }
         self.handle = handle
         self.pcapng = nil
@@ -249,6 +255,14 @@ public final class PacketSource {
                     + "(v1, v2), raw IP and BSD loopback captures")
         }
         return linkType
+    }
+
+    /// Whether the file starts as a Reprise recording does (its header line).
+    static func looksLikeRecording(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let start = (try? handle.read(upToCount: 64)) ?? Data()
+        return String(decoding: start, as: UTF8.self).hasPrefix(#"{"type":"header","format":"reprise-recording""#)
     }
 
     private static func text(_ buffer: [CChar]) -> String {

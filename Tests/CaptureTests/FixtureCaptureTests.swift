@@ -72,6 +72,24 @@ struct FixtureCaptureTests {
     /// the Sum in flight began before, Fail's `:path` went into the table after the capture began (decoded,
     /// not inferred), round two's Countdown and Sum are inferred from their messages, its SayHello reads as
     /// Chat just as well (lost, with both names), and every status named a field from before (not guessed).
+    /// A recording given where a capture goes (they sit side by side): libpcap's "unknown file format",
+    /// then what the file is; a file that is neither keeps libpcap's words alone.
+    @Test func aRecordingGivenAsACaptureIsNamedAsOne() throws {
+        let directory = try TemporaryDirectory(prefix: "reprise-import-recording")
+        let recording = Repository.root.appendingPathComponent("recordings/demo.jsonl").path
+        let other = try directory.write("notes.txt", "not a capture at all\n").path
+        for (input, said) in [
+            (recording, "unknown file format (it is a Reprise recording, not a packet capture: replay or mock it"),
+            (other, "unknown file format"),
+        ] {
+            let output = try Subprocess.run(
+                [try RepriseExecutable.path(), "import", input, "--out", directory.path("x.jsonl").path])
+            #expect(output.status == 66)
+            #expect(output.stderrText.contains("cannot read the capture \(input): \(said)"), "\(output.stderrText)")
+            if input == other { #expect(!output.stderrText.contains("Reprise recording")) }
+        }
+    }
+
     @Test func aCaptureTCPDumpStartedMidConnectionRecoversInfersAndCountsItsCalls() async throws {
         let directory = try TemporaryDirectory(prefix: "reprise-capture-fixture-midway")
         let file = Repository.fixture("captures/grpcio-demo-midway.pcap").path
