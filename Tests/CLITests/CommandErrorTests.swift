@@ -87,6 +87,27 @@ import Testing
         #expect(unknown.stderrText.contains("Unknown option '-bogus'"), "\(unknown.stderrText)")
     }
 
+    /// A proxy or mock pointed at its own listening address would forward every connection to itself, over
+    /// and over: refused before anything starts.
+    @Test(arguments: [
+        (
+            ["record", "--listen", "50090", "--upstream", "localhost:50090", "--out", "/tmp/reprise-self.jsonl"],
+            "--upstream localhost:50090"
+        ),
+        (
+            ["mock", "recordings/demo.jsonl", "--listen", ":50093", "--passthrough", "127.0.0.1:50093"],
+            "--passthrough 127.0.0.1:50093"
+        ),
+    ])
+    func forwardingToItselfIsRefused(_ arguments: [String], _ said: String) throws {
+        let output = try Self.reprise(arguments)
+        #expect(output.status == 64)
+        #expect(
+            output.stderrText.contains(
+                "Error: \(said) is this command's own --listen address: it would forward every connection to itself"),
+            "\(output.stderrText)")
+    }
+
     /// A passthrough server that is down is the network's no (69), said as such, not a failure to listen.
     @Test func aMockWhosePassthroughIsDownSaysSo() throws {
         let output = try Self.reprise([

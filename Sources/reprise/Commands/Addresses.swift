@@ -49,6 +49,21 @@ struct ServerAddress: CustomStringConvertible {
     /// `host:port`, brackets around an IPv6 host: what `Client.connect` and messages take.
     var target: String { hostPort(host, port) }
 
+    /// Refuses a server that is the command's own listening address (`listen`, given with `listenOption`):
+    /// every connection would be forwarded to the command itself, which would forward it again.
+    func checkNotSelf(_ listen: ListenAddress, option: String, listenOption: String = "--listen") throws {
+        guard port == listen.port, listen.port != 0 else { return }
+        let loopback: Set<String> = ["127.0.0.1", "localhost", "::1"]
+        let wildcard: Set<String> = ["0.0.0.0", "::"]
+        let same =
+            host == listen.host
+            || (loopback.contains(host) && (loopback.contains(listen.host) || wildcard.contains(listen.host)))
+        guard same else { return }
+        throw ValidationError(
+            "\(option) \(target) is this command's own \(listenOption) address: it would forward every connection to "
+                + "itself. Give the real server's address.")
+    }
+
     var description: String { target }
 }
 

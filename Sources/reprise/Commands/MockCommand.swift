@@ -106,7 +106,10 @@ struct MockCommand: AsyncParsableCommand {
         if passthroughTLS.flags.isUsed, passthrough == nil {
             throw ValidationError("--passthrough-tls and its options go with --passthrough HOST:PORT.")
         }
-        if let passthrough { _ = try ServerAddress(passthrough, option: "--passthrough") }
+        if let passthrough {
+            try ServerAddress(passthrough, option: "--passthrough").checkNotSelf(
+                try ListenAddress(listen), option: "--passthrough")
+        }
         for rule in ignoreRules {
             do { _ = try IgnoreRule(parsing: rule) } catch { throw ValidationError("--ignore \(error.message)") }
         }

@@ -78,8 +78,7 @@ struct RecordCommand: AsyncParsableCommand {
     var quiet = false
 
     func validate() throws {
-        _ = try ListenAddress(listen)
-        _ = try ServerAddress(upstream, option: "--upstream")
+        try ServerAddress(upstream, option: "--upstream").checkNotSelf(try ListenAddress(listen), option: "--upstream")
         _ = try graceDuration()
         _ = try syncPolicy()
         _ = try methodFilter.filter()
