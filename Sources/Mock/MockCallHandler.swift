@@ -66,7 +66,7 @@ final class MockCallHandler: ServerCallHandler {
         case .answer(let answer, let set):
             counters?.matched.wrappingAdd(1, ordering: .relaxed)
             self.answer = answer
-            if book.matchesFirstMessage, book.maxRequests > 1 { following = set } else { requests = RequestMessages() }
+            if book.matchesFirstMessage { following = set } else { requests = RequestMessages() }
             if let headers = answer.headers { call.sendHeaders(headers) }
             advance(call)
         case .miss(let reason):
@@ -95,18 +95,21 @@ final class MockCallHandler: ServerCallHandler {
 
     /// A bidirectional stream's next message: still the conversation being answered, another recorded one
     /// (answer from it on: its steps that come after this message), or none (go on as recorded, and say
-    /// so once). Messages are kept only while some recorded conversation is that long.
+    /// so once, as for a stream longer than every recorded one). Messages are kept only while some recorded
+    /// conversation is that long.
     private func follow(_ message: ByteBuffer, _ call: ServerCall) {
         guard let book, let set = following else { return }
+        if received > book.maxRequests {
+            mock.log(
+                "drift: a stream of \(call.path) went on past the longest recorded conversation "
+                    + "(\(book.maxRequests) messages); answering on as \(answer?.origin ?? "recorded")")
+            return stopFollowing()
+        }
         requests.append(message)
         // The usual case, without gathering the messages: the same bytes as the conversation's.
-        if received <= set.requests.count, set.requests[received - 1] == message {
-            if received >= book.maxRequests { stopFollowing() }
-            return
-        }
+        if received <= set.requests.count, set.requests[received - 1] == message { return }
         switch book.continuation(of: set, received: requests.all, metadata: call.requestMetadata) {
-        case .same:
-            if received >= book.maxRequests { stopFollowing() }
+        case .same: break
         case .switched(let other):
             let next = other.take()
             following = other
@@ -115,7 +118,6 @@ final class MockCallHandler: ServerCallHandler {
             timer?.cancel()
             timer = nil
             paused = false
-            if received >= book.maxRequests { stopFollowing() }
         case .diverged(let reason):
             mock.log("drift: \(reason); answering on as \(answer?.origin ?? "recorded")")
             stopFollowing()

@@ -337,6 +337,7 @@ import Testing
         let second = await connection.collect(path: chat, requests: messages(["hi", "news?"]))
         let first = await connection.collect(path: chat, requests: messages(["hi", "weather?", "bye"]))
         let neither = await connection.collect(path: chat, requests: messages(["hi", "sports?", "bye"]))
+        let longer = await connection.collect(path: chat, requests: messages(["hi", "weather?", "bye", "again"]))
         await connection.close()
         await mock.shutdown()
 
@@ -355,7 +356,12 @@ import Testing
                 $0.contains("drift: a stream of \(chat) left every recorded conversation at its message 1")
                     && $0.contains(#"which differs at requests[1].text (recorded "weather?", received "sports?")"#)
             }, "\(log.all)")
-        #expect(mock.statistics.snapshot[chat]?.matched == 3)
+        #expect(texts(longer) == texts(first))
+        #expect(
+            log.all.contains {
+                $0.contains("drift: a stream of \(chat) went on past the longest recorded conversation (3 messages)")
+            }, "\(log.all)")
+        #expect(mock.statistics.snapshot[chat]?.matched == 4)
 
         // Recorded as a conversation (each answer right after its message): the first answer goes out from
         // the first conversation as soon as "hi" comes, and once "news?" shows which conversation this is,
