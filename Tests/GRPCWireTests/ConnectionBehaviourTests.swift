@@ -4,6 +4,7 @@ import GRPCWire
 import NIOCore
 import NIOEmbedded
 import NIOHPACK
+import NIOHTTP2
 import NIOPosix
 import Synchronization
 import TestSupport
@@ -213,6 +214,33 @@ import Testing
         }
     }
 
+    /// A server that answers the preface in HTTP/1.1 (or any bytes that are not frames): a sentence about
+    /// what that means, not swift-nio-http2's type dump with its file and line. Other HTTP/2 errors read as
+    /// words with their details.
+    @Test func bytesThatAreNotHTTP2FramesAreSaidInWords() async throws {
+        let http1 = try await ServerBootstrap(group: testGroup)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(AnswersInHTTP1())
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).get()
+        let port = http1.localAddress!.port!
+        do {
+            let _: ClientConnection = try await ClientConnection.connect(
+                host: "127.0.0.1", port: port, group: testGroup)
+            Issue.record("connected to an HTTP/1.1 server")
+        } catch let failure as TransportFailure {
+            #expect(
+                failure.message
+                    == "HTTP/2 connection to 127.0.0.1:\(port) failed: the server's bytes are not HTTP/2 frames: is it a "
+                    + "gRPC (HTTP/2) server?", "\(failure.message)")
+        }
+        try await http1.close()
+        let other = TransportFailure.classify(NIOHTTP2Errors.invalidStreamIDForPeer(), target: "x:1")
+        #expect(other.message == "HTTP/2 connection to x:1 failed: invalid stream id for peer", "\(other.message)")
+    }
+
     @Test func silentPeerFailsTheConnectTimeout() async throws {
         // Accepts TCP but never speaks HTTP/2: the SETTINGS wait must end at the connect timeout.
         let silent = try await ServerBootstrap(group: testGroup).bind(host: "127.0.0.1", port: 0).get()
@@ -263,5 +291,17 @@ final class HeldCalls: Sendable {
     var count: Int { calls.withLock { $0.count } }
     func releaseAll() {
         for (call, request) in calls.withLock({ $0 }) { call.respond(request) }
+    }
+}
+
+/// Answers whatever comes with an HTTP/1.1 error, as a web server does to an HTTP/2 preface, and closes.
+private final class AnswersInHTTP1: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let answer = ByteBuffer(string: "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        context.write(NIOAny(answer), promise: nil)
+        context.flush()
+        context.close(promise: nil)
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOHTTP2
 import NIOPosix
@@ -47,12 +48,42 @@ extension TransportFailure {
                 closed.plaintext ? .plaintextClosedDuringSetup : .connectionClosed, closed.message(target: target),
                 isSafeToRetry: true)
         default:
-            if "\(type(of: error))".contains("HTTP2") || "\(error)".contains("HTTP2") {
+            if error is any NIOHTTP2Error || "\(type(of: error))".contains("HTTP2") || "\(error)".contains("HTTP2") {
                 return TransportFailure(
-                    .connectionError, "HTTP/2 connection to \(target) failed: \(error)", http2ErrorCode: .protocolError)
+                    .connectionError, "HTTP/2 connection to \(target) failed: \(http2Problem(error))",
+                    http2ErrorCode: .protocolError)
             }
             return TransportFailure(.connectionError, "connection to \(target) failed: \(error)")
         }
+    }
+
+    /// A swift-nio-http2 error in words: what it means where that is known (bytes that are not frames: an
+    /// HTTP/1.1 server, or TLS where plaintext was expected), else its name as words with its details, never
+    /// the type dump with the library's file and line.
+    static func http2Problem(_ error: any Error) -> String {
+        let name = String(describing: type(of: error))
+        if name == "UnableToParseFrame" || name == "BadFrameHeader" || name == "ExcessivelyLargeHeaderBlock" {
+            return "the server's bytes are not HTTP/2 frames: is it a gRPC (HTTP/2) server?"
+        }
+        var text = "\(error)"
+        // `Name(detail: 1, file: "NIOHTTP2/X.swift", line: 42)`: the details stay, the source location goes.
+        for pattern in [#", file: "[^"]*", line: \d+"#, #"file: "[^"]*", line: \d+"#] {
+            text = text.replacingOccurrences(of: pattern, with: "", options: .regularExpression)
+        }
+        text = text.replacingOccurrences(of: "()", with: "")
+        guard text.hasPrefix(name) else { return text }
+        // Words at each capital that starts one: `InvalidStreamIDForPeer` is "invalid stream id for peer".
+        let letters = Array(name)
+        var words = ""
+        for (index, character) in letters.enumerated() {
+            let startsWord =
+                index > 0 && character.isUppercase
+                && (letters[index - 1].isLowercase
+                    || (index + 1 < letters.count && letters[index + 1].isLowercase && letters[index - 1].isUppercase))
+            if startsWord { words.append(" ") }
+            words.append(Character(character.lowercased()))
+        }
+        return words + text.dropFirst(name.count)
     }
 
     static func dialTimeout(target: String, after amount: TimeAmount) -> TransportFailure {
