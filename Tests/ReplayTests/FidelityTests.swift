@@ -317,6 +317,18 @@ import Testing
         #expect(segment.index == index && segment.count == count)
     }
 
+    /// A --method that matches no recorded call names the recording's methods, so a typo is seen at once.
+    @Test func aMethodFilterThatMatchesNothingNamesTheRecordedMethods() throws {
+        let recording = try Recording.load(path: GoldenRecording.path)
+        let error = #expect(throws: ReplayError.self) {
+            try ReplayPlan(recording: recording, methods: ["demo.v1.Demo/SayHelo"])
+        }
+        #expect(
+            error?.message.hasPrefix(
+                "no recorded call matches --method demo.v1.Demo/SayHelo; the recording's methods are "
+                    + "demo.v1.Demo/SayHello, ") == true, "\(String(describing: error))")
+    }
+
     @Test func segmentsTogetherRunEveryIterationAndEveryUserOnce() throws {
         let segments = try (0..<4).map { try ExecutionSegment(index: $0, count: 4) }
         #expect(segments.map { $0.share(of: 10) }.reduce(0, +) == 10)

@@ -124,7 +124,17 @@ public struct ReplayPlan: Sendable {
         }
         guard !calls.isEmpty else {
             if !methods.isEmpty {
-                throw ReplayError("no recorded call matches --method \(methods.joined(separator: ", "))")
+                var names: [String] = []
+                for call in recorded {
+                    let name =
+                        call.start.method.hasPrefix("/") ? String(call.start.method.dropFirst()) : call.start.method
+                    if !names.contains(name) { names.append(name) }
+                }
+                let shown =
+                    names.prefix(12).joined(separator: ", ") + (names.count > 12 ? " and \(names.count - 12) more" : "")
+                throw ReplayError(
+                    "no recorded call matches --method \(methods.joined(separator: ", "))"
+                        + (names.isEmpty ? "" : "; the recording's methods are \(shown)"))
             }
             if skipped.isEmpty { throw ReplayError(.unreadableInput, "the recording has no calls to replay") }
             throw ReplayError(
