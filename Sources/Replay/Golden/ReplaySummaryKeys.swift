@@ -82,10 +82,8 @@ public struct GoldenTotals: Sendable, Hashable {
             }
             unused.formIntersection(totals.unusedRules)
         }
-        merged.differences = groups.values.sorted { ($0.method, -$0.calls, $0.path) < ($1.method, -$1.calls, $1.path) }
-        merged.failures = failures.values.sorted {
-            (-$0.calls, $0.status, $0.message) < (-$1.calls, $1.status, $1.message)
-        }
+        merged.differences = DifferenceGroup.inReportOrder(groups.values)
+        merged.failures = FailureGroup.inReportOrder(failures.values)
         merged.unusedRules = (all.first?.unusedRules ?? []).filter(unused.contains)
         return merged
     }

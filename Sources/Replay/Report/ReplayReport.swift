@@ -282,8 +282,8 @@ public struct ReplayReport: Sendable {
         var html = "<table class=\"groups\"><tr><th>method</th><th>field (a rule for --ignore)</th>"
         html += "<th class=\"num\">calls</th><th>examples: call, recorded, replayed</th></tr>"
         for group in result.differenceGroups {
-            let place = group.path.isEmpty ? group.kind.rawValue : "\(group.kind.rawValue) \(group.path)"
-            html += "<tr><td><code>\(Self.escape(group.method))</code></td><td><code>\(Self.escape(place))</code></td>"
+            html += "<tr><td><code>\(Self.escape(group.method))</code></td>"
+            html += "<td><code>\(Self.escape(group.place))</code></td>"
             html += "<td class=\"num\">\(group.calls) of \(calls[group.method] ?? group.calls)</td><td>"
             for example in group.examples {
                 html += "call \(example.recordedCall): <code class=\"ok\">\(Self.escape(example.expected))</code> → "

@@ -1,3 +1,5 @@
+import ProtoCodec
+
 /// The calls of one method that differ from their recordings in the same way (the same kind at the same
 /// path): how many, and a few examples. Grouped so a run says "responses[0].fetchedAt differs in 31 of 40
 /// calls" instead of listing 31 calls.
@@ -27,6 +29,15 @@ public struct DifferenceGroup: Sendable, Hashable {
 
     /// Examples kept per group.
     public static let exampleLimit = 3
+
+    /// Where it differs, as the check prints it: the kind, then the path when there is one
+    /// (`field responses[0].id`, `message count`).
+    public var place: String { path.isEmpty ? kind.rawValue : "\(kind.rawValue) \(path)" }
+
+    /// Groups in the order reports show them: by method, the most calls first, then by path.
+    static func inReportOrder(_ groups: some Sequence<DifferenceGroup>) -> [DifferenceGroup] {
+        groups.sorted { ($0.method, -$0.calls, $0.path) < ($1.method, -$1.calls, $1.path) }
+    }
 
     /// An empty group.
     public init(method: String, kind: Mismatch.Kind, path: String) {
@@ -74,6 +85,16 @@ public struct FailureGroup: Sendable, Hashable {
     public init(status: String, message: String) {
         self.status = status
         self.message = message
+    }
+
+    /// The status with its message as a JSON string, when it has one: `UNAVAILABLE (14) "reset"`.
+    public var described: String {
+        message.isEmpty ? status : "\(status) \(JSONValue.string(message).jsonString())"
+    }
+
+    /// Groups in the order reports show them: the most calls first, then by status and message.
+    static func inReportOrder(_ groups: some Sequence<FailureGroup>) -> [FailureGroup] {
+        groups.sorted { (-$0.calls, $0.status, $0.message) < (-$1.calls, $1.status, $1.message) }
     }
 
     mutating func add(_ example: Example) {

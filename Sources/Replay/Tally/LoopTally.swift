@@ -108,12 +108,8 @@ struct LoopTally: Sendable {
         result.differences = Array(merged.differences.sorted { $0.iteration < $1.iteration }.prefix(limit))
         for key in merged.groups.keys { merged.groups[key]!.examples.sort { $0.iteration < $1.iteration } }
         for key in merged.failures.keys { merged.failures[key]!.examples.sort { $0.iteration < $1.iteration } }
-        result.differenceGroups = merged.groups.values.sorted {
-            ($0.method, -$0.calls, $0.path) < ($1.method, -$1.calls, $1.path)
-        }
-        result.failureGroups = merged.failures.values.sorted {
-            (-$0.calls, $0.status, $0.message) < (-$1.calls, $1.status, $1.message)
-        }
+        result.differenceGroups = DifferenceGroup.inReportOrder(merged.groups.values)
+        result.failureGroups = FailureGroup.inReportOrder(merged.failures.values)
         result.ungroupedDifferences = merged.ungrouped
     }
 }

@@ -174,14 +174,12 @@ struct MetricsMergeCommand: ParsableCommand {
                 method = group.method
                 text += "  \(method)\n"
             }
-            let place = group.path.isEmpty ? group.kind.rawValue : "\(group.kind.rawValue) \(group.path)"
-            text += "    \(place): differs in \(group.calls) call\(group.calls == 1 ? "" : "s")\n"
+            text += "    \(group.place): differs in \(group.calls) call\(group.calls == 1 ? "" : "s")\n"
         }
         if golden.failedCalls > 0 {
             text += "\(golden.failedCalls) calls did not end with their recorded status:\n"
             for group in golden.failures {
-                let message = group.message.isEmpty ? "" : " \(JSONValue.string(group.message).jsonString())"
-                text += "  \(group.status)\(message): \(group.calls) call\(group.calls == 1 ? "" : "s")\n"
+                text += "  \(group.described): \(group.calls) call\(group.calls == 1 ? "" : "s")\n"
             }
         }
         if golden.unreachedCalls > 0 { text += "\(golden.unreachedCalls) calls never reached the server\n" }

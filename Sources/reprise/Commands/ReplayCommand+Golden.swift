@@ -263,8 +263,7 @@ extension ReplayCommand {
                     method = group.method
                     text += "  \(method)\n"
                 }
-                let place = group.path.isEmpty ? group.kind.rawValue : "\(group.kind.rawValue) \(group.path)"
-                text += "    \(place): differs in \(group.calls) of \(calls[group.method] ?? group.calls) calls\n"
+                text += "    \(group.place): differs in \(group.calls) of \(calls[group.method] ?? group.calls) calls\n"
                 for example in group.examples {
                     text +=
                         "      \(where_(example.recordedCall, example.iteration)): recorded \(example.expected), "
@@ -278,8 +277,7 @@ extension ReplayCommand {
         if result.failedCalls > 0 {
             text += "\(result.failedCalls) calls did not end with their recorded status:\n"
             for group in result.failureGroups {
-                let message = group.message.isEmpty ? "" : " \(ProtoCodec.JSONValue.string(group.message).jsonString())"
-                text += "  \(group.status)\(message): \(group.calls) call\(group.calls == 1 ? "" : "s")\n"
+                text += "  \(group.described): \(group.calls) call\(group.calls == 1 ? "" : "s")\n"
                 for example in group.examples {
                     text +=
                         "    \(example.method) \(where_(example.recordedCall, example.iteration)), "
