@@ -1,5 +1,6 @@
 import Foundation
 import Recording
+import TestSupport
 import Testing
 
 /// Broken recordings: every problem is reported with its line number, and what can be kept is kept.
@@ -210,6 +211,36 @@ import Testing
             error?.description
                 == "\(path):2: the line is over 1048576 bytes long; a recording's line holds one event (is this "
                 + "file a recording?)")
+    }
+
+    /// A capture, a protoset or a compressed recording given where a recording goes is named for what it is,
+    /// as a problem of the whole file; text that is not JSON keeps the line's own problem.
+    @Test func aFileThatIsNotARecordingIsNamedForWhatItIs() throws {
+        let demo = try Data(contentsOf: Repository.root.appendingPathComponent("recordings/demo.jsonl"))
+        let protoset = RecordingFixtures.schema.descriptorSet
+        let files: [(name: String, bytes: [UInt8], what: String)] = [
+            ("grpcio-demo-ipv4.pcap", try Self.fixture("captures/grpcio-demo-ipv4.pcap"), "a packet capture (pcap)"),
+            (
+                "grpcio-demo-two-links.pcapng", try Self.fixture("captures/grpcio-demo-two-links.pcapng"),
+                "a packet capture (pcapng)"
+            ),
+            ("demo.protoset", protoset, "binary"),
+            ("demo.jsonl.gz", [0x1F, 0x8B, 0x08, 0x00] + Array(demo.prefix(40)), "gzip-compressed"),
+        ]
+        for file in files {
+            let error = #expect(throws: RecordingError.self) { try Recording(parsing: file.bytes, name: file.name) }
+            #expect(
+                error?.description
+                    == "\(file.name): the file is \(file.what), not a recording (JSON lines, a header first)")
+        }
+        let error = #expect(throws: RecordingError.self) {
+            try Recording(parsing: Array("hello\n".utf8), name: "notes.txt")
+        }
+        #expect(error?.description.hasPrefix("notes.txt:1: the line is not valid JSON") == true)
+    }
+
+    private static func fixture(_ path: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: Repository.fixture(path)))
     }
 
     @Test func anEmptyFileHasNoHeader() throws {

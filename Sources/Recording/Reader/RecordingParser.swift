@@ -63,6 +63,10 @@ struct RecordingParser {
                         message: "the last line is incomplete (the recording was cut off while it was written); "
                             + "it was ignored", severity: .warning))
             }
+            if header == nil, let other = Self.otherKind(of: line) {
+                // The whole file's problem, not a line's.
+                return problem(0, "the file is \(other), not a recording (JSON lines, a header first)")
+            }
             return problem(number, "the line is not valid JSON: \(error.message)")
         }
         guard header != nil else {
@@ -81,6 +85,26 @@ struct RecordingParser {
             return problem(number, error.message)
         }
         return check(event, line: number)
+    }
+
+    /// What a file whose first line is not JSON is instead, when it says so by its first bytes (a packet
+    /// capture, a compressed file) or by bytes no text has (a protoset, any other binary file); nil for text.
+    /// Blank lines before it are passed over, so `line` is where pcapng's section header goes on.
+    static func otherKind(of line: UnsafeRawBufferPointer) -> String? {
+        func word(at offset: Int) -> UInt32? {
+            guard line.count >= offset + 4 else { return nil }
+            return line.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
+        }
+        let pcapMagics: [UInt32] = [0xA1B2_C3D4, 0xA1B2_3C4D]
+        if let first = word(at: 0), pcapMagics.contains(first) || pcapMagics.contains(first.byteSwapped) {
+            return "a packet capture (pcap)"
+        }
+        // pcapng's section header starts 0A 0D 0D 0A (blank lines here), then its length and byte-order magic.
+        if let magic = word(at: 4), magic == 0x1A2B_3C4D || magic == 0x4D3C_2B1A { return "a packet capture (pcapng)" }
+        if line.starts(with: [0x1F, 0x8B]) { return "gzip-compressed" }
+        if line.starts(with: [0x28, 0xB5, 0x2F, 0xFD]) { return "zstd-compressed" }
+        if line.contains(0) || String(validating: line, as: UTF8.self) == nil { return "binary" }
+        return nil
     }
 
     /// Reports a missing header (an empty file).
