@@ -47,7 +47,26 @@ public final class DescriptorPool: Sendable {
         } catch {
             throw SchemaError(.io, "couldn't unmarshal protoset file \(name): \(error)")
         }
-        try self.init(files: set.file)
+        do {
+            try self.init(files: Self.withWellKnownImports(set.file))
+        } catch var error as SchemaError where error.code == .importNotFound {
+            error.message += " of \(name) (was it written without --include_imports?)"
+            throw error
+        }
+    }
+
+    /// `files` and, before them, the well-known types they import but do not hold (a protoset written
+    /// without its imports), compiled from the built-in sources as protoc falls back to its own.
+    static func withWellKnownImports(_ files: [Google_Protobuf_FileDescriptorProto]) throws
+        -> [Google_Protobuf_FileDescriptorProto]
+    {
+        let present = Set(files.map(\.name))
+        let missing = Set(files.flatMap(\.dependency)).subtracting(present).filter {
+            WellKnownProtos.source(for: $0) != nil
+        }
+        guard !missing.isEmpty else { return files }
+        let builtIn = try ProtoLoader(sources: [:]).load(missing.sorted())
+        return builtIn.filter { !present.contains($0.name) } + files
     }
 
     /// Reads and loads the protoset at `path`.

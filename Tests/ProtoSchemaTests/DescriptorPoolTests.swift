@@ -141,6 +141,35 @@ import Testing
         #expect(error.description.contains("\"demo.v1.Greeting\" is already defined"))
     }
 
+    /// protoc without --include_imports leaves the well-known types out: they come from the built-in
+    /// sources, the same descriptors protoc writes with them; any other missing import is an error that
+    /// says how the protoset was likely written.
+    @Test func aProtosetWithoutItsImportsTakesTheWellKnownTypesFromTheBuiltInOnes() throws {
+        let dir = try TemporaryDirectory()
+        try dir.write("demo.proto", Self.sample)
+        try dir.write(
+            "outer.proto",
+            "syntax = \"proto3\"; package outer; import \"demo.proto\"; message O { demo.v1.Greeting g = 1; }")
+        let alone = try Protoc.descriptorSet(["demo.proto"], importPaths: [dir.url], includeImports: false)
+        let whole = try Protoc.descriptorSet(["demo.proto"], importPaths: [dir.url])
+        let pool = try DescriptorPool(protoset: alone, name: "alone.protoset")
+        let reference = try DescriptorPool(protoset: whole, name: "whole.protoset")
+        let timestamp = "google/protobuf/timestamp.proto"
+        #expect(pool.file(named: timestamp)?.proto == reference.file(named: timestamp)?.proto)
+        #expect(
+            pool.message(named: "demo.v1.Greeting")?.field(named: "at")?.messageType?.fullName
+                == "google.protobuf.Timestamp")
+
+        let outer = try Protoc.descriptorSet(["outer.proto"], importPaths: [dir.url], includeImports: false)
+        let error = try #require(throws: SchemaError.self) {
+            try DescriptorPool(protoset: outer, name: "outer.protoset")
+        }
+        #expect(
+            error.description
+                == "outer.proto: imports \"demo.proto\", which is not in the descriptor set of outer.protoset (was it "
+                + "written without --include_imports?)")
+    }
+
     @Test func missingImportsAndUndecodableProtosetsAreErrors() throws {
         var file = Google_Protobuf_FileDescriptorProto()
         file.name = "a.proto"

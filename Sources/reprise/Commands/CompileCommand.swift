@@ -29,7 +29,9 @@ struct CompileCommand: AsyncParsableCommand {
         help: ArgumentHelp("Where to write the protoset.", valueName: "file"))
     var output: String
 
-    @Flag(name: .customLong("include-imports"), help: "Also write every file the inputs import, dependencies first.")
+    @Flag(
+        name: [.customLong("include-imports"), .customLong("include_imports")],
+        help: "Also write every file the inputs import, dependencies first (protoc's --include_imports).")
     var includeImports = false
 
     @Argument(help: ArgumentHelp("The .proto files to compile.", valueName: "file.proto"))
