@@ -13,6 +13,9 @@ struct DecodeCommand: ParsableCommand {
 
               reprise decode --protoset api.protoset --type pkg.Msg < msg.bin > msg.json
               reprise decode --raw < msg.bin          # without a schema
+
+            Exit status: 0 decoded; 66 the input is not a valid message (with the byte and field where it \
+            stops) or cannot be read; 64 a usage error (an unknown type, with the closest names).
             """)
 
     @OptionGroup var schema: SchemaOptions
@@ -44,7 +47,7 @@ struct DecodeCommand: ParsableCommand {
                 let message = try input.withUnsafeBytes { try RawMessage(serializedBytes: Array($0)) }
                 text = message.jsonValue.jsonUTF8(pretty: json.pretty)
             } catch {
-                throw CommandError("\(io.inputName) is not valid protobuf: \(error)")
+                throw CommandError("\(io.inputName) is not valid protobuf: \(error)", status: .unreadableInput)
             }
         } else if let messageType = schemaType {
             do {
@@ -52,7 +55,8 @@ struct DecodeCommand: ParsableCommand {
                     type: messageType, serializedData: input, options: .with { $0.allowPartial = allowPartial })
                 text = try message.jsonUTF8Bytes(options: json.options)
             } catch {
-                throw CommandError("\(io.inputName) is not a valid \(messageType.fullName): \(error)")
+                throw CommandError(
+                    "\(io.inputName) is not a valid \(messageType.fullName): \(error)", status: .unreadableInput)
             }
         }
         text.append(UInt8(ascii: "\n"))

@@ -13,6 +13,9 @@ struct EncodeCommand: ParsableCommand {
 
               reprise encode --protoset api.protoset --type pkg.Msg < msg.json > msg.bin
               reprise encode --raw < fields.json > msg.bin   # from `decode --raw` JSON
+
+            Exit status: 0 encoded; 66 the input is not valid JSON or not a valid message (with the line or \
+            field where it stops) or cannot be read; 64 a usage error (an unknown type, with the closest names).
             """)
 
     @OptionGroup var schema: SchemaOptions
@@ -47,14 +50,14 @@ struct EncodeCommand: ParsableCommand {
         do {
             json = try JSONValue(parsing: input)
         } catch {
-            throw CommandError("\(io.inputName) is not valid JSON: \(error)")
+            throw CommandError("\(io.inputName) is not valid JSON: \(error)", status: .unreadableInput)
         }
         var bytes: [UInt8] = []
         if raw {
             do {
                 bytes = try RawMessage(json: json).serializedBytes()
             } catch {
-                throw CommandError("\(io.inputName) is not a raw message: \(error)")
+                throw CommandError("\(io.inputName) is not a raw message: \(error)", status: .unreadableInput)
             }
         } else if let messageType = schemaType {
             do {
@@ -70,7 +73,8 @@ struct EncodeCommand: ParsableCommand {
                         $0.allowPartial = allowPartial
                     })
             } catch {
-                throw CommandError("\(io.inputName) is not a valid \(messageType.fullName): \(error)")
+                throw CommandError(
+                    "\(io.inputName) is not a valid \(messageType.fullName): \(error)", status: .unreadableInput)
             }
         }
         try io.write(Data(bytes))
