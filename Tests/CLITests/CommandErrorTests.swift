@@ -165,6 +165,28 @@ import Testing
         #expect(output.stderrText.contains("cannot read --cacert /nonexistent/ca.pem: No such file or directory"))
     }
 
+    /// A threshold on no metric, or with an aggregation its metric lacks, is a usage error found before
+    /// anything starts: `call` did not say it until it had connected, `replay` exited 73 (an output).
+    @Test(arguments: [
+        (
+            ["call", "-n", "5", "--threshold", "foo=p(99)<5", "--plaintext", "127.0.0.1:1", "x.Y/Z"],
+            "invalid threshold on 'foo': no metric named 'foo'; known metrics are checks, "
+        ),
+        (
+            [
+                "replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--plaintext", "--threshold",
+                "grpc_reqs=p(99)<5",
+            ],
+            "invalid threshold 'p(99)<5' on 'grpc_reqs': grpc_reqs is a counter, which does not support 'p'"
+        ),
+    ])
+    func aThresholdOnNoMetricIsAUsageError(_ command: [String], _ message: String) throws {
+        let output = try Self.reprise(command)
+        #expect(output.status == 64)
+        #expect(output.stderrText.hasPrefix("Error: \(message)"), "\(output.stderrText)")
+        #expect(!output.stderrText.contains("connect"))
+    }
+
     /// A negative number is a value, not a flag: the message says what is wrong with it.
     @Test(arguments: [
         (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--speed", "-1"], "--speed must be above 0"),

@@ -40,3 +40,14 @@ public struct MetricsRunConfiguration: Sendable {
             summaryOptions: options)
     }
 }
+
+extension MetricsRunConfiguration {
+    /// Checks each threshold's metric and aggregations against the built-in metrics (and those
+    /// `defineMetrics` adds), as ``MetricsRun`` does at start-up, without opening any output: for a command
+    /// to refuse a threshold before it connects or loads anything.
+    public func validateThresholds(defineMetrics: (MetricsRegistry) throws -> Void = { _ in }) throws {
+        let registry = MetricsRegistry()
+        try defineMetrics(registry)
+        for set in thresholds { _ = try ThresholdEvaluator.validate(set, in: registry) }
+    }
+}

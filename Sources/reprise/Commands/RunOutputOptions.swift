@@ -76,7 +76,7 @@ struct RunOutputOptions: ParsableArguments {
             }
         }
         do {
-            _ = try configuration()
+            try configuration().validateThresholds()
         } catch {
             throw ValidationError("\(error)")
         }
