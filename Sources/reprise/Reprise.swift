@@ -37,10 +37,12 @@ struct Reprise: AsyncParsableCommand {
     /// Runs the command the arguments name. A ``CommandError`` prints as one `Error:` line and exits with
     /// its status; everything else goes through ArgumentParser (usage errors exit 64, others 1).
     static func main() async {
+        var parsed: (any ParsableCommand)?
         do {
             var command: any ParsableCommand
             do {
                 command = try parseAsRoot()
+                parsed = command
             } catch {
                 if let hint = goStyleFlagHint(Array(CommandLine.arguments.dropFirst())) {
                     FileHandle.standardError.write(Data("Error: \(hint)\n".utf8))
@@ -56,9 +58,28 @@ struct Reprise: AsyncParsableCommand {
         } catch let error as CommandError {
             FileHandle.standardError.write(Data("Error: \(error.description)\n".utf8))
             Foundation.exit(error.status.rawValue)
+        } catch let error as ValidationError {
+            // From a run(), after parsing: ArgumentParser would show the root's usage, not the command's.
+            guard let parsed, let path = commandPath(to: type(of: parsed)) else { exit(withError: error) }
+            FileHandle.standardError.write(
+                Data(
+                    ("Error: \(error.message)\nUsage: \(usageString(for: type(of: parsed)))\n"
+                        + "  See 'reprise \(path) --help' for more information.\n").utf8))
+            Foundation.exit(ExitStatus.usage.rawValue)
         } catch {
             exit(withError: error)
         }
+    }
+
+    /// The subcommand names that lead to `command` (`metrics merge`); nil for the root.
+    static func commandPath(to command: any ParsableCommand.Type, from root: any ParsableCommand.Type = Reprise.self)
+        -> String?
+    {
+        for subcommand in root.configuration.subcommands {
+            if subcommand == command { return subcommand._commandName }
+            if let rest = commandPath(to: command, from: subcommand) { return "\(subcommand._commandName) \(rest)" }
+        }
+        return nil
     }
 
     /// grpcurl's flags are Go's, one dash before a long name (`-plaintext`, `-insecure`); ArgumentParser reads

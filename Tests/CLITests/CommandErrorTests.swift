@@ -187,6 +187,18 @@ import Testing
         #expect(!output.stderrText.contains("connect"))
     }
 
+    /// A bad `--header` is found with the other flags, and its usage line is the command's, not the root's.
+    @Test func aBadHeaderShowsTheCommandsUsage() throws {
+        let output = try Self.reprise([
+            "replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--plaintext", "-H", "bad",
+        ])
+        #expect(output.status == 64)
+        #expect(
+            output.stderrText
+                == "Error: --header 'bad' is not 'key: value'.\nUsage: reprise replay [<options>] <recording>\n"
+                + "  See 'reprise replay --help' for more information.\n")
+    }
+
     /// A negative number is a value, not a flag: the message says what is wrong with it.
     @Test(arguments: [
         (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--speed", "-1"], "--speed must be above 0"),

@@ -167,6 +167,7 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("Missing expected argument '--target <address>'.")
         }
         if let targetOption { _ = try ServerAddress(targetOption, option: "--target") }
+        _ = try CallCommand.metadata(headers, option: "--header")
         let modes = [speed != nil, rate != nil, !stages.isEmpty, vus != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("Pick one schedule: --speed, --rate, --stage or --vus.") }
         if let speed, !(speed > 0) { throw ValidationError("--speed must be above 0; got \(speed).") }
