@@ -199,6 +199,18 @@ import Testing
                 + "  See 'reprise replay --help' for more information.\n")
     }
 
+    /// `--tick 5` (five seconds) started every call due in the next 2.5 s at once; `--tick` with `--vus`
+    /// did nothing. Both are refused.
+    @Test(arguments: [
+        (["--rate", "50", "--tick", "5"], "--tick 5: at most 1s (a bare number is seconds)"),
+        (["--vus", "2", "--tick", "1ms"], "--tick paces timed schedules; --vus starts each call when the last ends."),
+    ])
+    func aTickThatCannotPaceIsRefused(_ flags: [String], _ message: String) throws {
+        let output = try Self.reprise(["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1"] + flags)
+        #expect(output.status == 64)
+        #expect(output.stderrText.hasPrefix("Error: \(message)"), "\(output.stderrText)")
+    }
+
     /// A negative number is a value, not a flag: the message says what is wrong with it.
     @Test(arguments: [
         (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--speed", "-1"], "--speed must be above 0"),

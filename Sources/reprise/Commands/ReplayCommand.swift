@@ -194,8 +194,19 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("--max-duration \(maxDuration): expected a duration such as 10m or 90s.")
         }
         if connectTimeout <= 0 { throw ValidationError("--connect-timeout must be positive.") }
-        if let tick, Self.duration(tick) == nil {
-            throw ValidationError("--tick \(tick): expected a duration such as 500us or 1ms.")
+        if let tick {
+            guard let length = Self.duration(tick) else {
+                throw ValidationError("--tick \(tick): expected a duration such as 500us or 1ms.")
+            }
+            // Calls due within half a tick start together: a tick of seconds would start them in bursts.
+            if length > .seconds(1) {
+                throw ValidationError(
+                    "--tick \(tick): at most 1s (a bare number is seconds); calls start up to half a tick early or late."
+                )
+            }
+            if vus != nil {
+                throw ValidationError("--tick paces timed schedules; --vus starts each call when the last ends.")
+            }
         }
         if let duration, Self.duration(duration) == nil {
             throw ValidationError("--duration \(duration): expected a duration such as 500ms, 30s or 2m.")
