@@ -211,6 +211,21 @@ import Testing
         #expect(output.stderrText.hasPrefix("Error: \(message)"), "\(output.stderrText)")
     }
 
+    /// Every output replay writes is checked before it connects (exit 73, no server needed here), and the
+    /// error is one `Error:` line as every command's.
+    @Test(arguments: ["--results", "--junit", "--report", "--summary-export", "--learn", "--out"])
+    func anOutputInAMissingFolderIsRefusedBeforeTheRun(_ option: String) throws {
+        let path = "/nonexistent-reprise-folder/out.file"
+        let output = try Self.reprise([
+            "replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--plaintext", option,
+            option == "--out" ? "json=\(path)" : path,
+        ])
+        #expect(output.status == 73)
+        #expect(
+            output.stderrText
+                == "Error: \(option) \(path): the folder /nonexistent-reprise-folder does not exist; create it first\n")
+    }
+
     /// A negative number is a value, not a flag: the message says what is wrong with it.
     @Test(arguments: [
         (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--speed", "-1"], "--speed must be above 0"),

@@ -34,7 +34,10 @@ extension ReplayCommand {
             if let learn = golden.learn { try OutputPath.check(learn, option: "--learn") }
             if golden.update { try OutputPath.check(recording, option: "--update") }
             if let junit = golden.junit { outputs.junit = try JUnitReport(path: junit, plan: plan) }
-            if let results = golden.results { outputs.results = try ResultsFile(path: results) }
+            if let results = golden.results {
+                try OutputPath.check(results, option: "--results")
+                outputs.results = try ResultsFile(path: results)
+            }
             return outputs
         } catch {
             throw ReplayFailure(error)

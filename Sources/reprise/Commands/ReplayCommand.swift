@@ -225,7 +225,8 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             status = try await replay(interrupt: interrupt)
         } catch let failure as ReplayFailure {
-            warn(failure.description)
+            // One line, as every command's error (README); progress and warnings keep the command's name.
+            FileHandle.standardError.write(Data("Error: \(failure.description)\n".utf8))
             throw ExitCode(interrupt.interrupted ? ReplayExitCode.interrupted.rawValue : failure.status.rawValue)
         }
         if interrupt.interrupted {
