@@ -106,11 +106,12 @@ struct CallCommandTests {
         let directory = try TemporaryDirectory(prefix: "reprise-call")
         let summary = directory.path("summary.json")
         let samples = directory.path("samples.json")
+        let rows = directory.path("samples.csv")
         try await withDemo { address in
             let result = try await reprise([
                 "call", "--plaintext", "-n", "40", "-c", "4", "-d", #"{"code":5}"#, address, "demo.v1.Demo/Fail",
                 "--threshold", "grpc_req_failed=rate<0.01", "--threshold", "grpc_reqs=count==40",
-                "--summary-export", summary.path, "--out", "json=\(samples.path)",
+                "--summary-export", summary.path, "--out", "json=\(samples.path)", "--out", "csv=\(rows.path)",
             ])
             #expect(result.status == 99, "\(result.stdoutText)\n\(result.stderrText)")
             #expect(result.stderrText.contains("thresholds on metrics 'grpc_req_failed' have been crossed"))
@@ -124,6 +125,15 @@ struct CallCommandTests {
             }
             #expect(points.count == 40)
             #expect(points.allSatisfy { $0.contains(#""status":"5""#) && $0.contains(#""method":"Fail""#) })
+            // The same samples as k6's CSV rows: status and method in their columns.
+            let csv = try String(contentsOf: rows, encoding: .utf8).split(separator: "\n")
+            let header = csv.first?.split(separator: ",", omittingEmptySubsequences: false) ?? []
+            let durations = csv.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+                .filter { $0.first == "grpc_req_duration" }
+            #expect(durations.count == 40)
+            let status = try #require(header.firstIndex(of: "status"))
+            let method = try #require(header.firstIndex(of: "method"))
+            #expect(durations.allSatisfy { $0.count == header.count && $0[status] == "5" && $0[method] == "Fail" })
 
             let passing = try await reprise([
                 "call", "--plaintext", "-n", "20", "-c", "2", address, "hello.HelloService/SayHello",

@@ -15,7 +15,13 @@ import Testing
     }
 
     static func recordSamples(to path: String, thresholds: [ThresholdSet]) throws {
-        let output = try JSONLinesOutput(path: path, thresholds: thresholds)
+        try recordSamples(into: JSONLinesOutput(path: path, thresholds: thresholds))
+    }
+
+    /// The samples every output test writes (each output's own tests add theirs in `more`), then closes it.
+    static func recordSamples(
+        into output: any MetricsOutput, more: (MetricsRegistry, MetricsSink, TagSet) throws -> Void = { _, _, _ in }
+    ) throws {
         let registry = MetricsRegistry(outputs: [output])
         let sink = registry.makeSink()
         let base: TagSet = ["group": "", "scenario": "default"]
@@ -27,6 +33,7 @@ import Testing
         sink.add(registry.counter(requests, base), 1_234_567, at: fixedTime + 2)
         sink.add(registry.rate(rate, base), false, at: fixedTime + 3)
         sink.add(duration, nanoseconds: 33_750_000, at: fixedTime + 1_000_000_000)
+        try more(registry, sink, base)
         sink.flush()
         registry.set(registry.gauge(registry.builtin.vus, base), to: 3, at: fixedTime + 4)
         try output.close()
@@ -91,29 +98,43 @@ import Testing
         let plain = try Self.writeSamples(to: directory.path("out.json").path, thresholds: Self.thresholds)
         let gzPath = directory.path("out.json.gz").path
         try Self.recordSamples(to: gzPath, thresholds: Self.thresholds)
+        #expect(try Self.gunzippedLines(gzPath) == plain)
+    }
+
+    /// The lines of a gzipped file, read back by Python's gzip.
+    static func gunzippedLines(_ path: String) throws -> [String] {
         let script = "import gzip,sys; sys.stdout.write(gzip.open(sys.argv[1], 'rt').read())"
-        let text = try Subprocess.check([try Repository.python(), "-c", script, gzPath]).stdoutText
-        #expect(text.split(separator: "\n").map(String.init) == plain)
+        let text = try Subprocess.check([try Repository.python(), "-c", script, path]).stdoutText
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    /// A k6 script that adds the samples ``recordSamples(into:more:)`` records, then `more` (JavaScript).
+    static func k6Script(thresholds: String = "", more: String = "") -> String {
+        """
+        import { Trend, Counter, Rate } from 'k6/metrics';
+        const d = new Trend('grpc_req_duration', true);
+        const c = new Counter('my_counter');
+        const r = new Rate('my_rate');
+        export const options = { iterations: 1, vus: 1\(thresholds) };
+        export default function () {
+          d.add(12.5, {method: 'SayHello'});
+          d.add(0.00001234, {method: 'SayHello'});
+          c.add(1234567);
+          r.add(false);
+          d.add(33.75, {method: 'SayHello'});
+          \(more)
+        }
+        """
     }
 
     @Test func metricAndPointLinesMatchRealK6ForTheSameSamples() throws {
         let k6 = try K6Peer.run(
-            script: """
-                import { Trend, Counter, Rate } from 'k6/metrics';
-                const d = new Trend('grpc_req_duration', true);
-                const c = new Counter('my_counter');
-                const r = new Rate('my_rate');
-                export const options = { iterations: 1, vus: 1, thresholds: {
-                  'grpc_req_duration': ['p(95)<200', {threshold: 'avg<5', abortOnFail: true, delayAbortEval: '10s'}],
-                  'grpc_req_duration{method:SayHello}': ['max<100'] } };
-                export default function () {
-                  d.add(12.5, {method: 'SayHello'});
-                  d.add(0.00001234, {method: 'SayHello'});
-                  c.add(1234567);
-                  r.add(false);
-                  d.add(33.75, {method: 'SayHello'});
-                }
-                """, arguments: ["--out", "json=out.json"])
+            script: Self.k6Script(
+                thresholds: """
+                    , thresholds: {
+                      'grpc_req_duration': ['p(95)<200', {threshold: 'avg<5', abortOnFail: true, delayAbortEval: '10s'}],
+                      'grpc_req_duration{method:SayHello}': ['max<100'] }
+                    """), arguments: ["--out", "json=out.json"])
         let theirs = try k6.file("out.json").split(separator: "\n").map(String.init).filter {
             ["grpc_req_duration", "my_counter", "my_rate"].contains(Self.metricName($0))
         }

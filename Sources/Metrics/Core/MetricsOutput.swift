@@ -1,4 +1,4 @@
-/// Something that receives every sample as it is flushed: the JSON lines writer (`--out json=FILE`).
+/// Something that receives every sample as it is flushed: k6's JSON lines or CSV (`--out json=FILE`, `csv=FILE`).
 ///
 /// `write` is called from whichever thread flushes a sink, possibly several at once: implementations
 /// serialise internally.

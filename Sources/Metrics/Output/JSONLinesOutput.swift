@@ -1,5 +1,4 @@
 import GRPCProtocol
-import Synchronization
 
 /// `--out json=FILE`: every sample as a line of JSON in k6's format, so tools that read k6's output read
 /// ours. A `Metric` line describes each metric before its first point:
@@ -11,24 +10,16 @@ import Synchronization
 ///
 /// Times are UTC RFC 3339 with nanoseconds; values use Go's number layout; a `.gz` path is gzipped.
 public final class JSONLinesOutput: MetricsOutput {
-    private struct State {
-        var file: OutputFile?
-        var described = Set<String>()
-        var buffer: [UInt8] = []
-        var failure: MetricsError?
-    }
-
-    private let state: Mutex<State>
+    /// The file, and the metrics already described in it.
+    private let file: SampleFile<Set<String>>
     private let thresholds: [String: [ThresholdDefinition]]
     private let submetrics: [String: [MetricSelector]]
     /// The file being written.
-    public let path: String
+    public var path: String { file.path }
 
     /// Creates (truncates) `path`. `thresholds` appear in each metric's `Metric` line as k6 writes them.
     public init(path: String, thresholds: [ThresholdSet] = []) throws {
-        self.path = path
-        let file = try OutputFile(path: path)
-        state = Mutex(State(file: file))
+        file = try SampleFile(path: path, context: [])
         var byMetric: [String: [ThresholdDefinition]] = [:]
         var subs: [String: [MetricSelector]] = [:]
         for set in thresholds {
@@ -46,36 +37,23 @@ public final class JSONLinesOutput: MetricsOutput {
 
     /// Writes a batch; errors are kept and reported by `close()` so the hot path never throws.
     public func write(_ samples: [RecordedSample], directory: SeriesDirectory) {
-        state.withLock { state in
-            guard state.failure == nil, let file = state.file else { return }
-            var writer = JSONWriter(numberStyle: .go, capacity: samples.count * 200)
+        file.append(capacity: samples.count * 200) { described, bytes in
+            var writer = JSONWriter(numberStyle: .go, capacity: 0)
+            swap(&writer.bytes, &bytes)
             for sample in samples {
                 let info = directory.info(for: sample)
-                if !state.described.contains(info.metric.name) {
-                    state.described.insert(info.metric.name)
+                if !described.contains(info.metric.name) {
+                    described.insert(info.metric.name)
                     describe(info.metric, into: &writer)
                 }
                 point(sample, info, into: &writer)
             }
-            do {
-                try file.write(writer.bytes)
-            } catch let error as MetricsError {
-                state.failure = error
-            } catch {
-                state.failure = MetricsError(.io, "cannot write '\(path)': \(error)")
-            }
+            swap(&writer.bytes, &bytes)
         }
     }
 
     /// Flushes and closes the file; throws the first write error, if any.
-    public func close() throws {
-        let (file, failure) = state.withLock { state -> (OutputFile?, MetricsError?) in
-            defer { state.file = nil }
-            return (state.file, state.failure)
-        }
-        try file?.close()
-        if let failure { throw failure }
-    }
+    public func close() throws { try file.close() }
 
     private func describe(_ metric: Metric, into writer: inout JSONWriter) {
         writer.raw(#"{"type":"Metric","data":{"name":"#)

@@ -27,9 +27,8 @@ extension ReplayCommand {
             if let reportPath { try OutputPath.check(reportPath, option: "--report") }
             if let path = self.outputs.summaryExport { try OutputPath.check(path, option: "--summary-export") }
             for output in self.outputs.outputs {
-                if let path = output.split(separator: "=", maxSplits: 1).last, output.contains("=") {
-                    try OutputPath.check(String(path), option: "--out")
-                }
+                // Parsed when the flags were validated.
+                if let option = try? OutputOption.parse(output) { try OutputPath.check(option.path, option: "--out") }
             }
             if let learn = golden.learn { try OutputPath.check(learn, option: "--learn") }
             if golden.update { try OutputPath.check(recording, option: "--update") }

@@ -13,7 +13,9 @@ struct RunOutputOptions: ParsableArguments {
 
     @Option(
         name: .customLong("out"),
-        help: ArgumentHelp("Write every sample in k6's JSON lines format: json=FILE (.gz gzips).", valueName: "output"))
+        help: ArgumentHelp(
+            "Write every sample as k6 does: json=FILE (k6's JSON lines) or csv=FILE (k6's CSV; "
+                + "csv=fileName=FILE,timeFormat=unix|unix_nano|rfc3339); .gz gzips. Repeatable.", valueName: "output"))
     var outputs: [String] = []
 
     @Option(
