@@ -15,6 +15,9 @@ public struct ReplayPlan: Sendable {
     /// How many calls were left out because the recording holds no end for them (the recorder stopped
     /// while they ran): their outcome is unknown, so they are never compared.
     public let unfinished: Int
+    /// The methods (`pkg.Service/Method`) no schema knows whose calls are replayed with their kind read off
+    /// the recorded messages (`inferKinds`): their messages can only be compared byte for byte.
+    public let unknownMethods: [String]
     /// How long the recorded calls took to start, first to last.
     public var span: Duration { calls.last?.offset ?? .zero }
 
@@ -38,6 +41,7 @@ public struct ReplayPlan: Sendable {
         var calls: [PlannedCall] = []
         var skipped: [String] = []
         var unfinished = 0
+        var unknownMethods: [String] = []
         // Recordings made since the client's half-close and cancel have their own events say when they
         // happened, and a call without a half-close never half-closed; older ones are taken to half-close
         // after the last request.
@@ -59,6 +63,7 @@ public struct ReplayPlan: Sendable {
             }
             if kind == .unknown, inferKinds {
                 kind = Self.inferredKind(call)
+                if !unknownMethods.contains(name) { unknownMethods.append(name) }
             }
             if kind == .unknown {
                 skipped.append("call \(start.call) (\(name)): the method is not in the recording's schema")
@@ -123,7 +128,8 @@ public struct ReplayPlan: Sendable {
             calls.append(planned)
         }
         guard !calls.isEmpty else {
-            if !methods.isEmpty {
+            // Calls that matched but cannot be replayed say why below, not that nothing matched.
+            if !methods.isEmpty, skipped.isEmpty {
                 var names: [String] = []
                 for call in recorded {
                     let name =
@@ -144,6 +150,7 @@ public struct ReplayPlan: Sendable {
         self.calls = calls
         self.skipped = skipped
         self.unfinished = unfinished
+        self.unknownMethods = unknownMethods
     }
 
     /// The kind the recorded messages show: one request and at most one response is unary, several

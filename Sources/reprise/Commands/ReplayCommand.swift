@@ -254,11 +254,19 @@ struct ReplayCommand: AsyncParsableCommand {
         let plan: ReplayPlan
         do {
             plan = try ReplayPlan(
-                recording: loaded, methods: methods, schema: clientSchema?.pool, inferKinds: !golden.check)
+                recording: loaded, methods: methods, schema: clientSchema?.pool, inferKinds: true)
         } catch {
             throw ReplayFailure(ReplayExitCode(error), "\(recording): \(error)")
         }
         for issue in loaded.warnings { warn("\(issue)") }
+        if golden.check, !plan.unknownMethods.isEmpty {
+            let names = plan.unknownMethods
+            warn(
+                "\(names.count == 1 ? "1 method is" : "\(names.count) methods are") in no schema ("
+                    + names.prefix(5).joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
+                    + "): their calls go out as recorded and their messages are compared byte for byte; for "
+                    + "field-level checks, give -I/--proto or --protoset")
+        }
         if let given = clientSchema?.pool, let embedded = loaded.header.schema, let recorded = try? embedded.makePool()
         {
             let drift = SchemaDrift.differences(
