@@ -25,10 +25,15 @@ final class MockCallHandler: ServerCallHandler {
     private var timer: NIOScheduledCallback?
     private var relay: PassthroughCall?
 
-    init(mock: MockContext, book: MethodBook?, counters: MockStatistics.Counters?) {
+    /// Why this method is not served at all (reflection without a schema): refused with UNIMPLEMENTED, as a
+    /// server without the service refuses it, unless a passthrough server takes it.
+    private let unserved: String?
+
+    init(mock: MockContext, book: MethodBook?, counters: MockStatistics.Counters?, unserved: String? = nil) {
         self.mock = mock
         self.book = book
         self.counters = counters
+        self.unserved = unserved
     }
 
     func received(_ message: ByteBuffer, call: ServerCall) {
@@ -39,7 +44,9 @@ final class MockCallHandler: ServerCallHandler {
             return advance(call)
         }
         requests.append(message)
-        if book?.matchesFirstMessage == true, received == 1 { match(call) }
+        // A method never recorded is a miss whatever comes next: a streaming client waiting for an answer
+        // to its first message (reflection) gets it now.
+        if book?.matchesFirstMessage ?? true, received == 1 { match(call) }
     }
 
     func receivedEnd(call: ServerCall) {
@@ -56,6 +63,7 @@ final class MockCallHandler: ServerCallHandler {
 
     private func match(_ call: ServerCall) {
         guard let book else {
+            if let unserved { return miss(call, reason: unserved, code: .unimplemented) }
             if let first = mock.unanswered[call.path] {
                 return miss(
                     call, reason: "\(call.path) was recorded, but none of its calls has an answer to serve: \(first)")
@@ -74,7 +82,7 @@ final class MockCallHandler: ServerCallHandler {
         }
     }
 
-    private func miss(_ call: ServerCall, reason: String) {
+    private func miss(_ call: ServerCall, reason: String, code: StatusCode? = nil) {
         let passthrough = mock.passthrough
         if let counters {
             counters.missed.wrappingAdd(1, ordering: .relaxed)
@@ -90,7 +98,7 @@ final class MockCallHandler: ServerCallHandler {
             return
         }
         mock.log("miss: \(reason)")
-        call.finish(GRPCStatus(code: mock.missCode, message: "reprise mock: \(reason)"))
+        call.finish(GRPCStatus(code: code ?? mock.missCode, message: "reprise mock: \(reason)"))
     }
 
     /// A bidirectional stream's next message: still the conversation being answered, another recorded one

@@ -74,6 +74,15 @@ public final class MockServer: Sendable {
             router.register(path) { _ in MockCallHandler(mock: context, book: book, counters: counters) }
         }
         router.fallback { _ in MockCallHandler(mock: context, book: nil, counters: nil) }
+        if catalog.pool == nil {
+            for version in ReflectionVersion.allCases {
+                router.register(version.path) { _ in
+                    MockCallHandler(
+                        mock: context, book: nil, counters: nil,
+                        unserved: "the recording has no schema to serve by reflection (it was made without one)")
+                }
+            }
+        }
         if let pool = catalog.pool {
             let services = pool.files.flatMap { $0.services.map(\.fullName) }
             var statuses: [String: ServingStatus] = ["": .serving]

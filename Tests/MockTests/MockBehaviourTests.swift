@@ -92,6 +92,33 @@ import Testing
         #expect(mock.statistics.snapshot[Self.sayHello]?.missed == 1)
     }
 
+    /// A recording made without a schema is served by bytes; reflection, which it cannot serve, is refused
+    /// with UNIMPLEMENTED at the client's first message (it waits for an answer without half-closing; the
+    /// mock used to wait for its end and the client ran into its deadline).
+    @Test func aRecordingWithoutASchemaRefusesReflectionAtOnceAndServesByBytes() async throws {
+        let demo = try await Self.recordDemo(names: ["Ada"])
+        var header = demo.recording.header
+        header.schema = nil
+        let raw = Recording(header: header, events: demo.recording.events)
+        let log = MockLog()
+        let mock = try await MockFixtures.mock([(demo.path, raw)], log: log)
+        let connection = try await MockFixtures.connect(mock.port)
+        let started = ContinuousClock.now
+        let refused = await #expect(throws: ReflectionError.self) {
+            try await ReflectionClient.fetch(on: connection, timeout: .seconds(10))
+        }
+        let waited = ContinuousClock.now - started
+        let answered = await connection.unary(path: Self.sayHello, request: Self.hello("Ada"))
+        await connection.close()
+        await mock.shutdown()
+
+        #expect(refused?.status?.code == .unimplemented, "\(String(describing: refused))")
+        #expect(refused?.status?.message.contains("the recording has no schema to serve by reflection") == true)
+        #expect(waited < .seconds(5), "\(waited)")
+        #expect(answered.result.status.code == .ok)
+        #expect(Self.greeting(answered) == "Hello, Ada!")
+    }
+
     /// Calls with no status to serve. One the client cancelled (in the demo recording, made before `cancel`
     /// events, its end reset by the client) is served as recorded: its headers, then nothing until the
     /// client gives up. A method recorded only in calls cut off by a failure is a miss that says so.

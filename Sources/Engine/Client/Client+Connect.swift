@@ -93,7 +93,9 @@ extension Client {
             try add(result.files)
         } catch let error as ReflectionError {
             status = error.status ?? GRPCStatus(code: .unknown, message: error.message)
-            throw EngineError(.reflection, error.message)
+            var failure = EngineError(.reflection, error.message)
+            failure.status = error.status
+            throw failure
         } catch let error as EngineError {
             status = GRPCStatus(code: .unknown, message: error.message)
             throw EngineError(.reflection, "can't convert method info: \(error.message)")

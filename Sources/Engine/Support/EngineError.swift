@@ -43,6 +43,9 @@ public struct EngineError: Error, Sendable, CustomStringConvertible {
     /// server that does not speak TLS, one that closed a plaintext connection at once), for a command to
     /// name its own flag.
     public var transportFailure: TransportFailure.Kind?
+    /// The status the server answered a `reflection` error's RPC with, when it answered (UNIMPLEMENTED: it
+    /// serves no reflection).
+    public var status: GRPCStatus?
 
     /// An error of a kind with a message.
     public init(_ code: Code, _ message: String, k6ErrorCode: Int? = nil) {

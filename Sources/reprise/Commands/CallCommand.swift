@@ -203,6 +203,10 @@ struct CallCommand: AsyncParsableCommand {
         params.maxReceiveSize = maxReceiveSize ?? 0
         do {
             try await client.connect(address, params: params)
+        } catch  where error.code == .reflection {
+            // grpcurl's status when a call cannot be made: 1.
+            throw CommandError.reflectionFailed(
+                at: address, unserved: error.status?.code == .unimplemented, error.message, status: .failure)
         } catch {
             throw CommandError(
                 "cannot connect to \(address): \(error)\(CallTLSOptions.hint(for: error.transportFailure))")

@@ -21,6 +21,18 @@ struct CommandError: Error, CustomStringConvertible {
     }
 }
 
+extension CommandError {
+    /// Server reflection failed at `target` (exit 69): said as a server that serves none (UNIMPLEMENTED) or
+    /// one that did not answer, and what to give instead.
+    static func reflectionFailed(at target: String, unserved: Bool, _ detail: String, status: ExitStatus = .unavailable)
+        -> CommandError
+    {
+        CommandError(
+            "\(target) \(unserved ? "does not serve server reflection" : "did not answer reflection") (\(detail)); "
+                + "give the schema with --proto FILE (and -I DIR) or --protoset FILE", status: status)
+    }
+}
+
 /// The exit statuses every subcommand shares, after BSD's sysexits (64 and up) as grpcurl and many CI
 /// tools use them. `reprise call` adds 64 + the gRPC status code of a failed call, as grpcurl does.
 enum ExitStatus: Int32, CaseIterable {

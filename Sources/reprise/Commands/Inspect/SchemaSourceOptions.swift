@@ -106,11 +106,8 @@ struct SchemaSourceOptions: ParsableArguments {
                 timeout: self.connection.timeout)
         } catch let error as ReflectionError {
             await client.close()
-            let unserved = error.status?.code == .unimplemented
-            throw CommandError(
-                "\(address.target) \(unserved ? "does not serve server reflection" : "did not answer reflection")"
-                    + " (\(error.message)); give the schema with --proto FILE (and -I DIR) or --protoset FILE",
-                status: .unavailable)
+            throw CommandError.reflectionFailed(
+                at: address.target, unserved: error.status?.code == .unimplemented, error.message)
         }
         await client.close()
         do {
