@@ -41,7 +41,7 @@ import Testing
     @Test func badOptionsFailBeforeTheRunStarts() throws {
         #expect(throws: MetricsError.self) { try MetricsRunConfiguration(thresholdArguments: ["grpc_req_duration"]) }
         #expect(throws: MetricsError.self) {
-            try MetricsRunConfiguration(thresholdArguments: [], outputArguments: ["csv=out.csv"])
+            try MetricsRunConfiguration(thresholdArguments: [], outputArguments: ["influxdb=http://localhost:8086"])
         }
         #expect(throws: MetricsError.self) {
             try MetricsRunConfiguration(thresholdArguments: [], summaryTrendStats: "avg,p99")
