@@ -33,6 +33,38 @@ import Testing
         #expect(sleep["recorded"]?["status"] == "no status (the deadline passed first)")
     }
 
+    /// A call replayed many times (a rate schedule loops over the recording) differs the same way each time:
+    /// the terminal shows one example, the JUnit failure names the iterations once, and the report's table
+    /// of differing calls has one row with how often.
+    @Test func aCallThatDiffersTheSameWayEachIterationIsShownOnce() async throws {
+        let target = try await DemoTarget.start()
+        let directory = try TemporaryDirectory(prefix: "reprise-replay-repeat")
+        let edited = try directory.write(
+            "edited.jsonl",
+            try String(contentsOfFile: GoldenRecording.path, encoding: .utf8)
+                .replacingOccurrences(of: "Cg9IZWxsbywgUmVwcmlzZSE=", with: "Cg9IZWxsbywgUmVwcml6ZSE=")
+                .replacingOccurrences(of: #""Hello, Reprise!""#, with: #""Hello, Reprize!""#))
+        let report = directory.path("report.html").path
+        let junit = directory.path("junit.xml").path
+        let output = try await reprise([
+            "replay", edited.path, "--target", target.address, "--plaintext", "--rate", "200", "--iterations", "24",
+            "--quiet", "--report", report, "--junit", junit,
+        ])
+        await target.stop()
+        #expect(output.status == 1, "\(output.stderrText)")
+        let example = #"call 1, iteration 0: recorded "Hello, Reprize!", replayed "Hello, Reprise!""#
+        #expect(
+            output.stdoutText.contains("field responses[0].message: differs in 3 of 3 calls"), "\(output.stdoutText)")
+        #expect(output.stdoutText.components(separatedBy: "recorded \"Hello, Reprize!\"").count == 2)
+        #expect(output.stdoutText.contains(example), "\(output.stdoutText)")
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains(#"differs from the recording in 3 of 3 iterations" type="golden">iterations 0, 8, 16:"#))
+        #expect(xml.components(separatedBy: "responses[0].message").count == 2, "\(xml)")
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains(#"<tr><td>1</td><td class="num">3</td><td><code>demo.v1.Demo/SayHello</code></td>"#))
+        #expect(html.components(separatedBy: "<td>1</td>").count == 2)
+    }
+
     /// `--metrics-listen` serves the run's metrics for Prometheus while it lasts: a scrape in the middle
     /// parses with prometheus_client and counts the calls made so far; the endpoint closes with the run.
     @Test func metricsListenServesLiveMetricsForPrometheus() async throws {

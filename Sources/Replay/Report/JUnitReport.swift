@@ -13,11 +13,15 @@ public final class JUnitReport: CallRecordSink {
         var failed = 0
         var errors = 0
         var nanoseconds: Int64 = 0
-        var firstFailures: [(iteration: Int, text: String, error: Bool)] = []
+        /// The first few different failures, each with the first iterations that failed so (up to
+        /// ``iterationsNamed``) and how many did.
+        var firstFailures: [(iterations: [Int], times: Int, text: String, error: Bool)] = []
     }
 
-    /// Failing iterations described per test case.
+    /// Different failures described per test case.
     static let failuresShown = 3
+    /// Iterations named per failure; the rest are counted.
+    static let iterationsNamed = 5
 
     /// The file's path.
     public let path: String
@@ -49,8 +53,14 @@ public final class JUnitReport: CallRecordSink {
             cases[call.call].nanoseconds += call.latencyNanoseconds
             guard let failure else { return }
             if error { cases[call.call].errors += 1 } else { cases[call.call].failed += 1 }
-            if cases[call.call].firstFailures.count < Self.failuresShown {
-                cases[call.call].firstFailures.append((call.iteration, failure, error))
+            // A call replayed many times mostly fails the same way each time: one entry names the iterations.
+            if let same = cases[call.call].firstFailures.firstIndex(where: { $0.text == failure }) {
+                cases[call.call].firstFailures[same].times += 1
+                if cases[call.call].firstFailures[same].iterations.count < Self.iterationsNamed {
+                    cases[call.call].firstFailures[same].iterations.append(call.iteration)
+                }
+            } else if cases[call.call].firstFailures.count < Self.failuresShown {
+                cases[call.call].firstFailures.append(([call.iteration], 1, failure, error))
             }
         }
     }
@@ -119,7 +129,13 @@ public final class JUnitReport: CallRecordSink {
                     : "differs from the recording" + (item.runs > 1 ? " in \(bad) of \(item.runs) iterations" : "")
                 var body = ""
                 for failure in item.firstFailures {
-                    if item.runs > 1 { body += "iteration \(failure.iteration):\n" }
+                    if item.runs > 1 {
+                        let more = failure.times - failure.iterations.count
+                        body +=
+                            (failure.times > 1 ? "iterations " : "iteration ")
+                            + failure.iterations.map(String.init).joined(separator: ", ")
+                            + (more > 0 ? " and \(more) more" : "") + ":\n"
+                    }
                     body += failure.text + "\n"
                 }
                 text +=

@@ -317,15 +317,33 @@ public struct ReplayReport: Sendable {
         if result.mismatchedCalls > result.differences.count {
             html += "<p>The first \(result.differences.count) of \(result.mismatchedCalls) calls that differ.</p>"
         }
-        html += "<table><tr><th>call</th><th>method</th><th>where</th><th>recorded</th><th>replayed</th></tr>"
+        // A call replayed many times mostly differs the same way each time: one row says how often.
+        struct Row: Hashable {
+            var call: Int
+            var method: String
+            var place: String
+            var expected: String
+            var actual: String
+        }
+        var rows: [Row] = []
+        var times: [Row: Int] = [:]
         for difference in result.differences.prefix(200) {
             for mismatch in difference.mismatches.prefix(20) {
-                let place = mismatch.path.isEmpty ? mismatch.kind.rawValue : mismatch.path
-                html += "<tr><td>\(difference.recordedCall)</td><td><code>\(Self.escape(difference.method))</code></td>"
-                html += "<td><code>\(Self.escape(place))</code></td>"
-                html += "<td class=\"ok\"><code>\(Self.escape(mismatch.expected))</code></td>"
-                html += "<td class=\"bad\"><code>\(Self.escape(mismatch.actual))</code></td></tr>"
+                let row = Row(
+                    call: difference.recordedCall, method: difference.method,
+                    place: mismatch.path.isEmpty ? mismatch.kind.rawValue : mismatch.path, expected: mismatch.expected,
+                    actual: mismatch.actual)
+                if times[row] == nil { rows.append(row) }
+                times[row, default: 0] += 1
             }
+        }
+        html += "<table><tr><th>call</th><th class=\"num\">times</th><th>method</th><th>where</th><th>recorded</th>"
+        html += "<th>replayed</th></tr>"
+        for row in rows {
+            html += "<tr><td>\(row.call)</td><td class=\"num\">\(times[row] ?? 1)</td>"
+            html += "<td><code>\(Self.escape(row.method))</code></td><td><code>\(Self.escape(row.place))</code></td>"
+            html += "<td class=\"ok\"><code>\(Self.escape(row.expected))</code></td>"
+            html += "<td class=\"bad\"><code>\(Self.escape(row.actual))</code></td></tr>"
         }
         return html + "</table>"
     }

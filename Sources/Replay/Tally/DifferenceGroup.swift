@@ -5,7 +5,7 @@ import ProtoCodec
 /// calls" instead of listing 31 calls.
 public struct DifferenceGroup: Sendable, Hashable {
     /// One call that differed this way.
-    public struct Example: Sendable, Hashable {
+    public struct Example: GroupExample {
         /// The call id in the recording.
         public var recordedCall: Int
         /// The replay's sequence number of the call.
@@ -14,6 +14,10 @@ public struct DifferenceGroup: Sendable, Hashable {
         public var expected: String
         /// The replayed value.
         public var actual: String
+
+        func showsTheSame(as other: Example) -> Bool {
+            recordedCall == other.recordedCall && expected == other.expected && actual == other.actual
+        }
     }
 
     /// `pkg.Service/Method`.
@@ -48,12 +52,12 @@ public struct DifferenceGroup: Sendable, Hashable {
 
     mutating func add(_ example: Example) {
         calls += 1
-        if examples.count < Self.exampleLimit { examples.append(example) }
+        examples.keep(example)
     }
 
     mutating func merge(_ other: DifferenceGroup) {
         calls += other.calls
-        examples = Array((examples + other.examples).sorted { $0.iteration < $1.iteration }.prefix(Self.exampleLimit))
+        examples = examples.merged(with: other.examples)
     }
 }
 
@@ -61,7 +65,7 @@ public struct DifferenceGroup: Sendable, Hashable {
 /// same reason): how many, and a few examples.
 public struct FailureGroup: Sendable, Hashable {
     /// One call that failed this way.
-    public struct Example: Sendable, Hashable {
+    public struct Example: GroupExample {
         /// `pkg.Service/Method`.
         public var method: String
         /// The call id in the recording.
@@ -70,6 +74,10 @@ public struct FailureGroup: Sendable, Hashable {
         public var iteration: Int
         /// The recorded status.
         public var expected: String
+
+        func showsTheSame(as other: Example) -> Bool {
+            method == other.method && recordedCall == other.recordedCall && expected == other.expected
+        }
     }
 
     /// The replayed status (`UNAVAILABLE (14)`), or `never reached the server`.
@@ -99,12 +107,36 @@ public struct FailureGroup: Sendable, Hashable {
 
     mutating func add(_ example: Example) {
         calls += 1
-        if examples.count < DifferenceGroup.exampleLimit { examples.append(example) }
+        examples.keep(example)
     }
 
     mutating func merge(_ other: FailureGroup) {
         calls += other.calls
-        examples = Array(
-            (examples + other.examples).sorted { $0.iteration < $1.iteration }.prefix(DifferenceGroup.exampleLimit))
+        examples = examples.merged(with: other.examples)
+    }
+}
+
+/// A group's example: a call that differed or failed in the group's way.
+protocol GroupExample: Sendable, Hashable {
+    /// The replay's sequence number of the call.
+    var iteration: Int { get }
+    /// Whether `other` is the same recorded call with the same values (another iteration of it).
+    func showsTheSame(as other: Self) -> Bool
+}
+
+extension Array where Element: GroupExample {
+    /// Keeps `example` unless ``DifferenceGroup/exampleLimit`` are kept or one already shows the same (a
+    /// call replayed many times differs the same way each time: one example says it).
+    mutating func keep(_ example: Element) {
+        if count < DifferenceGroup.exampleLimit, !contains(where: { $0.showsTheSame(as: example) }) {
+            append(example)
+        }
+    }
+
+    /// The first examples of both, by iteration, as ``keep(_:)`` keeps them.
+    func merged(with other: [Element]) -> [Element] {
+        var merged: [Element] = []
+        for example in (self + other).sorted(by: { $0.iteration < $1.iteration }) { merged.keep(example) }
+        return merged
     }
 }
