@@ -34,6 +34,8 @@ final class MethodBook: Sendable {
     let matchesFirstMessage: Bool
     /// The most request messages of any set: past it, no recorded conversation goes on.
     let maxRequests: Int
+    /// The size of the largest recorded request message, in bytes.
+    let largestRequest: Int
     let sets: [AnswerSet]
     private let bySingleRequest: [ByteBuffer: [Int]]
     private let inputType: MessageType?
@@ -52,6 +54,7 @@ final class MethodBook: Sendable {
         self.rules = rules
         self.matchHeaders = matchHeaders
         maxRequests = sets.map(\.requests.count).max() ?? 0
+        largestRequest = sets.lazy.flatMap(\.requests).map(\.readableBytes).max() ?? 0
         var index: [ByteBuffer: [Int]] = [:]
         // Bidirectional streams are matched on their first message, against every set's first.
         for (position, set) in sets.enumerated()

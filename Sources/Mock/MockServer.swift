@@ -94,8 +94,13 @@ public final class MockServer: Sendable {
                 services: services + ReflectionVersion.allCases.map(\.serviceName) + ["grpc.health.v1.Health"]
             ).register(on: &router)
         }
+        // A recorded request is never too large for the mock that serves its answer (the recorder keeps
+        // messages up to 64 MiB; the default limit is gRPC's 4 MiB).
+        var serverConfiguration = configuration.server
+        serverConfiguration.maxReceiveMessageSize = max(
+            serverConfiguration.maxReceiveMessageSize, catalog.books.values.map(\.largestRequest).max() ?? 0)
         let server = try await GRPCServer.start(
-            host: host, port: port, configuration: configuration.server, router: router, group: group)
+            host: host, port: port, configuration: serverConfiguration, router: router, group: group)
         return MockServer(server: server, statistics: statistics, methods: methods, passthrough: relay)
     }
 

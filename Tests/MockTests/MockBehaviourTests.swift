@@ -119,6 +119,44 @@ import Testing
         #expect(Self.greeting(answered) == "Hello, Ada!")
     }
 
+    /// A request over gRPC's default 4 MiB (5 MiB of a field the server does not know, so the answer stays
+    /// small) recorded through the proxy is served by the mock, whose limit grows to the largest recorded
+    /// request; a larger one is still refused.
+    @Test func aRecordedRequestOverFourMiBIsServedAndALargerOneRefused() async throws {
+        func hello(padding: Int) -> ByteBuffer {
+            var buffer = ByteBuffer(bytes: [0x0A, 0x01, UInt8(ascii: "x"), 0x9A, 0x06])  // name "x"; field 99
+            var length = UInt64(padding)
+            while length >= 0x80 {
+                buffer.writeInteger(UInt8(truncatingIfNeeded: length) | 0x80)
+                length >>= 7
+            }
+            buffer.writeInteger(UInt8(length))
+            buffer.writeRepeatingByte(0x2A, count: padding)
+            return buffer
+        }
+        let large = hello(padding: 5 << 20)
+        let server = try await DemoServer.start(group: testGroup)
+        let directory = try TemporaryDirectory(prefix: "reprise-mock-large")
+        let (path, recording) = try await MockFixtures.record(
+            upstreamPort: server.port, registry: DemoSchema.registry, files: DemoSchema.fileNames, in: directory
+        ) { port in
+            let connection = try await MockFixtures.connect(port)
+            let recorded = await connection.unary(path: Self.sayHello, request: large)
+            #expect(recorded.result.status.code == .ok, "\(recorded.result.status)")
+            await connection.close()
+        }
+        await server.shutdown()
+        let mock = try await MockFixtures.mock([(path, recording)])
+        let connection = try await MockFixtures.connect(mock.port)
+        let served = await connection.unary(path: Self.sayHello, request: large)
+        let larger = await connection.unary(path: Self.sayHello, request: hello(padding: 6 << 20))
+        await connection.close()
+        await mock.shutdown()
+        #expect(served.result.status.code == .ok, "\(served.result.status)")
+        #expect(Self.greeting(served) == "Hello, x!")
+        #expect(larger.result.status.code == .resourceExhausted, "\(larger.result.status)")
+    }
+
     /// Calls with no status to serve. One the client cancelled (in the demo recording, made before `cancel`
     /// events, its end reset by the client) is served as recorded: its headers, then nothing until the
     /// client gives up. A method recorded only in calls cut off by a failure is a miss that says so.
