@@ -226,6 +226,16 @@ import Testing
                 == "Error: \(option) \(path): the folder /nonexistent-reprise-folder does not exist; create it first\n")
     }
 
+    /// Output to a reader that has gone (`reprise list ... | head -1`) ends the command quietly, as SIGPIPE
+    /// ends a Unix tool; it used to trap in Foundation's FileHandle with a backtrace. (Commands that use the
+    /// network run with SIGPIPE ignored and exit 141: `CallCommandTests`.)
+    @Test(arguments: [["describe", "recordings/demo.jsonl", "demo.v1.Demo"], ["list", "recordings/demo.jsonl"]])
+    func outputToAClosedPipeEndsQuietly(_ arguments: [String]) throws {
+        let ended = try Subprocess.runWithoutAReader([try RepriseExecutable.path()] + arguments)
+        #expect(ended.brokenPipe, "\(ended)")
+        #expect(ended.stderr.isEmpty, "\(ended)")
+    }
+
     /// A negative number is a value, not a flag: the message says what is wrong with it.
     @Test(arguments: [
         (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--speed", "-1"], "--speed must be above 0"),

@@ -102,6 +102,19 @@ struct CallCommandTests {
         }
     }
 
+    /// `reprise call ... | head -c 20` on a large answer: the reader goes, and the call ends quietly with
+    /// 141, SIGPIPE's status (swift-nio ignores the signal itself); it used to trap with a backtrace.
+    @Test func anAnswerToAClosedPipeEndsTheCallQuietly() async throws {
+        try await withDemo { address in
+            let ended = try Subprocess.runWithoutAReader([
+                try RepriseExecutable.path(), "call", "--plaintext", "--max-msg-size", "2000000", "-d",
+                #"{"size":1000000}"#, address, "demo.v1.Demo/Blob",
+            ])
+            #expect(!ended.signalled && ended.status == 141, "\(ended)")
+            #expect(ended.stderr.isEmpty, "\(ended)")
+        }
+    }
+
     @Test func aFailedThresholdExitsWith99AndTheSummaryIsExported() async throws {
         let directory = try TemporaryDirectory(prefix: "reprise-call")
         let summary = directory.path("summary.json")

@@ -149,3 +149,43 @@ private final class OutputCollector: @unchecked Sendable {
         return ProcessOutput(status: status, stdout: out, stderr: err)
     }
 }
+
+extension Subprocess {
+    /// How a process whose standard output had no reader ended.
+    public struct WithoutAReader: Sendable, CustomStringConvertible {
+        /// The exit status, or the signal that ended it.
+        public var status: Int32
+        /// Whether a signal ended it.
+        public var signalled: Bool
+        /// What it wrote on standard error.
+        public var stderr: String
+
+        /// Ended as a Unix tool ends when its reader has gone: SIGPIPE, or exit status 141 (128 + SIGPIPE)
+        /// where SIGPIPE is ignored.
+        public var brokenPipe: Bool { signalled ? status == SIGPIPE : status == 128 + SIGPIPE }
+
+        public var description: String { "\(signalled ? "signal" : "status") \(status), stderr: \(stderr)" }
+    }
+
+    /// Runs `command` with a standard output whose reading end is closed before it starts (as after
+    /// `| head` has exited): every write it makes there fails with EPIPE.
+    public static func runWithoutAReader(_ command: [String], currentDirectory: URL = Repository.root) throws
+        -> WithoutAReader
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
+        process.currentDirectoryURL = currentDirectory
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try output.fileHandleForReading.close()
+        try process.run()
+        let said = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return WithoutAReader(
+            status: process.terminationStatus, signalled: process.terminationReason == .uncaughtSignal,
+            stderr: String(decoding: said, as: UTF8.self))
+    }
+}

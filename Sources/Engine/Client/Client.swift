@@ -35,7 +35,8 @@ public final class Client: Sendable {
         public var baseDirectory: String?
         /// Where k6's warnings go (`can't send empty message`, unknown stream events...).
         public var warn: @Sendable (String) -> Void = { message in
-            FileHandle.standardError.write(Data("WARN \(message)\n".utf8))
+            // The throwing write: the other traps when standard error is a closed pipe.
+            try? FileHandle.standardError.write(contentsOf: Data("WARN \(message)\n".utf8))
         }
 
         /// The defaults: NIO's shared event loops, no metrics.

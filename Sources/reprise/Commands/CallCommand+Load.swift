@@ -33,7 +33,7 @@ extension CallCommand {
             run = try MetricsRun(
                 configuration: try load.configuration(),
                 onAbort: { abort in
-                    FileHandle.standardError.write(Data("reprise call: \(abort), stopping\n".utf8))
+                    StandardStream.error.write(Data("reprise call: \(abort), stopping\n".utf8))
                     stop.stop()
                 })
         } catch {
@@ -108,15 +108,15 @@ extension CallCommand {
             throw CommandError("cannot write the run's outputs: \(error)")
         }
         if load.json {
-            FileHandle.standardOutput.write(Data((loadJSON(outcome, latency: latency).jsonString() + "\n").utf8))
+            StandardStream.output.write(Data((loadJSON(outcome, latency: latency).jsonString() + "\n").utf8))
         } else {
             var text = report.text
             if !text.hasSuffix("\n") { text += "\n" }
             text += loadLine(outcome, latency: latency)
-            FileHandle.standardOutput.write(Data(text.utf8))
+            StandardStream.output.write(Data(text.utf8))
         }
         if let failure = report.failureMessage {
-            FileHandle.standardError.write(Data("reprise call: \(failure)\n".utf8))
+            StandardStream.error.write(Data("reprise call: \(failure)\n".utf8))
         }
         return report.exitCode
     }

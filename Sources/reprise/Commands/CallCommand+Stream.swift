@@ -49,19 +49,19 @@ extension CallCommand {
         for await event in events {
             switch event {
             case .data(let message, _):
-                FileHandle.standardOutput.write(Data(message.jsonUTF8(pretty: true) + [UInt8(ascii: "\n")]))
+                StandardStream.output.write(Data(message.jsonUTF8(pretty: true) + [UInt8(ascii: "\n")]))
             case .error(let error): failure = error
             case .end: break
             }
         }
         await client.close()
         guard let failure else {
-            FileHandle.standardError.write(Data("status: OK (0)\n".utf8))
+            StandardStream.error.write(Data("status: OK (0)\n".utf8))
             return
         }
         var report = "status: \(StatusCode(rawValue: failure.code).name) (\(failure.code)): \(failure.message)"
         for detail in failure.details { report += "\n  detail: \(detail.jsonString())" }
-        FileHandle.standardError.write(Data((report + "\n").utf8))
+        StandardStream.error.write(Data((report + "\n").utf8))
         throw ExitCode(Int32(64 + failure.code))
     }
 }

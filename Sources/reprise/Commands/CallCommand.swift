@@ -133,7 +133,7 @@ struct CallCommand: AsyncParsableCommand {
         }
         await client.close()
         if let message = response.message, response.status == .ok {
-            FileHandle.standardOutput.write(Data(message.jsonUTF8(pretty: true) + [UInt8(ascii: "\n")]))
+            StandardStream.output.write(Data(message.jsonUTF8(pretty: true) + [UInt8(ascii: "\n")]))
         }
         var report = ""
         if verbose {
@@ -147,7 +147,7 @@ struct CallCommand: AsyncParsableCommand {
             if let code = error.k6ErrorCode { report += " (k6 error_code \(code))" }
             for detail in error.details { report += "\n  detail: \(detail.jsonString())" }
         }
-        FileHandle.standardError.write(Data((report + "\n").utf8))
+        StandardStream.error.write(Data((report + "\n").utf8))
         if response.status != .ok { throw ExitCode(Int32(64 + response.status.rawValue)) }
     }
 

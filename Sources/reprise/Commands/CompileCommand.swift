@@ -49,13 +49,13 @@ struct CompileCommand: AsyncParsableCommand {
             let protos = try ProtoLoader(importPaths: importPaths, baseDirectory: directory).load(names)
             set = Self.descriptorSet(protos, requested: names, includeImports: includeImports)
         } catch let error as SchemaError {
-            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            StandardStream.error.write(Data("\(error)\n".utf8))
             throw ExitCode(1)
         }
         do {
             try Self.write(try Self.serialize(set), to: output)
         } catch {
-            FileHandle.standardError.write(Data("\(output): cannot write the protoset: \(error)\n".utf8))
+            StandardStream.error.write(Data("\(output): cannot write the protoset: \(error)\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -26,7 +26,7 @@ struct InputOutputOptions: ParsableArguments {
 
     func write(_ data: Data) throws {
         guard let output else {
-            FileHandle.standardOutput.write(data)
+            StandardStream.output.write(data)
             return
         }
         do {

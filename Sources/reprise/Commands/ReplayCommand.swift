@@ -226,7 +226,7 @@ struct ReplayCommand: AsyncParsableCommand {
             status = try await replay(interrupt: interrupt)
         } catch let failure as ReplayFailure {
             // One line, as every command's error (README); progress and warnings keep the command's name.
-            FileHandle.standardError.write(Data("Error: \(failure.description)\n".utf8))
+            StandardStream.error.write(Data("Error: \(failure.description)\n".utf8))
             throw ExitCode(interrupt.interrupted ? ReplayExitCode.interrupted.rawValue : failure.status.rawValue)
         }
         if interrupt.interrupted {
@@ -308,7 +308,7 @@ struct ReplayCommand: AsyncParsableCommand {
             metricsRun = try MetricsRun(
                 configuration: try self.outputs.configuration(),
                 onAbort: { abort in
-                    FileHandle.standardError.write(Data("reprise replay: \(abort), stopping\n".utf8))
+                    StandardStream.error.write(Data("reprise replay: \(abort), stopping\n".utf8))
                     stop.stop()
                 })
         } catch {
@@ -320,7 +320,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let quiet = self.quiet
         options.progress = { progress in
             metricsRun.tick(elapsed: progress.elapsed)
-            if !quiet { FileHandle.standardError.write(Data((Self.progressLine(progress) + "\n").utf8)) }
+            if !quiet { StandardStream.error.write(Data((Self.progressLine(progress) + "\n").utf8)) }
         }
         if golden.check { options.checker = GoldenChecker(schema: checkSchema, rules: rules) }
         options.recordSinks = outputs.sinks
@@ -367,10 +367,10 @@ struct ReplayCommand: AsyncParsableCommand {
         if result.reachedMaxDuration {
             text += "stopped at --max-duration with calls still to make: the summary covers the calls made\n"
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        StandardStream.output.write(Data(text.utf8))
         try finishOutputs(outputs, plan: plan, result: result, schedule: scheduleValue)
         if let failure = report.failureMessage {
-            FileHandle.standardError.write(Data("reprise replay: \(failure)\n".utf8))
+            StandardStream.error.write(Data("reprise replay: \(failure)\n".utf8))
         }
         if result.unreachedCalls > 0 || result.finished == 0 && result.started > 0 {
             if golden.update {
@@ -388,7 +388,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func warn(_ text: String) {
-        FileHandle.standardError.write(Data("reprise replay: \(text)\n".utf8))
+        StandardStream.error.write(Data("reprise replay: \(text)\n".utf8))
     }
 
     /// The schedule the flags ask for.

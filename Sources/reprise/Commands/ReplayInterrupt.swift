@@ -26,10 +26,10 @@ final class ReplayInterrupt: Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
                 if count.wrappingAdd(1, ordering: .relaxed).newValue > 1 {
-                    FileHandle.standardError.write(Data("reprise replay: stopped at once\n".utf8))
+                    StandardStream.error.write(Data("reprise replay: stopped at once\n".utf8))
                     exit(ReplayExitCode.interrupted.rawValue)
                 }
-                FileHandle.standardError.write(
+                StandardStream.error.write(
                     Data(
                         "reprise replay: stopping: no new calls, waiting for those in flight (again to quit now)\n".utf8
                     ))

@@ -38,7 +38,7 @@ struct ListCommand: AsyncParsableCommand {
     func run() async throws {
         let (resolved, service) = try options.resolve(source, self.service)
         if case .recording(let path) = resolved, let used = try Self.recordedMethods(path) {
-            FileHandle.standardError.write(
+            StandardStream.error.write(
                 Data(
                     ("\(path) has no embedded schema: these are what its calls used (for their types, give the "
                         + "service's files: -I DIR --proto FILE or --protoset FILE)\n").utf8))
@@ -52,7 +52,7 @@ struct ListCommand: AsyncParsableCommand {
             } else {
                 lines = services
             }
-            FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+            StandardStream.output.write(Data(lines.map { $0 + "\n" }.joined().utf8))
             return
         }
         let (pool, services) = try await options.load(resolved)
@@ -65,7 +65,7 @@ struct ListCommand: AsyncParsableCommand {
         } else {
             lines = services
         }
-        FileHandle.standardOutput.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        StandardStream.output.write(Data(lines.map { $0 + "\n" }.joined().utf8))
     }
 
     /// The methods a recording without an embedded schema called, in the order first called (nil when it
