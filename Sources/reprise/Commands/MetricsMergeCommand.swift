@@ -190,21 +190,6 @@ struct MetricsMergeCommand: ParsableCommand {
     }
 
     private func printError(_ message: String, prefix: Bool = true) {
-        var standardError = StandardError()
-        print((prefix ? "error: " : "") + message, to: &standardError)
-    }
-}
-
-/// Standard error as a text stream.
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        let bytes = Array(string.utf8)
-        bytes.withUnsafeBytes { buffer in
-            #if canImport(Glibc)
-                _ = Glibc.write(STDERR_FILENO, buffer.baseAddress, buffer.count)
-            #else
-                _ = Darwin.write(STDERR_FILENO, buffer.baseAddress, buffer.count)
-            #endif
-        }
+        StandardStream.error.write(Data(((prefix ? "error: " : "") + message + "\n").utf8))
     }
 }
