@@ -2,9 +2,20 @@ import Foundation
 import TestSupport
 import Testing
 
+@testable import Replay
+
 /// The replay's HTML report as a CI reviewer opens it: rendered by headless Chromium (Debian `chromium`),
 /// its charts drawn, its tables there, and nothing logged to the console.
 @Suite(.timeLimit(.minutes(2))) struct ReportRenderingTests {
+    /// Gridlines sit at round values (1, 2 or 5 times a power of ten), about four of them.
+    @Test func chartTicksAreRoundValues() {
+        #expect(ReplayReport.ticks(upTo: 107) == [50, 100])
+        #expect(ReplayReport.ticks(upTo: 12) == [5, 10])
+        #expect(ReplayReport.ticks(upTo: 0.8) == [0.2, 0.4, 0.6000000000000001, 0.8])
+        #expect(ReplayReport.ticks(upTo: 3_600) == [1_000, 2_000, 3_000])
+        #expect(ReplayReport.ticks(upTo: 0).isEmpty)
+    }
+
     @Test func theReportRendersInChromiumWithItsChartsAndNoConsoleErrors() async throws {
         let chromium = try Repository.systemTool("chromium")
         let target = try await DemoTarget.start()
@@ -46,6 +57,10 @@ import Testing
                     of: #"<polyline points="[\d.]+,[\d.]+ [\d.]+,[\d.]+" fill="none" stroke=""# + colour,
                     options: .regularExpression) != nil, "no \(colour) latency line")
         }
+        // The verdict names only what happened; the charts have gridlines at round values.
+        #expect(page.contains(#"<span class="bad">1 differ from the recording.</span>"#), "\(page)")
+        #expect(!page.contains("0 calls ended with another status"))
+        #expect(page.contains(##"stroke="#e4e4e4""##))
         // The recorded NOT_FOUND errors came back as recorded: shown as matches, not failures.
         #expect(page.contains("<td>NOT_FOUND (5)</td>"), "\(page)")
         #expect(

@@ -33,8 +33,11 @@ public struct ReplayReport: Sendable {
         let verdict =
             result.mismatchedCalls == 0 && result.failedCalls == 0
             ? "<span class=\"ok\">Every call ended as recorded.</span>"
-            : "<span class=\"bad\">\(result.failedCalls) calls ended with another status, "
-                + "\(result.mismatchedCalls) differ from the recording.</span>"
+            : "<span class=\"bad\">"
+                + [
+                    result.failedCalls > 0 ? "\(result.failedCalls) calls ended with another status" : nil,
+                    result.mismatchedCalls > 0 ? "\(result.mismatchedCalls) differ from the recording" : nil,
+                ].compactMap { $0 }.joined(separator: ", ") + ".</span>"
         var reconnects = ""
         if result.connections.lost > 0 {
             reconnects =
@@ -195,6 +198,21 @@ public struct ReplayReport: Sendable {
         svg +=
             "<text x=\"\(pad - 4)\" y=\"\(pad + 4)\" font-size=\"11\" text-anchor=\"end\">\(Self.display(yMax))</text>"
         svg += "<text x=\"\(pad - 4)\" y=\"\(height - pad)\" font-size=\"11\" text-anchor=\"end\">0</text>"
+        // Gridlines at round values between 0 and the maximum (none too close to the maximum's label).
+        let plotWidth = width - 2 * pad
+        let plotHeight = height - 2 * pad
+        for value in Self.ticks(upTo: yMax) where value < yMax * 0.85 {
+            let y = height - pad - plotHeight * value / yMax
+            svg += "<line x1=\"\(pad)\" y1=\"\(y)\" x2=\"\(width - pad)\" y2=\"\(y)\" stroke=\"#e4e4e4\"/>"
+            svg +=
+                "<text x=\"\(pad - 4)\" y=\"\(y + 4)\" font-size=\"11\" text-anchor=\"end\">\(Self.display(value))</text>"
+        }
+        for value in Self.ticks(upTo: xMax) where value < xMax * 0.9 {
+            let x = pad + plotWidth * value / xMax
+            svg += "<line x1=\"\(x)\" y1=\"\(height - pad)\" x2=\"\(x)\" y2=\"\(height - pad + 4)\" stroke=\"#999\"/>"
+            svg +=
+                "<text x=\"\(x)\" y=\"\(height - pad + 16)\" font-size=\"11\" text-anchor=\"middle\">\(Self.display(value))</text>"
+        }
         svg +=
             "<text x=\"12\" y=\"\(height / 2)\" font-size=\"11\" transform=\"rotate(-90 12 \(height / 2))\" text-anchor=\"middle\">\(unit)</text>"
         return svg
@@ -372,6 +390,15 @@ public struct ReplayReport: Sendable {
 
     /// A number for people: three significant digits below 1,000 (`0.76`, `106`), whole and grouped from
     /// there (`1,970`, `38,200`), never in exponent form.
+    /// Round values (multiples of 1, 2 or 5 times a power of ten) above 0 and up to `maximum`, about four.
+    static func ticks(upTo maximum: Double) -> [Double] {
+        guard maximum.isFinite, maximum > 0 else { return [] }
+        let rough = maximum / 4
+        let power = pow(10, (log10(rough)).rounded(.down))
+        let step = [1.0, 2, 5, 10].map { $0 * power }.first { $0 >= rough } ?? 10 * power
+        return (1...8).map { Double($0) * step }.filter { $0 <= maximum }
+    }
+
     static func display(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         guard abs(value) >= 999.5 else { return String(format: "%.3g", value) }
