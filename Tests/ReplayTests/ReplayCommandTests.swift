@@ -22,6 +22,12 @@ import Testing
         #expect(output.status == 0, "\(output.stderrText)")
         #expect(output.stdoutText.contains("golden check: every call matches the recording"))
         #expect(output.stdoutText.contains("✓ status is as recorded"))
+        // The recording's SayHello went out with an authorization header, recorded as [redacted].
+        #expect(
+            output.stderrText.contains(
+                "1 of 8 calls were recorded with their request's metadata authorization redacted: they go out "
+                    + "without them, so their answers may differ; give metadata with -H 'key: value'"),
+            "\(output.stderrText)")
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains("<svg") && html.contains("Latency over time"))
         // The Sleep call's client gave up at its deadline: the results say so, in the check's words.
@@ -63,6 +69,30 @@ import Testing
         let html = try String(contentsOfFile: report, encoding: .utf8)
         #expect(html.contains(#"<tr><td>1</td><td class="num">3</td><td><code>demo.v1.Demo/SayHello</code></td>"#))
         #expect(html.components(separatedBy: "<td>1</td>").count == 2)
+    }
+
+    /// Redacted request fields are named before the run; redacted metadata given again with -H is not.
+    @Test func redactedRequestsAreNamedUnlessGivenAgain() async throws {
+        let target = try await DemoTarget.start()
+        let directory = try TemporaryDirectory(prefix: "reprise-replay-redacted")
+        let text = try String(contentsOfFile: GoldenRecording.path, encoding: .utf8)
+        let marked = try #require(text.range(of: #""call":1,"dir":"request","#))
+        let edited = try directory.write(
+            "redacted.jsonl",
+            text.replacingCharacters(
+                in: marked, with: #""call":1,"dir":"request","redacted":["demo.v1.HelloRequest.name"],"#))
+        let output = try await reprise([
+            "replay", edited.path, "--target", target.address, "--plaintext", "--speed", "20", "--quiet", "-H",
+            "Authorization: Bearer t",
+        ])
+        await target.stop()
+        #expect(output.status == 0, "\(output.stderrText)")
+        #expect(
+            output.stderrText.contains(
+                "1 of 8 calls were recorded with their request's fields demo.v1.HelloRequest.name redacted: they go "
+                    + "out without them, so their answers may differ\n"),
+            "\(output.stderrText)")
+        #expect(!output.stderrText.contains("metadata authorization"))
     }
 
     /// `--metrics-listen` serves the run's metrics for Prometheus while it lasts: a scrape in the middle

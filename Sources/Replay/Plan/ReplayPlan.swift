@@ -18,6 +18,12 @@ public struct ReplayPlan: Sendable {
     /// The methods (`pkg.Service/Method`) no schema knows whose calls are replayed with their kind read off
     /// the recorded messages (`inferKinds`): their messages can only be compared byte for byte.
     public let unknownMethods: [String]
+    /// Request metadata keys recorded as `[redacted]` (`authorization`...), which calls go out without.
+    public let redactedMetadata: [String]
+    /// Request message fields cleared at record time (`--redact-field`), which calls go out without.
+    public let redactedFields: [String]
+    /// How many planned calls lost request metadata or fields to redaction.
+    public let redactedCalls: Int
     /// How long the recorded calls took to start, first to last.
     public var span: Duration { calls.last?.offset ?? .zero }
 
@@ -42,6 +48,9 @@ public struct ReplayPlan: Sendable {
         var skipped: [String] = []
         var unfinished = 0
         var unknownMethods: [String] = []
+        var redactedMetadata: [String] = []
+        var redactedFields: [String] = []
+        var redactedCalls = 0
         // Recordings made since the client's half-close and cancel have their own events say when they
         // happened, and a call without a half-close never half-closed; older ones are taken to half-close
         // after the last request.
@@ -81,10 +90,15 @@ public struct ReplayPlan: Sendable {
                 continue
             }
             var metadata = Metadata()
+            var redacted = false
             for entry in start.metadata {
                 let key = entry.key.lowercased()
                 if key.hasPrefix(":") || ReservedHeaders.isSetByEveryCall(key) { continue }
-                if entry.value == RecordingFormat.redactedMarker { continue }
+                if entry.value == RecordingFormat.redactedMarker {
+                    redacted = true
+                    if !redactedMetadata.contains(key) { redactedMetadata.append(key) }
+                    continue
+                }
                 if entry.isBinary, let bytes = entry.binaryValue {
                     metadata.add(key, binary: bytes)
                 } else {
@@ -97,6 +111,8 @@ public struct ReplayPlan: Sendable {
                 if message.direction == .response {
                     responsesSeen += 1
                 } else {
+                    for field in message.redacted where !redactedFields.contains(field) { redactedFields.append(field) }
+                    redacted = redacted || !message.redacted.isEmpty
                     requests.append(
                         RequestMessage(
                             offset: .nanoseconds(max(0, message.time - start.time)), bytes: message.raw,
@@ -125,6 +141,7 @@ public struct ReplayPlan: Sendable {
                     offset: .nanoseconds(max(0, cancel.time - start.time)),
                     afterResponses: call.responsesBeforeCancel ?? 0)
             }
+            if redacted { redactedCalls += 1 }
             calls.append(planned)
         }
         guard !calls.isEmpty else {
@@ -151,6 +168,9 @@ public struct ReplayPlan: Sendable {
         self.skipped = skipped
         self.unfinished = unfinished
         self.unknownMethods = unknownMethods
+        self.redactedMetadata = redactedMetadata
+        self.redactedFields = redactedFields
+        self.redactedCalls = redactedCalls
     }
 
     /// The kind the recorded messages show: one request and at most one response is unary, several

@@ -259,6 +259,23 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ReplayFailure(ReplayExitCode(error), "\(recording): \(error)")
         }
         for issue in loaded.warnings { warn("\(issue)") }
+        if plan.redactedCalls > 0 {
+            // Metadata given with -H replaces the recorded key, so a redacted one given again is not missing.
+            let given = Set(
+                headers.compactMap { $0.split(separator: ":", maxSplits: 1).first }.map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                })
+            let metadata = plan.redactedMetadata.filter { !given.contains($0) }
+            let parts =
+                (metadata.isEmpty ? [] : ["metadata " + metadata.joined(separator: ", ")])
+                + (plan.redactedFields.isEmpty ? [] : ["fields " + plan.redactedFields.joined(separator: ", ")])
+            if !parts.isEmpty {
+                warn(
+                    "\(plan.redactedCalls) of \(plan.calls.count) calls were recorded with their request's "
+                        + parts.joined(separator: " and ") + " redacted: they go out without them, so their answers "
+                        + "may differ" + (metadata.isEmpty ? "" : "; give metadata with -H 'key: value'"))
+            }
+        }
         if golden.check, !plan.unknownMethods.isEmpty {
             let names = plan.unknownMethods
             warn(
