@@ -259,31 +259,6 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ReplayFailure(ReplayExitCode(error), "\(recording): \(error)")
         }
         for issue in loaded.warnings { warn("\(issue)") }
-        if plan.redactedCalls > 0 {
-            // Metadata given with -H replaces the recorded key, so a redacted one given again is not missing.
-            let given = Set(
-                headers.compactMap { $0.split(separator: ":", maxSplits: 1).first }.map {
-                    $0.trimmingCharacters(in: .whitespaces).lowercased()
-                })
-            let metadata = plan.redactedMetadata.filter { !given.contains($0) }
-            let parts =
-                (metadata.isEmpty ? [] : ["metadata " + metadata.joined(separator: ", ")])
-                + (plan.redactedFields.isEmpty ? [] : ["fields " + plan.redactedFields.joined(separator: ", ")])
-            if !parts.isEmpty {
-                warn(
-                    "\(plan.redactedCalls) of \(plan.calls.count) calls were recorded with their request's "
-                        + parts.joined(separator: " and ") + " redacted: they go out without them, so their answers "
-                        + "may differ" + (metadata.isEmpty ? "" : "; give metadata with -H 'key: value'"))
-            }
-        }
-        if golden.check, !plan.unknownMethods.isEmpty {
-            let names = plan.unknownMethods
-            warn(
-                "\(names.count == 1 ? "1 method is" : "\(names.count) methods are") in no schema ("
-                    + names.prefix(5).joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
-                    + "): their calls go out as recorded and their messages are compared byte for byte; for "
-                    + "field-level checks, give -I/--proto or --protoset")
-        }
         if let given = clientSchema?.pool, let embedded = loaded.header.schema, let recorded = try? embedded.makePool()
         {
             let drift = SchemaDrift.differences(
@@ -307,6 +282,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let rules: CompareRules
         do { rules = try golden.rules() } catch { throw ReplayFailure(error) }
         let outputs = try openOutputs(plan: plan)
+        warnAboutWhatGoesOutUnlikeTheRecording(plan)
         let checkSchema: ClientSchema?
         do {
             checkSchema = try clientSchema ?? plan.pool.map { try ClientSchema(pool: $0) }
@@ -419,6 +395,36 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         if let vus { return .virtualUsers(count: vus, limit: limit) }
         return .asRecorded(speed: speed ?? 1)
+    }
+
+    /// Calls that cannot go out exactly as recorded, said once the run's inputs and outputs are known to be
+    /// good: requests recorded with redacted metadata or fields, and methods no schema knows.
+    private func warnAboutWhatGoesOutUnlikeTheRecording(_ plan: ReplayPlan) {
+        if plan.redactedCalls > 0 {
+            // Metadata given with -H replaces the recorded key, so a redacted one given again is not missing.
+            let given = Set(
+                headers.compactMap { $0.split(separator: ":", maxSplits: 1).first }.map {
+                    $0.trimmingCharacters(in: .whitespaces).lowercased()
+                })
+            let metadata = plan.redactedMetadata.filter { !given.contains($0) }
+            let parts =
+                (metadata.isEmpty ? [] : ["metadata " + metadata.joined(separator: ", ")])
+                + (plan.redactedFields.isEmpty ? [] : ["fields " + plan.redactedFields.joined(separator: ", ")])
+            if !parts.isEmpty {
+                warn(
+                    "\(plan.redactedCalls) of \(plan.calls.count) calls were recorded with their request's "
+                        + parts.joined(separator: " and ") + " redacted: they go out without them, so their answers "
+                        + "may differ" + (metadata.isEmpty ? "" : "; give metadata with -H 'key: value'"))
+            }
+        }
+        if golden.check, !plan.unknownMethods.isEmpty {
+            let names = plan.unknownMethods
+            warn(
+                "\(names.count == 1 ? "1 method is" : "\(names.count) methods are") in no schema ("
+                    + names.prefix(5).joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
+                    + "): their calls go out as recorded and their messages are compared byte for byte; for "
+                    + "field-level checks, give -I/--proto or --protoset")
+        }
     }
 
     /// A k6 duration (`500ms`, `30s`, `1m30s`, `2d`) or plain seconds; nil when it does not parse or is
