@@ -236,6 +236,24 @@ import Testing
         #expect(ended.stderr.isEmpty, "\(ended)")
     }
 
+    /// A recording or protoset that cannot be written is exit 73 with one `Error:` line, as every output:
+    /// import said 1, compile said 1 without the prefix.
+    @Test(arguments: [
+        (
+            ["import", "fixtures/captures/grpcio-demo-ipv4.pcap", "--out", "/nonexistent-reprise-folder/x.jsonl"],
+            "Error: cannot write the recording /nonexistent-reprise-folder/x.jsonl: No such file or directory\n"
+        ),
+        (
+            ["compile", "-o", "/nonexistent-reprise-folder/x.pb", "-I", "fixtures/protos/demo", "demo/v1/demo.proto"],
+            "Error: cannot write the protoset /nonexistent-reprise-folder/x.pb: No such file or directory\n"
+        ),
+    ])
+    func anUnwritableRecordingOrProtosetIsExit73(_ command: [String], _ message: String) throws {
+        let output = try Self.reprise(command)
+        #expect(output.status == 73)
+        #expect(output.stderrText == message, "\(output.stderrText)")
+    }
+
     /// A negative number is a value, not a flag: the message says what is wrong with it.
     @Test(arguments: [
         (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--speed", "-1"], "--speed must be above 0"),

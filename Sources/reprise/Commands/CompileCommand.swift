@@ -55,8 +55,7 @@ struct CompileCommand: AsyncParsableCommand {
         do {
             try Self.write(try Self.serialize(set), to: output)
         } catch {
-            StandardStream.error.write(Data("\(output): cannot write the protoset: \(error)\n".utf8))
-            throw ExitCode(1)
+            throw CommandError("cannot write the protoset \(output): \(error)", status: .unwritableOutput)
         }
     }
 

@@ -100,6 +100,8 @@ final class CaptureRecording {
             return importer
         } catch let error as CommandError {
             throw error
+        } catch let error as RecordingWriteError {
+            throw CommandError("\(error)", status: .unwritableOutput)
         } catch {
             throw CommandError("\(error)")
         }
