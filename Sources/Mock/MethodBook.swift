@@ -100,17 +100,15 @@ final class MethodBook: Sendable {
     func continuation(of current: AnswerSet, received: [ByteBuffer], metadata: Metadata) -> Continuation {
         let last = received.count - 1
         let receivedJSON = decode(received)
-        if differences(current, received, receivedJSON, prefix: true).isEmpty { return .same }
+        let own = differences(current, received, receivedJSON, prefix: true)
+        if own.isEmpty { return .same }
         let values = matchHeaders.isEmpty ? [] : Self.headerValues(matchHeaders, in: metadata)
-        var nearest: (set: AnswerSet, paths: [String])?
+        var closest: (set: AnswerSet, paths: [String]) = (current, own)
         for set in sets where set !== current && set.headerValues == values {
             let paths = differences(set, received, receivedJSON, prefix: true)
             if paths.isEmpty { return .switched(set) }
-            if nearest == nil || paths.count < nearest!.paths.count { nearest = (set, paths) }
+            if paths.count < closest.paths.count { closest = (set, paths) }
         }
-        let own = differences(current, received, receivedJSON, prefix: true)
-        let closest: (set: AnswerSet, paths: [String]) =
-            nearest.map { $0.paths.count < own.count ? $0 : (current, own) } ?? (current, own)
         let shown = closest.paths.prefix(8).joined(separator: ", ")
         let more = closest.paths.count > 8 ? " and \(closest.paths.count - 8) more" : ""
         return .diverged(

@@ -74,15 +74,6 @@ public final class MockServer: Sendable {
             router.register(path) { _ in MockCallHandler(mock: context, book: book, counters: counters) }
         }
         router.fallback { _ in MockCallHandler(mock: context, book: nil, counters: nil) }
-        if catalog.pool == nil {
-            for version in ReflectionVersion.allCases {
-                router.register(version.path) { _ in
-                    MockCallHandler(
-                        mock: context, book: nil, counters: nil,
-                        unserved: "the recording has no schema to serve by reflection (it was made without one)")
-                }
-            }
-        }
         if let pool = catalog.pool {
             let services = pool.files.flatMap { $0.services.map(\.fullName) }
             var statuses: [String: ServingStatus] = ["": .serving]
@@ -93,6 +84,14 @@ public final class MockServer: Sendable {
                 pool: pool,
                 services: services + ReflectionVersion.allCases.map(\.serviceName) + ["grpc.health.v1.Health"]
             ).register(on: &router)
+        } else {
+            for version in ReflectionVersion.allCases {
+                router.register(version.path) { _ in
+                    MockCallHandler(
+                        mock: context, book: nil, counters: nil,
+                        unserved: "the recording has no schema to serve by reflection (it was made without one)")
+                }
+            }
         }
         // A recorded request is never too large for the mock that serves its answer (the recorder keeps
         // messages up to 64 MiB; the default limit is gRPC's 4 MiB).

@@ -45,7 +45,7 @@ struct Reprise: AsyncParsableCommand {
                 parsed = command
             } catch {
                 if let hint = goStyleFlagHint(Array(CommandLine.arguments.dropFirst())) {
-                    StandardStream.error.write(Data("Error: \(hint)\n".utf8))
+                    StandardStream.error.write("Error: \(hint)\n")
                     Foundation.exit(ExitStatus.usage.rawValue)
                 }
                 throw error
@@ -56,15 +56,14 @@ struct Reprise: AsyncParsableCommand {
                 try command.run()
             }
         } catch let error as CommandError {
-            StandardStream.error.write(Data("Error: \(error.description)\n".utf8))
+            StandardStream.error.write("Error: \(error.description)\n")
             Foundation.exit(error.status.rawValue)
         } catch let error as ValidationError {
             // From a run(), after parsing: ArgumentParser would show the root's usage, not the command's.
             guard let parsed, let path = commandPath(to: type(of: parsed)) else { exit(withError: error) }
             StandardStream.error.write(
-                Data(
-                    ("Error: \(error.message)\nUsage: \(usageString(for: type(of: parsed)))\n"
-                        + "  See 'reprise \(path) --help' for more information.\n").utf8))
+                "Error: \(error.message)\nUsage: \(usageString(for: type(of: parsed)))\n"
+                    + "  See 'reprise \(path) --help' for more information.\n")
             Foundation.exit(ExitStatus.usage.rawValue)
         } catch {
             exit(withError: error)

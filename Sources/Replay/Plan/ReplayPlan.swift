@@ -70,10 +70,8 @@ public struct ReplayPlan: Sendable {
             if kind == .unknown, let method = pool?.method(path: start.method) {
                 kind = RPCKind(clientStreaming: method.isClientStreaming, serverStreaming: method.isServerStreaming)
             }
-            if kind == .unknown, inferKinds {
-                kind = Self.inferredKind(call)
-                if !unknownMethods.contains(name) { unknownMethods.append(name) }
-            }
+            let inferred = kind == .unknown && inferKinds
+            if inferred { kind = Self.inferredKind(call) }
             if kind == .unknown {
                 skipped.append("call \(start.call) (\(name)): the method is not in the recording's schema")
                 continue
@@ -142,6 +140,7 @@ public struct ReplayPlan: Sendable {
                     afterResponses: call.responsesBeforeCancel ?? 0)
             }
             if redacted { redactedCalls += 1 }
+            if inferred, !unknownMethods.contains(name) { unknownMethods.append(name) }
             calls.append(planned)
         }
         guard !calls.isEmpty else {

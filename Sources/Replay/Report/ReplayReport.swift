@@ -388,8 +388,6 @@ public struct ReplayReport: Sendable {
     /// A coordinate or size in the pictures.
     static func format(_ value: Double) -> String { String(format: "%.3g", value) }
 
-    /// A number for people: three significant digits below 1,000 (`0.76`, `106`), whole and grouped from
-    /// there (`1,970`, `38,200`), never in exponent form.
     /// Round values (multiples of 1, 2 or 5 times a power of ten) above 0 and up to `maximum`, about four.
     static func ticks(upTo maximum: Double) -> [Double] {
         guard maximum.isFinite, maximum > 0 else { return [] }
@@ -399,6 +397,8 @@ public struct ReplayReport: Sendable {
         return (1...8).map { Double($0) * step }.filter { $0 <= maximum }
     }
 
+    /// A number for people: three significant digits below 1,000 (`0.76`, `106`), whole and grouped from
+    /// there (`1,970`, `38,200`), never in exponent form.
     static func display(_ value: Double) -> String {
         guard value.isFinite else { return "\(value)" }
         guard abs(value) >= 999.5 else { return String(format: "%.3g", value) }

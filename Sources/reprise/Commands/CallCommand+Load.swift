@@ -33,7 +33,7 @@ extension CallCommand {
             run = try MetricsRun(
                 configuration: try load.configuration(),
                 onAbort: { abort in
-                    StandardStream.error.write(Data("reprise call: \(abort), stopping\n".utf8))
+                    StandardStream.error.write("reprise call: \(abort), stopping\n")
                     stop.stop()
                 })
         } catch {
@@ -108,15 +108,15 @@ extension CallCommand {
             throw CommandError("cannot write the run's outputs: \(error)")
         }
         if load.json {
-            StandardStream.output.write(Data((loadJSON(outcome, latency: latency).jsonString() + "\n").utf8))
+            StandardStream.output.write(loadJSON(outcome, latency: latency).jsonString() + "\n")
         } else {
             var text = report.text
             if !text.hasSuffix("\n") { text += "\n" }
             text += loadLine(outcome, latency: latency)
-            StandardStream.output.write(Data(text.utf8))
+            StandardStream.output.write(text)
         }
         if let failure = report.failureMessage {
-            StandardStream.error.write(Data("reprise call: \(failure)\n".utf8))
+            StandardStream.error.write("reprise call: \(failure)\n")
         }
         return report.exitCode
     }

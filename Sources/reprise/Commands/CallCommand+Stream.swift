@@ -56,12 +56,12 @@ extension CallCommand {
         }
         await client.close()
         guard let failure else {
-            StandardStream.error.write(Data("status: OK (0)\n".utf8))
+            StandardStream.error.write("status: OK (0)\n")
             return
         }
         var report = "status: \(StatusCode(rawValue: failure.code).name) (\(failure.code)): \(failure.message)"
         for detail in failure.details { report += "\n  detail: \(detail.jsonString())" }
-        StandardStream.error.write(Data((report + "\n").utf8))
+        StandardStream.error.write(report + "\n")
         throw ExitCode(Int32(64 + failure.code))
     }
 }

@@ -147,7 +147,7 @@ struct CallCommand: AsyncParsableCommand {
             if let code = error.k6ErrorCode { report += " (k6 error_code \(code))" }
             for detail in error.details { report += "\n  detail: \(detail.jsonString())" }
         }
-        StandardStream.error.write(Data((report + "\n").utf8))
+        StandardStream.error.write(report + "\n")
         if response.status != .ok { throw ExitCode(Int32(64 + response.status.rawValue)) }
     }
 

@@ -49,7 +49,7 @@ struct CompileCommand: AsyncParsableCommand {
             let protos = try ProtoLoader(importPaths: importPaths, baseDirectory: directory).load(names)
             set = Self.descriptorSet(protos, requested: names, includeImports: includeImports)
         } catch let error as SchemaError {
-            StandardStream.error.write(Data("\(error)\n".utf8))
+            StandardStream.error.write("\(error)\n")
             throw ExitCode(1)
         }
         do {

@@ -190,6 +190,6 @@ struct MetricsMergeCommand: ParsableCommand {
     }
 
     private func printError(_ message: String, prefix: Bool = true) {
-        StandardStream.error.write(Data(((prefix ? "error: " : "") + message + "\n").utf8))
+        StandardStream.error.write((prefix ? "error: " : "") + message + "\n")
     }
 }

@@ -144,7 +144,7 @@ struct MockCommand: AsyncParsableCommand {
             forward.client.tls = try passthroughTLS.flags.configuration()
             configuration.passthrough = forward
         }
-        configuration.log = { line in StandardStream.error.write(Data("mock: \(line)\n".utf8)) }
+        configuration.log = { line in StandardStream.error.write("mock: \(line)\n") }
 
         let stop = StopSignal()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
@@ -174,7 +174,7 @@ struct MockCommand: AsyncParsableCommand {
         if let localCA { print("trust the local CA with: \(localCA.certificatePath)") }
         fflush(nil)
         let signal = await stop.wait()
-        StandardStream.error.write(Data("mock: \(signal), shutting down\n".utf8))
+        StandardStream.error.write("mock: \(signal), shutting down\n")
         await mock.shutdown(gracePeriod: .seconds(2))
         try await group.shutdownGracefully()
         try writeSummary(mock.statistics.snapshot)

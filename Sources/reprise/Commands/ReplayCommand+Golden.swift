@@ -127,7 +127,7 @@ extension ReplayCommand {
             text += "the first replay also differs from the recording in \(firstResult.mismatchedCalls) calls "
             text += "(replay with --rules \(path) to see what is left)\n"
         }
-        StandardStream.output.write(Data(text.utf8))
+        StandardStream.output.write(text)
         return .matched
     }
 
@@ -155,7 +155,7 @@ extension ReplayCommand {
             source: "\(recording) compared with \(other), \(comparison.paired) calls with identical requests",
             heading: "\(comparison.paired) pairs of calls with identical requests (\(comparison.unpaired) calls "
                 + "without a partner)")
-        StandardStream.output.write(Data(text.utf8))
+        StandardStream.output.write(text)
         return .matched
     }
 

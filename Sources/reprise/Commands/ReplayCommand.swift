@@ -226,7 +226,7 @@ struct ReplayCommand: AsyncParsableCommand {
             status = try await replay(interrupt: interrupt)
         } catch let failure as ReplayFailure {
             // One line, as every command's error (README); progress and warnings keep the command's name.
-            StandardStream.error.write(Data("Error: \(failure.description)\n".utf8))
+            StandardStream.error.write("Error: \(failure.description)\n")
             throw ExitCode(interrupt.interrupted ? ReplayExitCode.interrupted.rawValue : failure.status.rawValue)
         }
         if interrupt.interrupted {
@@ -301,7 +301,7 @@ struct ReplayCommand: AsyncParsableCommand {
             metricsRun = try MetricsRun(
                 configuration: try self.outputs.configuration(),
                 onAbort: { abort in
-                    StandardStream.error.write(Data("reprise replay: \(abort), stopping\n".utf8))
+                    StandardStream.error.write("reprise replay: \(abort), stopping\n")
                     stop.stop()
                 })
         } catch {
@@ -313,7 +313,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let quiet = self.quiet
         options.progress = { progress in
             metricsRun.tick(elapsed: progress.elapsed)
-            if !quiet { StandardStream.error.write(Data((Self.progressLine(progress) + "\n").utf8)) }
+            if !quiet { StandardStream.error.write(Self.progressLine(progress) + "\n") }
         }
         if golden.check { options.checker = GoldenChecker(schema: checkSchema, rules: rules) }
         options.recordSinks = outputs.sinks
@@ -360,10 +360,10 @@ struct ReplayCommand: AsyncParsableCommand {
         if result.reachedMaxDuration {
             text += "stopped at --max-duration with calls still to make: the summary covers the calls made\n"
         }
-        StandardStream.output.write(Data(text.utf8))
+        StandardStream.output.write(text)
         try finishOutputs(outputs, plan: plan, result: result, schedule: scheduleValue)
         if let failure = report.failureMessage {
-            StandardStream.error.write(Data("reprise replay: \(failure)\n".utf8))
+            StandardStream.error.write("reprise replay: \(failure)\n")
         }
         if result.unreachedCalls > 0 || result.finished == 0 && result.started > 0 {
             if golden.update {
@@ -381,7 +381,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     func warn(_ text: String) {
-        StandardStream.error.write(Data("reprise replay: \(text)\n".utf8))
+        StandardStream.error.write("reprise replay: \(text)\n")
     }
 
     /// The schedule the flags ask for.
@@ -402,10 +402,7 @@ struct ReplayCommand: AsyncParsableCommand {
     private func warnAboutWhatGoesOutUnlikeTheRecording(_ plan: ReplayPlan) {
         if plan.redactedCalls > 0 {
             // Metadata given with -H replaces the recorded key, so a redacted one given again is not missing.
-            let given = Set(
-                headers.compactMap { $0.split(separator: ":", maxSplits: 1).first }.map {
-                    $0.trimmingCharacters(in: .whitespaces).lowercased()
-                })
+            let given = Set((try? CallCommand.metadata(headers, option: "--header"))?.keys ?? [])
             let metadata = plan.redactedMetadata.filter { !given.contains($0) }
             let parts =
                 (metadata.isEmpty ? [] : ["metadata " + metadata.joined(separator: ", ")])

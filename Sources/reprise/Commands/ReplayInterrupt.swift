@@ -26,13 +26,11 @@ final class ReplayInterrupt: Sendable {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler { [self] in
                 if count.wrappingAdd(1, ordering: .relaxed).newValue > 1 {
-                    StandardStream.error.write(Data("reprise replay: stopped at once\n".utf8))
+                    StandardStream.error.write("reprise replay: stopped at once\n")
                     exit(ReplayExitCode.interrupted.rawValue)
                 }
                 StandardStream.error.write(
-                    Data(
-                        "reprise replay: stopping: no new calls, waiting for those in flight (again to quit now)\n".utf8
-                    ))
+                    "reprise replay: stopping: no new calls, waiting for those in flight (again to quit now)\n")
                 stop.stop()
             }
             source.resume()

@@ -64,7 +64,7 @@ struct RunOutputOptions: ParsableArguments {
             throw CommandError.cannotListen(on: address, error, option: "--metrics-listen")
         }
         let url = "http://\(hostPort(address.host, server.port))/metrics"
-        StandardStream.error.write(Data("\(name): metrics for Prometheus at \(url)\n".utf8))
+        StandardStream.error.write("\(name): metrics for Prometheus at \(url)\n")
         return server
     }
 

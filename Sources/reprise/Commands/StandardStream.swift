@@ -19,6 +19,11 @@ struct StandardStream: Sendable {
 
     let descriptor: Int32
 
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { write(UnsafeRawBufferPointer($0)) }
+    }
+
     func write(_ data: Data) { data.withUnsafeBytes { write($0) } }
 
     func write(_ bytes: UnsafeRawBufferPointer) {

@@ -16,13 +16,13 @@ struct CaptureConsole {
     init(quiet: Bool) { self.quiet = quiet }
 
     static func print(_ text: String) {
-        StandardStream.error.write(Data("reprise capture: \(text)\n".utf8))
+        StandardStream.error.write("reprise capture: \(text)\n")
     }
 
     mutating func progress(_ text: String) {
         guard !quiet else { return }
         if isTerminal {
-            StandardStream.error.write(Data("\r\u{1B}[K\(text)".utf8))
+            StandardStream.error.write("\r\u{1B}[K\(text)")
             liveLine = true
         } else {
             Self.print(text)
@@ -31,7 +31,7 @@ struct CaptureConsole {
 
     /// Ends the live line, so the next line starts on its own.
     mutating func endLiveLine() {
-        if liveLine { StandardStream.error.write(Data("\n".utf8)) }
+        if liveLine { StandardStream.error.write("\n") }
         liveLine = false
     }
 }

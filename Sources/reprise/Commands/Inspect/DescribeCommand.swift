@@ -42,7 +42,7 @@ struct DescribeCommand: AsyncParsableCommand {
         let (resolved, symbol) = try options.resolve(source, self.symbol)
         let name = symbol ?? ""
         let (pool, _) = try await options.load(resolved)
-        StandardStream.output.write(Data(try Self.describe(name, in: pool).utf8))
+        StandardStream.output.write(try Self.describe(name, in: pool))
     }
 
     /// `NAME is a KIND:` and the symbol's text.

@@ -60,7 +60,7 @@ struct HealthCommand: AsyncParsableCommand {
         do {
             (client, connection) = try await self.connection.connect(server)
         } catch let error as CommandError {
-            StandardStream.error.write(Data("Error: \(error)\n".utf8))
+            StandardStream.error.write("Error: \(error)\n")
             throw ExitCode(HealthExitCode.unreachable.rawValue)
         }
         var options = CallOptions()
@@ -101,7 +101,7 @@ struct HealthCommand: AsyncParsableCommand {
     }
 
     private static func print(_ status: ServingStatus) {
-        StandardStream.output.write(Data("\(status.name)\n".utf8))
+        StandardStream.output.write("\(status.name)\n")
     }
 
     /// Says why the health call failed and picks the exit status.
@@ -113,7 +113,7 @@ struct HealthCommand: AsyncParsableCommand {
         case .notFound: message += "; the server does not know that service (reprise list shows those it has)"
         default: break
         }
-        StandardStream.error.write(Data("Error: \(message)\n".utf8))
+        StandardStream.error.write("Error: \(message)\n")
         return status.code == .unavailable ? .unreachable : .rpcFailed
     }
 }

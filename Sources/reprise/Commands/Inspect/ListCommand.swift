@@ -39,9 +39,8 @@ struct ListCommand: AsyncParsableCommand {
         let (resolved, service) = try options.resolve(source, self.service)
         if case .recording(let path) = resolved, let used = try Self.recordedMethods(path) {
             StandardStream.error.write(
-                Data(
-                    ("\(path) has no embedded schema: these are what its calls used (for their types, give the "
-                        + "service's files: -I DIR --proto FILE or --protoset FILE)\n").utf8))
+                "\(path) has no embedded schema: these are what its calls used (for their types, give the "
+                    + "service's files: -I DIR --proto FILE or --protoset FILE)\n")
             let services = Array(Set(used.map(\.service))).sorted()
             let lines: [String]
             if let service {
@@ -52,7 +51,7 @@ struct ListCommand: AsyncParsableCommand {
             } else {
                 lines = services
             }
-            StandardStream.output.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+            StandardStream.output.write(lines.map { $0 + "\n" }.joined())
             return
         }
         let (pool, services) = try await options.load(resolved)
@@ -65,7 +64,7 @@ struct ListCommand: AsyncParsableCommand {
         } else {
             lines = services
         }
-        StandardStream.output.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        StandardStream.output.write(lines.map { $0 + "\n" }.joined())
     }
 
     /// The methods a recording without an embedded schema called, in the order first called (nil when it

@@ -29,7 +29,7 @@ final class RecordConsole: Sendable {
             var line = state.liveLine ? "\r\u{1B}[K" : ""
             state.liveLine = false
             line += text + "\n"
-            StandardStream.error.write(Data(line.utf8))
+            StandardStream.error.write(line)
         }
     }
 
@@ -77,7 +77,7 @@ final class RecordConsole: Sendable {
 
     func endLiveLine() {
         state.withLock { state in
-            if state.liveLine { StandardStream.error.write(Data("\n".utf8)) }
+            if state.liveLine { StandardStream.error.write("\n") }
             state.liveLine = false
         }
     }
@@ -96,7 +96,7 @@ final class RecordConsole: Sendable {
                 + "message(s), \(Self.bytes(statistics.bytesWritten)) written, \(proxy.connectionCount) connection(s)"
             if isTerminal {
                 state.withLock { state in
-                    StandardStream.error.write(Data("\r\u{1B}[K\(text)".utf8))
+                    StandardStream.error.write("\r\u{1B}[K\(text)")
                     state.liveLine = true
                 }
             } else if statistics.calls != lastCalls, ContinuousClock.now - lastPrinted >= .seconds(10) {
