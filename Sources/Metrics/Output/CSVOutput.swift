@@ -59,7 +59,7 @@ public final class CSVOutput: MetricsOutput {
     public func close() throws { try file.close() }
 
     private func row(_ sample: RecordedSample, _ info: SeriesInfo, into bytes: inout [UInt8]) {
-        Self.field(info.metric.name, into: &bytes)
+        Self.field(info.metric.name.utf8, into: &bytes)
         bytes.append(UInt8(ascii: ","))
         switch timeFormat {
         case .unix:  // sample times are after 1970: division rounds down
@@ -82,7 +82,7 @@ public final class CSVOutput: MetricsOutput {
             }
             bytes.append(UInt8(ascii: ","))
             if next < tags.count, tags[next].key == column {
-                Self.field(tags[next].value, into: &bytes)
+                Self.field(tags[next].value.utf8, into: &bytes)
                 next += 1
             }
         }
@@ -103,16 +103,17 @@ public final class CSVOutput: MetricsOutput {
         extra += tag.value.utf8
     }
 
-    private static func field(_ text: String, into bytes: inout [UInt8]) { field(Array(text.utf8), into: &bytes) }
-
     /// A field as Go's `encoding/csv` writes it: quoted (quotes doubled) when it holds a comma, a quote, a
     /// line break, starts with a space, or is `\.`.
-    static func field(_ text: [UInt8], into bytes: inout [UInt8]) {
+    static func field(_ text: some Collection<UInt8>, into bytes: inout [UInt8]) {
+        let startsWithSpace: Bool
+        switch text.first {
+        case 0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D: startsWithSpace = true
+        default: startsWithSpace = false
+        }
         let quoted =
-            !text.isEmpty
-            && (text == [UInt8(ascii: "\\"), UInt8(ascii: ".")]
-                || text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-                || [0x20, 0x09, 0x0A, 0x0B, 0x0C, 0x0D].contains(text[0]))
+            startsWithSpace || text.elementsEqual("\\.".utf8)
+            || text.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
         guard quoted else {
             bytes += text
             return
