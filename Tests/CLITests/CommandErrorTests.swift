@@ -254,6 +254,21 @@ import Testing
         #expect(output.stderrText == message, "\(output.stderrText)")
     }
 
+    /// A usage error a command finds while it runs (import's `-I` without `--proto`, found when the schema
+    /// loads) shows that command's usage, not the root's `reprise <subcommand>`.
+    @Test func aUsageErrorFoundWhileRunningShowsTheCommandsUsage() throws {
+        let output = try Self.reprise([
+            "import", "fixtures/captures/grpcio-demo-ipv4.pcap", "--out", "/tmp/reprise-usage-\(UUID()).jsonl", "-I",
+            "fixtures/protos/demo",
+        ])
+        #expect(output.status == 64)
+        #expect(
+            output.stderrText
+                == "Error: -I gives where imports are found; name the files to load with --proto FILE.\n"
+                + "Usage: reprise import [<options>] <capture> --out <file>\n"
+                + "  See 'reprise import --help' for more information.\n")
+    }
+
     /// A negative number is a value, not a flag: the message says what is wrong with it.
     @Test(arguments: [
         (["replay", "recordings/demo.jsonl", "--target", "127.0.0.1:1", "--speed", "-1"], "--speed must be above 0"),
