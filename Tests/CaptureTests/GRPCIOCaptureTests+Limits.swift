@@ -8,7 +8,10 @@ import Testing
 extension GRPCIOCaptureTests {
     @Test func aConnectionHoldingMoreThanMaxHeldBytesIsSkippedAndNamed() async throws {
         let run = try await Self.run.value
-        let (path, summary) = try run.importRewritten("held", arguments: ["--max-held-bytes", "65536"]) { file in
+        let scratch = try TemporaryDirectory(prefix: "reprise-capture-variant")
+        defer { withExtendedLifetime(scratch) {} }
+        let limit = ["--max-held-bytes", "65536"]
+        let (path, summary) = try run.importRewritten("held", in: scratch, arguments: limit) { file in
             // The server's first payload comes last, and the client's acknowledgments are taken away so
             // nothing says it was lost: everything the server sent after it waits for it.
             let first = file.records.firstIndex {

@@ -21,16 +21,18 @@ extension GRPCIOCaptureTests {
     @Test(arguments: PcapNGLayout.allCases)
     func aPcapNGWithInterfacesOfDifferentLinkTypesGivesTheSameRecording(_ layout: PcapNGLayout) async throws {
         let run = try await Self.run.value
-        let path = run.directory.path("interfaces-\(layout.rawValue).pcapng").path
+        let scratch = try TemporaryDirectory(prefix: "reprise-capture-pcapng")
+        defer { withExtendedLifetime(scratch) {} }
+        let path = scratch.path("interfaces-\(layout.rawValue).pcapng").path
         let skipped: Int
         switch layout {
         case .littleEndian, .bigEndian:
             skipped = try Self.writeInterleavedPcapNG(run, to: path, bigEndian: layout == .bigEndian)
         case .mergecap:
             skipped = 0
-            try await Self.mergeWithMergecap(run, to: path)
+            try await Self.mergeWithMergecap(run, to: path, scratch: scratch)
         }
-        let out = run.directory.path("interfaces-\(layout.rawValue).jsonl").path
+        let out = scratch.path("interfaces-\(layout.rawValue).jsonl").path
         let summary = try ImportedRecording.run(
             path, out: out, ["--port", "\(run.serverPort)"] + ImportedRecording.recordSchema)
         #expect(try ImportedRecording.calls(out) == ImportedRecording.calls(run.imported))
@@ -43,13 +45,15 @@ extension GRPCIOCaptureTests {
 
     @Test func aPcapNGWhoseLastBlockIsCutSaysSoAndKeepsEverythingBefore() async throws {
         let run = try await Self.run.value
-        let whole = run.directory.path("whole.pcapng").path
+        let scratch = try TemporaryDirectory(prefix: "reprise-capture-pcapng")
+        defer { withExtendedLifetime(scratch) {} }
+        let whole = scratch.path("whole.pcapng").path
         _ = try Self.writeInterleavedPcapNG(run, to: whole, bigEndian: false)
         var bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
         bytes.removeLast(10)
-        let cut = run.directory.path("cut.pcapng").path
+        let cut = scratch.path("cut.pcapng").path
         try bytes.write(to: URL(fileURLWithPath: cut))
-        let out = run.directory.path("cut-pcapng.jsonl").path
+        let out = scratch.path("cut-pcapng.jsonl").path
         let summary = try ImportedRecording.run(
             cut, out: out, ["--port", "\(run.serverPort)"] + ImportedRecording.recordSchema, status: 66)
         #expect(summary.contains("the file ends inside a packet: truncated dump file"), "\(summary)")
@@ -95,8 +99,9 @@ extension GRPCIOCaptureTests {
         return 1
     }
 
-    /// Splits the capture by direction into an Ethernet pcap and a raw IP pcap and merges them with mergecap.
-    static func mergeWithMergecap(_ run: Run, to path: String) async throws {
+    /// Splits the capture by direction into an Ethernet pcap and a raw IP pcap (in `scratch`) and merges them
+    /// with mergecap.
+    static func mergeWithMergecap(_ run: Run, to path: String, scratch: TemporaryDirectory) async throws {
         let original = try PcapFile(path: run.capture)
         var client = original
         var server = original
@@ -107,8 +112,8 @@ extension GRPCIOCaptureTests {
             server.records[index].wireLength -= 14
         }
         server.linkType = 101
-        let clientPath = run.directory.path("client-ethernet.pcap").path
-        let serverPath = run.directory.path("server-raw.pcap").path
+        let clientPath = scratch.path("client-ethernet.pcap").path
+        let serverPath = scratch.path("server-raw.pcap").path
         try client.write(to: clientPath)
         try server.write(to: serverPath)
         try await Subprocess.check(

@@ -45,16 +45,18 @@ struct GRPCIOCaptureTests {
                 ["--port", "\(server.port)"] + ImportedRecording.recordSchema)
         }
 
-        /// Imports a rewritten copy of the capture; returns the recording's path and the summary line.
+        /// Imports a rewritten copy of the capture, both files in `scratch` (the test's own directory, removed
+        /// when the test ends: each copy holds the suite's 10 MB message twice); returns the recording's path
+        /// and the summary line.
         func importRewritten(
-            _ name: String, cutLastRecordAt cut: Int? = nil, arguments: [String] = [], status: Int32 = 0,
-            orNothingRecovered: Bool = false, _ rewrite: (inout PcapFile) -> Void
+            _ name: String, in scratch: TemporaryDirectory, cutLastRecordAt cut: Int? = nil, arguments: [String] = [],
+            status: Int32 = 0, orNothingRecovered: Bool = false, _ rewrite: (inout PcapFile) -> Void
         ) throws -> (path: String, summary: String) {
             var file = try PcapFile(path: capture)
             rewrite(&file)
-            let rewritten = directory.path("\(name).pcap").path
+            let rewritten = scratch.path("\(name).pcap").path
             try file.write(to: rewritten, cutLastRecordAt: cut)
-            let out = directory.path("\(name).jsonl").path
+            let out = scratch.path("\(name).jsonl").path
             let summary = try ImportedRecording.run(
                 rewritten, out: out, ["--port", "\(serverPort)"] + ImportedRecording.recordSchema + arguments,
                 status: status, orNothingRecovered: orNothingRecovered)
@@ -99,10 +101,12 @@ struct GRPCIOCaptureTests {
 
     @Test func reorderedRepeatedAndOverlappingSegmentsGiveTheSameRecording() async throws {
         let run = try await Self.run.value
+        let scratch = try TemporaryDirectory(prefix: "reprise-capture-variant")
+        defer { withExtendedLifetime(scratch) {} }
         var swapped = 0
         var repeated = 0
         var overlapping = 0
-        let (path, summary) = try run.importRewritten("reordered") { file in
+        let (path, summary) = try run.importRewritten("reordered", in: scratch) { file in
             var records: [PcapFile.Record] = []
             var payloads = 0
             var index = 0
@@ -150,7 +154,9 @@ struct GRPCIOCaptureTests {
 
     @Test func aSegmentTheCaptureMissedEndsTheCallsInFlightIncompleteAndSaysWhere() async throws {
         let run = try await Self.run.value
-        let (path, summary) = try run.importRewritten("gap") { file in
+        let scratch = try TemporaryDirectory(prefix: "reprise-capture-variant")
+        defer { withExtendedLifetime(scratch) {} }
+        let (path, summary) = try run.importRewritten("gap", in: scratch) { file in
             // Drop the client's payload packet in the middle of the capture.
             let clientPayloads = file.records.indices.filter {
                 guard let segment = EthernetIPv4Segment(file.records[$0].data) else { return false }
@@ -182,7 +188,11 @@ struct GRPCIOCaptureTests {
         var inferredSeen = 0
         var recovered = 0
         for start in stride(from: 1, to: clientPayloads.count - 1, by: max(1, clientPayloads.count / 12)) {
-            let (path, summary) = try run.importRewritten("midway-\(start)", orNothingRecovered: true) { file in
+            let scratch = try TemporaryDirectory(prefix: "reprise-capture-midway")
+            defer { withExtendedLifetime(scratch) {} }
+            let (path, summary) = try run.importRewritten(
+                "midway-\(start)", in: scratch, orNothingRecovered: true
+            ) { file in
                 file.records.removeFirst(clientPayloads[start])
             }
             #expect(summary.contains("1 connection(s) joined after they began"), "\(summary)")
@@ -216,8 +226,12 @@ struct GRPCIOCaptureTests {
     /// file stops, and the exit status is 66.
     @Test func aCaptureFileThatEndsInsideAPacketKeepsEverythingBefore() async throws {
         let run = try await Self.run.value
+        let scratch = try TemporaryDirectory(prefix: "reprise-capture-variant")
+        defer { withExtendedLifetime(scratch) {} }
         var keptCalls = 0
-        let (path, summary) = try run.importRewritten("truncated", cutLastRecordAt: 40, status: 66) { file in
+        let (path, summary) = try run.importRewritten(
+            "truncated", in: scratch, cutLastRecordAt: 40, status: 66
+        ) { file in
             // End the file inside the last big packet of the server's (the large response, before its trailers).
             let last = file.records.lastIndex {
                 guard let segment = EthernetIPv4Segment($0.data) else { return false }
@@ -229,7 +243,7 @@ struct GRPCIOCaptureTests {
         let calls = try ImportedRecording.calls(path)
         #expect(calls.count == keptCalls)
         #expect(summary.contains("the file ends inside a packet"), "\(summary)")
-        let size = try FileManager.default.attributesOfItem(atPath: run.directory.path("truncated.pcap").path)[.size]
+        let size = try FileManager.default.attributesOfItem(atPath: scratch.path("truncated.pcap").path)[.size]
         #expect(summary.contains("(the file stops at byte \(try #require(size as? Int)))"), "\(summary)")
         #expect(summary.contains("truncated.pcap ends inside a packet, or could not be read past it (see above); "))
         let incomplete = calls.values.filter { $0.last?["outcome"] == "error" }
@@ -239,7 +253,9 @@ struct GRPCIOCaptureTests {
 
     @Test func aPacketCutBySnapshotLengthEndsItsCallIncomplete() async throws {
         let run = try await Self.run.value
-        let (path, summary) = try run.importRewritten("snaplen") { file in
+        let scratch = try TemporaryDirectory(prefix: "reprise-capture-variant")
+        defer { withExtendedLifetime(scratch) {} }
+        let (path, summary) = try run.importRewritten("snaplen", in: scratch) { file in
             // The biggest packet keeps only its first 200 bytes, as `tcpdump -s 200` would.
             let biggest = file.records.indices.max { file.records[$0].data.count < file.records[$1].data.count }!
             file.records[biggest].data = Array(file.records[biggest].data.prefix(200))
@@ -256,7 +272,9 @@ struct GRPCIOCaptureTests {
     /// The same packets under the other link-layer headers Reprise reads: the same recording.
     @Test(arguments: ["null", "raw", "vlan"]) func otherLinkLayersGiveTheSameRecording(_ link: String) async throws {
         let run = try await Self.run.value
-        let (path, summary) = try run.importRewritten("link-\(link)") { file in
+        let scratch = try TemporaryDirectory(prefix: "reprise-capture-variant")
+        defer { withExtendedLifetime(scratch) {} }
+        let (path, summary) = try run.importRewritten("link-\(link)", in: scratch) { file in
             for index in file.records.indices {
                 let data = file.records[index].data
                 switch link {

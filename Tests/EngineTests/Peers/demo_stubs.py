@@ -15,11 +15,15 @@ PROTOS = os.path.join(ROOT, "fixtures", "protos", "demo")
 
 
 def generate():
-    out = tempfile.mkdtemp(prefix="reprise-demo-stubs-")
-    subprocess.run(
-        [sys.executable, "-m", "grpc_tools.protoc", "-I" + PROTOS, "--python_out=" + out, "--grpc_python_out=" + out,
-         "demo/v1/demo.proto", "hello/hello.proto"],
-        check=True)
-    sys.path.insert(0, out)
-    return (importlib.import_module("demo.v1.demo_pb2"), importlib.import_module("demo.v1.demo_pb2_grpc"),
-            importlib.import_module("hello.hello_pb2"), importlib.import_module("hello.hello_pb2_grpc"))
+    # Generated into a folder that is gone once the modules are imported (they live on in memory).
+    with tempfile.TemporaryDirectory(prefix="reprise-demo-stubs-") as out:
+        subprocess.run(
+            [sys.executable, "-m", "grpc_tools.protoc", "-I" + PROTOS, "--python_out=" + out,
+             "--grpc_python_out=" + out, "demo/v1/demo.proto", "hello/hello.proto"],
+            check=True)
+        sys.path.insert(0, out)
+        try:
+            return (importlib.import_module("demo.v1.demo_pb2"), importlib.import_module("demo.v1.demo_pb2_grpc"),
+                    importlib.import_module("hello.hello_pb2"), importlib.import_module("hello.hello_pb2_grpc"))
+        finally:
+            sys.path.remove(out)

@@ -30,16 +30,20 @@ PROTOS = os.path.join(ROOT, "fixtures", "protos", "record")
 
 
 def load_modules():
-    out = tempfile.mkdtemp(prefix="golden-peer-")
-    include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-    status = protoc.main([
-        "protoc", f"-I{PROTOS}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}",
-        "recordtest/v1/record_test.proto",
-    ])
-    if status != 0:
-        raise SystemExit(f"protoc failed with {status}")
-    sys.path.insert(0, out)
-    from recordtest.v1 import record_test_pb2, record_test_pb2_grpc  # noqa: E402
+    # Generated into a folder that is gone once the modules are imported (they live on in memory).
+    with tempfile.TemporaryDirectory(prefix="golden-peer-") as out:
+        include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
+        status = protoc.main([
+            "protoc", f"-I{PROTOS}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}",
+            "recordtest/v1/record_test.proto",
+        ])
+        if status != 0:
+            raise SystemExit(f"protoc failed with {status}")
+        sys.path.insert(0, out)
+        try:
+            from recordtest.v1 import record_test_pb2, record_test_pb2_grpc  # noqa: E402
+        finally:
+            sys.path.remove(out)
     return record_test_pb2, record_test_pb2_grpc
 
 
