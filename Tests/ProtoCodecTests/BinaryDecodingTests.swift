@@ -4,7 +4,9 @@ import ProtoSchema
 import Testing
 
 @Suite struct BinaryDecodingTests {
-    let repeated = CodecFixtures.type("reprise.codec.p3.Repeated")
+    let repeated: MessageType
+
+    init() throws { repeated = try CodecFixtures.type("reprise.codec.p3.Repeated") }
 
     @Test func packedAndUnpackedRepeatedFieldsAreBothAccepted() throws {
         // r_int32 (5) is packed by default, expanded_int32 (18) is not; each is sent the other way here.
@@ -25,7 +27,7 @@ import Testing
     }
 
     @Test func unknownFieldsAreKeptAndWrittenBackByteForByte() throws {
-        let scalars = CodecFixtures.type("reprise.codec.p3.Scalars")
+        let scalars = try CodecFixtures.type("reprise.codec.p3.Scalars")
         // f_int32 = 7, then field 99 (varint), field 100 (len), field 101 (fixed32), field 102 (group).
         let unknown = [UInt8](hex: "9806 96 01 a206 03 616263 ad06 01020304 b306 0801 b406")
         let bytes = [UInt8](hex: "2807") + unknown
@@ -38,7 +40,7 @@ import Testing
     }
 
     @Test func aWireTypeTheFieldDoesNotTakeMakesAnUnknownField() throws {
-        let scalars = CodecFixtures.type("reprise.codec.p3.Scalars")
+        let scalars = try CodecFixtures.type("reprise.codec.p3.Scalars")
         let bytes = [UInt8](hex: "2a 01 05")  // f_int32 (5) sent length-delimited
         let message = try DynamicMessage(type: scalars, serializedBytes: bytes)
         #expect(message["f_int32"] == nil)
@@ -46,7 +48,7 @@ import Testing
     }
 
     @Test func closedEnumNumbersTheEnumDoesNotDefineBecomeUnknownFields() throws {
-        let closed = CodecFixtures.type("reprise.codec.p2.ClosedEnums")
+        let closed = try CodecFixtures.type("reprise.codec.p2.ClosedEnums")
         // single = 7 (unknown), expanded = [5, 9], packed = [1, 8, 10]
         let bytes = [UInt8](hex: "0807 1005 1009 1a03 01080a")
         let message = try DynamicMessage(type: closed, serializedBytes: bytes)
@@ -55,13 +57,13 @@ import Testing
         #expect(message["packed"] == .list(.enums([1, 10])))
         #expect(message.unknownFields == [UInt8](hex: "0807 1009 1808"))
         // Open enums keep any number.
-        let open = CodecFixtures.type("reprise.codec.p3.Scalars")
+        let open = try CodecFixtures.type("reprise.codec.p3.Scalars")
         let kept = try DynamicMessage(type: open, serializedBytes: [UInt8](hex: "6063"))
         #expect(kept["f_enum"] == .enumNumber(99))
     }
 
     @Test func aRepeatedSingularMessageIsMergedAndTheLastScalarWins() throws {
-        let scalars = CodecFixtures.type("reprise.codec.p3.Scalars")
+        let scalars = try CodecFixtures.type("reprise.codec.p3.Scalars")
         // f_message {f_int32: 1, f_string: "a"}, f_int32 = 1, f_message {f_int32: 2}, f_int32 = 3
         let bytes = [UInt8](hex: "8a01 05 2801 4a0161 2801 8a01 02 2802 2803")
         let message = try DynamicMessage(type: scalars, serializedBytes: bytes)
@@ -72,7 +74,7 @@ import Testing
     }
 
     @Test func theLastOneofMemberOnTheWireWins() throws {
-        let oneofs = CodecFixtures.type("reprise.codec.p3.Oneofs")
+        let oneofs = try CodecFixtures.type("reprise.codec.p3.Oneofs")
         let bytes = [UInt8](hex: "0805 1202 6869 2007")  // c_int32, c_string, c_enum
         let message = try DynamicMessage(type: oneofs, serializedBytes: bytes)
         #expect(message["c_int32"] == nil && message["c_string"] == nil)
@@ -86,7 +88,7 @@ import Testing
     }
 
     @Test func proto3ZeroValuesReadAsUnsetAndAreNotWritten() throws {
-        let scalars = CodecFixtures.type("reprise.codec.p3.Scalars")
+        let scalars = try CodecFixtures.type("reprise.codec.p3.Scalars")
         let message = try DynamicMessage(type: scalars, serializedBytes: [UInt8](hex: "2800 4a00 4000"))
         #expect(message.populatedFields.isEmpty)
         #expect(try message.serializedBytes().isEmpty)
@@ -97,7 +99,7 @@ import Testing
     }
 
     @Test func proto2DefaultsAreWhatUnsetFieldsReadAs() throws {
-        let defaults = CodecFixtures.type("reprise.codec.p2.Defaults")
+        let defaults = try CodecFixtures.type("reprise.codec.p2.Defaults")
         let message = defaults.makeMessage()
         func value(_ name: String) -> Value { message.value(of: defaults.field(named: name)!) }
         #expect(value("d_double") == .double(-1.5))
@@ -122,7 +124,7 @@ import Testing
     }
 
     @Test func missingRequiredFieldsAreErrorsUnlessPartialIsAllowed() throws {
-        let holder = CodecFixtures.type("reprise.codec.p2.WithRequiredChild")
+        let holder = try CodecFixtures.type("reprise.codec.p2.WithRequiredChild")
         let bytes = [UInt8](hex: "0a 02 0801")  // child {id: 1}, name missing
         let error = try #require(throws: CodecError.self) { try DynamicMessage(type: holder, serializedBytes: bytes) }
         #expect(error.code == .missingRequired)
@@ -139,13 +141,13 @@ import Testing
     }
 
     @Test func groupsAndDelimitedMessagesRoundTrip() throws {
-        let groups = CodecFixtures.type("reprise.codec.p2.Groups")
+        let groups = try CodecFixtures.type("reprise.codec.p2.Groups")
         let message = try CodecFixtures.message(
             "reprise.codec.p2.Groups", #"{"single": {"a": 1, "b": "x"}, "multi": [{"c": "5"}, {}], "after": 2}"#)
         let bytes = try message.serializedBytes()
         #expect(bytes == [UInt8](hex: "0b 1001 1a0178 0c 23 2805 24 23 24 3802"))
         #expect(try DynamicMessage(type: groups, serializedBytes: bytes) == message)
-        let features = CodecFixtures.type("reprise.codec.ed.Features")
+        let features = try CodecFixtures.type("reprise.codec.ed.Features")
         var child = features.makeMessage()
         child["explicit_int"] = .int32(3)
         var parent = features.makeMessage()
@@ -154,7 +156,7 @@ import Testing
     }
 
     @Test func hugeFieldNumbersWork() throws {
-        let huge = CodecFixtures.type("reprise.codec.p3.HugeNumbers")
+        let huge = try CodecFixtures.type("reprise.codec.p3.HugeNumbers")
         let message = try CodecFixtures.message(
             "reprise.codec.p3.HugeNumbers", #"{"small": 1, "big": 2, "mid": "m", "list": [1, 2]}"#)
         let bytes = try message.serializedBytes()
@@ -163,7 +165,7 @@ import Testing
     }
 
     @Test func extensionsAreDecodedEncodedAndKeptApartFromUnknownFields() throws {
-        let extendable = CodecFixtures.type("reprise.codec.p2.Extendable")
+        let extendable = try CodecFixtures.type("reprise.codec.p2.Extendable")
         let message = try CodecFixtures.message(
             "reprise.codec.p2.Extendable",
             #"{"base": 1, "[reprise.codec.p2.ext_int32]": 5, "[reprise.codec.p2.ext_strings]": ["a", "b"], "[reprise.codec.p2.ExtensionScope.scoped_text]": "s"}"#
@@ -172,25 +174,25 @@ import Testing
         #expect(bytes == [UInt8](hex: "0801 a00605 c20601 61 c20601 62 f20601 73"))
         let back = try DynamicMessage(type: extendable, serializedBytes: bytes + [UInt8](hex: "b80c01"))
         #expect(back.unknownFields == [UInt8](hex: "b80c01"))
-        let ext = try #require(CodecFixtures.registry.pool.extensionField(named: "reprise.codec.p2.ext_int32"))
+        let ext = try #require(CodecFixtures.registry().pool.extensionField(named: "reprise.codec.p2.ext_int32"))
         #expect(back[ext] == .int32(5))
         #expect(extendable.extensionFields.count == 11)
     }
 
     @Test func invalidUTF8IsRejectedOnlyWhereTheSchemaValidatesIt() throws {
-        let checked = CodecFixtures.type("reprise.codec.p3.Scalars")
+        let checked = try CodecFixtures.type("reprise.codec.p3.Scalars")
         let error = try #require(throws: CodecError.self) {
             try DynamicMessage(type: checked, serializedBytes: [UInt8](hex: "4a03 61ff62"))
         }
         #expect(error.code == .invalidUTF8)
         #expect(error.offset == 3)
-        let unchecked = CodecFixtures.type("reprise.codec.p2.Strings2")
+        let unchecked = try CodecFixtures.type("reprise.codec.p2.Strings2")
         let message = try DynamicMessage(type: unchecked, serializedBytes: [UInt8](hex: "0a03 61ff62"))
         #expect(message["text"] == .string("a\u{FFFD}b"))
     }
 
     @Test func nestingIsLimitedTo100LevelsLikeUpb() throws {
-        let tree = CodecFixtures.type("reprise.codec.p3.Tree")
+        let tree = try CodecFixtures.type("reprise.codec.p3.Tree")
         _ = try DynamicMessage(type: tree, serializedBytes: CodecFixtures.nestedTrees(100))
         let error = try #require(throws: CodecError.self) {
             try DynamicMessage(type: tree, serializedBytes: CodecFixtures.nestedTrees(101))
@@ -203,7 +205,7 @@ import Testing
     }
 
     @Test func decodingWorksFromRawBuffersArraysAndData() throws {
-        let scalars = CodecFixtures.type("reprise.codec.p3.Scalars")
+        let scalars = try CodecFixtures.type("reprise.codec.p3.Scalars")
         let bytes = [UInt8](hex: "2807 4a0161")
         let fromArray = try DynamicMessage(type: scalars, serializedBytes: bytes)
         let fromData = try DynamicMessage(type: scalars, serializedData: Data(bytes))
@@ -218,7 +220,7 @@ import Testing
     }
 
     @Test func mapsKeepWireOrderAndDeterministicOutputSortsKeys() throws {
-        let maps = CodecFixtures.type("reprise.codec.p3.Maps")
+        let maps = try CodecFixtures.type("reprise.codec.p3.Maps")
         // string_to_string: "b" -> "1", "a" -> "2", "b" -> "3" (a repeated key: last value wins)
         let bytes = [UInt8](hex: "6206 0a0162 120131 6206 0a0161 120132 6206 0a0162 120133")
         let message = try DynamicMessage(type: maps, serializedBytes: bytes)

@@ -11,7 +11,7 @@ import Testing
     init() throws {
         directory = try TemporaryDirectory(prefix: "reprise-cli")
         protoset = directory.path("codec.protoset")
-        try CodecFixtures.protoset.write(to: protoset)
+        try CodecFixtures.protoset().write(to: protoset)
     }
 
     func reprise(_ arguments: [String], input: Data = Data()) throws -> ProcessOutput {

@@ -61,7 +61,7 @@ import Testing
 
     @Test(arguments: binaryCases)
     func binaryErrorsNameTheOffsetTheFieldAndTheProblem(_ example: BinaryCase) throws {
-        let type = CodecFixtures.type(example.type)
+        let type = try CodecFixtures.type(example.type)
         let error = try #require(throws: CodecError.self) {
             try DynamicMessage(type: type, serializedBytes: [UInt8](hex: example.hex))
         }
@@ -72,7 +72,7 @@ import Testing
     @Test func recursionLimitErrorsSayWhichLimit() throws {
         let error = try #require(throws: CodecError.self) {
             try DynamicMessage(
-                type: CodecFixtures.type("reprise.codec.p3.Tree"), serializedBytes: CodecFixtures.nestedTrees(120))
+                type: try CodecFixtures.type("reprise.codec.p3.Tree"), serializedBytes: CodecFixtures.nestedTrees(120))
         }
         #expect(error.code == .recursionLimit)
         #expect(error.message == "messages nested deeper than the recursion limit (100)")

@@ -23,7 +23,7 @@ import Testing
 
     @discardableResult
     private func expectRoundTrip(_ bytes: [UInt8]) throws -> DynamicMessage {
-        let type = CodecFixtures.type("reprise.codec.p2.Extendable")
+        let type = try CodecFixtures.type("reprise.codec.p2.Extendable")
         let message = try DynamicMessage(type: type, serializedBytes: bytes)
         let again = try message.serializedBytes(options: .with { $0.allowPartial = true })
         let reread = try DynamicMessage(type: type, serializedBytes: again, options: .with { $0.allowPartial = true })

@@ -70,7 +70,7 @@ import Testing
 
     @Test func mutatedBinaryNeverCrashesAnyDecoder() throws {
         let corpus = try Self.corpus()
-        let types = Self.samples.map { CodecFixtures.type($0.type) }
+        let types = try Self.samples.map { try CodecFixtures.type($0.type) }
         var random = SeededGenerator(seed: Self.seed)
         var decoded = 0
         var rejected = 0
@@ -102,7 +102,7 @@ import Testing
         for _ in 0..<Self.iterations {
             let which = Int.random(in: 0..<texts.count, using: &random)
             let input = Self.mutate(texts[which], &random, corpus: corpus)
-            let type = CodecFixtures.type(Self.samples[which].type)
+            let type = try CodecFixtures.type(Self.samples[which].type)
             if let message = try? DynamicMessage(
                 type: type, jsonUTF8Bytes: input, options: .with { $0.allowPartial = true })
             {
@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func hugeLengthPrefixesFailBeforeAllocating() throws {
-        let type = CodecFixtures.type("reprise.codec.p3.Repeated")
+        let type = try CodecFixtures.type("reprise.codec.p3.Repeated")
         // A packed run and a bytes field claiming ~34 GB with only a few bytes present.
         for hex in ["2a ffffffff7f 01", "52 ffffffff7f 00", "8a01 ffffffff7f 00"] {
             let error = try #require(throws: CodecError.self) {

@@ -12,24 +12,24 @@ import Testing
     @Test func unpopulatedProto3FieldsAreEmittedTheWayK6Does() throws {
         let message = try CodecFixtures.message("reprise.codec.p3.Optionals", "{}")
         #expect(try json(message) == ["plainAfter": 0])  // proto3 optional fields are omitted
-        let scalars = try json(CodecFixtures.type("reprise.codec.p3.Scalars").makeMessage())
+        let scalars = try json(try CodecFixtures.type("reprise.codec.p3.Scalars").makeMessage())
         #expect(scalars["fInt64"] == "0" && scalars["fDouble"] == 0 && scalars["fBool"] == false)
         #expect(scalars["fString"] == "" && scalars["fBytes"] == "" && scalars["fEnum"] == "COLOR_UNSPECIFIED")
         #expect(scalars["fMessage"] == .null)
-        let repeated = try json(CodecFixtures.type("reprise.codec.p3.Repeated").makeMessage())
+        let repeated = try json(try CodecFixtures.type("reprise.codec.p3.Repeated").makeMessage())
         #expect(repeated["rInt32"] == [] && repeated["rMessage"] == [])
-        let maps = try json(CodecFixtures.type("reprise.codec.p3.Maps").makeMessage())
+        let maps = try json(try CodecFixtures.type("reprise.codec.p3.Maps").makeMessage())
         #expect(maps["stringToString"] == .object([:]))
         let oneofs = try json(CodecFixtures.message("reprise.codec.p3.Oneofs", #"{"cString": "x"}"#))
         #expect(oneofs == ["cString": "x", "outside": ""])
     }
 
     @Test func unpopulatedProto2ScalarsAreNullAndEditionsScalarsTheirDefault() throws {
-        let defaults = try json(CodecFixtures.type("reprise.codec.p2.Defaults").makeMessage())
+        let defaults = try json(try CodecFixtures.type("reprise.codec.p2.Defaults").makeMessage())
         #expect(defaults["dInt32"] == .null && defaults["dString"] == .null && defaults["noDefaultEnum"] == .null)
-        let required = try json(CodecFixtures.type("reprise.codec.p2.Required").makeMessage())
+        let required = try json(try CodecFixtures.type("reprise.codec.p2.Required").makeMessage())
         #expect(required == ["id": nil, "name": nil, "child": nil, "list": [], "byName": .object([:])])
-        let features = try json(CodecFixtures.type("reprise.codec.ed.Features").makeMessage())
+        let features = try json(try CodecFixtures.type("reprise.codec.ed.Features").makeMessage())
         #expect(features["explicitInt"] == 0 && features["withDefault"] == 7 && features["closedEnum"] == "CLOSED_ONE")
         #expect(features["delimitedChild"] == .null && features["kText"] == nil)
     }
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func customJSONNamesAreUsedAndAllNameFormsAreAccepted() throws {
-        let naming = CodecFixtures.type("reprise.codec.p3.Naming")
+        let naming = try CodecFixtures.type("reprise.codec.p3.Naming")
         let message = try DynamicMessage(
             type: naming,
             jsonString:
@@ -116,7 +116,7 @@ import Testing
     }
 
     @Test func unknownFieldsAreErrorsUnlessIgnored() throws {
-        let scalars = CodecFixtures.type("reprise.codec.p3.Scalars")
+        let scalars = try CodecFixtures.type("reprise.codec.p3.Scalars")
         let error = try #require(throws: CodecError.self) {
             try DynamicMessage(type: scalars, jsonString: #"{"fMessage": {"nope": 1}}"#)
         }
@@ -134,7 +134,7 @@ import Testing
     }
 
     @Test func twoOneofMembersOrOneFieldTwiceAreErrors() throws {
-        let oneofs = CodecFixtures.type("reprise.codec.p3.Oneofs")
+        let oneofs = try CodecFixtures.type("reprise.codec.p3.Oneofs")
         let two = try #require(throws: CodecError.self) {
             try DynamicMessage(type: oneofs, jsonString: #"{"cInt32": 1, "cString": "x"}"#)
         }

@@ -63,7 +63,7 @@ import Testing
 
     @Test func everySampleWritesTheSameJSONWithEveryOption() throws {
         for sample in FuzzTests.samples {
-            let type = CodecFixtures.type(sample.type)
+            let type = try CodecFixtures.type(sample.type)
             let bytes = try CodecFixtures.message(sample.type, sample.json).serializedBytes()
             for (name, options) in Self.optionSets {
                 let (fast, slow) = Self.both(bytes, type, options)
@@ -76,12 +76,12 @@ import Testing
         func shape(_ name: String) throws -> Bool {
             let sample = try #require(FuzzTests.samples.first { $0.type == name })
             return Self.takesOnePass(
-                try CodecFixtures.message(sample.type, sample.json).serializedBytes(), CodecFixtures.type(name))
+                try CodecFixtures.message(sample.type, sample.json).serializedBytes(), try CodecFixtures.type(name))
         }
         #expect(try shape("reprise.codec.p3.Scalars"))
         #expect(try shape("reprise.codec.p3.Repeated"))
         // Nested and repeated messages without the map member.
-        let tree = CodecFixtures.type("reprise.codec.p3.Tree")
+        let tree = try CodecFixtures.type("reprise.codec.p3.Tree")
         #expect(
             Self.takesOnePass(
                 try CodecFixtures.message(
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func fieldsOutOfOrderTwiceOrZeroOnTheWireGiveWhatTheDecoderGives() throws {
-        let type = CodecFixtures.type("reprise.codec.p3.Scalars")
+        let type = try CodecFixtures.type("reprise.codec.p3.Scalars")
         let inOrder = try CodecFixtures.message(
             "reprise.codec.p3.Scalars", #"{"fInt32":-1,"fString":"a\"b\n","fBytes":"AQID"}"#
         ).serializedBytes()
@@ -121,7 +121,7 @@ import Testing
 
     @Test func mutatedBinaryGivesTheSameJSONOrTheSameErrorBothWays() throws {
         let corpus = try FuzzTests.corpus()
-        let types = FuzzTests.samples.map { CodecFixtures.type($0.type) }
+        let types = try FuzzTests.samples.map { try CodecFixtures.type($0.type) }
         var random = SeededGenerator(seed: FuzzTests.seed ^ 0x7A7A)
         var onePass = 0
         var written = 0

@@ -10,7 +10,7 @@ import Testing
     /// Reads `json` as a `Known` field, checks it writes back as `expected` (default: the same text),
     /// and that binary round-trips too.
     func roundTrip(_ field: String, _ json: String, expected: String? = nil) throws {
-        let known = CodecFixtures.type("reprise.codec.wkt.Known")
+        let known = try CodecFixtures.type("reprise.codec.wkt.Known")
         let message = try DynamicMessage(type: known, jsonString: "{\"\(field)\":\(json)}")
         let written = try message.jsonString(options: Self.omitted)
         #expect(written == "{\"\(field)\":\(expected ?? json)}", "\(field): \(json)")
@@ -47,7 +47,7 @@ import Testing
     }
 
     @Test func timestampsOutsideTheRangeCannotBeWritten() throws {
-        var timestamp = CodecFixtures.type("google.protobuf.Timestamp").makeMessage()
+        var timestamp = try CodecFixtures.type("google.protobuf.Timestamp").makeMessage()
         timestamp["seconds"] = .int64(253_402_300_800)
         #expect(throws: CodecError.self) { try timestamp.jsonString() }
         timestamp["seconds"] = .int64(0)
@@ -72,7 +72,7 @@ import Testing
     }
 
     @Test func negativeDurationsUnderASecondKeepTheirSign() throws {
-        var duration = CodecFixtures.type("google.protobuf.Duration").makeMessage()
+        var duration = try CodecFixtures.type("google.protobuf.Duration").makeMessage()
         duration["nanos"] = .int32(-500_000_000)
         #expect(try duration.jsonString() == "\"-0.500s\"")
         duration["seconds"] = .int64(1)
@@ -91,7 +91,7 @@ import Testing
         #expect(throws: CodecError.self) {
             try CodecFixtures.message("reprise.codec.wkt.Known", #"{"fieldMask": {"paths": ["a"]}}"#)
         }
-        var bad = CodecFixtures.type("google.protobuf.FieldMask").makeMessage()
+        var bad = try CodecFixtures.type("google.protobuf.FieldMask").makeMessage()
         bad["paths"] = .list(.strings(["fooBar"]))
         #expect(throws: CodecError.self) { try bad.jsonString() }
     }
@@ -108,15 +108,15 @@ import Testing
         let message = try CodecFixtures.message("reprise.codec.wkt.Known", #"{"value": null}"#)
         #expect(message["value"]?.messageValue?["null_value"] == .enumNumber(0))
         #expect(try message.jsonString(options: Self.omitted) == #"{"value":null}"#)
-        var nan = CodecFixtures.type("google.protobuf.Value").makeMessage()
+        var nan = try CodecFixtures.type("google.protobuf.Value").makeMessage()
         nan["number_value"] = .double(.nan)
         #expect(throws: CodecError.self) { try nan.jsonString() }
-        let topLevel = try DynamicMessage(type: CodecFixtures.type("google.protobuf.Value"), jsonString: "null")
+        let topLevel = try DynamicMessage(type: try CodecFixtures.type("google.protobuf.Value"), jsonString: "null")
         #expect(try topLevel.jsonString() == "null")
     }
 
     @Test func nullValueFieldsAreNull() throws {
-        let lists = CodecFixtures.type("reprise.codec.wkt.KnownLists")
+        let lists = try CodecFixtures.type("reprise.codec.wkt.KnownLists")
         let message = try DynamicMessage(type: lists, jsonString: #"{"nullValues": [null, null], "pickNull": null}"#)
         #expect(message["null_values"] == .list(.enums([0, 0])))
         #expect(message["pick_null"] == .enumNumber(0))
@@ -180,7 +180,7 @@ import Testing
             error.description
                 == #"$.any.@type: unable to resolve "type.googleapis.com/no.Such": not found in the loaded descriptors"#
         )
-        var any = CodecFixtures.type("google.protobuf.Any").makeMessage()
+        var any = try CodecFixtures.type("google.protobuf.Any").makeMessage()
         any["type_url"] = .string("type.googleapis.com/no.Such")
         let writing = try #require(throws: CodecError.self) { try any.jsonString() }
         #expect(writing.code == .unknownType)

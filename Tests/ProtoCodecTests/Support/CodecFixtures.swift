@@ -2,6 +2,7 @@ import Foundation
 import ProtoCodec
 import ProtoSchema
 import TestSupport
+import Testing
 
 /// The codec fixture protos (fixtures/protos/codec) compiled by protoc into one registry, built once
 /// per test process.
@@ -15,26 +16,22 @@ enum CodecFixtures {
         return names.filter { $0.hasSuffix(".proto") }.sorted().map { "codec/\($0)" }
     }
 
-    static let protoset: Data = {
-        do {
-            return try Protoc.descriptorSet(codecFiles, importPaths: [protoRoot])
-        } catch {
-            fatalError("compiling the codec fixtures failed: \(error)")
-        }
-    }()
+    /// The compiled fixtures, or why they could not be compiled (protoc missing, a full disk): each test
+    /// that needs them fails with that, and the rest of the run goes on.
+    private static let compiled: Result<(protoset: Data, registry: MessageRegistry), any Error> = Result {
+        let protoset = try Protoc.descriptorSet(codecFiles, importPaths: [protoRoot])
+        return (protoset, try MessageRegistry(pool: DescriptorPool(protoset: protoset)))
+    }
 
-    static let registry: MessageRegistry = {
-        do {
-            return try MessageRegistry(pool: DescriptorPool(protoset: protoset))
-        } catch {
-            fatalError("loading the codec fixtures failed: \(error)")
-        }
-    }()
+    /// The fixtures as one protoset.
+    static func protoset() throws -> Data { try compiled.get().protoset }
+
+    /// The fixtures' registry.
+    static func registry() throws -> MessageRegistry { try compiled.get().registry }
 
     /// The fixture type with this full name.
-    static func type(_ name: String) -> MessageType {
-        guard let type = registry.type(named: name) else { fatalError("no fixture type \(name)") }
-        return type
+    static func type(_ name: String) throws -> MessageType {
+        try #require(registry().type(named: name), "no fixture type \(name)")
     }
 
     /// A registry for one-off schema text.
