@@ -4,6 +4,7 @@ import NIOCore
 import ProtoCodec
 import ProtoSchema
 import Recording
+import Reflection
 
 /// Recordings turned into what the mock serves: a ``MethodBook`` per recorded method, and the schema they
 /// were decoded with (for matching by fields, reflection and health).
@@ -48,6 +49,10 @@ struct MockCatalog {
 
         struct Pending {
             var kind: RPCKind
+            /// Whether some call of a method recorded without its schema had several requests, or several
+            /// responses: the method's kind, read off its calls.
+            var clientStreaming = false
+            var serverStreaming = false
             var keys: [SetKey] = []
             var answers: [SetKey: [RecordedAnswer]] = [:]
             var firstRequests: [SetKey: [ByteBuffer]] = [:]
@@ -83,6 +88,11 @@ struct MockCatalog {
                     methods.append(path)
                     pending[path] = Pending(kind: call.start.kind)
                 }
+                if call.start.kind == .unknown {
+                    let kind = call.kindFromMessages
+                    pending[path]!.clientStreaming = pending[path]!.clientStreaming || kind.isClientStreaming
+                    pending[path]!.serverStreaming = pending[path]!.serverStreaming || kind.isServerStreaming
+                }
                 if pending[path]!.answers[key] == nil { pending[path]!.keys.append(key) }
                 pending[path]!.answers[key, default: []].append(answer)
             }
@@ -98,8 +108,16 @@ struct MockCatalog {
                     headerValues: key.headers,
                     answers: entry.answers[key]!, cycle: configuration.cycle)
             }
+            var kind = entry.kind
+            if kind == .unknown {
+                // Reflection is a bidirectional stream whatever its recorded calls show: a client keeps it
+                // open and waits for each answer.
+                kind =
+                    ReflectionVersion.allCases.contains { $0.path == path }
+                    ? .bidi : RPCKind(clientStreaming: entry.clientStreaming, serverStreaming: entry.serverStreaming)
+            }
             books[path] = MethodBook(
-                path: path, kind: entry.kind, sets: sets, inputType: inputType, rules: configuration.rules,
+                path: path, kind: kind, sets: sets, inputType: inputType, rules: configuration.rules,
                 matchHeaders: configuration.matchHeaders)
         }
         // A mock that can only miss is a mistake (an empty capture, the wrong file), unless misses go on.

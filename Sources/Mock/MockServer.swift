@@ -85,7 +85,9 @@ public final class MockServer: Sendable {
                 services: services + ReflectionVersion.allCases.map(\.serviceName) + ["grpc.health.v1.Health"]
             ).register(on: &router)
         } else {
-            for version in ReflectionVersion.allCases {
+            // Without a schema, reflection is what the recording holds of it (served as any recorded
+            // method), and refused at once where it holds nothing.
+            for version in ReflectionVersion.allCases where catalog.books[version.path] == nil {
                 router.register(version.path) { _ in
                     MockCallHandler(
                         mock: context, book: nil, counters: nil,

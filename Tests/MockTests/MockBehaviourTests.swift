@@ -92,8 +92,8 @@ import Testing
         #expect(mock.statistics.snapshot[Self.sayHello]?.missed == 1)
     }
 
-    /// A recording made without a schema is served by bytes; reflection, which it cannot serve, is refused
-    /// with UNIMPLEMENTED at the client's first message (it waits for an answer without half-closing; the
+    /// A recording made without a schema is served by bytes; reflection, which it holds nothing of, is
+    /// refused with UNIMPLEMENTED at the client's first message (it waits for an answer without half-closing; the
     /// mock used to wait for its end and the client ran into its deadline).
     @Test func aRecordingWithoutASchemaRefusesReflectionAtOnceAndServesByBytes() async throws {
         let demo = try await Self.recordDemo(names: ["Ada"])
@@ -117,6 +117,42 @@ import Testing
         #expect(waited < .seconds(5), "\(waited)")
         #expect(answered.result.status.code == .ok)
         #expect(Self.greeting(answered) == "Hello, Ada!")
+    }
+
+    /// Reflection calls a recording made without a schema holds (a tool such as grpcurl or `reprise call`
+    /// found the method that way) are served from the recording, as a bidirectional stream matched at its
+    /// first message: a reflection client gets the recorded server's services and files without
+    /// half-closing, where the mock used to refuse every reflection call of such a recording.
+    @Test func recordedReflectionIsServedWhenTheRecordingHasNoSchema() async throws {
+        let server = try await DemoServer.start(group: testGroup)
+        let directory = try TemporaryDirectory(prefix: "reprise-mock-reflection")
+        var throughProxy: ReflectionClient.Result?
+        let (path, recording) = try await MockFixtures.record(
+            upstreamPort: server.port, registry: DemoSchema.registry, files: DemoSchema.fileNames, in: directory
+        ) { port in
+            let connection = try await MockFixtures.connect(port)
+            throughProxy = try await ReflectionClient.fetch(on: connection, timeout: .seconds(10))
+            _ = await connection.unary(path: Self.sayHello, request: Self.hello("Ada"))
+            await connection.close()
+        }
+        await server.shutdown()
+        let recorded = try #require(throughProxy)
+        let reflectionCall = try #require(recording.calls.first { $0.start.method == recorded.version.path })
+        #expect(reflectionCall.start.kind == .unknown)
+        var header = recording.header
+        header.schema = nil
+        let mock = try await MockFixtures.mock([(path, Recording(header: header, events: recording.events))])
+        let connection = try await MockFixtures.connect(mock.port)
+        let started = ContinuousClock.now
+        let served = try await ReflectionClient.fetch(on: connection, timeout: .seconds(10))
+        let waited = ContinuousClock.now - started
+        await connection.close()
+        await mock.shutdown()
+
+        #expect(served.services == recorded.services)
+        #expect(served.files == recorded.files)
+        #expect(served.version == recorded.version)
+        #expect(waited < .seconds(5), "\(waited)")
     }
 
     /// A request over gRPC's default 4 MiB (5 MiB of a field the server does not know, so the answer stays

@@ -11,6 +11,11 @@ public enum RPCKind: String, Sendable, Hashable, CaseIterable {
     /// The method is not in the schema the recording was made with.
     case unknown
 
+    /// Whether the client sends a stream of messages (client streaming or bidirectional).
+    public var isClientStreaming: Bool { self == .clientStreaming || self == .bidi }
+    /// Whether the server sends a stream of messages (server streaming or bidirectional).
+    public var isServerStreaming: Bool { self == .serverStreaming || self == .bidi }
+
     /// The kind of a method with these streaming flags.
     public init(clientStreaming: Bool, serverStreaming: Bool) {
         switch (clientStreaming, serverStreaming) {

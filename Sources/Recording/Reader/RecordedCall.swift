@@ -28,6 +28,15 @@ public struct RecordedCall: Sendable, Hashable {
     /// The response messages, in order.
     public var responses: [MessageEvent] { messages.filter { $0.direction == .response } }
 
+    /// The kind the recorded messages show, for a call recorded without its method's schema (`start.kind`
+    /// is `.unknown`): one request and at most one response is unary, several requests client streaming,
+    /// several responses server streaming, several of both bidirectional.
+    public var kindFromMessages: RPCKind {
+        let requests = messages.count { $0.direction == .request }
+        let responses = messages.count - requests
+        return RPCKind(clientStreaming: requests != 1, serverStreaming: responses > 1)
+    }
+
     /// How many response messages came before the request at `requestIndex` (0-based, in `requests`) in `messages`.
     public func responsesBefore(requestIndex: Int) -> Int {
         precondition(requestIndex >= 0, "requestIndex must not be negative")

@@ -71,7 +71,7 @@ public struct ReplayPlan: Sendable {
                 kind = RPCKind(clientStreaming: method.isClientStreaming, serverStreaming: method.isServerStreaming)
             }
             let inferred = kind == .unknown && inferKinds
-            if inferred { kind = Self.inferredKind(call) }
+            if inferred { kind = call.kindFromMessages }
             if kind == .unknown {
                 skipped.append("call \(start.call) (\(name)): the method is not in the recording's schema")
                 continue
@@ -170,14 +170,6 @@ public struct ReplayPlan: Sendable {
         self.redactedMetadata = redactedMetadata
         self.redactedFields = redactedFields
         self.redactedCalls = redactedCalls
-    }
-
-    /// The kind the recorded messages show: one request and at most one response is unary, several
-    /// requests client streaming, several responses server streaming, several of both bidirectional.
-    static func inferredKind(_ call: RecordedCall) -> RPCKind {
-        let requests = call.messages.count { $0.direction == .request }
-        let responses = call.messages.count - requests
-        return RPCKind(clientStreaming: requests != 1, serverStreaming: responses > 1)
     }
 
     /// Whether `name` (`pkg.Service/Method`) matches a filter: exact, or `pkg.Service/*`.
