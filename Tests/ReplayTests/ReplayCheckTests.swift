@@ -72,6 +72,50 @@ import Testing
         #expect(other.mismatchedCalls == 1)
     }
 
+    /// A recording whose connection failed during a stream (the server went away after its first message)
+    /// holds no status and only part of the answer: the replayed answer is compared up to where the
+    /// recording stops, so a server that now answers in full is as recorded, and one whose first message
+    /// changed still differs.
+    @Test func anAnswerCutShortByItsConnectionIsComparedUpToWhereTheRecordingStops() async throws {
+        let countdown = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/Countdown").first)
+        func cutShort(firstAnswer: String?) throws -> Recording {
+            var responses = 0
+            var lines: [String] = []
+            for line in try GoldenRecording.editedLines({ _ in }) {
+                guard line.contains("\"call\":\(countdown),"), case .object(var object) = try JSONValue(parsing: line)
+                else {
+                    lines.append(line)
+                    continue
+                }
+                switch object["type"]?.stringValue {
+                case "message" where object["dir"] == "response":
+                    responses += 1
+                    guard responses == 1 else { continue }
+                    if let firstAnswer { object["raw"] = .string(firstAnswer) }
+                case "trailers": continue
+                case "end":
+                    object["outcome"] = "error"
+                    object["error"] = "the server connection closed before the call ended"
+                default: break
+                }
+                lines.append(JSONValue.object(object).jsonString())
+            }
+            return try Recording(parsing: Array((lines.joined(separator: "\n") + "\n").utf8), name: "cut.jsonl")
+        }
+        let (plan, result) = try await replay(try cutShort(firstAnswer: nil))
+        let call = try #require(plan.calls.first { $0.recordedCall == countdown })
+        #expect(call.answerCutShort == "the server connection closed before the call ended")
+        #expect(call.expected.responses.count == 1)
+        #expect(plan.cutShort == 1)
+        #expect(result.differences.isEmpty, "\(result.differences)")
+
+        // {"number": 9} where the server says 3.
+        let (_, changed) = try await replay(try cutShort(firstAnswer: "CAk="))
+        let difference = try #require(changed.differences.first)
+        #expect(difference.recordedCall == countdown)
+        #expect(difference.mismatches.map(\.path) == ["responses[0].number"], "\(difference.mismatches)")
+    }
+
     @Test func aDifferentStatusIsReportedByName() async throws {
         let fail = try #require(try GoldenRecording.calls(to: "/demo.v1.Demo/Fail").first)
         let edited = try GoldenRecording.edited { line in

@@ -41,6 +41,10 @@ public struct PlannedCall: Sendable {
         if let code = expected.code { return .code(code) }
         return cancel != nil ? .clientEnd(atDeadline: cancelledAtDeadline) : nil
     }
+    /// Why the recorded answer stops short, when its connection failed or closed before the server's
+    /// status (the recording's `end` error): the replayed answer is compared up to where the recording
+    /// stops, since what the server would have sent next is not known.
+    public var answerCutShort: String?
     /// Whether the recording says when clients half-closed (then a call without `halfClose` never did);
     /// false for older recordings.
     public var clientEndsRecorded = false

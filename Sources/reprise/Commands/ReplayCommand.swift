@@ -279,6 +279,15 @@ struct ReplayCommand: AsyncParsableCommand {
                     : "\(plan.unfinished) recorded calls have no end (the recording stopped while they ran): "
                         + "they are not replayed")
         }
+        if plan.cutShort > 0, golden.check, let first = plan.firstCutShort {
+            warn(
+                (plan.cutShort == 1
+                    ? "recorded \(first.call) lost its connection before the server's status (\(first.reason)): "
+                        + "it is replayed, and its answer compared up to where the recording stops"
+                    : "\(plan.cutShort) recorded calls lost their connection before the server's status, the first "
+                        + "\(first.call) (\(first.reason)): each is replayed, and its answer compared up to where "
+                        + "the recording stops"))
+        }
         let rules: CompareRules
         do { rules = try golden.rules() } catch { throw ReplayFailure(error) }
         let outputs = try openOutputs(plan: plan)
