@@ -62,7 +62,7 @@ struct DemoServerCommand: AsyncParsableCommand {
         print("demo server listening on \(shown):\(server.port) (\(tls == nil ? "plaintext" : "TLS"))")
         fflush(nil)
         let signal = await stop.wait()
-        StandardStream.error.write("demo server: \(signal), shutting down\n")
+        StandardStream.error.write("reprise demo-server: \(signal), shutting down\n")
         await server.shutdown(gracePeriod: .seconds(2))
         try await group.shutdownGracefully()
     }

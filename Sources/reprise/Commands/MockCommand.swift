@@ -144,7 +144,7 @@ struct MockCommand: AsyncParsableCommand {
             forward.client.tls = try passthroughTLS.flags.configuration()
             configuration.passthrough = forward
         }
-        configuration.log = { line in StandardStream.error.write("mock: \(line)\n") }
+        configuration.log = { line in StandardStream.error.write("reprise mock: \(line)\n") }
 
         let stop = StopSignal()
         let group = MultiThreadedEventLoopGroup(numberOfThreads: threads ?? System.coreCount)
@@ -170,11 +170,11 @@ struct MockCommand: AsyncParsableCommand {
         let shown = address.host.contains(":") ? "[\(address.host)]" : address.host
         print(
             "mock listening on \(shown):\(mock.port) (\(serverTLS == nil ? "plaintext" : "TLS")), "
-                + "\(mock.methods.count) recorded methods")
+                + "\(mock.methods.count) recorded method\(mock.methods.count == 1 ? "" : "s")")
         if let localCA { print("trust the local CA with: \(localCA.certificatePath)") }
         fflush(nil)
         let signal = await stop.wait()
-        StandardStream.error.write("mock: \(signal), shutting down\n")
+        StandardStream.error.write("reprise mock: \(signal), shutting down\n")
         await mock.shutdown(gracePeriod: .seconds(2))
         try await group.shutdownGracefully()
         try writeSummary(mock.statistics.snapshot)

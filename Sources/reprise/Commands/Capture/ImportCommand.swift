@@ -58,7 +58,7 @@ struct ImportCommand: ParsableCommand {
         var summary = try recording.finish()
         summary.truncatedFile = truncated
         summary.add(source)
-        if !quiet { StandardStream.error.write("import: \(summary)\n") }
+        if !quiet { StandardStream.error.write("reprise import: \(summary)\n") }
         if truncated != nil {
             throw CommandError(
                 "\(capture) ends inside a packet, or could not be read past it (see above); \(options.out) keeps "
