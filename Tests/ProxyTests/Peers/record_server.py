@@ -9,38 +9,22 @@ answer through the proxy as without it.
 import argparse
 import os
 import sys
-import tempfile
 import threading
 import time
 from concurrent import futures
 
 import grpc
-from grpc_tools import protoc
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", "..", ".."))
 PROTOS = os.path.join(ROOT, "fixtures", "protos", "record")
 
 
-def load_modules():
-    # Generated into a folder that is gone once the modules are imported (they live on in memory).
-    with tempfile.TemporaryDirectory(prefix="record-peer-") as out:
-        include = os.path.join(os.path.dirname(protoc.__file__), "_proto")
-        status = protoc.main([
-            "protoc", f"-I{PROTOS}", f"-I{include}", f"--python_out={out}", f"--grpc_python_out={out}",
-            "recordtest/v1/record_test.proto",
-        ])
-        if status != 0:
-            raise SystemExit(f"protoc failed with {status}")
-        sys.path.insert(0, out)
-        try:
-            from recordtest.v1 import record_test_pb2, record_test_pb2_grpc  # noqa: E402
-        finally:
-            sys.path.remove(out)
-    return record_test_pb2, record_test_pb2_grpc
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import protostubs  # noqa: E402
 
-
-pb, pb_grpc = load_modules()
+pb, pb_grpc = protostubs.load(
+    PROTOS, ["recordtest/v1/record_test.proto"], ["recordtest.v1.record_test_pb2", "recordtest.v1.record_test_pb2_grpc"])
 
 
 def varint(value):
