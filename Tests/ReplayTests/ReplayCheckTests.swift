@@ -32,6 +32,10 @@ import Testing
         let (plan, result) = try await replay(recording)
         #expect(plan.calls.count == recording.calls.count)
         #expect(Set(plan.calls.map(\.kind)) == [.unary, .serverStreaming, .clientStreaming, .bidi])
+        // What "recorded over" says: from the first call's start to the last call's end.
+        let ends = recording.calls.compactMap { $0.end?.time }
+        let lastEnd = try #require(ends.max())
+        #expect(plan.span == .nanoseconds(lastEnd - recording.calls[0].start.time))
         #expect(result.finished == plan.calls.count)
         #expect(result.started == plan.calls.count)
         #expect(result.differences.isEmpty, "\(result.differences)")

@@ -28,8 +28,8 @@ public struct ReplayPlan: Sendable {
     public let redactedFields: [String]
     /// How many planned calls lost request metadata or fields to redaction.
     public let redactedCalls: Int
-    /// How long the recorded calls took to start, first to last.
-    public var span: Duration { calls.last?.offset ?? .zero }
+    /// How long the planned calls took in the recording: from the first one's start to the last end.
+    public let span: Duration
 
     /// The plan of `recording`; `methods`, when not empty, keeps only calls to those methods
     /// (`pkg.Service/Method` or `pkg.Service/*`). `schema` replaces the recording's embedded schema (for
@@ -52,6 +52,7 @@ public struct ReplayPlan: Sendable {
         var skipped: [String] = []
         var unfinished = 0
         var cutShort = 0
+        var lastEnd: Int64 = 0
         var firstCutShort: (call: String, reason: String)?
         var unknownMethods: [String] = []
         var redactedMetadata: [String] = []
@@ -151,6 +152,7 @@ public struct ReplayPlan: Sendable {
                 if firstCutShort == nil { firstCutShort = ("call \(start.call) (\(name))", reason) }
             }
             if redacted { redactedCalls += 1 }
+            lastEnd = max(lastEnd, (call.end?.time ?? start.time) - origin)
             if inferred, !unknownMethods.contains(name) { unknownMethods.append(name) }
             calls.append(planned)
         }
@@ -177,6 +179,7 @@ public struct ReplayPlan: Sendable {
         self.calls = calls
         self.skipped = skipped
         self.unfinished = unfinished
+        self.span = .nanoseconds(max(0, lastEnd)) - (calls.first?.offset ?? .zero)
         self.cutShort = cutShort
         self.firstCutShort = firstCutShort
         self.unknownMethods = unknownMethods
