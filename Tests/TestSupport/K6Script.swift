@@ -9,7 +9,9 @@ public enum K6Script {
         ]
         for (key, value) in environment { command += ["-e", "\(key)=\(value)"] }
         let output = try await Subprocess.run(command + [script], timeout: .seconds(90))
-        guard output.status == 0 else { throw K6ScriptFailed(output: output.stdoutText + output.stderrText) }
+        guard output.status == 0, !output.signalled else {
+            throw K6ScriptFailed(output: "k6 \(output.ending)\n" + output.stdoutText + output.stderrText)
+        }
         for line in output.stderrText.split(separator: "\n") {
             // Each line is a JSON log entry; the message is in "msg", JSON-escaped.
             guard let data = String(line).data(using: .utf8),
@@ -18,7 +20,10 @@ public enum K6Script {
             else { continue }
             return String(message.dropFirst(5))
         }
-        throw K6ScriptFailed(output: output.stderrText)
+        throw K6ScriptFailed(
+            output:
+                "k6 exited with 0 without a SEEN line (\(output.stderr.count) bytes on stderr, \(output.stdout.count) on stdout)\n"
+                + output.stdoutText + output.stderrText)
     }
 }
 

@@ -2,9 +2,13 @@ import Foundation
 
 /// The result of a finished child process.
 public struct ProcessOutput: Sendable {
+    /// The exit status, or the signal that ended the process when `signalled`.
     public var status: Int32
     public var stdout: Data
     public var stderr: Data
+    public var signalled = false
+    /// "exited with N" or "was killed by signal N".
+    public var ending: String { signalled ? "was killed by signal \(status)" : "exited with \(status)" }
     public var stdoutText: String { String(decoding: stdout, as: UTF8.self) }
     public var stderrText: String { String(decoding: stderr, as: UTF8.self) }
 }
@@ -20,7 +24,7 @@ public struct ProcessFailed: Error, CustomStringConvertible {
     }
 
     public var description: String {
-        "`\(command.joined(separator: " "))` exited with \(output.status)\nstderr:\n\(output.stderrText)\nstdout:\n\(output.stdoutText.prefix(4000))"
+        "`\(command.joined(separator: " "))` \(output.ending)\nstderr:\n\(output.stderrText)\nstdout:\n\(output.stdoutText.prefix(4000))"
     }
 }
 
@@ -73,7 +77,9 @@ public enum Subprocess {
             throw ProcessFailed(command: command, output: collected.output(status: -1))
         }
         process.waitUntilExit()
-        return collected.output(status: process.terminationStatus)
+        var output = collected.output(status: process.terminationStatus)
+        output.signalled = process.terminationReason == .uncaughtSignal
+        return output
     }
 
     /// Runs `command` to completion like the synchronous `run`, on a thread of its own: waiting for a
