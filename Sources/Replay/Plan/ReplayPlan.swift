@@ -15,10 +15,6 @@ public struct ReplayPlan: Sendable {
     /// How many calls were left out because the recording holds no end for them (the recorder stopped
     /// while they ran): their outcome is unknown, so they are never compared.
     public let unfinished: Int
-    /// How many calls lost their connection before the server's status, in the recording (their answers
-    /// are compared up to where the recording stops), and the first of them with how it ended.
-    public let cutShort: Int
-    public let firstCutShort: (call: String, reason: String)?
     /// The methods (`pkg.Service/Method`) no schema knows whose calls are replayed with their kind read off
     /// the recorded messages (`inferKinds`): their messages can only be compared byte for byte.
     public let unknownMethods: [String]
@@ -51,9 +47,7 @@ public struct ReplayPlan: Sendable {
         var calls: [PlannedCall] = []
         var skipped: [String] = []
         var unfinished = 0
-        var cutShort = 0
         var lastEnd: Int64 = 0
-        var firstCutShort: (call: String, reason: String)?
         var unknownMethods: [String] = []
         var redactedMetadata: [String] = []
         var redactedFields: [String] = []
@@ -148,8 +142,6 @@ public struct ReplayPlan: Sendable {
             }
             if call.trailers == nil, call.cancel == nil, case .error(let reason)? = call.end?.outcome {
                 planned.answerCutShort = reason
-                cutShort += 1
-                if firstCutShort == nil { firstCutShort = ("call \(start.call) (\(name))", reason) }
             }
             if redacted { redactedCalls += 1 }
             lastEnd = max(lastEnd, (call.end?.time ?? start.time) - origin)
@@ -179,9 +171,7 @@ public struct ReplayPlan: Sendable {
         self.calls = calls
         self.skipped = skipped
         self.unfinished = unfinished
-        self.span = .nanoseconds(max(0, lastEnd)) - (calls.first?.offset ?? .zero)
-        self.cutShort = cutShort
-        self.firstCutShort = firstCutShort
+        self.span = .nanoseconds(lastEnd) - (calls.first?.offset ?? .zero)
         self.unknownMethods = unknownMethods
         self.redactedMetadata = redactedMetadata
         self.redactedFields = redactedFields

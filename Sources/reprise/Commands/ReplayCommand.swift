@@ -279,13 +279,15 @@ struct ReplayCommand: AsyncParsableCommand {
                     : "\(plan.unfinished) recorded calls have no end (the recording stopped while they ran): "
                         + "they are not replayed")
         }
-        if plan.cutShort > 0, golden.check, let first = plan.firstCutShort {
+        let cutShort = plan.calls.filter { $0.answerCutShort != nil }
+        if golden.check, let first = cutShort.first, let reason = first.answerCutShort {
+            let call = "call \(first.recordedCall) (\(first.methodName))"
             warn(
-                (plan.cutShort == 1
-                    ? "recorded \(first.call) lost its connection before the server's status (\(first.reason)): "
+                (cutShort.count == 1
+                    ? "recorded \(call) lost its connection before the server's status (\(reason)): "
                         + "it is replayed, and its answer compared up to where the recording stops"
-                    : "\(plan.cutShort) recorded calls lost their connection before the server's status, the first "
-                        + "\(first.call) (\(first.reason)): each is replayed, and its answer compared up to where "
+                    : "\(cutShort.count) recorded calls lost their connection before the server's status, the first "
+                        + "\(call) (\(reason)): each is replayed, and its answer compared up to where "
                         + "the recording stops"))
         }
         let rules: CompareRules
