@@ -59,7 +59,8 @@ struct HealthCommandTests {
         let port = try closedPort()
         let refused = try await reprise(["health", "--plaintext", "127.0.0.1:\(port)"])
         #expect(refused.status == 2)
-        #expect(refused.stderrText.hasPrefix("Error: cannot connect to 127.0.0.1:\(port)"), "\(refused.stderrText)")
+        #expect(
+            refused.stderrText.hasPrefix("Error: connection refused by 127.0.0.1:\(port)"), "\(refused.stderrText)")
 
         let bare = try await reprise(["health", "--plaintext", "\(port)"])
         #expect(bare.status == 64)

@@ -120,7 +120,11 @@ struct InspectCommandTests {
         let port = try closedPort()
         let refused = try await reprise(["list", "--plaintext", "127.0.0.1:\(port)"])
         #expect(refused.status == 69)  // the network said no (README, "Exit statuses")
-        #expect(refused.stderrText.contains("cannot connect to 127.0.0.1:\(port)"), "\(refused.stderrText)")
+        // One sentence that names the server once: the engine's words, not a prefix repeating them.
+        #expect(
+            refused.stderrText.hasPrefix("Error: connection refused by 127.0.0.1:\(port): nothing listens there"),
+            "\(refused.stderrText)")
+        #expect(refused.stderrText.components(separatedBy: "127.0.0.1:\(port)").count == 2, "\(refused.stderrText)")
 
         let barePort = try await reprise(["describe", "50051", "demo.v1.Demo"])
         #expect(barePort.status == 64)

@@ -133,7 +133,7 @@ struct ReplayFaultTests {
         #expect(output.status == 69, "\(output.stderrText)")
         #expect(
             output.stderrText.contains(
-                "cannot connect to 127.0.0.1:\(port): connecting to 127.0.0.1:\(port) timed out"),
+                "Error: connecting to 127.0.0.1:\(port) timed out after 1s"),
             "\(output.stderrText)")
     }
 

@@ -44,7 +44,7 @@ extension Client {
             throw EngineError(.invalidParameters, error.message)
         } catch {
             await closeAfterFailedDial()
-            throw EngineError(.connect, "\(error)")
+            throw EngineError(.connect, "cannot connect to \(address): \(error)")
         }
 
         if params.reflect {

@@ -145,7 +145,7 @@ public final class Replayer: Sendable {
             } catch {
                 for slot in slots { await slot.close() }
                 await client.close()
-                var failure = ReplayError(.unreachable, "cannot connect to \(target): \(error.message)")
+                var failure = ReplayError(.unreachable, error.message)
                 failure.transportFailure = error.transportFailure
                 throw failure
             }

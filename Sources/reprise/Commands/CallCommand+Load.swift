@@ -68,8 +68,7 @@ extension CallCommand {
                 try await client.connect(address, params: params)
             } catch {
                 for client in clients { await client.close() }
-                throw CommandError(
-                    "cannot connect to \(address): \(error)\(CallTLSOptions.hint(for: error.transportFailure))")
+                throw CommandError.cannotConnect(error)
             }
             clients.append(client)
         }

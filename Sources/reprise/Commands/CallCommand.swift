@@ -208,8 +208,7 @@ struct CallCommand: AsyncParsableCommand {
             throw CommandError.reflectionFailed(
                 at: address, unserved: error.status?.code == .unimplemented, error.message, status: .failure)
         } catch {
-            throw CommandError(
-                "cannot connect to \(address): \(error)\(CallTLSOptions.hint(for: error.transportFailure))")
+            throw CommandError.cannotConnect(error)
         }
         return client
     }

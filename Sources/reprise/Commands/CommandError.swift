@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import LocalFile
 
@@ -22,6 +23,12 @@ struct CommandError: Error, CustomStringConvertible {
 }
 
 extension CommandError {
+    /// The connection to a server could not be made: the engine's sentence, which names the server and
+    /// says why, and the flag that fixes it where there is one.
+    static func cannotConnect(_ error: EngineError, status: ExitStatus = .failure) -> CommandError {
+        CommandError(error.message + CallTLSOptions.hint(for: error.transportFailure), status: status)
+    }
+
     /// Server reflection failed at `target` (exit 69): said as a server that serves none (UNIMPLEMENTED) or
     /// one that did not answer, and what to give instead.
     static func reflectionFailed(at target: String, unserved: Bool, _ detail: String, status: ExitStatus = .unavailable)

@@ -20,16 +20,14 @@ struct ServerConnectionOptions: ParsableArguments {
     /// The connect timeout, for the calls that follow the connection too (reflection).
     var timeout: TimeAmount { .milliseconds(Int64(connectTimeout * 1000)) }
 
-    /// A client connected to `address` and its connection, or why not: `cannot connect to ADDRESS: ...`.
+    /// A client connected to `address` and its connection, or why not (exit 69).
     func connect(_ address: ServerAddress) async throws -> (Client, ClientConnection) {
         let client = Client()
         do {
             try await client.connect(
                 address.target, params: try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000))))
         } catch let error as EngineError {
-            throw CommandError(
-                "cannot connect to \(address.target): \(error.message)\(CallTLSOptions.hint(for: error.transportFailure))",
-                status: .unavailable)
+            throw CommandError.cannotConnect(error, status: .unavailable)
         }
         guard let connection = client.connection else {
             throw CommandError(
