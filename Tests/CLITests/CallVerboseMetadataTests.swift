@@ -2,8 +2,9 @@ import Foundation
 import TestSupport
 import Testing
 
-/// `reprise call -v` shows `-bin` metadata as base64, whatever the bytes.
-@Suite("reprise call -v")
+/// `reprise call -H` and `-v`: `-bin` metadata shown as base64, whatever the bytes; the keys gRPC sets
+/// itself named when they are given.
+@Suite("reprise call metadata")
 struct CallVerboseMetadataTests {
     @Test func verboseShowsBinaryMetadataAsBase64() async throws {
         try await withDemoServer { address in
@@ -20,6 +21,27 @@ struct CallVerboseMetadataTests {
             #expect(headers.contains(#""x-text":["plain"]"#))
             #expect(trailers.contains(#""x-raw-bin":["//79"]"#), "\(trailers)")
             #expect(!result.stderrText.contains("\u{FFFD}"))
+        }
+    }
+
+    /// grpc-go (so grpcurl and k6) drops metadata the transport owns without a word; Reprise drops it too,
+    /// and says so once per key, with what sets it instead.
+    @Test func keysTheTransportSetsAreNamedNotSilentlyDropped() async throws {
+        try await withDemoServer { address in
+            let result = try await reprise([
+                "call", "--plaintext", "-v", "-H", "grpc-timeout: 1S", "-H", "x-text: plain", "-H", "Grpc-Timeout: 2S",
+                "-H", "content-type: text/plain", "-d", #"{"text":"hi"}"#, address, "demo.v1.Demo/Echo",
+            ])
+            #expect(result.status == 0, "\(result.stderrText)")
+            let warnings = result.stderrText.split(separator: "\n").filter { $0.contains("warning:") }
+            #expect(
+                warnings == [
+                    "reprise call: warning: -H grpc-timeout is not sent: the deadline is --max-time",
+                    "reprise call: warning: -H content-type is not sent: the transport sets it",
+                ], "\(result.stderrText)")
+            let headers = try #require(result.stderrText.split(separator: "\n").first { $0.hasPrefix("headers: ") })
+            #expect(headers.contains(#""x-text":["plain"]"#), "\(headers)")
+            #expect(!headers.contains("grpc-timeout") && !headers.contains("text/plain"), "\(headers)")
         }
     }
 }

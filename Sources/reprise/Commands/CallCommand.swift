@@ -46,7 +46,9 @@ struct CallCommand: AsyncParsableCommand {
 
     @Option(
         name: [.customShort("H"), .customLong("header")],
-        help: ArgumentHelp("Request metadata 'key: value' (repeatable; -bin keys take base64).", valueName: "header"))
+        help: ArgumentHelp(
+            "Request metadata 'key: value' (repeatable; -bin keys take base64; keys gRPC sets itself, such as grpc-timeout, are not sent).",
+            valueName: "header"))
     var headers: [String] = []
 
     @OptionGroup var schema: SchemaOptions
@@ -93,7 +95,7 @@ struct CallCommand: AsyncParsableCommand {
         if let maxReceiveSize, maxReceiveSize < 1 {
             throw ValidationError("--max-msg-size must be at least 1 byte; got \(maxReceiveSize).")
         }
-        _ = try Self.metadata(headers, option: "-H")
+        Self.warnAboutReserved(try Self.metadata(headers, option: "-H"), option: "-H", command: "call")
         try load.validate()
     }
 
@@ -246,6 +248,23 @@ struct CallCommand: AsyncParsableCommand {
     }
 
     /// Metadata from `key: value` arguments; `-bin` values are base64, as grpcurl takes them.
+    /// Says which keys of `metadata` (given with `option`) the call will not send: the ones gRPC and HTTP/2
+    /// set themselves (grpc-timeout, content-type, user-agent, pseudo-headers), which grpc-go, and so grpcurl
+    /// and k6, leave out without a word.
+    static func warnAboutReserved(_ metadata: Metadata, option: String, command: String) {
+        var warned: Set<String> = []
+        for key in metadata.keys where ReservedHeaders.isReservedForSending(key) && warned.insert(key).inserted {
+            let instead =
+                switch (key, command) {
+                case ("grpc-timeout", "call"): "the deadline is --max-time"
+                case ("grpc-timeout", _): "each call keeps its recorded deadline"
+                case ("user-agent", _): "the user agent is Reprise's"
+                default: "the transport sets it"
+                }
+            StandardStream.error.write("reprise \(command): warning: \(option) \(key) is not sent: \(instead)\n")
+        }
+    }
+
     static func metadata(_ arguments: [String], option: String) throws -> Metadata {
         var metadata = Metadata()
         for argument in arguments {

@@ -167,7 +167,8 @@ struct ReplayCommand: AsyncParsableCommand {
             throw ValidationError("Missing expected argument '--target <address>'.")
         }
         if let targetOption { _ = try ServerAddress(targetOption, option: "--target") }
-        _ = try CallCommand.metadata(headers, option: "--header")
+        CallCommand.warnAboutReserved(
+            try CallCommand.metadata(headers, option: "--header"), option: "--header", command: "replay")
         let modes = [speed != nil, rate != nil, !stages.isEmpty, vus != nil].filter { $0 }.count
         if modes > 1 { throw ValidationError("Pick one schedule: --speed, --rate, --stage or --vus.") }
         if let speed, !(speed > 0) { throw ValidationError("--speed must be above 0; got \(speed).") }
