@@ -214,6 +214,47 @@ import Testing
         #expect(Set(ports.suffix(6)).count == 1)
     }
 
+    /// Recorded connections that were never in use at the same time take turns on one replay connection:
+    /// a replay holds open as many connections as the recording had in use at once, not one per recorded
+    /// connection opened at the start (20,000 one-call clients would pass the open-file limit).
+    @Test func connectionsUsedOneAfterAnotherTakeTurnsOnAReplayConnection() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        // Connection 1 spans 0-103 µs and 2 spans 50-53 µs (they overlap); 3, 4 and 5 come after both, one
+        // after another; 5 has two calls.
+        let recordedConnections = [1, 2, 1, 3, 4, 5, 5]
+        let times: [Int64] = [0, 50_000, 100_000, 200_000, 300_000, 400_000, 410_000]
+        for (connection, time) in zip(recordedConnections, times) {
+            script.unary("/witness.W/Unary", at: time, connection: connection)
+        }
+        let plan = try ReplayPlan(recording: try script.recording(), inferKinds: true)
+        let lanes = ConnectionLanes(plan.calls)
+        #expect(lanes.count == 2)
+        #expect(lanes.lane[1] != lanes.lane[2])
+        #expect(lanes == ConnectionLanes(plan.calls))  // the same for every segment of a distributed run
+
+        let result = try await replay(try script.recording(), against: server.address)
+        let ports = server.calls.compactMap(\.clientPort)
+        await server.stop()
+        #expect(result.finished == 7)
+        #expect(ports.count == 7)
+        #expect(Set(ports).count == 2, "\(ports)")
+        #expect(ports[0] == ports[2], "one recorded connection, one replay connection")
+        #expect(ports[0] != ports[1], "connections in use at once, apart")
+        #expect(ports[5] == ports[6])
+    }
+
+    @Test func laneCountIsTheMostConnectionsInUseAtOnce() throws {
+        var script = ScriptedRecording()
+        // Ten clients one after another, then three at once.
+        for index in 0..<10 { script.unary("/witness.W/Unary", at: Int64(index) * 10_000, connection: 100 + index) }
+        for index in 0..<3 { script.unary("/witness.W/Unary", at: 200_000 + Int64(index), connection: 200 + index) }
+        let lanes = ConnectionLanes(try ReplayPlan(recording: try script.recording(), inferKinds: true).calls)
+        #expect(lanes.count == 3)
+        #expect(Set((0..<10).map { lanes.lane[100 + $0] }).count == 1)
+        #expect(Set((0..<3).map { lanes.lane[200 + $0] }) == [0, 1, 2])
+    }
+
     @Test func aServerThatRestartsOnTheSamePortIsReconnectedAndTheFailuresInBetweenAreCounted() async throws {
         var server = try await WitnessServer.start()
         let port = server.server.port

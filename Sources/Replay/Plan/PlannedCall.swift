@@ -13,6 +13,8 @@ public struct PlannedCall: Sendable {
     public var recordedConnection = 0
     /// When the call started, measured from the first call of the recording.
     public let offset: Duration
+    /// When the call ended, on the same clock (its start when the recording does not say).
+    public var endOffset: Duration = .zero
     /// The HTTP/2 path, `/pkg.Service/Method`.
     public let method: String
     /// Unary, client, server or bidirectional streaming (inferred from the messages when the recording

@@ -129,6 +129,7 @@ public struct ReplayPlan: Sendable {
                 timeout: start.timeoutNanoseconds.map { .nanoseconds($0) }, requests: requests,
                 expected: expected)
             planned.recordedConnection = start.connection
+            planned.endOffset = .nanoseconds(max(0, (call.end?.time ?? start.time) - origin))
             planned.clientEndsRecorded = recordsClientEnds
             if let halfClose = call.halfClose {
                 planned.halfClose = ClientAct(

@@ -24,8 +24,9 @@ public final class Replayer: Sendable {
         /// When calls start.
         public var schedule: Schedule = .asRecorded(speed: 1)
         /// Connections the calls are spread over, round robin (a rate schedule's calls that start together
-        /// share one, the next ones the next); nil keeps the recording's: each recorded connection maps to a
-        /// connection of its own.
+        /// share one, the next ones the next); nil keeps the recording's: recorded connections in use at
+        /// the same time get connections of their own, and one that began after another ended takes its
+        /// turn on that one (``ConnectionLanes``).
         public var connections: Int?
         /// The slice of the schedule this process runs (`--segment i/n`).
         public var segment = ExecutionSegment.whole
@@ -90,6 +91,8 @@ public final class Replayer: Sendable {
     public let target: String
     /// The options.
     public let options: Options
+    /// The recorded connections' lanes, when the replay keeps the recording's connections.
+    let lanes: ConnectionLanes?
 
     /// A replayer for `plan` against `target`. No schema is needed to send: recorded bytes go out as
     /// they are (the golden check brings its own).
@@ -100,11 +103,17 @@ public final class Replayer: Sendable {
         self.plan = plan
         self.target = target
         self.options = options
+        lanes = options.connections == nil ? ConnectionLanes(plan.calls) : nil
     }
 
-    /// The connections the calls run on: as many as asked, or one per recorded connection.
+    /// The connections the calls run on: as many as asked, or as many as the recording had in use at once.
     public var connectionCount: Int {
-        options.connections ?? max(1, Set(plan.calls.map(\.recordedConnection)).count)
+        options.connections ?? lanes?.count ?? 1
+    }
+
+    /// How many connections the recording's calls were made on.
+    public var recordedConnectionCount: Int {
+        Set(plan.calls.map(\.recordedConnection)).count
     }
 
     /// Replays the plan; throws only when the replay cannot start (no connection). Failed calls are
@@ -260,7 +269,8 @@ public final class Replayer: Sendable {
     }
 
     /// Every planned call made ready once: metadata merged, request bytes as `ByteBuffer`s, the client's
-    /// steps in recorded order, the slot of its recorded connection.
+    /// steps in recorded order, the slot of its recorded connection (its lane, or with `--connections`
+    /// the recorded connections in turn).
     private func prepare(on client: Client, slotCount: Int) throws(EngineError) -> ([ReadyCall], [String]) {
         let connectionOrder = Dictionary(
             plan.calls.map(\.recordedConnection).uniqued().enumerated().map { ($1, $0) },
@@ -289,7 +299,9 @@ public final class Replayer: Sendable {
             }
             calls.append(
                 ReadyCall(
-                    plan: call, raw: raw, slot: (connectionOrder[call.recordedConnection] ?? 0) % slotCount,
+                    plan: call, raw: raw,
+                    slot: (lanes?.lane[call.recordedConnection] ?? connectionOrder[call.recordedConnection] ?? 0)
+                        % slotCount,
                     method: method, offset: call.offset.nanosecondsClamped,
                     expected: call.expectedEnd))
         }

@@ -112,7 +112,7 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Spread the calls over this many connections, round robin (default: one per recorded connection).",
+            "Spread the calls over this many connections, round robin (default: as recorded: as many as the recording had in use at once, each recorded connection's calls on one).",
             valueName: "k"))
     var connections: Int?
 
@@ -341,6 +341,9 @@ struct ReplayCommand: AsyncParsableCommand {
             warn(
                 "replaying \(plan.calls.count) calls from \(recording) against \(target), \(scheduleValue.summary), "
                     + "\(replayer.connectionCount) connection\(replayer.connectionCount == 1 ? "" : "s")"
+                    + (options.connections == nil && replayer.recordedConnectionCount != replayer.connectionCount
+                        ? " (the most of its \(replayer.recordedConnectionCount) recorded connections in use at once)"
+                        : "")
                     + (options.segment == .whole ? "" : ", segment \(options.segment)"))
         }
         interrupt.install(stop: stop)
