@@ -37,6 +37,7 @@ struct Reprise: AsyncParsableCommand {
     /// Runs the command the arguments name. A ``CommandError`` prints as one `Error:` line and exits with
     /// its status; everything else goes through ArgumentParser (usage errors exit 64, others 1).
     static func main() async {
+        OpenFileLimit.raiseToHardLimit()
         var parsed: (any ParsableCommand)?
         do {
             var command: any ParsableCommand

@@ -239,6 +239,12 @@ import Testing
         try await http1.close()
         let other = TransportFailure.classify(NIOHTTP2Errors.invalidStreamIDForPeer(), target: "x:1")
         #expect(other.message == "HTTP/2 connection to x:1 failed: invalid stream id for peer", "\(other.message)")
+        // Out of file descriptors: said as the limit it is, not as the socket call's errno.
+        let files = TransportFailure.classify(IOError(errnoCode: EMFILE, reason: "socket"), target: "x:1")
+        #expect(
+            files.message
+                == "cannot open a connection to x:1: this process has as many files open as it may (each connection "
+                + "is one; see ulimit -n)", "\(files.message)")
     }
 
     @Test func silentPeerFailsTheConnectTimeout() async throws {

@@ -200,6 +200,35 @@ import Testing
         #expect(output.stderrText.components(separatedBy: "127.0.0.1:1").count == 2, "\(output.stderrText)")
     }
 
+    /// A capture of many one-call clients replays on as many connections as it had in use at once, not one
+    /// each opened at the start; and a shell's low soft limit of open files does not stop a run that asks
+    /// for many connections (Reprise raises it to the hard limit at start, as every Go program does).
+    @Test func manyOneCallClientsReplayWithinALowOpenFileLimit() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        for index in 0..<300 { script.unary("/witness.W/Unary", at: Int64(index) * 100_000, connection: index + 1) }
+        let directory = try TemporaryDirectory(prefix: "reprise-replay-clients")
+        let recording = try directory.write("clients.jsonl", script.text)
+        let replay =
+            "exec '\(try RepriseExecutable.path())' replay '\(recording.path)' --target \(server.address) --plaintext "
+            + "--no-check --speed 10"
+        let asRecorded = try await Subprocess.run(
+            ["/bin/sh", "-c", "ulimit -Sn 64 && \(replay)"], timeout: .seconds(60))
+        let spread = try await Subprocess.run(
+            ["/bin/sh", "-c", "ulimit -Sn 64 && \(replay) --connections 200 --quiet"], timeout: .seconds(60))
+        let ports = server.calls.compactMap(\.clientPort)
+        await server.stop()
+        #expect(asRecorded.status == 0, "\(asRecorded.stderrText)")
+        #expect(
+            asRecorded.stderrText.contains(
+                "as recorded, 10x speed, 1 connection (the most of its 300 recorded connections in use at once)"),
+            "\(asRecorded.stderrText)")
+        // 200 connections, all opened before the first call: past a soft limit of 64 files.
+        #expect(spread.status == 0, "\(spread.stderrText)")
+        #expect(ports.count == 600)
+        #expect(Set(ports.prefix(300)).count == 1)
+    }
+
     @Test func theFirstInterruptStopsNewCallsAndStillPrintsTheSummary() async throws {
         let target = try await DemoTarget.start()
         let process = Process()

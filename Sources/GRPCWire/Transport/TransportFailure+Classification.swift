@@ -108,6 +108,12 @@ extension TransportFailure {
         case ETIMEDOUT:
             return TransportFailure(
                 .dialTimeout, "connecting to \(target) timed out: \(description)", isSafeToRetry: true)
+        case EMFILE, ENFILE:
+            let whose = errno == EMFILE ? "this process has" : "the system has"
+            return TransportFailure(
+                .dial,
+                "cannot open a connection to \(target): \(whose) as many files open as it may (each connection "
+                    + "is one; see ulimit -n)")
         case ENETUNREACH, EHOSTUNREACH:
             return TransportFailure(.dial, "cannot reach \(target): \(description)", isSafeToRetry: true)
         default:
