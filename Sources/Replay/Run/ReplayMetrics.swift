@@ -54,7 +54,7 @@ final class ReplayMetrics: Sendable {
     /// A call the schedule could not start (every slot busy).
     func drop(into sink: MetricsSink) { sink.add(dropped, 1) }
 
-    /// The number of virtual users (or calls in flight for open-loop schedules).
+    /// The number of virtual users (for open-loop schedules, the most calls in flight in the last second).
     func setUsers(_ count: Int, max: Int) {
         registry.set(vus, to: Double(count))
         registry.set(vusMax, to: Double(max))

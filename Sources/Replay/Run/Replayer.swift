@@ -179,7 +179,8 @@ public final class Replayer: Sendable {
         } else {
             users = 0
         }
-        // Open schedules have no users: `vus` follows the calls in flight, up to what the schedule allows.
+        // Open schedules have no users: `vus` is the most calls in flight in each second (an instant's count
+        // would miss calls shorter than the gap between samples), up to what the schedule allows.
         let ceiling = users > 0 ? users : shared.maxInFlight == .max ? plan.calls.count : shared.maxInFlight
         replayMetrics?.setUsers(users, max: ceiling)
         let scheduleEnd = options.schedule.scheduledDuration
@@ -213,9 +214,10 @@ public final class Replayer: Sendable {
                         "still in flight \(options.gracefulStop) after the schedule ended (the graceful stop)"
                     for driver in drivers { driver.eventLoop.execute { driver.interruptInFlight(message) } }
                 }
-                let inFlight = shared.inFlight.load(ordering: .relaxed)
                 if users == 0, ticks % 4 == 3 {
-                    replayMetrics?.setUsers(inFlight, max: ceiling)
+                    let inFlight = shared.inFlight.load(ordering: .relaxed)
+                    let peak = shared.peakInFlight.exchange(inFlight, ordering: .relaxed)
+                    replayMetrics?.setUsers(max(peak, inFlight), max: ceiling)
                 }
                 ticks += 1
                 if ticks % 4 == 0 { options.progress?(Self.progress(shared, planned: plan.calls.count)) }
@@ -233,7 +235,13 @@ public final class Replayer: Sendable {
             result.connections.failedAttempts += counts.failedAttempts
             await slot.close()
         }
-        if users > 0 { replayMetrics?.setUsers(0, max: users) }
+        if users > 0 {
+            replayMetrics?.setUsers(0, max: users)
+        } else {
+            // The last part-second's peak (all of a run shorter than a second), then none in flight.
+            replayMetrics?.setUsers(shared.peakInFlight.exchange(0, ordering: .relaxed), max: ceiling)
+            replayMetrics?.setUsers(0, max: ceiling)
+        }
         await engineMetrics?.close()
         let elapsed = Duration.nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds - shared.origin))
         options.progress?(Self.progress(shared, planned: plan.calls.count, elapsed: elapsed))

@@ -67,6 +67,8 @@ final class RunShared: Sendable {
     let unreached = Atomic<Int>(0)
     let dropped = Atomic<Int>(0)
     let inFlight = Atomic<Int>(0)
+    /// The most calls in flight since the progress ticker last looked (the `vus` gauge of open schedules).
+    let peakInFlight = Atomic<Int>(0)
     /// Calls cancelled because they were still in flight when the graceful stop ended.
     let interrupted = Atomic<Int>(0)
     /// Loops of an open or as-recorded schedule that will start no more calls.
@@ -133,10 +135,14 @@ final class RunShared: Sendable {
     /// Takes a place among the calls in flight; false when `maxInFlight` are running (the call is dropped).
     @inline(__always)
     func begin() -> Bool {
-        if inFlight.add(1, ordering: .relaxed).newValue > maxInFlight {
+        let now = inFlight.add(1, ordering: .relaxed).newValue
+        if now > maxInFlight {
             inFlight.subtract(1, ordering: .relaxed)
             return false
         }
+        // A relaxed look, a store only on a new peak: loops racing may lose one, which a gauge sampled each
+        // second can spare.
+        if now > peakInFlight.load(ordering: .relaxed) { peakInFlight.store(now, ordering: .relaxed) }
         started.add(1, ordering: .relaxed)
         return true
     }
