@@ -55,6 +55,40 @@ import Testing
         #expect(try differences(#"{"other":1.0}"#, #"{"other":1.1}"#, absolute) == ["other 1.0 1.1"])
     }
 
+    @Test func matchRulesPassValuesOfTheRightShapeOnly() throws {
+        let uuid = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+        let shaped = try rules(
+            "matches:\n  - path: requestId\n    regex: '\(uuid)'\n  - {path: \"items[*].count\", regex: '[1-9][0-9]*'}\n"
+        )
+        let recorded = #"{"requestId":"6f1c2d3e-0000-4000-8000-00000000000a","items":[{"count":3}]}"#
+        #expect(
+            try differences(
+                recorded, #"{"requestId":"0b9e7c1a-1111-4111-8111-11111111111b","items":[{"count":12}]}"#, shaped
+            )
+            .isEmpty)
+        // The whole value must match, not a part of it; numbers are matched as their JSON text.
+        #expect(
+            try differences(
+                recorded, #"{"requestId":"id-0b9e7c1a-1111-4111-8111-11111111111b","items":[{"count":0}]}"#, shaped)
+                == [
+                    #"requestId "6f1c2d3e-0000-4000-8000-00000000000a" "id-0b9e7c1a-1111-4111-8111-11111111111b""#,
+                    "items[0].count 3 0",
+                ])
+        // A field the replay left out does not match anything; fields no rule names compare as usual.
+        #expect(
+            try differences(#"{"requestId":"x","n":1}"#, #"{"n":2}"#, shaped) == [#"requestId "x" (absent)"#, "n 1 2"])
+        // Objects and lists at a matched path are compared as usual.
+        #expect(try differences(#"{"requestId":{"a":1}}"#, #"{"requestId":{"a":2}}"#, shaped) == ["requestId.a 1 2"])
+        // A failed match carries the expression, for the check to name it; a rule that let a value through
+        // counts as used.
+        let usage = RuleUsage(count: shaped.descriptions.count)
+        let diff = JSONDiff(rules: shaped, method: "pkg.S/M", message: 0, usage: usage)
+        let failed = diff.differences(
+            try JSONValue(parsing: recorded), try JSONValue(parsing: #"{"requestId":"nope","items":[{"count":7}]}"#))
+        #expect(failed.map(\.wanted) == [uuid])
+        #expect(usage.uses == [0, 1])
+    }
+
     @Test func headerAndTrailerKeysAreReadLowerCasedAndCombineWithoutRepeats() throws {
         let file = try RulesFile.parse("compare_headers: [X-Api-Version]\ncompare_trailers: x-cache\n", name: "r")
         #expect(file.headers == ["x-api-version"] && file.trailers == ["x-cache"])
@@ -79,6 +113,9 @@ import Testing
         ("methods:\n  NoSlash:\n    ignore: [a]\n", "rules.yaml:2:3: methods: expected pkg.Service/Method"),
         ("compare_status_message: maybe\n", "rules.yaml:1:25: compare_status_message: expected true or false"),
         ("compare_headers: [':status']\n", "rules.yaml:1:19: compare_headers: expected metadata keys"),
+        ("matches:\n  - path: id\n", "rules.yaml:2:5: matches: give regex: EXPRESSION"),
+        ("matches:\n  - path: id\n    regex: '[a-'\n", "rules.yaml:3:12: regex: '[a-' is not a regular expression"),
+        ("matches:\n  - path: id\n    pattern: x\n", "rules.yaml:3:5: matches: unknown key 'pattern'"),
     ])
     func rulesFileErrorsNameTheLine(yaml: String, message: String) {
         #expect {

@@ -203,6 +203,40 @@ import Testing
         #expect(output.stderrText.components(separatedBy: "127.0.0.1:1").count == 2, "\(output.stderrText)")
     }
 
+    /// A field that changes each call passes a `matches` rule when the replayed value has the shape, and
+    /// fails it, naming the expression, when it does not.
+    @Test func aMatchRuleLetsAValueOfTheRightShapeThrough() async throws {
+        let target = try await DemoTarget.start()
+        let directory = try TemporaryDirectory(prefix: "reprise-replay-matches")
+        let edited = try directory.write(
+            "edited.jsonl",
+            try String(contentsOfFile: GoldenRecording.path, encoding: .utf8)
+                .replacingOccurrences(of: "Cg9IZWxsbywgUmVwcmlzZSE=", with: "Cg9IZWxsbywgUmVwcml6ZSE=")
+                .replacingOccurrences(of: #""Hello, Reprise!""#, with: #""Hello, Reprize!""#))
+        let shape = try directory.write(
+            "shape.yaml",
+            "methods:\n  demo.v1.Demo/SayHello:\n    matches:\n      - {path: message, regex: 'Hello, \\w+!'}\n")
+        let exact = try directory.write(
+            "exact.yaml", "matches:\n  - path: \"responses[*].message\"\n    regex: 'Hello, Reprize!'\n")
+        let passes = try await reprise([
+            "replay", edited.path, "--target", target.address, "--plaintext", "--speed", "20", "--quiet", "--rules",
+            shape.path,
+        ])
+        let fails = try await reprise([
+            "replay", edited.path, "--target", target.address, "--plaintext", "--speed", "20", "--quiet", "--rules",
+            exact.path,
+        ])
+        await target.stop()
+        #expect(passes.status == 0, "\(passes.stdoutText)\(passes.stderrText)")
+        #expect(passes.stdoutText.contains("golden check: every call matches the recording"))
+        #expect(fails.status == 1, "\(fails.stderrText)")
+        #expect(
+            fails.stdoutText.contains(
+                #"recorded "Hello, Reprize!" (the rules want a match of /Hello, Reprize!/), replayed "Hello, Reprise!""#
+            ),
+            "\(fails.stdoutText)")
+    }
+
     /// A capture of many one-call clients replays on as many connections as it had in use at once, not one
     /// each opened at the start; and a shell's low soft limit of open files does not stop a run that asks
     /// for many connections (Reprise raises it to the hard limit at start, as every Go program does).

@@ -1,7 +1,8 @@
 import Synchronization
 
 /// Everything that says how the golden check compares a call with its recording: fields to skip, numbers
-/// that may move a little, repeated fields whose order does not matter, whether status messages count.
+/// that may move a little, repeated fields whose order does not matter, values that need only keep a shape,
+/// whether status messages count.
 /// From `--ignore` flags, a `--rules` file (``RulesFile``), or both.
 public struct CompareRules: Sendable {
     /// Fields never compared.
@@ -10,6 +11,8 @@ public struct CompareRules: Sendable {
     public var tolerances: [ToleranceRule] = []
     /// Repeated fields compared as sets or matched by a key field.
     public var repeated: [RepeatedRule] = []
+    /// Fields whose replayed value need only match a regular expression.
+    public var matches: [MatchRule] = []
     /// Whether the status message must match too (off: only the code).
     public var compareStatusMessage = true
     /// Response header keys compared (none by default: servers stamp dates, hosts and ids there).
@@ -36,15 +39,17 @@ public struct CompareRules: Sendable {
         merged.ignore += other.ignore
         merged.tolerances += other.tolerances
         merged.repeated += other.repeated
+        merged.matches += other.matches
         merged.compareStatusMessage = compareStatusMessage && other.compareStatusMessage
         merged.headers += other.headers.filter { !headers.contains($0) }
         merged.trailers += other.trailers.filter { !trailers.contains($0) }
         return merged
     }
 
-    /// Every rule as written, in the order ``RuleUsage`` counts them: ignores, tolerances, repeated.
+    /// Every rule as written, in the order ``RuleUsage`` counts them: ignores, tolerances, repeated, matches.
     public var descriptions: [String] {
         ignore.map(\.description) + tolerances.map(\.pattern.description) + repeated.map(\.pattern.description)
+            + matches.map(\.pattern.description)
     }
 
     /// The first ignore rule covering `path` of message `message`, by index.
@@ -64,6 +69,13 @@ public struct CompareRules: Sendable {
         guard let index = repeated.firstIndex(where: { $0.pattern.covers(path, message: message, method: method) })
         else { return nil }
         return (ignore.count + tolerances.count + index, repeated[index])
+    }
+
+    /// The first match rule covering `path`, with its index in ``descriptions``.
+    func matchRule(_ path: [String], message: Int, method: String) -> (index: Int, rule: MatchRule)? {
+        guard let index = matches.firstIndex(where: { $0.pattern.covers(path, message: message, method: method) })
+        else { return nil }
+        return (ignore.count + tolerances.count + repeated.count + index, matches[index])
     }
 
     /// Whether the status message of `method`'s calls is compared: on unless turned off, or ignored by a
@@ -131,6 +143,46 @@ public struct RepeatedRule: Sendable, Hashable {
     public init(pattern: IgnoreRule, match: Match) {
         self.pattern = pattern
         self.match = match
+    }
+}
+
+/// A field whose value changes from call to call but keeps a shape (an id, a token, a timestamp): the
+/// replayed value passes when the whole of it matches a regular expression, whatever was recorded. Strings
+/// are matched as they are; numbers and booleans as their JSON text.
+public struct MatchRule: Sendable, Hashable {
+    /// Where it applies.
+    public var pattern: IgnoreRule
+    /// The regular expression as written.
+    public let source: String
+    private let compiled: Compiled
+
+    /// A compiled expression, shared by the checkers of every event loop. `Regex` is not `Sendable` (its
+    /// output type may not be), but matching only reads the compiled program, whose lazy lowering the
+    /// string-processing library guards with an atomic.
+    private final class Compiled: @unchecked Sendable {
+        let regex: Regex<AnyRegexOutput>
+        init(_ regex: Regex<AnyRegexOutput>) { self.regex = regex }
+    }
+
+    /// A rule from a path and a regular expression; throws the expression's problem when it does not parse.
+    public init(pattern: IgnoreRule, regex source: String) throws {
+        self.pattern = pattern
+        self.source = source
+        compiled = Compiled(try Regex(source))
+    }
+
+    /// Whether all of `text` matches.
+    func accepts(_ text: String) -> Bool {
+        (try? compiled.regex.wholeMatch(in: text)) != nil
+    }
+
+    public static func == (left: MatchRule, right: MatchRule) -> Bool {
+        left.pattern == right.pattern && left.source == right.source
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(pattern)
+        hasher.combine(source)
     }
 }
 

@@ -159,7 +159,9 @@ public struct GoldenChecker: Sendable {
         return diff.differences(left, right).map {
             Mismatch(
                 .field, path: FieldPath.render(message: index, $0.path),
-                expected: $0.expected?.jsonString() ?? "(absent)", actual: $0.actual?.jsonString() ?? "(absent)")
+                expected: ($0.expected?.jsonString() ?? "(absent)")
+                    + ($0.wanted.map { " (the rules want a match of /\($0)/)" } ?? ""),
+                actual: $0.actual?.jsonString() ?? "(absent)")
         }
     }
 

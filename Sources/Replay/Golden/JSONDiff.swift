@@ -1,14 +1,16 @@
 import ProtoCodec
 
 /// The differences between a recorded and a replayed response message as JSON trees, field by field, as
-/// paths from the message's root; ``CompareRules`` skip fields, allow numeric tolerances and pair repeated
-/// fields' elements by equality or by a key.
+/// paths from the message's root; ``CompareRules`` skip fields, allow numeric tolerances, pair repeated
+/// fields' elements by equality or by a key, and let values pass that match a regular expression.
 struct JSONDiff {
     /// One difference: the path's segments and the two values (nil where a side has no such member).
     struct Difference {
         var path: [String]
         var expected: JSONValue?
         var actual: JSONValue?
+        /// The regular expression the replayed value failed to match, when a match rule covered the field.
+        var wanted: String?
     }
 
     let rules: CompareRules
@@ -28,6 +30,20 @@ struct JSONDiff {
         if !path.isEmpty, let rule = rules.ignoring(path, message: message, method: method) {
             // Counted only where the rule hid something, so a rule that never mattered is listed as unused.
             if !Self.equal(expected, actual) { usage?.use(rule) }
+            return
+        }
+        // A value a match rule covers passes when it matches; an absent one never does. Objects, lists and
+        // null are compared as usual.
+        let replayedText = Self.scalarText(actual)
+        if !path.isEmpty, replayedText != nil || actual.isNone,
+            let (index, rule) = rules.matchRule(path, message: message, method: method)
+        {
+            if Self.equal(expected, actual) { return }
+            if let replayedText, rule.accepts(replayedText) {
+                usage?.use(index)
+            } else {
+                found.append(Difference(path: path, expected: expected, actual: actual, wanted: rule.source))
+            }
             return
         }
         switch (expected, actual) {
@@ -110,6 +126,16 @@ struct JSONDiff {
         return object[name] ?? object[IgnoreRule.snakeToCamel(name)]
     }
 
+    /// A string, number or boolean as a match rule reads it (strings without their quotes); nil for objects,
+    /// lists and null.
+    private static func scalarText(_ value: JSONValue?) -> String? {
+        switch value {
+        case .string(let text)?: text
+        case .number?, .bool?: value!.jsonString()
+        default: nil
+        }
+    }
+
     /// 1.0 and 1 are the same number.
     private static func equal(_ left: JSONValue?, _ right: JSONValue?) -> Bool {
         if case .number(let a)? = left, case .number(let b)? = right { return a == b || a.doubleValue == b.doubleValue }
@@ -123,5 +149,13 @@ struct JSONDiff {
         case .string(let text)?: Int64(text).map(Double.init) ?? UInt64(text).map(Double.init)
         default: nil
         }
+    }
+}
+
+extension Optional where Wrapped == JSONValue {
+    /// Whether there is no value at all (`== nil` would read the literal as JSON null).
+    fileprivate var isNone: Bool {
+        if case .none = self { return true }
+        return false
     }
 }

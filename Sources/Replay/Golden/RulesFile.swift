@@ -19,6 +19,9 @@ import Yams
 ///     as: set
 ///   - path: items
 ///     key: id                       # elements paired by their `id`
+/// matches:                          # values that change each call but keep a shape: the replayed value
+///   - path: requestId               # must match all of the regular expression, whatever was recorded
+///     regex: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}'
 /// methods:                          # the same, for one method or service
 ///   demo.v1.Demo/Echo:
 ///     ignore: [request.timestamp]
@@ -79,7 +82,7 @@ public enum RulesFile {
             guard let mapping = node.mapping else {
                 throw fail(
                     node,
-                    "expected a mapping of rule kinds (ignore, tolerance, repeated\(topLevel ? ", methods, compare_status_message, compare_headers, compare_trailers" : ""))"
+                    "expected a mapping of rule kinds (ignore, tolerance, repeated, matches\(topLevel ? ", methods, compare_status_message, compare_headers, compare_trailers" : ""))"
                 )
             }
             for (keyNode, value) in mapping {
@@ -93,6 +96,8 @@ public enum RulesFile {
                     }
                 case "repeated":
                     for item in try list(value, of: key) { rules.repeated.append(try repeated(item, method: method)) }
+                case "matches":
+                    for item in try list(value, of: key) { rules.matches.append(try matches(item, method: method)) }
                 case "compare_status_message" where topLevel:
                     guard let flag = value.bool else {
                         throw fail(value, "compare_status_message: expected true or false")
@@ -124,8 +129,9 @@ public enum RulesFile {
                 default:
                     let known =
                         topLevel
-                        ? "ignore, tolerance, repeated, methods, compare_status_message, compare_headers, compare_trailers"
-                        : "ignore, tolerance, repeated"
+                        ? "ignore, tolerance, repeated, matches, methods, compare_status_message, compare_headers, "
+                            + "compare_trailers"
+                        : "ignore, tolerance, repeated, matches"
                     throw fail(keyNode, "unknown key '\(key)'; expected one of \(known)")
                 }
             }
@@ -200,6 +206,30 @@ public enum RulesFile {
             }
             guard let match else { throw fail(node, "repeated: give as: set or key: FIELD") }
             return RepeatedRule(pattern: try pattern(path, method: method), match: match)
+        }
+
+        func matches(_ node: Node, method: String?) throws(ReplayError) -> MatchRule {
+            guard let mapping = node.mapping, let path = mapping["path"] else {
+                throw fail(node, "matches: expected {path: PATH, regex: EXPRESSION}")
+            }
+            var regex: Node?
+            for (keyNode, value) in mapping {
+                switch keyNode.string {
+                case "path": continue
+                case "regex": regex = value
+                default:
+                    throw fail(keyNode, "matches: unknown key '\(keyNode.string ?? "")'; expected path, regex")
+                }
+            }
+            guard let regex, let source = regex.string, !source.isEmpty else {
+                throw fail(node, "matches: give regex: EXPRESSION (the whole replayed value must match it)")
+            }
+            let place = try pattern(path, method: method)
+            do {
+                return try MatchRule(pattern: place, regex: source)
+            } catch {
+                throw fail(regex, "regex: '\(source)' is not a regular expression: \(error)")
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ struct GoldenOptions: ParsableArguments {
     @Option(
         name: .customLong("rules"),
         help: ArgumentHelp(
-            "A YAML rules file: ignore, tolerance, repeated (set or key), methods, compare_status_message.",
+            "A YAML rules file: ignore, tolerance, repeated (set or key), matches (regex), methods, compare_status_message.",
             valueName: "file"))
     var rulesFile: String?
 
