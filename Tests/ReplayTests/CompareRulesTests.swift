@@ -114,6 +114,7 @@ import Testing
         ("compare_status_message: maybe\n", "rules.yaml:1:25: compare_status_message: expected true or false"),
         ("compare_headers: [':status']\n", "rules.yaml:1:19: compare_headers: expected metadata keys"),
         ("matches:\n  - path: id\n", "rules.yaml:2:5: matches: give regex: EXPRESSION"),
+        ("ignore:\n  - \"*:responses[*].id\"\n", "rules.yaml:2:5: *:responses[*].id: '*' before ':' is not a method"),
         ("matches:\n  - path: id\n    regex: '[a-'\n", "rules.yaml:3:12: regex: '[a-' is not a regular expression"),
         ("matches:\n  - path: id\n    pattern: x\n", "rules.yaml:3:5: matches: unknown key 'pattern'"),
     ])

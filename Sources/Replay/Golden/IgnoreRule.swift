@@ -23,6 +23,13 @@ public struct IgnoreRule: Sendable, Hashable, CustomStringConvertible {
         } else {
             method = nil
         }
+        if let colon = pathText.firstIndex(of: ":") {
+            // `*:items.id` or `Demo:items.id`: a method that is not one, which would otherwise read as a
+            // field named `*:items` and match nothing.
+            throw ReplayError(
+                "\(text): '\(pathText[..<colon])' before ':' is not a method; write pkg.Service/Method or "
+                    + "pkg.Service/* (globs allowed), or leave it out for every method")
+        }
         guard let segments = FieldPath.segments(pathText) else {
             throw ReplayError(
                 "\(text): expected [METHOD:]PATH such as 'createTime', 'user.id', 'responses[0].items[*].etag' "
