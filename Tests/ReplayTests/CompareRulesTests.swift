@@ -126,6 +126,42 @@ import Testing
         }
     }
 
+    @Test func learnedFieldsWithAKnownShapeBecomeMatchRules() throws {
+        var id = DifferenceGroup(method: "pkg.S/M", kind: .field, path: "responses[0].requestId")
+        id.add(
+            .init(
+                recordedCall: 1, iteration: 0, expected: #""6f1c2d3e-0000-4000-8000-00000000000a""#,
+                actual: #""0b9e7c1a-1111-4111-8111-11111111111b""#))
+        var count = DifferenceGroup(method: "pkg.S/M", kind: .field, path: "responses[0].total")
+        count.add(.init(recordedCall: 1, iteration: 0, expected: #""17""#, actual: #""18""#))
+        var mixed = DifferenceGroup(method: "pkg.S/M", kind: .field, path: "responses[0].note")
+        mixed.add(.init(recordedCall: 1, iteration: 0, expected: #""17""#, actual: #""n/a""#))
+        var result = ReplayResult()
+        result.differenceGroups = [id, count, mixed]
+        let (proposals, _) = RuleLearner.proposals(from: result)
+        #expect(proposals.map(\.path) == ["responses[*].note", "responses[*].requestId", "responses[*].total"])
+        #expect(proposals.map { $0.shape != nil } == [false, true, true])
+        let yaml = RuleLearner.yaml(proposals, notLearned: [], source: "a test")
+        #expect(yaml.contains("every value seen was a UUID"), "\(yaml)")
+        #expect(yaml.contains("every value seen was an integer"), "\(yaml)")
+        let rules = try RulesFile.parse(yaml, name: "learned.yaml")
+        #expect(rules.ignore.map(\.description) == ["pkg.S/M:responses[*].note"])
+        #expect(
+            rules.matches.map(\.pattern.description) == [
+                "pkg.S/M:responses[*].requestId", "pkg.S/M:responses[*].total",
+            ])
+        // What was learned lets new values of the shape through, and not others.
+        let diff = JSONDiff(rules: rules, method: "pkg.S/M", message: 0, usage: nil)
+        let recorded = try JSONValue(parsing: #"{"requestId":"6f1c2d3e-0000-4000-8000-00000000000a","total":"17"}"#)
+        #expect(
+            diff.differences(
+                recorded, try JSONValue(parsing: #"{"requestId":"aaaaaaaa-0000-4000-8000-00000000000a","total":"99"}"#)
+            ).isEmpty)
+        #expect(
+            diff.differences(recorded, try JSONValue(parsing: #"{"requestId":"","total":"x"}"#)).map(\.path)
+                == [["requestId"], ["total"]])
+    }
+
     @Test func aLearnedFileReadsBackAsTheRulesItProposes() throws {
         var group = DifferenceGroup(method: "pkg.S/M", kind: .field, path: "responses[0].items[3].at")
         group.add(.init(recordedCall: 1, iteration: 0, expected: #""t1""#, actual: #""t2""#))

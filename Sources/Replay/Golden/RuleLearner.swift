@@ -1,8 +1,12 @@
 import Foundation
+import ProtoCodec
 
 /// `--learn`: from a replay compared with an earlier replay of the same requests (or with a second recording
 /// of the same traffic), the fields whose values changed between identical requests (timestamps, ids,
-/// nonces), written as a rules file with a comment on how often each differed, for a person to review.
+/// nonces), written as a rules file with a comment on how often each differed, for a person to review. A
+/// field whose every seen value has one known shape (a UUID, an RFC 3339 time, a duration, an integer) is
+/// proposed as a `matches` rule with that shape, which still fails a server that drops the field or sends
+/// something else; any other field as an `ignore` rule.
 public enum RuleLearner {
     /// One proposed rule.
     public struct Proposal: Sendable, Hashable {
@@ -16,6 +20,9 @@ public enum RuleLearner {
         public var calls: Int
         /// One example: the first value, then the second.
         public var example: (String, String)?
+        /// The regular expression every value seen matches, when they share a known shape (then the rule is
+        /// a `matches` rule, else an `ignore` rule).
+        public var shape: String?
 
         public static func == (lhs: Proposal, rhs: Proposal) -> Bool {
             lhs.method == rhs.method && lhs.path == rhs.path && lhs.differed == rhs.differed && lhs.calls == rhs.calls
@@ -33,6 +40,7 @@ public enum RuleLearner {
     public static func proposals(from result: ReplayResult) -> (rules: [Proposal], notLearned: [DifferenceGroup]) {
         let calls = Dictionary(result.methods.map { ($0.method, $0.calls) }, uniquingKeysWith: { a, _ in a })
         var merged: [String: [String: Proposal]] = [:]
+        var values: [String: [String: [String]]] = [:]
         var notLearned: [DifferenceGroup] = []
         for group in result.differenceGroups {
             let path: String
@@ -55,6 +63,14 @@ public enum RuleLearner {
                 proposal.example = (first.expected, first.actual)
             }
             merged[group.method, default: [:]][path] = proposal
+            if group.kind == .field {
+                values[group.method, default: [:]][path, default: []] += group.examples.flatMap {
+                    [$0.expected, $0.actual]
+                }
+            }
+        }
+        for (method, paths) in values {
+            for (path, seen) in paths { merged[method]?[path]?.shape = Shape.common(to: seen) }
         }
         let rules = merged.keys.sorted().flatMap { method in
             merged[method]!.values.sorted { $0.path < $1.path }
@@ -75,19 +91,67 @@ public enum RuleLearner {
         }
         guard !rules.isEmpty else { return text }
         text += "methods:\n"
-        var method = ""
-        for rule in rules {
-            if rule.method != method {
-                method = rule.method
-                text += "  \(quoted(method)):\n    ignore:\n"
+        let methods = rules.map(\.method).uniqued()
+        for method in methods {
+            text += "  \(quoted(method)):\n"
+            let ofMethod = rules.filter { $0.method == method }
+            let ignored = ofMethod.filter { $0.shape == nil }
+            let shaped = ofMethod.filter { $0.shape != nil }
+            if !ignored.isEmpty {
+                text += "    ignore:\n"
+                for rule in ignored { text += "      # \(comment(rule))\n      - \(quoted(rule.path))\n" }
             }
-            var comment = "differed in \(rule.differed) of \(rule.calls) calls"
-            if let (first, second) = rule.example {
-                comment += ", e.g. \(clip(first)) then \(clip(second))"
+            if !shaped.isEmpty {
+                text += "    matches:  # the value changes, its shape must not\n"
+                for rule in shaped {
+                    let name = Shape.known.first { $0.regex == rule.shape }?.name ?? "of one shape"
+                    text += "      # \(comment(rule)); every value seen was \(name)\n"
+                    text += "      - path: \(quoted(rule.path))\n"
+                    text += "        regex: '\(rule.shape!.replacingOccurrences(of: "'", with: "''"))'\n"
+                }
             }
-            text += "      # \(comment)\n      - \(quoted(rule.path))\n"
         }
         return text
+    }
+
+    private static func comment(_ rule: Proposal) -> String {
+        var comment = "differed in \(rule.differed) of \(rule.calls) calls"
+        if let (first, second) = rule.example {
+            comment += ", e.g. \(clip(first)) then \(clip(second))"
+        }
+        return comment
+    }
+
+    /// The value shapes a learned rule may keep, most particular first.
+    enum Shape {
+        static let known: [(name: String, regex: String)] = [
+            ("a UUID", "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"),
+            (
+                "an RFC 3339 time",
+                #"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})"#
+            ),
+            ("a duration", #"-?[0-9]+(\.[0-9]+)?s"#),
+            ("an integer", "-?[0-9]+"),
+        ]
+
+        /// The first known shape every value (JSON text, as the check prints it) has; nil when they have
+        /// none in common, or a value is absent, null, an object or a list.
+        static func common(to values: [String]) -> String? {
+            var texts: [String] = []
+            for value in values {
+                switch try? JSONValue(parsing: value) {
+                case .string(let text)?: texts.append(text)
+                case .number(let number)?: texts.append(JSONValue.number(number).jsonString())
+                default: return nil
+                }
+            }
+            guard !texts.isEmpty else { return nil }
+            for shape in known {
+                guard let regex = try? Regex(shape.regex) else { continue }
+                if texts.allSatisfy({ (try? regex.wholeMatch(in: $0)) != nil }) { return shape.regex }
+            }
+            return nil
+        }
     }
 
     /// A generalised path: `responses[*].items[*].id`.
