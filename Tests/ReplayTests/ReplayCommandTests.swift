@@ -9,6 +9,16 @@ import Testing
         try await Subprocess.run([try RepriseExecutable.path()] + arguments, timeout: .seconds(60))
     }
 
+    /// The golden recording with SayHello's recorded answer changed to "Hello, Reprize!" (JSON and bytes), so
+    /// a replay against the demo server differs in `responses[0].message`.
+    private static func goldenWithAnotherGreeting(in directory: TemporaryDirectory) throws -> URL {
+        try directory.write(
+            "edited.jsonl",
+            try String(contentsOfFile: GoldenRecording.path, encoding: .utf8)
+                .replacingOccurrences(of: "Cg9IZWxsbywgUmVwcmlzZSE=", with: "Cg9IZWxsbywgUmVwcml6ZSE=")
+                .replacingOccurrences(of: #""Hello, Reprise!""#, with: #""Hello, Reprize!""#))
+    }
+
     @Test func aMatchingReplayExitsZeroAndWritesAReport() async throws {
         let target = try await DemoTarget.start()
         let directory = try TemporaryDirectory(prefix: "reprise-replay")
@@ -48,11 +58,7 @@ import Testing
     @Test func aCallThatDiffersTheSameWayEachIterationIsShownOnce() async throws {
         let target = try await DemoTarget.start()
         let directory = try TemporaryDirectory(prefix: "reprise-replay-repeat")
-        let edited = try directory.write(
-            "edited.jsonl",
-            try String(contentsOfFile: GoldenRecording.path, encoding: .utf8)
-                .replacingOccurrences(of: "Cg9IZWxsbywgUmVwcmlzZSE=", with: "Cg9IZWxsbywgUmVwcml6ZSE=")
-                .replacingOccurrences(of: #""Hello, Reprise!""#, with: #""Hello, Reprize!""#))
+        let edited = try Self.goldenWithAnotherGreeting(in: directory)
         let report = directory.path("report.html").path
         let junit = directory.path("junit.xml").path
         let output = try await reprise([
@@ -208,11 +214,7 @@ import Testing
     @Test func aMatchRuleLetsAValueOfTheRightShapeThrough() async throws {
         let target = try await DemoTarget.start()
         let directory = try TemporaryDirectory(prefix: "reprise-replay-matches")
-        let edited = try directory.write(
-            "edited.jsonl",
-            try String(contentsOfFile: GoldenRecording.path, encoding: .utf8)
-                .replacingOccurrences(of: "Cg9IZWxsbywgUmVwcmlzZSE=", with: "Cg9IZWxsbywgUmVwcml6ZSE=")
-                .replacingOccurrences(of: #""Hello, Reprise!""#, with: #""Hello, Reprize!""#))
+        let edited = try Self.goldenWithAnotherGreeting(in: directory)
         let shape = try directory.write(
             "shape.yaml",
             "methods:\n  demo.v1.Demo/SayHello:\n    matches:\n      - {path: message, regex: 'Hello, \\w+!'}\n")
