@@ -18,6 +18,10 @@ struct UnknownMethodTests {
                 (["demo.v1.Demo/Zzzz"], "; demo.v1.Demo has SayHello, Echo, Countdown"),
                 (protos + ["demo.v1.Dem/SayHello"], "; did you mean the service demo.v1.Demo?"),
                 (protos + ["other.v9.Thing/SayHello"], "; the services here are demo.v1.Demo"),
+                (
+                    ["demo.v1.Demo"],
+                    "; demo.v1.Demo is a service: name one of its methods, demo.v1.Demo/METHOD, of SayHello, Echo, "
+                ),
             ]
             for (arguments, expected) in cases {
                 let result = try await reprise(["call", "--plaintext", "-d", #"{"name":"x"}"#, address] + arguments)

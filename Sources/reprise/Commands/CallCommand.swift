@@ -161,6 +161,12 @@ struct CallCommand: AsyncParsableCommand {
         let path = url.hasPrefix("/") ? String(url.dropFirst()) : url
         let parts = path.split(separator: "/", maxSplits: 1).map(String.init)
         let services = pool.files.flatMap(\.services).filter { !$0.fullName.hasPrefix("grpc.reflection.") }
+        // A service where the method goes (`demo.v1.Demo`, which reads as method Demo of service demo.v1).
+        if let service = services.first(where: { $0.fullName == path.replacingOccurrences(of: "/", with: ".") }) {
+            let names = service.methods.map(\.name)
+            return "; \(service.fullName) is a service: name one of its methods, "
+                + (names.isEmpty ? "but it has none" : "\(service.fullName)/METHOD, of " + Self.list(names))
+        }
         if parts.count == 2, let service = services.first(where: { $0.fullName == parts[0] }) {
             let names = service.methods.map(\.name)
             let close = TypeSuggestions.closest(to: parts[1], among: names)
