@@ -47,7 +47,6 @@ public struct ReplayPlan: Sendable {
         var calls: [PlannedCall] = []
         var skipped: [String] = []
         var unfinished = 0
-        var lastEnd: Int64 = 0
         var unknownMethods: [String] = []
         var redactedMetadata: [String] = []
         var redactedFields: [String] = []
@@ -145,7 +144,6 @@ public struct ReplayPlan: Sendable {
                 planned.answerCutShort = reason
             }
             if redacted { redactedCalls += 1 }
-            lastEnd = max(lastEnd, (call.end?.time ?? start.time) - origin)
             if inferred, !unknownMethods.contains(name) { unknownMethods.append(name) }
             calls.append(planned)
         }
@@ -172,7 +170,7 @@ public struct ReplayPlan: Sendable {
         self.calls = calls
         self.skipped = skipped
         self.unfinished = unfinished
-        self.span = .nanoseconds(lastEnd) - (calls.first?.offset ?? .zero)
+        self.span = (calls.map(\.endOffset).max() ?? .zero) - (calls.first?.offset ?? .zero)
         self.unknownMethods = unknownMethods
         self.redactedMetadata = redactedMetadata
         self.redactedFields = redactedFields

@@ -280,9 +280,12 @@ public final class Replayer: Sendable {
     /// steps in recorded order, the slot of its recorded connection (its lane, or with `--connections`
     /// the recorded connections in turn).
     private func prepare(on client: Client, slotCount: Int) throws(EngineError) -> ([ReadyCall], [String]) {
-        let connectionOrder = Dictionary(
-            plan.calls.map(\.recordedConnection).uniqued().enumerated().map { ($1, $0) },
-            uniquingKeysWith: { a, _ in a })
+        // A recorded connection's slot: its lane, or with `--connections` its place in order of first use.
+        let slotOfConnection =
+            lanes?.lane
+            ?? Dictionary(
+                plan.calls.map(\.recordedConnection).uniqued().enumerated().map { ($1, $0) },
+                uniquingKeysWith: { a, _ in a })
         var methodIndex: [String: Int] = [:]
         var methodNames: [String] = []
         var calls: [ReadyCall] = []
@@ -308,8 +311,7 @@ public final class Replayer: Sendable {
             calls.append(
                 ReadyCall(
                     plan: call, raw: raw,
-                    slot: (lanes?.lane[call.recordedConnection] ?? connectionOrder[call.recordedConnection] ?? 0)
-                        % slotCount,
+                    slot: (slotOfConnection[call.recordedConnection] ?? 0) % slotCount,
                     method: method, offset: call.offset.nanosecondsClamped,
                     expected: call.expectedEnd))
         }

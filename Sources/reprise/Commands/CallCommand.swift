@@ -253,7 +253,6 @@ struct CallCommand: AsyncParsableCommand {
         return JSONValue.object(object).jsonString()
     }
 
-    /// Metadata from `key: value` arguments; `-bin` values are base64, as grpcurl takes them.
     /// Says which keys of `metadata` (given with `option`) the call will not send: the ones gRPC and HTTP/2
     /// set themselves (grpc-timeout, content-type, user-agent, pseudo-headers), which grpc-go, and so grpcurl
     /// and k6, leave out without a word.
@@ -271,6 +270,7 @@ struct CallCommand: AsyncParsableCommand {
         }
     }
 
+    /// Metadata from `key: value` arguments; `-bin` values are base64, as grpcurl takes them.
     static func metadata(_ arguments: [String], option: String) throws -> Metadata {
         var metadata = Metadata()
         for argument in arguments {
