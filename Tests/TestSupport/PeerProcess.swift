@@ -25,10 +25,7 @@ public final class PeerProcess: @unchecked Sendable {
         process.standardInput = stdin
         stderrCollector = StderrCollector()
         let collector = stderrCollector
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { collector.append(data) }
-        }
+        collector.collect(from: stderr.fileHandleForReading)
         try process.run()
 
         let found = DispatchSemaphore(value: 0)
@@ -114,5 +111,22 @@ final class StderrCollector: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// Appends what `handle` (a child's stderr pipe) delivers until its end, read by a thread of its own
+    /// with blocking reads. Not `readabilityHandler`: on Linux the dispatch read source behind it can
+    /// outlive the pipe's descriptor when the pipe is torn down, and libdispatch then crashes the whole test
+    /// process draining it (`_dispatch_event_loop_drain`, a bad pointer; seen in this suite's CI, and
+    /// swift-corelibs-foundation PR #5507 reproduces it).
+    func collect(from handle: FileHandle) {
+        let thread = Thread { [self] in
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { return }
+                append(data)
+            }
+        }
+        thread.name = "stderr-reader"
+        thread.start()
     }
 }

@@ -28,10 +28,7 @@ public final class RecordProcess: @unchecked Sendable {
         process.standardOutput = FileHandle.nullDevice
         collector = StderrCollector()
         let collector = self.collector
-        stderr.fileHandleForReading.readabilityHandler = { handle in
-            let data = handle.availableData
-            if !data.isEmpty { collector.append(data) }
-        }
+        collector.collect(from: stderr.fileHandleForReading)
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         var found: Int?
