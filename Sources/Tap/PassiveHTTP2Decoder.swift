@@ -177,14 +177,14 @@ public final class PassiveHTTP2Decoder {
         _ type: UInt8, _ flags: UInt8, _ stream: Int, _ payload: ByteBuffer, _ state: inout Side, side: CallSide,
         time: Int64, into events: inout [TapEvent]
     ) -> String? {
-        let endStream = flags & 0x1 != 0
+        let endStream = flags & HTTP2FrameFlags.endStream != 0
         // What the sender is in the call (`side` is which direction's bytes these are).
         let role = sidesSwapped ? Self.other(side) : side
-        if let block = state.headerBlock, type != 0x9 || stream != block.stream {
+        if let block = state.headerBlock, type != HTTP2FrameType.continuation || stream != block.stream {
             return "a header block of stream \(block.stream) is not continued by CONTINUATION"
         }
         switch type {
-        case 0x0:  // DATA
+        case HTTP2FrameType.data:
             guard stream != 0 else { return "DATA on stream 0" }
             guard let data = Self.unpadded(payload, flags: flags) else { return "DATA padding longer than the frame" }
             if begunBefore(stream) { break }
@@ -203,7 +203,7 @@ public final class PassiveHTTP2Decoder {
                             reason: "the server ended the stream without trailers", time: time))
                 }
             }
-        case 0x1:  // HEADERS
+        case HTTP2FrameType.headers:
             guard stream != 0 else { return "HEADERS on stream 0" }
             guard var fragment = Self.unpadded(payload, flags: flags) else {
                 return "HEADERS padding longer than the frame"
@@ -212,12 +212,12 @@ public final class PassiveHTTP2Decoder {
                 guard fragment.readableBytes >= 5 else { return "HEADERS too short for its priority" }
                 fragment.moveReaderIndex(forwardBy: 5)
             }
-            if flags & 0x4 != 0 {
+            if flags & HTTP2FrameFlags.endHeaders != 0 {
                 return headerBlock(
                     fragment, stream: stream, endStream: endStream, &state, side: side, time: time, into: &events)
             }
             state.headerBlock = (stream, endStream, fragment)
-        case 0x9:  // CONTINUATION
+        case HTTP2FrameType.continuation:
             guard var block = state.headerBlock else {
                 // Joined midway inside a header block: its start is gone, and before any block decoded the
                 // HPACK table knows nothing whose indices the lost part could shift.
@@ -227,22 +227,22 @@ public final class PassiveHTTP2Decoder {
             var more = payload
             block.fragments.writeBuffer(&more)
             guard block.fragments.readableBytes <= Self.maximumFrameLength else { return "a header block over 16 MB" }
-            if flags & 0x4 != 0 {
+            if flags & HTTP2FrameFlags.endHeaders != 0 {
                 state.headerBlock = nil
                 return headerBlock(
                     block.fragments, stream: block.stream, endStream: block.endStream, &state, side: side, time: time,
                     into: &events)
             }
             state.headerBlock = block
-        case 0x3:  // RST_STREAM
+        case HTTP2FrameType.rstStream:
             guard payload.readableBytes == 4, let code = payload.getInteger(at: payload.readerIndex, as: UInt32.self)
             else { return "RST_STREAM of \(payload.readableBytes) bytes" }
             if begunBefore(stream) { break }
             openedStreams[connection, stream] = nil
             events.append(.reset(connection: connection, stream: stream, by: role, code: code, time: time))
-        case 0x4:  // SETTINGS: this side's decoder limit bounds the other side's header table
+        case HTTP2FrameType.settings:  // SETTINGS: this side's decoder limit bounds the other side's header table
             guard stream == 0 else { return "SETTINGS on stream \(stream)" }
-            guard flags & 0x1 == 0 else { break }
+            guard flags & HTTP2FrameFlags.ack == 0 else { break }
             guard payload.readableBytes % 6 == 0 else { return "SETTINGS of \(payload.readableBytes) bytes" }
             var settings = payload
             while let identifier = settings.readInteger(as: UInt16.self),
@@ -256,7 +256,8 @@ public final class PassiveHTTP2Decoder {
                     }
                 }
             }
-        case 0x5:  // PUSH_PROMISE: gRPC does not push, but its header block still moves the HPACK table
+        case HTTP2FrameType.pushPromise:
+            // gRPC does not push, but its header block still moves the HPACK table.
             guard var fragment = Self.unpadded(payload, flags: flags), fragment.readableBytes >= 4 else {
                 return "PUSH_PROMISE too short"
             }
@@ -269,10 +270,10 @@ public final class PassiveHTTP2Decoder {
             } catch {
                 return "the PUSH_PROMISE header block of stream \(stream) does not decode: \(error)"
             }
-        case 0x6:  // PING
+        case HTTP2FrameType.ping:
             guard stream == 0 else { return "PING on stream \(stream)" }
             guard payload.readableBytes == 8 else { return "PING of \(payload.readableBytes) bytes" }
-        case 0x7:  // GOAWAY
+        case HTTP2FrameType.goAway:
             guard stream == 0 else { return "GOAWAY on stream \(stream)" }
             guard payload.readableBytes >= 8 else { return "GOAWAY of \(payload.readableBytes) bytes" }
             goAway(payload, side: role, time: time, into: &events)

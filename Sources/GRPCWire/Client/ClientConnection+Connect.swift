@@ -32,15 +32,14 @@ extension ClientConnection {
                     let pipeline = channel.pipeline.syncOperations
                     try pipeline.addHandler(ByteCountingHandler(counters: [byteCounter] + configuration.byteCounters))
                     if let tls { try pipeline.addHandlers(tls.handlers(target: target)) }
-                    let witness = GoAwayWitness()
                     try pipeline.addHandler(
-                        HTTP2HandlerFactory.make(
-                            mode: .client, settings: ClientConnectionHandler.initialSettings(configuration),
-                            validateHeaders: false, witness: witness))
+                        HTTP2ClientCodec(
+                            localSettings: ClientConnectionHandler.initialSettings(configuration),
+                            allocator: channel.allocator))
                     try pipeline.addHandler(
                         ClientConnectionHandler(
                             configuration: configuration, target: target, authority: authority,
-                            useTLS: tls != nil, shared: ConnectionState(), readyPromise: ready, witness: witness)
+                            useTLS: tls != nil, shared: ConnectionState(), readyPromise: ready)
                     )
                 }
             }

@@ -2,7 +2,7 @@ import GRPCProtocol
 import NIOCore
 import NIOHTTP2
 
-/// Frames and events from `NIOHTTP2Handler`: responses to calls, SETTINGS, GOAWAY, PING ACKs, failures.
+/// Frames and events from `HTTP2ClientCodec`: responses to calls, SETTINGS, GOAWAY, PING ACKs, failures.
 extension ClientConnectionHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         isReading = true
@@ -38,39 +38,8 @@ extension ClientConnectionHandler {
         context.fireChannelReadComplete()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        // NIO fires several stream events per call; this handler ends the pipeline, so they stop here
-        // (comparing types first avoids a dynamic cast for each).
-        let type = type(of: event)
-        if type == NIOHTTP2StreamCreatedEvent.self || type == NIOHTTP2WindowUpdatedEvent.self { return }
-        if type == StreamClosedEvent.self, let closed = event as? StreamClosedEvent, let call = calls[closed.streamID] {
-            // NIO closed a stream we still track (e.g. our RST_STREAM could not be sent): end the call.
-            let code = closed.reason ?? .cancel
-            let name = TransportFailure.name(of: code)
-            call.finishWithoutReset(
-                GRPCStatus(
-                    code: ClientCallStateMachine.statusCode(forReset: code),
-                    message: "stream terminated with error code: \(name)",
-                    transportFailure: TransportFailure(
-                        .streamError, "the stream was closed with \(name) after a protocol error", http2ErrorCode: code)
-                ))
-        }
-        if type == StreamClosedEvent.self { return }
-        context.fireUserInboundEventTriggered(event)
-    }
-
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        if let streamError = error as? NIOHTTP2Errors.StreamError {
-            calls[streamError.streamID]?.finishWithoutReset(
-                GRPCStatus(
-                    code: .internalError, message: "HTTP/2 stream error: \(streamError.baseError)",
-                    transportFailure: TransportFailure(
-                        .streamError, "HTTP/2 stream error: \(streamError.baseError)", http2ErrorCode: .protocolError)))
-            return
-        }
-        // A protocol error NIO answered with RST_STREAM concerns one stream, whose closure event ends
-        // its call; only one it answered with GOAWAY (a connection error) ends the connection.
-        if error.isHTTP2ProtocolError && witness.goAwaysWritten == 0 { return }
+        // The codec reports only what ends the connection (I/O, TLS, a server that broke HTTP/2).
         if terminalFailure == nil {
             terminalFailure = TransportFailure.classify(error, target: target)
         }
@@ -134,7 +103,7 @@ extension ClientConnectionHandler {
         shared.stopAcceptingCalls()
         let failure = goAwayFailure(lastStreamID: lastStreamID, code: code)
         readyPromise.fail(failure)
-        // Streams above the last id were never processed: NIO has closed them, no reset is needed.
+        // Streams above the last id were never processed: the codec dropped them, no reset is needed.
         let unprocessed = calls.filter { $0.key > lastStreamID }.map(\.value)
         let waiting = Array(queued)
         queued.removeAll()

@@ -3,7 +3,7 @@ import NIOCore
 import NIOHPACK
 import NIOHTTP2
 
-/// The gRPC client side of one HTTP/2 connection, sitting right after `NIOHTTP2Handler` and exchanging
+/// The gRPC client side of one HTTP/2 connection, sitting right after `HTTP2ClientCodec` and exchanging
 /// `HTTP2Frame`s with it directly: one table of calls by stream id, no child channel per stream.
 ///
 /// It assigns stream ids, queues calls beyond the server's SETTINGS_MAX_CONCURRENT_STREAMS, gives receive
@@ -24,7 +24,6 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     let target: String
     let shared: ConnectionState
     let readyPromise: EventLoopPromise<Void>
-    let witness: GoAwayWitness
     let compression = CompressionCache()
     private(set) var allocator = ByteBufferAllocator()
     let scheme: String
@@ -62,9 +61,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     init(
         configuration: ClientConnection.Configuration, target: String, authority: String, useTLS: Bool,
-        shared: ConnectionState, readyPromise: EventLoopPromise<Void>, witness: GoAwayWitness
+        shared: ConnectionState, readyPromise: EventLoopPromise<Void>
     ) {
-        self.witness = witness
         self.configuration = configuration
         self.target = target
         self.authority = authority

@@ -65,9 +65,8 @@ public final class GRPCServer: Sendable {
         // and stops reading would otherwise have every answer to its next requests held in memory.
         try pipeline.addHandler(BackPressureHandler())
         try pipeline.addHandler(
-            HTTP2HandlerFactory.make(
-                mode: .server, settings: ServerConnectionHandler.initialSettings(configuration),
-                validateHeaders: true, witness: witness))
+            HTTP2HandlerFactory.makeServer(
+                settings: ServerConnectionHandler.initialSettings(configuration), witness: witness))
         try pipeline.addHandler(ServerConnectionHandler(configuration: configuration, router: router, witness: witness))
     }
 

@@ -1,21 +1,17 @@
 import NIOCore
 import NIOHTTP2
 
-/// Builds the `NIOHTTP2Handler` for both sides. NIO's DoS heuristics are tuned for servers facing the open
-/// internet; a load tool meets legitimate bursts of RST_STREAM (mass deadlines, cancellations), of PINGs
-/// (grpc-core's BDP probes) and of late frames for reset streams, so the limits are raised well above
-/// what such bursts produce while still bounding a misbehaving peer. (Each rate limiter preallocates its
-/// count of timestamps, so the counts stay in the thousands per second.)
+/// Builds the server's `NIOHTTP2Handler` (the client has its own `HTTP2ClientCodec`). NIO's DoS heuristics
+/// are tuned for servers facing the open internet; a load tool meets legitimate bursts of RST_STREAM (mass
+/// deadlines, cancellations), of PINGs (grpc-core's BDP probes) and of late frames for reset streams, so
+/// the limits are raised well above what such bursts produce while still bounding a misbehaving peer. (Each
+/// rate limiter preallocates its count of timestamps, so the counts stay in the thousands per second.)
 enum HTTP2HandlerFactory {
-    /// `validateHeaders`: NIO's strict header block checks. The client turns them off: it builds its own
-    /// headers from validated metadata and reads responses tolerantly, as grpc-go does, and the checks
-    /// cost several percent of a unary call. The server keeps them.
-    static func make(
-        mode: NIOHTTP2Handler.ParserMode, settings: HTTP2Settings, validateHeaders: Bool, witness: GoAwayWitness
-    ) -> NIOHTTP2Handler {
+    /// The handler with NIO's strict header block checks on.
+    static func makeServer(settings: HTTP2Settings, witness: GoAwayWitness) -> NIOHTTP2Handler {
         var connection = NIOHTTP2Handler.ConnectionConfiguration()
         connection.initialSettings = settings
-        connection.headerBlockValidation = validateHeaders ? .enabled : .disabled
+        connection.headerBlockValidation = .enabled
         // gRPC never uses content-length; checking it only adds work.
         connection.contentLengthValidation = .disabled
         connection.maximumSequentialEmptyDataFrames = 16
@@ -30,6 +26,6 @@ enum HTTP2HandlerFactory {
         stream.streamErrorRateLimit.maximumCount = 10_000
         stream.streamErrorRateLimit.windowLength = .seconds(1)
         return NIOHTTP2Handler(
-            mode: mode, frameDelegate: witness, connectionConfiguration: connection, streamConfiguration: stream)
+            mode: .server, frameDelegate: witness, connectionConfiguration: connection, streamConfiguration: stream)
     }
 }

@@ -43,6 +43,10 @@ extension TransportFailure {
                 "TLS handshake with \(target) failed: x509: certificate doesn't match the host name (\(extra))")
         case let extra as NIOSSLExtraError:
             return TransportFailure(.tls, "TLS with \(target) failed: \(extra)")
+        case let violation as HTTP2ProtocolViolation:
+            return TransportFailure(
+                .connectionError, "HTTP/2 connection to \(target) failed: \(violation.reason)",
+                http2ErrorCode: violation.code)
         case let closed as ClosedDuringSetup:
             return TransportFailure(
                 closed.plaintext ? .plaintextClosedDuringSetup : .connectionClosed, closed.message(target: target),

@@ -1,3 +1,4 @@
+import GRPCProtocol
 import NIOCore
 
 /// Follows the frame boundaries of one direction of a relayed HTTP/2 connection, reading nothing but the
@@ -19,16 +20,10 @@ struct FrameScanner {
         /// The first 8 payload bytes of a PING or GOAWAY, big-endian; 0 for other types.
         var head: UInt64
 
-        var endStream: Bool { flags & 0x1 != 0 && (type == Self.data || type == Self.headers) }
+        var endStream: Bool {
+            flags & HTTP2FrameFlags.endStream != 0 && (type == HTTP2FrameType.data || type == HTTP2FrameType.headers)
+        }
 
-        static let data: UInt8 = 0x0
-        static let headers: UInt8 = 0x1
-        static let rstStream: UInt8 = 0x3
-        static let settings: UInt8 = 0x4
-        static let pushPromise: UInt8 = 0x5
-        static let ping: UInt8 = 0x6
-        static let goAway: UInt8 = 0x7
-        static let continuation: UInt8 = 0x9
     }
 
     /// Bytes of the client's connection preface still to pass (24 for a client's direction, else 0).
@@ -92,11 +87,14 @@ struct FrameScanner {
                 payloadLeft = length
                 payloadLength = length
                 headBytes = 0
-                if current!.type == Frame.settings, current!.flags & 0x1 == 0 { hideTrueBinary(&buffer, offset, end) }
+                if current!.type == HTTP2FrameType.settings, current!.flags & 0x1 == 0 {
+                    hideTrueBinary(&buffer, offset, end)
+                }
             }
             if payloadLeft > 0 {
                 let take = min(payloadLeft, end - offset)
-                if let type = current?.type, type == Frame.ping || type == Frame.goAway, headBytes < 8 {
+                if let type = current?.type, type == HTTP2FrameType.ping || type == HTTP2FrameType.goAway, headBytes < 8
+                {
                     let wanted = min(8 - headBytes, take)
                     for index in 0..<wanted {
                         current!.head =
@@ -112,8 +110,8 @@ struct FrameScanner {
             current = nil
             payloadLength = 0
             switch frame.type {
-            case Frame.headers, Frame.pushPromise: inHeaderBlock = frame.flags & 0x4 == 0
-            case Frame.continuation: if frame.flags & 0x4 != 0 { inHeaderBlock = false }
+            case HTTP2FrameType.headers, HTTP2FrameType.pushPromise: inHeaderBlock = frame.flags & 0x4 == 0
+            case HTTP2FrameType.continuation: if frame.flags & 0x4 != 0 { inHeaderBlock = false }
             default: break
             }
             return frame

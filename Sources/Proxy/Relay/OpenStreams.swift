@@ -1,3 +1,5 @@
+import GRPCProtocol
+
 /// The streams of a relayed connection that have not ended, from the frames the relay saw pass: a
 /// draining connection closes once none is left. Holds the calls in flight, never the calls done.
 struct OpenStreams {
@@ -17,8 +19,8 @@ struct OpenStreams {
     /// A frame passed from the client (`fromClient`) or the server.
     mutating func saw(_ frame: FrameScanner.Frame, fromClient: Bool) {
         switch frame.type {
-        case FrameScanner.Frame.headers, FrameScanner.Frame.data:
-            if fromClient, frame.type == FrameScanner.Frame.headers, frame.stream > highest {
+        case HTTP2FrameType.headers, HTTP2FrameType.data:
+            if fromClient, frame.type == HTTP2FrameType.headers, frame.stream > highest {
                 highest = frame.stream
                 streams[frame.stream] = []
             }
@@ -29,9 +31,9 @@ struct OpenStreams {
             } else {
                 streams[frame.stream] = ends
             }
-        case FrameScanner.Frame.rstStream:
+        case HTTP2FrameType.rstStream:
             streams.removeValue(forKey: frame.stream)
-        case FrameScanner.Frame.goAway where !fromClient:
+        case HTTP2FrameType.goAway where !fromClient:
             // Streams above the server's last one will never be processed: they are over.
             let last = UInt32(truncatingIfNeeded: frame.head >> 32) & 0x7FFF_FFFF
             streams = streams.filter { $0.key <= last }

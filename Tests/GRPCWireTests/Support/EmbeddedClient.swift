@@ -17,7 +17,7 @@ final class EmbeddedClient {
         ready = loop.makePromise()
         handler = ClientConnectionHandler(
             configuration: configuration, target: "embedded:1", authority: "embedded:1", useTLS: false,
-            shared: ConnectionState(), readyPromise: ready, witness: GoAwayWitness())
+            shared: ConnectionState(), readyPromise: ready)
         try channel.pipeline.syncOperations.addHandler(handler)
         try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
     }

@@ -4,8 +4,9 @@ import NIOHTTP2
 
 @testable import GRPCWire
 
-/// A client stack and a server stack (NIOHTTP2Handler plus the gRPC handler on each) on two
-/// EmbeddedChannels wired back to back: bytes move only when `pump()` is called.
+/// A client stack (HTTP2ClientCodec and the gRPC client handler) and a server stack (NIOHTTP2Handler and
+/// the gRPC server handler) on two EmbeddedChannels wired back to back: bytes move only when `pump()` is
+/// called.
 final class EmbeddedPair {
     let client = EmbeddedChannel()
     let server = EmbeddedChannel()
@@ -16,22 +17,18 @@ final class EmbeddedPair {
         router: ServerRouter, server serverConfiguration: GRPCServer.Configuration = .defaults,
         client clientConfiguration: ClientConnection.Configuration = .defaults
     ) throws {
-        let clientWitness = GoAwayWitness()
         let serverWitness = GoAwayWitness()
         clientHandler = ClientConnectionHandler(
             configuration: clientConfiguration, target: "pair:1", authority: "pair:1", useTLS: false,
-            shared: ConnectionState(), readyPromise: client.embeddedEventLoop.makePromise(), witness: clientWitness)
+            shared: ConnectionState(), readyPromise: client.embeddedEventLoop.makePromise())
         serverHandler = ServerConnectionHandler(
             configuration: serverConfiguration, router: router, witness: serverWitness)
         try client.pipeline.syncOperations.addHandler(
-            HTTP2HandlerFactory.make(
-                mode: .client, settings: ClientConnectionHandler.initialSettings(clientConfiguration),
-                validateHeaders: false, witness: clientWitness))
+            HTTP2ClientCodec(localSettings: ClientConnectionHandler.initialSettings(clientConfiguration)))
         try client.pipeline.syncOperations.addHandler(clientHandler)
         try server.pipeline.syncOperations.addHandler(
-            HTTP2HandlerFactory.make(
-                mode: .server, settings: ServerConnectionHandler.initialSettings(serverConfiguration),
-                validateHeaders: true, witness: serverWitness))
+            HTTP2HandlerFactory.makeServer(
+                settings: ServerConnectionHandler.initialSettings(serverConfiguration), witness: serverWitness))
         try server.pipeline.syncOperations.addHandler(serverHandler)
         let address = try SocketAddress(ipAddress: "127.0.0.1", port: 1)
         try server.connect(to: address).wait()
