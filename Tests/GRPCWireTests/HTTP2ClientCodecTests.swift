@@ -220,6 +220,20 @@ import Testing
         #expect(try sent().map { [$0.streamID, $0.payload.count, Int($0.flags)] } == [[3, 40, 1]])
     }
 
+    @Test func aHalfCloseGoesOutWhateverTheWindows() throws {
+        try ready([(4, 0)])  // no stream window at all
+        channel.write(dataFrame(3, streamID: 1, endStream: false), promise: nil)
+        channel.write(dataFrame(0, streamID: 1, endStream: true), promise: nil)
+        channel.flush()
+        #expect(try sent().isEmpty)
+        channel.write(dataFrame(0, streamID: 3, endStream: true), promise: nil)
+        channel.flush()
+        #expect(try sent().map { [$0.streamID, $0.payload.count, Int($0.flags)] } == [[3, 0, 1]])
+        try receive(.windowUpdate(3, on: 1))
+        channel.pipeline.fireChannelReadComplete()
+        #expect(try sent().map { [$0.streamID, $0.payload.count, Int($0.flags)] } == [[1, 3, 0], [1, 0, 1]])
+    }
+
     @Test func aResetDropsTheStreamsWaitingDataAndFailsItsWrite() throws {
         try ready([(4, 0)])
         let failure = Box<(any Error)?>(nil)

@@ -112,7 +112,8 @@ extension HTTP2ClientCodec {
         while var first = stream.pending.first {
             let size = first.data.readableBytes
             let allowed = min(stream.window, windows.connection, windows.maxFrameSize)
-            if size <= allowed {
+            // An empty DATA (a half-close) is not flow controlled (RFC 9113 6.9.1).
+            if size <= allowed || size == 0 {
                 stream.pending.removeFirst()
                 stream.window -= size
                 windows.connection -= size
