@@ -302,6 +302,20 @@ import Testing
         #expect(Array(goAway.payload[4...]) == [0, 0, 0, 6])
     }
 
+    @Test func aZeroWindowUpdateOnAStreamResetsOnlyThatStream() throws {
+        try ready()
+        try receive(.windowUpdate(0, on: 5))
+        channel.pipeline.fireChannelReadComplete()
+        let error = try #require(collector.errors.first as? HTTP2StreamViolation)
+        #expect(error.streamID == 5)
+        #expect(error.violation.code == .protocolError)
+        #expect(try sent() == [Frame(type: 3, flags: 0, streamID: 5, payload: [0, 0, 0, 1])])
+        #expect(channel.isActive)
+        try receive(.windowUpdate(0, on: 0))
+        #expect(collector.errors.last is HTTP2ProtocolViolation)
+        #expect(!channel.isActive)
+    }
+
     @Test func aStrayContinuationOrAnInterruptedHeaderBlockIsAProtocolError() throws {
         try ready()
         try receive(

@@ -39,7 +39,17 @@ extension ClientConnectionHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // The codec reports only what ends the connection (I/O, TLS, a server that broke HTTP/2).
+        if let stream = error as? HTTP2StreamViolation {
+            // The codec reset that stream; the connection and its other calls go on.
+            let message = "HTTP/2 stream error: \(stream.violation.reason)"
+            calls[stream.streamID]?.finishWithoutReset(
+                GRPCStatus(
+                    code: .internalError, message: message,
+                    transportFailure: TransportFailure(
+                        .streamError, message, http2ErrorCode: stream.violation.code)))
+            return
+        }
+        // Anything else ends the connection (I/O, TLS, a server that broke HTTP/2).
         if terminalFailure == nil {
             terminalFailure = TransportFailure.classify(error, target: target)
         }

@@ -252,8 +252,11 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             }
             let increment = Int(raw & 0x7FFF_FFFF)
             guard increment > 0 else {
-                throw HTTP2ProtocolViolation(
+                let violation = HTTP2ProtocolViolation(
                     code: .protocolError, "the server sent a WINDOW_UPDATE of 0 on stream \(Int(frame.streamID))")
+                // On a stream it ends only that stream (RFC 9113 6.9).
+                if frame.streamID == .rootStream { throw violation }
+                return streamError(frame.streamID, violation, context: context)
             }
             try windowUpdate(streamID: frame.streamID, increment: increment, context: context)
         default:
@@ -330,9 +333,11 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
         streamID: HTTP2StreamID, increment: Int, context: ChannelHandlerContext
     ) throws(HTTP2ProtocolViolation) {
         guard windows.grant(increment, to: streamID) else {
-            throw HTTP2ProtocolViolation(
+            let violation = HTTP2ProtocolViolation(
                 code: .flowControlError,
                 "the server's WINDOW_UPDATE on stream \(Int(streamID)) takes the window past 2^31-1")
+            if streamID == .rootStream { throw violation }
+            return streamError(streamID, violation, context: context)
         }
         if sendGranted(streamID, context: context) { flushSoon(context: context) }
     }
@@ -379,6 +384,18 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
         flushOut(context: context)
         context.fireErrorCaught(violation)
         context.close(promise: nil)
+    }
+
+    /// Ends one stream for a server that broke the protocol on it: RST_STREAM with the code, and the
+    /// error up the pipeline as an ``HTTP2StreamViolation`` for the call on it. The connection goes on.
+    private func streamError(
+        _ streamID: HTTP2StreamID, _ violation: HTTP2ProtocolViolation, context: ChannelHandlerContext
+    ) {
+        failDropped(windows.streamClosed(streamID))
+        appendFrameHeader(length: 4, type: HTTP2FrameType.rstStream, flags: 0, streamID: streamID)
+        out.writeInteger(UInt32(truncatingIfNeeded: violation.code.networkCode))
+        flushSoon(context: context)
+        context.fireErrorCaught(HTTP2StreamViolation(streamID: streamID, violation: violation))
     }
 
     private func failDropped(_ promises: [EventLoopPromise<Void>]) {
@@ -496,6 +513,16 @@ public struct HTTP2ProtocolViolation: Error, Sendable, CustomStringConvertible {
         code: .streamClosed, "the stream was closed before this data could be sent")
 
     public var description: String { reason }
+}
+
+/// A server broke HTTP/2 on one stream: the stream was reset, the connection goes on.
+public struct HTTP2StreamViolation: Error, Sendable, CustomStringConvertible {
+    /// The stream that was reset.
+    public let streamID: HTTP2StreamID
+    /// What the server did, and the code of the RST_STREAM this client sent.
+    public let violation: HTTP2ProtocolViolation
+
+    public var description: String { violation.reason }
 }
 
 /// One frame as read: its header's fields and a slice of the payload.
