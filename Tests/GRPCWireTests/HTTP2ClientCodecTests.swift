@@ -254,6 +254,29 @@ import Testing
         #expect(try sent().isEmpty)
     }
 
+    @Test func dataStillWaitingWhenTheServerEndsTheStreamIsDroppedAndTheStreamReset() throws {
+        try ready([(4, 4)])
+        let failure = Box<(any Error)?>(nil)
+        let promise = channel.embeddedEventLoop.makePromise(of: Void.self)
+        promise.futureResult.whenFailure { failure.value = $0 }
+        channel.write(dataFrame(10, streamID: 1, endStream: true), promise: promise)
+        channel.flush()
+        #expect(try sent().map(\.payload.count) == [4])
+        // Trailers-only, END_STREAM: `:status: 200` (static index 8) is enough of a header block here.
+        try receive(Frame(type: 1, flags: 0x4 | 0x1, streamID: 1, payload: [0x88]))
+        channel.pipeline.fireChannelReadComplete()
+        #expect(try sent() == [Frame(type: 3, flags: 0, streamID: 1, payload: [0, 0, 0, 8])])
+        #expect(failure.value is HTTP2ProtocolViolation)
+        guard case .headers(let headers) = collector.frames.last?.payload else {
+            Issue.record("the trailers did not go up")
+            return
+        }
+        #expect(headers.endStream)
+        try receive(.windowUpdate(100, on: 1))
+        channel.pipeline.fireChannelReadComplete()
+        #expect(try sent().isEmpty)
+    }
+
     @Test func largeHeadersAreSplitAtTheServersFrameSize() throws {
         try ready()
         var headers = HPACKHeaders()

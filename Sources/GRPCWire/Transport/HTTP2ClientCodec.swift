@@ -170,6 +170,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             let data = HTTP2Frame.FramePayload.Data(
                 data: .byteBuffer(payload), endStream: frame.has(HTTP2FrameFlags.endStream), paddingBytes: padding)
             context.fireChannelRead(wrapInboundOut(HTTP2Frame(streamID: frame.streamID, payload: .data(data))))
+            if data.endStream { serverEnded(frame.streamID, context: context) }
         case HTTP2FrameType.headers:
             try requireStream(frame)
             _ = try removePadding(frame, &payload)
@@ -280,6 +281,18 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             wrapInboundOut(
                 HTTP2Frame(streamID: streamID, payload: .headers(.init(headers: headers, endStream: endStream))))
         )
+        if endStream { serverEnded(streamID, context: context) }
+    }
+
+    /// The server ended its side of `streamID`. A gRPC call is over then, so request DATA still waiting for
+    /// a window the server will no longer give is dropped and the stream reset (CANCEL, as grpc-go does),
+    /// instead of being held until the connection closes.
+    private func serverEnded(_ streamID: HTTP2StreamID, context: ChannelHandlerContext) {
+        guard let stream = windows.streams[streamID], !stream.pending.isEmpty else { return }
+        failDropped(windows.streamClosed(streamID))
+        appendFrameHeader(length: 4, type: HTTP2FrameType.rstStream, flags: 0, streamID: streamID)
+        out.writeInteger(UInt32(truncatingIfNeeded: HTTP2ErrorCode.cancel.networkCode))
+        flushSoon(context: context)
     }
 
     private func receivedSettings(
