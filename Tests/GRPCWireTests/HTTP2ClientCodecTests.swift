@@ -339,6 +339,21 @@ import Testing
         #expect(!channel.isActive)
     }
 
+    @Test func aHeaderListOverTheClientsLimitEndsTheConnectionAndSaysSo() throws {
+        try ready()
+        var encoder = HPACKEncoder(allocator: ByteBufferAllocator())
+        var block = ByteBuffer()
+        try encoder.encode(headers: [":status": "200", "x-big": String(repeating: "q", count: 20000)], to: &block)
+        let bytes = Array(block.readableBytesView)
+        try receive(
+            Frame(type: 1, flags: 0, streamID: 1, payload: Array(bytes[..<10000])),
+            Frame(type: 9, flags: 0x4, streamID: 1, payload: Array(bytes[10000...])))
+        let violation = try #require(collector.errors.first as? HTTP2ProtocolViolation)
+        #expect(violation.code == .protocolError)
+        #expect(violation.reason.hasPrefix("the server's header list on stream 1 is over the 16384 bytes"))
+        #expect(!channel.isActive)
+    }
+
     @Test func aStrayContinuationOrAnInterruptedHeaderBlockIsAProtocolError() throws {
         try ready()
         try receive(

@@ -272,10 +272,17 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
         let headers: HPACKHeaders
         do {
             headers = try decoder.decodeHeaders(from: &block)
+        } catch is NIOHPACKErrors.MaxHeaderListSizeViolation {
+            // The block was decoded only part way, so the HPACK table is out of step: the connection ends.
+            throw HTTP2ProtocolViolation(
+                code: .protocolError,
+                "the server's header list on stream \(Int(streamID)) is over the \(decoder.maxHeaderListSize) bytes "
+                    + "(name + value + 32 per field) this client accepts (its SETTINGS_MAX_HEADER_LIST_SIZE)")
         } catch {
             throw HTTP2ProtocolViolation(
                 code: .compressionError,
-                "the server's header block on stream \(Int(streamID)) does not decode: \(error)")
+                "the server's header block on stream \(Int(streamID)) does not decode: "
+                    + TransportFailure.http2Problem(error))
         }
         context.fireChannelRead(
             wrapInboundOut(
