@@ -240,7 +240,7 @@ public final class PassiveHTTP2Decoder {
             if begunBefore(stream) { break }
             openedStreams[connection, stream] = nil
             events.append(.reset(connection: connection, stream: stream, by: role, code: code, time: time))
-        case HTTP2FrameType.settings:  // SETTINGS: this side's decoder limit bounds the other side's header table
+        case HTTP2FrameType.settings:  // this side's decoder limit bounds the other side's header table
             guard stream == 0 else { return "SETTINGS on stream \(stream)" }
             guard flags & HTTP2FrameFlags.ack == 0 else { break }
             guard payload.readableBytes % 6 == 0 else { return "SETTINGS of \(payload.readableBytes) bytes" }
@@ -438,14 +438,14 @@ public final class PassiveHTTP2Decoder {
     /// Whether a frame header could be one of `side`'s in a gRPC connection.
     private static func plausible(type: UInt8, length: Int, stream: Int, side: CallSide) -> Bool {
         switch type {
-        case 0x0, 0x1: stream != 0 && stream % 2 == 1  // DATA, HEADERS: on client-opened streams
-        case 0x3: stream != 0 && length == 4  // RST_STREAM
-        case 0x4: stream == 0 && length % 6 == 0  // SETTINGS
-        case 0x6: stream == 0 && length == 8  // PING
-        case 0x7: stream == 0 && length >= 8  // GOAWAY
-        case 0x8: length == 4  // WINDOW_UPDATE
-        case 0x9: stream != 0 && stream % 2 == 1  // CONTINUATION
-        case 0x2: length == 5  // PRIORITY
+        case HTTP2FrameType.data, HTTP2FrameType.headers: stream != 0 && stream % 2 == 1  // client-opened streams
+        case HTTP2FrameType.rstStream: stream != 0 && length == 4
+        case HTTP2FrameType.settings: stream == 0 && length % 6 == 0
+        case HTTP2FrameType.ping: stream == 0 && length == 8
+        case HTTP2FrameType.goAway: stream == 0 && length >= 8
+        case HTTP2FrameType.windowUpdate: length == 4
+        case HTTP2FrameType.continuation: stream != 0 && stream % 2 == 1
+        case HTTP2FrameType.priority: length == 5
         default: false
         }
     }

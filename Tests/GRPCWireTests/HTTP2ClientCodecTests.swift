@@ -243,7 +243,7 @@ import Testing
         channel.flush()
         #expect(try sent().isEmpty)
         try receive(Frame(type: 3, flags: 0, streamID: 1, payload: [0, 0, 0, 8]))
-        #expect(failure.value is HTTP2ProtocolViolation)
+        #expect(failure.value is NIOHTTP2Errors.StreamClosed)
         guard case .rstStream(let code) = collector.frames.last?.payload else {
             Issue.record("no RST_STREAM went up")
             return
@@ -266,7 +266,7 @@ import Testing
         try receive(Frame(type: 1, flags: 0x4 | 0x1, streamID: 1, payload: [0x88]))
         channel.pipeline.fireChannelReadComplete()
         #expect(try sent() == [Frame(type: 3, flags: 0, streamID: 1, payload: [0, 0, 0, 8])])
-        #expect(failure.value is HTTP2ProtocolViolation)
+        #expect(failure.value is NIOHTTP2Errors.StreamClosed)
         guard case .headers(let headers) = collector.frames.last?.payload else {
             Issue.record("the trailers did not go up")
             return

@@ -1,11 +1,12 @@
 import GRPCProtocol
-import GRPCWire
 import NIOCore
 import NIOHPACK
 import NIOPosix
 import Synchronization
 import TestSupport
 import Testing
+
+@testable import GRPCWire
 
 /// Reprise's client against Reprise's server, both in this process on 127.0.0.1.
 @Suite(.timeLimit(.minutes(1))) struct LoopbackTests {
@@ -37,6 +38,26 @@ import Testing
         #expect(seen.authority == "127.0.0.1:\(server.port)")
         #expect(seen.userAgent == "loopback-test/1")
         #expect(connection.remoteAddress?.ipAddress == "127.0.0.1")
+        await connection.close()
+        await server.close()
+    }
+
+    @Test func aRequestTheServerRefusesMidwayLeavesNothingWaitingOnTheConnection() async throws {
+        let server = try await GRPCServer.start(router: Self.echoRouter(), group: testGroup)  // 4 MiB limit
+        let connection = try await ClientConnection.connect(host: "127.0.0.1", port: server.port, group: testGroup)
+        // 6 MiB: the server answers RESOURCE_EXHAUSTED after the message's prefix, long before the client's
+        // windows have let the rest go.
+        let big = ByteBuffer(repeating: 7, count: 6 << 20)
+        let refused = await connection.unary(
+            path: "/test.Echo/Unary", request: big, options: .defaults { $0.maxSendMessageSize = 8 << 20 })
+        #expect(refused.result.status.code == .resourceExhausted)
+        let channel = connection.channel
+        let waiting = try await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.handler(type: HTTP2ClientCodec.self).windows.streams.count
+        }.get()
+        #expect(waiting == 0)
+        let after = await connection.unary(path: "/test.Echo/Unary", request: .text("still fine"))
+        #expect(after.message.map { String(buffer: $0) } == "still fine")
         await connection.close()
         await server.close()
     }

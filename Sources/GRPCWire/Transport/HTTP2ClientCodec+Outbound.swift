@@ -92,7 +92,7 @@ extension HTTP2ClientCodec {
         context: ChannelHandlerContext
     ) {
         let size = data.readableBytes
-        if windows.streams[streamID] == nil {
+        if windows.streams.isEmpty || windows.streams[streamID] == nil {
             if endStream, size <= windows.connection, size <= windows.initial, size <= windows.maxFrameSize {
                 windows.connection -= size
                 appendData(data, streamID: streamID, endStream: true, promise: promise, context: context)
@@ -232,11 +232,9 @@ struct SendWindows {
         return stream.pending.compactMap(\.promise)
     }
 
-    /// GOAWAY: streams above `lastStreamID` were never processed.
-    mutating func streamsClosed(above lastStreamID: HTTP2StreamID) -> [EventLoopPromise<Void>] {
-        var promises: [EventLoopPromise<Void>] = []
-        for key in streams.keys where key > lastStreamID { promises += streamClosed(key) }
-        return promises
+    /// GOAWAY: streams above `lastStreamID` were never processed; their waiting writes' promises.
+    mutating func streamsClosed(above lastStreamID: HTTP2StreamID) -> [(HTTP2StreamID, [EventLoopPromise<Void>])] {
+        streams.keys.filter { $0 > lastStreamID }.map { ($0, streamClosed($0)) }
     }
 
     /// The connection closed: every waiting DATA's promise.

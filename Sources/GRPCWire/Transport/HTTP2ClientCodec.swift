@@ -139,11 +139,11 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             Int(bytes.getInteger(at: start, as: UInt16.self)!) << 8
             | Int(bytes.getInteger(at: start + 2, as: UInt8.self)!)
         let type = bytes.getInteger(at: start + 3, as: UInt8.self)!
-        if !receivedSettings && type != 4 {
-            throw HTTP2ProtocolViolation(code: .protocolError, notHTTP2: true)
+        if !receivedSettings && type != HTTP2FrameType.settings {
+            throw HTTP2ProtocolViolation.notHTTP2(.protocolError)
         }
         guard length <= maxInboundFrameSize else {
-            if !receivedSettings { throw HTTP2ProtocolViolation(code: .frameSizeError, notHTTP2: true) }
+            if !receivedSettings { throw HTTP2ProtocolViolation.notHTTP2(.frameSizeError) }
             throw HTTP2ProtocolViolation(
                 code: .frameSizeError,
                 "the server sent a frame of \(length) bytes, over the \(maxInboundFrameSize) this client accepts")
@@ -211,8 +211,8 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             guard let code = payload.readInteger(as: UInt32.self), payload.readableBytes == 0 else {
                 throw frameSize(frame, "RST_STREAM")
             }
-            failDropped(windows.streamClosed(frame.streamID))
             let errorCode = HTTP2ErrorCode(networkCode: Int(code))
+            failDropped(windows.streamClosed(frame.streamID), streamID: frame.streamID, code: errorCode)
             context.fireChannelRead(
                 wrapInboundOut(HTTP2Frame(streamID: frame.streamID, payload: .rstStream(errorCode))))
         case HTTP2FrameType.settings:
@@ -238,7 +238,9 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             guard let last = payload.readInteger(as: UInt32.self), let code = payload.readInteger(as: UInt32.self)
             else { throw frameSize(frame, "GOAWAY") }
             let lastStreamID = HTTP2StreamID(Int32(bitPattern: last & 0x7FFF_FFFF))
-            failDropped(windows.streamsClosed(above: lastStreamID))
+            for (streamID, promises) in windows.streamsClosed(above: lastStreamID) {
+                failDropped(promises, streamID: streamID, code: .refusedStream)
+            }
             let debug = payload.readableBytes > 0 ? payload : nil
             context.fireChannelRead(
                 wrapInboundOut(
@@ -295,8 +297,8 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
     /// a window the server will no longer give is dropped and the stream reset (CANCEL, as grpc-go does),
     /// instead of being held until the connection closes.
     private func serverEnded(_ streamID: HTTP2StreamID, context: ChannelHandlerContext) {
-        guard let stream = windows.streams[streamID], !stream.pending.isEmpty else { return }
-        failDropped(windows.streamClosed(streamID))
+        guard !windows.streams.isEmpty, let stream = windows.streams[streamID], !stream.pending.isEmpty else { return }
+        failDropped(windows.streamClosed(streamID), streamID: streamID, code: .cancel)
         appendFrameHeader(length: 4, type: HTTP2FrameType.rstStream, flags: 0, streamID: streamID)
         out.writeInteger(UInt32(truncatingIfNeeded: HTTP2ErrorCode.cancel.networkCode))
         flushSoon(context: context)
@@ -411,15 +413,18 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
     private func streamError(
         _ streamID: HTTP2StreamID, _ violation: HTTP2ProtocolViolation, context: ChannelHandlerContext
     ) {
-        failDropped(windows.streamClosed(streamID))
+        failDropped(windows.streamClosed(streamID), streamID: streamID, code: violation.code)
         appendFrameHeader(length: 4, type: HTTP2FrameType.rstStream, flags: 0, streamID: streamID)
         out.writeInteger(UInt32(truncatingIfNeeded: violation.code.networkCode))
         flushSoon(context: context)
         context.fireErrorCaught(HTTP2StreamViolation(streamID: streamID, violation: violation))
     }
 
-    private func failDropped(_ promises: [EventLoopPromise<Void>]) {
-        for promise in promises { promise.fail(HTTP2ProtocolViolation.streamClosed) }
+    /// Fails the writes of a stream that was reset before they went out, as NIO's handler does.
+    private func failDropped(_ promises: [EventLoopPromise<Void>], streamID: HTTP2StreamID, code: HTTP2ErrorCode) {
+        guard !promises.isEmpty else { return }
+        let error = NIOHTTP2Errors.streamClosed(streamID: streamID, errorCode: code)
+        for promise in promises { promise.fail(error) }
     }
 
     // MARK: Outbound
@@ -440,12 +445,12 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             }
         case .data(let data):
             guard case .byteBuffer(let buffer) = data.data else {
-                promise?.fail(HTTP2ProtocolViolation(code: .internalError, "file regions cannot be sent"))
+                promise?.fail(ChannelError.operationUnsupported)  // file regions
                 return
             }
             send(buffer, streamID: frame.streamID, endStream: data.endStream, promise: promise, context: context)
         case .rstStream(let code):
-            failDropped(windows.streamClosed(frame.streamID))
+            failDropped(windows.streamClosed(frame.streamID), streamID: frame.streamID, code: code)
             appendFrameHeader(length: 4, type: HTTP2FrameType.rstStream, flags: 0, streamID: frame.streamID)
             out.writeInteger(UInt32(truncatingIfNeeded: code.networkCode))
             attach(promise, context: context)
@@ -465,7 +470,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             appendGoAway(code: code)
             attach(promise, context: context)
         case .settings(.ack), .priority, .pushPromise, .alternativeService, .origin:
-            promise?.fail(HTTP2ProtocolViolation(code: .internalError, "this client does not send \(frame.payload)"))
+            promise?.fail(ChannelError.operationUnsupported)  // frames a gRPC client never sends
         }
     }
 
@@ -475,13 +480,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
 
     /// Writes what `out` holds and flushes.
     func flushOut(context: ChannelHandlerContext) {
-        if out.readableBytes > 0 {
-            let bytes = out
-            out = context.channel.allocator.buffer(capacity: max(256, min(bytes.readableBytes, 65536)))
-            let promise = outPromise
-            outPromise = nil
-            context.write(wrapOutboundOut(bytes), promise: promise)
-        }
+        writeOut(context: context)
         context.flush()
     }
 
@@ -500,11 +499,12 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
         }
     }
 
-    /// Writes `out` as it is (keeping the order of bytes) so that a large payload can follow it unchanged.
+    /// Writes what `out` holds (before a large payload that follows it unchanged, or a flush); the next
+    /// buffer is sized for a batch like this one.
     func writeOut(context: ChannelHandlerContext) {
         guard out.readableBytes > 0 else { return }
         let bytes = out
-        out = context.channel.allocator.buffer(capacity: 256)
+        out = context.channel.allocator.buffer(capacity: max(256, min(bytes.readableBytes, 65536)))
         let promise = outPromise
         outPromise = nil
         context.write(wrapOutboundOut(bytes), promise: promise)
@@ -524,13 +524,9 @@ public struct HTTP2ProtocolViolation: Error, Sendable, CustomStringConvertible {
     }
 
     /// Bytes that are not HTTP/2 frames where the server's SETTINGS should be.
-    init(code: HTTP2ErrorCode, notHTTP2: Bool) {
-        self.init(code: code, "the server's bytes are not HTTP/2 frames: is it a gRPC (HTTP/2) server?")
+    static func notHTTP2(_ code: HTTP2ErrorCode) -> HTTP2ProtocolViolation {
+        HTTP2ProtocolViolation(code: code, "the server's bytes are not HTTP/2 frames: is it a gRPC (HTTP/2) server?")
     }
-
-    /// The stream of a write that never went out was reset or refused.
-    static let streamClosed = HTTP2ProtocolViolation(
-        code: .streamClosed, "the stream was closed before this data could be sent")
 
     public var description: String { reason }
 }

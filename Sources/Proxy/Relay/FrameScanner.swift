@@ -87,7 +87,7 @@ struct FrameScanner {
                 payloadLeft = length
                 payloadLength = length
                 headBytes = 0
-                if current!.type == HTTP2FrameType.settings, current!.flags & 0x1 == 0 {
+                if current!.type == HTTP2FrameType.settings, current!.flags & HTTP2FrameFlags.ack == 0 {
                     hideTrueBinary(&buffer, offset, end)
                 }
             }
@@ -110,8 +110,9 @@ struct FrameScanner {
             current = nil
             payloadLength = 0
             switch frame.type {
-            case HTTP2FrameType.headers, HTTP2FrameType.pushPromise: inHeaderBlock = frame.flags & 0x4 == 0
-            case HTTP2FrameType.continuation: if frame.flags & 0x4 != 0 { inHeaderBlock = false }
+            case HTTP2FrameType.headers, HTTP2FrameType.pushPromise:
+                inHeaderBlock = frame.flags & HTTP2FrameFlags.endHeaders == 0
+            case HTTP2FrameType.continuation: if frame.flags & HTTP2FrameFlags.endHeaders != 0 { inHeaderBlock = false }
             default: break
             }
             return frame

@@ -227,7 +227,7 @@ final class RelayConnection {
         var written = offset
         while let frame = clientFrames.next(in: &bytes, offset: &offset) {
             streams.saw(frame, fromClient: true)
-            if frame.type == HTTP2FrameType.ping, frame.flags & 0x1 != 0, frame.head == Self.drainPing {
+            if frame.type == HTTP2FrameType.ping, frame.flags & HTTP2FrameFlags.ack != 0, frame.head == Self.drainPing {
                 // The answer to the proxy's own PING: the server never sent it, so it does not get the
                 // answer (when the frame came whole in this read; a split one passes, harmlessly).
                 let start = offset - 17
