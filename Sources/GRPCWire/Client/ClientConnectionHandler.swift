@@ -45,12 +45,15 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var isBatching = false
     var emptyBuffer = ByteBuffer()
     var terminalFailure: TransportFailure?
-    var headerTemplates: [String: HPACKHeaders] = [:]
+    var headerTemplates: [String: RequestHeaderTemplate] = [:]
     /// The last timeout encoded, and its header value: calls usually share one timeout.
     var lastTimeout: TimeAmount?
     var lastTimeoutHeader = ""
     var lastTemplatePath: String?
-    var lastTemplate: HPACKHeaders?
+    var lastTemplate: RequestHeaderTemplate?
+    /// The client codec below, which takes requests' header blocks directly (nil in tests that read
+    /// frames).
+    var codec: HTTP2ClientCodec?
     var deadlineHead: ClientCall?
     unowned(unsafe) var deadlineTail: ClientCall?
     var deadlineTimer: NIOScheduledCallback?
@@ -87,6 +90,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
+        codec = try? context.pipeline.syncOperations.handler(type: HTTP2ClientCodec.self)
         allocator = context.channel.allocator
         emptyBuffer = allocator.buffer(capacity: 0)
         if context.channel.isActive { growConnectionWindow(context: context) }
@@ -100,6 +104,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelDeadlineTimer()
         self.context = nil
+        codec = nil
     }
 
     /// Raises the connection window from the protocol's 65,535 bytes to the configured size.
@@ -153,16 +158,32 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             call.finishLocally(GRPCStatus(code: .internalError, message: failure))
             return
         }
-        let headers = requestHeaders(for: call)
-        if let limit = peerMaxHeaderListSize, let size = Self.headerListSize(headers, over: limit) {
-            // Sent anyway, the server would end the whole connection (a GOAWAY, or just EOF) and every call
-            // on it with no word about why.
-            call.finishLocally(
-                GRPCStatus(
-                    code: .resourceExhausted,
-                    message: "the request's headers are \(size) bytes (name + value + 32 per field), over the "
-                        + "\(limit) the server accepts (its SETTINGS_MAX_HEADER_LIST_SIZE); send less metadata"))
-            return
+        let template = headerTemplate(for: call.path)
+        let compression = call.options.compression?.name
+        let timeout = timeoutHeader(for: call)
+        var metadata: HPACKHeaders?
+        if !call.options.metadata.isEmpty {
+            var headers = HPACKHeaders()
+            call.options.metadata.append(to: &headers)
+            metadata = headers
+        }
+        if let limit = peerMaxHeaderListSize {
+            var size = template.listSize
+            if let compression { size += "grpc-encoding".utf8.count + compression.utf8.count + 32 }
+            if let timeout { size += "grpc-timeout".utf8.count + timeout.utf8.count + 32 }
+            if let metadata {
+                for (name, value, _) in metadata { size += name.utf8.count + value.utf8.count + 32 }
+            }
+            if size > limit {
+                // Sent anyway, the server would end the whole connection (a GOAWAY, or just EOF) and every
+                // call on it with no word about why.
+                call.finishLocally(
+                    GRPCStatus(
+                        code: .resourceExhausted,
+                        message: "the request's headers are \(size) bytes (name + value + 32 per field), over the "
+                            + "\(limit) the server accepts (its SETTINGS_MAX_HEADER_LIST_SIZE); send less metadata"))
+                return
+            }
         }
         let streamID = nextStreamID
         guard Int(streamID) < Int(HTTP2StreamID.maxID) - 2 else {
@@ -175,40 +196,37 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         nextStreamID = streamID.advanced(by: 2)
         calls[streamID] = call
         shared.streamOpened()
-        context.write(
-            wrapOutboundOut(HTTP2Frame(streamID: streamID, payload: .headers(.init(headers: headers)))),
-            promise: nil)
+        if let codec {
+            codec.writeRequestHeaders(
+                template, compression: compression, timeout: timeout, metadata: metadata, streamID: streamID)
+        } else {
+            var headers = template.headers
+            if let compression { headers.add(name: "grpc-encoding", value: compression) }
+            if let timeout { headers.add(name: "grpc-timeout", value: timeout) }
+            if let metadata { headers.add(contentsOf: metadata) }
+            context.write(
+                wrapOutboundOut(HTTP2Frame(streamID: streamID, payload: .headers(.init(headers: headers)))),
+                promise: nil)
+        }
         call.opened(streamID: streamID)
         flushSoon()
     }
 
-    /// The size HTTP/2 gives `headers` (RFC 9113 6.5.2: name + value + 32 per field) when it is over
-    /// `limit`; nil when within it.
-    static func headerListSize(_ headers: HPACKHeaders, over limit: Int) -> Int? {
-        var size = 0
-        for (name, value, _) in headers { size += name.utf8.count + value.utf8.count + 32 }
-        return size > limit ? size : nil
-    }
-
-    private func requestHeaders(for call: ClientCall) -> HPACKHeaders {
-        var headers = headerTemplate(for: call.path)
-        if let compression = call.options.compression { headers.add(name: "grpc-encoding", value: compression.name) }
-        if let deadline = call.deadline {
-            // A call opened as it started has its whole timeout left; only a queued one reads the clock.
-            let remaining = call.wasQueued ? deadline - call.eventLoop.now : call.options.timeout ?? .zero
-            if remaining != lastTimeout {
-                lastTimeout = remaining
-                lastTimeoutHeader = GRPCTimeout.encode(remaining)
-            }
-            headers.add(name: "grpc-timeout", value: lastTimeoutHeader)
+    /// The call's grpc-timeout value, if it has a deadline.
+    private func timeoutHeader(for call: ClientCall) -> String? {
+        guard let deadline = call.deadline else { return nil }
+        // A call opened as it started has its whole timeout left; only a queued one reads the clock.
+        let remaining = call.wasQueued ? deadline - call.eventLoop.now : call.options.timeout ?? .zero
+        if remaining != lastTimeout {
+            lastTimeout = remaining
+            lastTimeoutHeader = GRPCTimeout.encode(remaining)
         }
-        call.options.metadata.append(to: &headers)
-        return headers
+        return lastTimeoutHeader
     }
 
     /// The headers every call to `path` starts with, built once: `HPACKHeaders.add` checks each name, and
     /// doing that for eight constant headers per call is a measurable share of a unary call.
-    private func headerTemplate(for path: String) -> HPACKHeaders {
+    private func headerTemplate(for path: String) -> RequestHeaderTemplate {
         if path == lastTemplatePath, let lastTemplate { return lastTemplate }
         let template =
             headerTemplates[path]
@@ -224,8 +242,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
                 headers.add(name: "user-agent", value: configuration.userAgent)
                 if let acceptEncodingValue { headers.add(name: "grpc-accept-encoding", value: acceptEncodingValue) }
                 if headerTemplates.count >= 256 { headerTemplates.removeAll() }
-                headerTemplates[path] = headers
-                return headers
+                let template = RequestHeaderTemplate(headers)
+                headerTemplates[path] = template
+                return template
             }()
         lastTemplatePath = path
         lastTemplate = template

@@ -11,16 +11,24 @@ extension HTTP2ClientCodec {
         out.writeInteger(UInt32(Int32(streamID)))
     }
 
-    /// HEADERS, and CONTINUATION frames when the block is larger than the server's largest frame.
-    func appendHeaders(_ headers: HPACKHeaders, streamID: HTTP2StreamID, endStream: Bool) throws {
+    /// A request's HEADERS (the client connection's calls come this way, not through the pipeline): the
+    /// template's block, copied while the encoder's table holds, and the call's own fields.
+    func writeRequestHeaders(
+        _ template: RequestHeaderTemplate, compression: String?, timeout: String?, metadata: HPACKHeaders?,
+        streamID: HTTP2StreamID
+    ) {
+        guard !failed else { return }  // as a write through the pipeline would be dropped
+        appendHeaders(streamID: streamID, endStream: false) {
+            encoder.encode(template, compression: compression, timeout: timeout, metadata: metadata, into: &$0)
+        }
+    }
+
+    /// HEADERS, and CONTINUATION frames when the block `encode` appends is larger than the server's largest
+    /// frame.
+    func appendHeaders(streamID: HTTP2StreamID, endStream: Bool, encode: (inout ByteBuffer) -> Void) {
         let start = out.writerIndex
         out.writeRepeatingByte(0, count: 9)
-        do {
-            try encoder.encode(headers: headers, to: &out)
-        } catch {
-            out.moveWriterIndex(to: start)
-            throw error
-        }
+        encode(&out)
         let length = out.writerIndex - start - 9
         let endStreamFlag = endStream ? HTTP2FrameFlags.endStream : 0
         if length <= windows.maxFrameSize {

@@ -29,7 +29,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
     let localSettings: HTTP2Settings
     /// The largest frame this client accepts (its SETTINGS_MAX_FRAME_SIZE).
     let maxInboundFrameSize: Int
-    var encoder: HPACKEncoder
+    var encoder = RequestHeaderEncoder()
     var decoder: HPACKDecoder
 
     // Inbound.
@@ -56,7 +56,6 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             if setting.parameter == .maxHeaderListSize { maxHeaderListSize = setting.value }
         }
         maxInboundFrameSize = maxFrameSize
-        encoder = HPACKEncoder(allocator: allocator)
         decoder = HPACKDecoder(
             allocator: allocator, maxDynamicTableSize: HPACKDecoder.maxDynamicTableSize,
             maxHeaderListSize: maxHeaderListSize)
@@ -322,7 +321,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             switch parameter {
             case .headerTableSize:
                 // The server's decoder allows this much; a smaller table of our own is always allowed.
-                try? encoder.setDynamicTableSize(min(value, HPACKEncoder.defaultDynamicTableSize))
+                encoder.setPeerTableSize(value)
             case .initialWindowSize:
                 guard value <= Int(Int32.max) else {
                     throw HTTP2ProtocolViolation(
@@ -437,12 +436,10 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
         }
         switch frame.payload {
         case .headers(let headers):
-            do {
-                try appendHeaders(headers.headers, streamID: frame.streamID, endStream: headers.endStream)
-                attach(promise, context: context)
-            } catch {
-                promise?.fail(error)
+            appendHeaders(streamID: frame.streamID, endStream: headers.endStream) {
+                encoder.encode(headers.headers, into: &$0)
             }
+            attach(promise, context: context)
         case .data(let data):
             guard case .byteBuffer(let buffer) = data.data else {
                 promise?.fail(ChannelError.operationUnsupported)  // file regions

@@ -1,76 +1,11 @@
 import GRPCProtocol
 
-/// RFC 7541's constant tables: the static header table (Appendix A) and the Huffman code (Appendix B),
-/// as the passive HPACK decoder reads them.
+/// RFC 7541's constant tables as the passive HPACK decoder reads them: the static header table (Appendix A,
+/// from GRPCProtocol) and the Huffman code (Appendix B).
 enum HPACKTables {
     /// Entries 1...61 of the static table (index 0 is unused), as the fields every decoded header shares:
     /// a header from the static table costs a retain, not a new string, and its name is classified once.
-    static let staticEntries: [HeaderField] = staticPairs.map { HeaderField($0.name, $0.value) }
-
-    private static let staticPairs: [(name: String, value: String)] = [
-        ("", ""),
-        (":authority", ""),
-        (":method", "GET"),
-        (":method", "POST"),
-        (":path", "/"),
-        (":path", "/index.html"),
-        (":scheme", "http"),
-        (":scheme", "https"),
-        (":status", "200"),
-        (":status", "204"),
-        (":status", "206"),
-        (":status", "304"),
-        (":status", "400"),
-        (":status", "404"),
-        (":status", "500"),
-        ("accept-charset", ""),
-        ("accept-encoding", "gzip, deflate"),
-        ("accept-language", ""),
-        ("accept-ranges", ""),
-        ("accept", ""),
-        ("access-control-allow-origin", ""),
-        ("age", ""),
-        ("allow", ""),
-        ("authorization", ""),
-        ("cache-control", ""),
-        ("content-disposition", ""),
-        ("content-encoding", ""),
-        ("content-language", ""),
-        ("content-length", ""),
-        ("content-location", ""),
-        ("content-range", ""),
-        ("content-type", ""),
-        ("cookie", ""),
-        ("date", ""),
-        ("etag", ""),
-        ("expect", ""),
-        ("expires", ""),
-        ("from", ""),
-        ("host", ""),
-        ("if-match", ""),
-        ("if-modified-since", ""),
-        ("if-none-match", ""),
-        ("if-range", ""),
-        ("if-unmodified-since", ""),
-        ("last-modified", ""),
-        ("link", ""),
-        ("location", ""),
-        ("max-forwards", ""),
-        ("proxy-authenticate", ""),
-        ("proxy-authorization", ""),
-        ("range", ""),
-        ("referer", ""),
-        ("refresh", ""),
-        ("retry-after", ""),
-        ("server", ""),
-        ("set-cookie", ""),
-        ("strict-transport-security", ""),
-        ("transfer-encoding", ""),
-        ("user-agent", ""),
-        ("vary", ""),
-        ("via", ""),
-        ("www-authenticate", ""),
-    ]
+    static let staticEntries: [HeaderField] = HPACKStaticTable.entries.map { HeaderField($0.name, $0.value) }
 
     /// The code of each symbol 0...256 (256 is end-of-string): its bits, right-aligned, and their count.
     static let huffmanCodes: [(code: UInt32, bits: Int)] = [
