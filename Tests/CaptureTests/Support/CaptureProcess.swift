@@ -45,14 +45,3 @@ final class CaptureProcess: @unchecked Sendable {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 }
-
-/// Children of the test process inherit its blocked signals, which would leave them deaf to the SIGINT a
-/// test sends (a user's Ctrl-C): a Python shim clears the mask and execs the command.
-enum UnmaskedSignals {
-    static func command(_ command: [String]) throws -> [String] {
-        [
-            try Repository.python(), "-c",
-            "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])",
-        ] + command
-    }
-}
