@@ -5,8 +5,12 @@ import NIOHTTP2
 /// Frames and events from `HTTP2ClientCodec`: responses to calls, SETTINGS, GOAWAY, PING ACKs, failures.
 extension ClientConnectionHandler {
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        received(unwrapInboundIn(data))
+    }
+
+    /// A frame from the codec: directly, or through the pipeline (`channelRead`) in tests without it.
+    func received(_ frame: HTTP2Frame) {
         isReading = true
-        let frame = unwrapInboundIn(data)
         switch frame.payload {
         case .headers(let headers):
             calls[frame.streamID]?.receivedHeaders(headers)

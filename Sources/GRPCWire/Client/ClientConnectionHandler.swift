@@ -51,8 +51,8 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var lastTimeoutHeader = ""
     var lastTemplatePath: String?
     var lastTemplate: RequestHeaderTemplate?
-    /// The client codec below, which takes requests' header blocks directly (nil in tests that read
-    /// frames).
+    /// The client codec below, which takes requests' header blocks and DATA directly and hands frames up
+    /// directly (nil in tests that read frames).
     var codec: HTTP2ClientCodec?
     var deadlineHead: ClientCall?
     unowned(unsafe) var deadlineTail: ClientCall?
@@ -91,6 +91,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         codec = try? context.pipeline.syncOperations.handler(type: HTTP2ClientCodec.self)
+        codec?.frameReceiver = self
         allocator = context.channel.allocator
         emptyBuffer = allocator.buffer(capacity: 0)
         if context.channel.isActive { growConnectionWindow(context: context) }
@@ -104,6 +105,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     func handlerRemoved(context: ChannelHandlerContext) {
         cancelDeadlineTimer()
         self.context = nil
+        codec?.frameReceiver = nil
         codec = nil
     }
 
@@ -265,8 +267,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             promise?.fail(ChannelError.ioOnClosedChannel)
             return
         }
-        let payload = HTTP2Frame.FramePayload.Data(data: .byteBuffer(data ?? emptyBuffer), endStream: endStream)
-        context.write(wrapOutboundOut(HTTP2Frame(streamID: streamID, payload: .data(payload))), promise: promise)
+        if let codec {
+            codec.writeData(data ?? emptyBuffer, streamID: streamID, endStream: endStream, promise: promise)
+        } else {
+            let payload = HTTP2Frame.FramePayload.Data(data: .byteBuffer(data ?? emptyBuffer), endStream: endStream)
+            context.write(wrapOutboundOut(HTTP2Frame(streamID: streamID, payload: .data(payload))), promise: promise)
+        }
         flushSoon()
     }
 

@@ -23,6 +23,15 @@ extension HTTP2ClientCodec {
         }
     }
 
+    /// A request's DATA (the client connection's calls come this way, not through the pipeline).
+    func writeData(_ data: ByteBuffer, streamID: HTTP2StreamID, endStream: Bool, promise: EventLoopPromise<Void>?) {
+        guard !failed, let context else {
+            promise?.fail(ChannelError.ioOnClosedChannel)
+            return
+        }
+        send(data, streamID: streamID, endStream: endStream, promise: promise, context: context)
+    }
+
     /// HEADERS, and CONTINUATION frames when the block `encode` appends is larger than the server's largest
     /// frame.
     func appendHeaders(streamID: HTTP2StreamID, endStream: Bool, encode: (inout ByteBuffer) -> Void) {

@@ -46,6 +46,12 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
     var outPromise: EventLoopPromise<Void>?
     var flushPending = false
     var windows = SendWindows()
+    /// The client connection handler above, which takes frames directly instead of through the pipeline
+    /// (where each frame would be boxed into `NIOAny`, an allocation per frame); nil in tests that read
+    /// frames. Set and cleared by the handler as it is added and removed.
+    unowned(unsafe) var frameReceiver: ClientConnectionHandler?
+    /// This handler's context while in a pipeline, for the handler's direct writes.
+    private(set) var context: ChannelHandlerContext?
 
     init(localSettings: HTTP2Settings, allocator: ByteBufferAllocator = ByteBufferAllocator()) {
         self.localSettings = localSettings
@@ -65,6 +71,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
     // MARK: Lifecycle
 
     func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
         out = context.channel.allocator.buffer(capacity: 256)
         if context.channel.isActive { writePreface(context: context) }
     }
@@ -72,6 +79,10 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
     func channelActive(context: ChannelHandlerContext) {
         writePreface(context: context)
         context.fireChannelActive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
     }
 
     private var prefaceWritten = false
@@ -130,6 +141,15 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
         context.fireChannelReadComplete()
     }
 
+    /// Hands a frame to the handler above.
+    private func deliver(_ frame: HTTP2Frame, context: ChannelHandlerContext) {
+        if let frameReceiver {
+            frameReceiver.received(frame)
+        } else {
+            context.fireChannelRead(wrapInboundOut(frame))
+        }
+    }
+
     /// One frame off `bytes`, its payload a slice of them; nil until a whole frame is there.
     private func nextFrame(_ bytes: inout ByteBuffer) throws(HTTP2ProtocolViolation) -> RawFrame? {
         guard bytes.readableBytes >= 9 else { return nil }
@@ -168,7 +188,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             let padding = try removePadding(frame, &payload)
             let data = HTTP2Frame.FramePayload.Data(
                 data: .byteBuffer(payload), endStream: frame.has(HTTP2FrameFlags.endStream), paddingBytes: padding)
-            context.fireChannelRead(wrapInboundOut(HTTP2Frame(streamID: frame.streamID, payload: .data(data))))
+            deliver(HTTP2Frame(streamID: frame.streamID, payload: .data(data)), context: context)
             if data.endStream { serverEnded(frame.streamID, context: context) }
         case HTTP2FrameType.headers:
             try requireStream(frame)
@@ -212,8 +232,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             }
             let errorCode = HTTP2ErrorCode(networkCode: Int(code))
             failDropped(windows.streamClosed(frame.streamID), streamID: frame.streamID, code: errorCode)
-            context.fireChannelRead(
-                wrapInboundOut(HTTP2Frame(streamID: frame.streamID, payload: .rstStream(errorCode))))
+            deliver(HTTP2Frame(streamID: frame.streamID, payload: .rstStream(errorCode)), context: context)
         case HTTP2FrameType.settings:
             try receivedSettings(frame, payload, context: context)
         case HTTP2FrameType.pushPromise:
@@ -226,8 +245,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             }
             let data = HTTP2PingData(withInteger: value)
             if frame.has(HTTP2FrameFlags.ack) {
-                context.fireChannelRead(
-                    wrapInboundOut(HTTP2Frame(streamID: .rootStream, payload: .ping(data, ack: true))))
+                deliver(HTTP2Frame(streamID: .rootStream, payload: .ping(data, ack: true)), context: context)
             } else {
                 appendPing(value, ack: true)
                 flushSoon(context: context)
@@ -241,13 +259,12 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
                 failDropped(promises, streamID: streamID, code: .refusedStream)
             }
             let debug = payload.readableBytes > 0 ? payload : nil
-            context.fireChannelRead(
-                wrapInboundOut(
-                    HTTP2Frame(
-                        streamID: .rootStream,
-                        payload: .goAway(
-                            lastStreamID: lastStreamID, errorCode: HTTP2ErrorCode(networkCode: Int(code)),
-                            opaqueData: debug))))
+            deliver(
+                HTTP2Frame(
+                    streamID: .rootStream,
+                    payload: .goAway(
+                        lastStreamID: lastStreamID, errorCode: HTTP2ErrorCode(networkCode: Int(code)),
+                        opaqueData: debug)), context: context)
         case HTTP2FrameType.windowUpdate:
             guard payload.readableBytes == 4, let raw = payload.readInteger(as: UInt32.self) else {
                 throw frameSize(frame, "WINDOW_UPDATE")
@@ -285,10 +302,9 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
                 "the server's header block on stream \(Int(streamID)) does not decode: "
                     + TransportFailure.http2Problem(error))
         }
-        context.fireChannelRead(
-            wrapInboundOut(
-                HTTP2Frame(streamID: streamID, payload: .headers(.init(headers: headers, endStream: endStream))))
-        )
+        deliver(
+            HTTP2Frame(streamID: streamID, payload: .headers(.init(headers: headers, endStream: endStream))),
+            context: context)
         if endStream { serverEnded(streamID, context: context) }
     }
 
@@ -346,8 +362,7 @@ final class HTTP2ClientCodec: ChannelDuplexHandler {
             _ = sendPending(streamID, context: context)
         }
         flushSoon(context: context)
-        context.fireChannelRead(
-            wrapInboundOut(HTTP2Frame(streamID: .rootStream, payload: .settings(.settings(settings)))))
+        deliver(HTTP2Frame(streamID: .rootStream, payload: .settings(.settings(settings))), context: context)
     }
 
     private func windowUpdate(
