@@ -73,29 +73,56 @@ import Testing
         #expect(try connection.send(templates[3]).bytes == 8)
     }
 
-    @Test func perCallFieldsAreLiteralsThatNeverEnterTheTable() throws {
+    @Test func aConstantTokenIsIndexedAndTimeoutsBinaryAndNeverIndexedMetadataStayLiterals() throws {
         var connection = Connection()
         let unary = Self.template("/bench.Echo/Unary")
         var metadata = HPACKHeaders()
-        metadata.add(name: "x-request-id", value: "abc")
+        metadata.add(name: "x-token", value: "abc")
         metadata.add(name: "authorization", value: "Bearer secret", indexing: .neverIndexed)
         metadata.add(name: "trace-bin", value: "AAEC", indexing: .nonIndexable)
-        for call in 0..<3 {
+        var sizes: [Int] = []
+        for call in 0..<4 {
             let sent = try connection.send(unary, compression: "gzip", timeout: "\(call + 1)S", metadata: metadata)
             #expect(
                 sent.fields
                     == Self.expected(
                         unary,
                         [
-                            "grpc-encoding: gzip", "grpc-timeout: \(call + 1)S", "x-request-id: abc",
+                            "grpc-encoding: gzip", "grpc-timeout: \(call + 1)S", "x-token: abc",
                             "authorization: Bearer secret", "trace-bin: AAEC",
                         ]))
+            sizes.append(sent.bytes)
         }
-        // The template's block is still reused: the per-call fields changed nothing in the table.
+        // From the second call on: the template's 8 bytes, x-token's 1, and the literals: grpc-encoding 20
+        // and grpc-timeout 17 (their names as strings), authorization 16 (its name from the static table, 2
+        // bytes), trace-bin 16.
+        #expect(sizes[1] == 8 + 20 + 17 + 1 + 16 + 16)
+        #expect(sizes[2] == sizes[1] && sizes[3] == sizes[1])
+        // In the table: the template's six fields outside the static table (54 + 57 + 60 + 42 + 54 + 56
+        // bytes, RFC 7541 sizes) and x-token (7 + 3 + 32); nothing of the rest.
+        #expect(connection.encoder.size == 323 + 42)
+        #expect(connection.encoder.metadataSize == 42)
         #expect(try connection.send(unary).bytes == 8)
-        // Only the template's six fields outside the static table are in it (RFC 7541 sizes: 54 + 57 + 60
-        // + 42 + 54 + 56 bytes).
-        #expect(connection.encoder.size == 323)
+    }
+
+    @Test func metadataThatChangesEveryCallFillsOnlyHalfTheTable() throws {
+        var connection = Connection()
+        let unary = Self.template("/bench.Echo/Unary")
+        for call in 0..<500 {
+            let id: HPACKHeaders = ["x-request-id": "request-\(call)"]
+            let sent = try connection.send(unary, metadata: id)
+            #expect(sent.fields == Self.expected(unary, ["x-request-id: request-\(call)"]))
+        }
+        #expect(connection.encoder.metadataSize <= RequestHeaderEncoder.defaultTableSize / 2)
+        #expect(connection.encoder.metadataSize > RequestHeaderEncoder.defaultTableSize / 2 - 64)
+        // The methods' half is still free: a new method's fields are indexed from its second call.
+        let other = Self.template("/bench.Echo/Other")
+        _ = try connection.send(other)
+        #expect(try connection.send(other).bytes == 8)
+        // And the request ids are literals now, their name from the table (2 bytes), the value 12.
+        let late = try connection.send(unary, metadata: ["x-request-id": "request-999"])
+        #expect(late.fields == Self.expected(unary, ["x-request-id: request-999"]))
+        #expect(late.bytes == 8 + 2 + 12)
     }
 
     @Test func whenTheTableIsFullFieldsGoOutAsLiteralsWithoutEvictingAnything() throws {

@@ -28,9 +28,11 @@ final class RequestHeaderTemplate {
 /// The fields of a ``RequestHeaderTemplate`` enter the dynamic table, so from a connection's second call of
 /// a method on they are one byte each; the table never evicts for them (a field that no longer fits goes
 /// out as a literal), so the table, and with it every template's block, stops changing once each method has
-/// been called. Per-call fields (`grpc-timeout`, `grpc-encoding`, metadata) go out as literals that never
-/// enter the table: their values change from call to call and would push the methods' fields out. Literals
-/// are not Huffman-coded. The server's SETTINGS_HEADER_TABLE_SIZE below 4096 shrinks the table, signalled
+/// been called. `grpc-timeout` and `grpc-encoding` go out as literals that never enter the table (their
+/// values change from call to call). Text metadata enters the table too, but only into half of it: a token
+/// sent with every call is indexed from its second call on, while values that change with every call
+/// (request ids) fill that half and go out as literals after, leaving the other half to the methods.
+/// Binary and never-indexed metadata stay literals. Literals are not Huffman-coded. The server's SETTINGS_HEADER_TABLE_SIZE below 4096 shrinks the table, signalled
 /// at the start of the next block.
 struct RequestHeaderEncoder {
     /// The most this encoder keeps (HTTP/2's default SETTINGS_HEADER_TABLE_SIZE).
@@ -39,6 +41,7 @@ struct RequestHeaderEncoder {
     private struct Entry {
         let name: String
         let value: String
+        let isMetadata: Bool
         var size: Int { name.utf8.count + value.utf8.count + 32 }
     }
 
@@ -68,6 +71,8 @@ struct RequestHeaderEncoder {
     private var entries: [Entry] = []
     /// Bytes of table in use (RFC 7541 sizes: name + value + 32 per entry).
     private(set) var size = 0
+    /// The part of `size` taken by metadata, at most half of `capacity`.
+    private(set) var metadataSize = 0
     private(set) var capacity = Self.defaultTableSize
     /// The smallest capacity since the last block, when it changed: signalled first (RFC 7541 4.2).
     private var smallestSinceBlock: Int?
@@ -83,6 +88,7 @@ struct RequestHeaderEncoder {
         var evicted = 0
         while size > capacity, evicted < entries.count {
             size -= entries[evicted].size
+            if entries[evicted].isMetadata { metadataSize -= entries[evicted].size }
             evicted += 1
         }
         if evicted > 0 { entries.removeFirst(evicted) }
@@ -90,7 +96,7 @@ struct RequestHeaderEncoder {
     }
 
     /// Appends a request's header block: the template's fields (a copy of their block when the table has
-    /// not changed since it was made), then `grpc-encoding`, `grpc-timeout` and the metadata as literals.
+    /// not changed since it was made), then `grpc-encoding` and `grpc-timeout` as literals and the metadata.
     mutating func encode(
         _ template: RequestHeaderTemplate, compression: String?, timeout: String?, metadata: HPACKHeaders?,
         into out: inout ByteBuffer
@@ -102,7 +108,7 @@ struct RequestHeaderEncoder {
             let start = out.writerIndex
             let before = generation
             for (name, value, indexing) in template.headers {
-                append(name: name, value: value, indexing: indexing, into: &out)
+                append(name: name, value: value, indexing: indexing, isMetadata: false, into: &out)
             }
             // A block that added to the table is not the one the next call sends (its fields are indexed by
             // then): only a block made without a change is kept.
@@ -116,7 +122,7 @@ struct RequestHeaderEncoder {
         if let timeout { appendLiteral(Self.grpcTimeoutName, value: timeout, into: &out) }
         if let metadata {
             for (name, value, indexing) in metadata {
-                appendLiteral(name: name, value: value, neverIndexed: indexing == .neverIndexed, into: &out)
+                append(name: name, value: value, indexing: indexing, isMetadata: true, into: &out)
             }
         }
     }
@@ -124,7 +130,9 @@ struct RequestHeaderEncoder {
     /// Appends a block of any fields: those NIOHPACK calls indexable enter the table while they fit.
     mutating func encode(_ headers: HPACKHeaders, into out: inout ByteBuffer) {
         appendSizeUpdates(into: &out)
-        for (name, value, indexing) in headers { append(name: name, value: value, indexing: indexing, into: &out) }
+        for (name, value, indexing) in headers {
+            append(name: name, value: value, indexing: indexing, isMetadata: false, into: &out)
+        }
     }
 
     private static let grpcEncodingName = literalName("grpc-encoding")
@@ -145,14 +153,20 @@ struct RequestHeaderEncoder {
         if capacity != smallest { Self.appendInteger(capacity, prefixBits: 5, flags: 0x20, into: &out) }
     }
 
-    private mutating func append(name: String, value: String, indexing: HPACKIndexing, into out: inout ByteBuffer) {
-        let field = Field(name: name, value: value)
-        if indexing == .indexable, let index = Self.staticFields[field] ?? dynamicIndex(of: field) {
+    private mutating func append(
+        name: String, value: String, indexing: HPACKIndexing, isMetadata: Bool, into out: inout ByteBuffer
+    ) {
+        if indexing == .indexable,
+            let index = (isMetadata ? nil : Self.staticFields[Field(name: name, value: value)])
+                ?? dynamicIndex(name: name, value: value)
+        {
             Self.appendInteger(index, prefixBits: 7, flags: 0x80, into: &out)
             return
         }
-        let entry = Entry(name: name, value: value)
-        guard indexing == .indexable, size + entry.size <= capacity else {
+        let entry = Entry(name: name, value: value, isMetadata: isMetadata)
+        guard indexing == .indexable, size + entry.size <= capacity,
+            !isMetadata || metadataSize + entry.size <= capacity / 2
+        else {
             appendLiteral(name: name, value: value, neverIndexed: indexing == .neverIndexed, into: &out)
             return
         }
@@ -162,6 +176,7 @@ struct RequestHeaderEncoder {
         Self.appendString(value, into: &out)
         entries.append(entry)
         size += entry.size
+        if isMetadata { metadataSize += entry.size }
         generation &+= 1
     }
 
@@ -177,8 +192,8 @@ struct RequestHeaderEncoder {
         Self.appendString(value, into: &out)
     }
 
-    private func dynamicIndex(of field: Field) -> Int? {
-        guard let position = entries.lastIndex(where: { $0.name == field.name && $0.value == field.value }) else {
+    private func dynamicIndex(name: String, value: String) -> Int? {
+        guard let position = entries.lastIndex(where: { $0.name == name && $0.value == value }) else {
             return nil
         }
         return HPACKStaticTable.firstDynamicIndex + entries.count - 1 - position
