@@ -28,11 +28,11 @@ final class RequestHeaderTemplate {
 /// The fields of a ``RequestHeaderTemplate`` enter the dynamic table, so from a connection's second call of
 /// a method on they are one byte each; the table never evicts for them (a field that no longer fits goes
 /// out as a literal), so the table, and with it every template's block, stops changing once each method has
-/// been called. `grpc-timeout` and `grpc-encoding` go out as literals that never enter the table (their
-/// values change from call to call). Text metadata enters the table too, but only into half of it: a token
-/// sent with every call is indexed from its second call on, while values that change with every call
-/// (request ids) fill that half and go out as literals after, leaving the other half to the methods.
-/// Binary and never-indexed metadata stay literals. Literals are not Huffman-coded. The server's SETTINGS_HEADER_TABLE_SIZE below 4096 shrinks the table, signalled
+/// been called. Per-call fields (`grpc-encoding`, `grpc-timeout`, text metadata) enter the table too, but
+/// only into half of it: a timeout or a token sent with every call is indexed from its second call on,
+/// while values that change with every call (request ids, the time left of queued calls) fill that half and
+/// go out as literals after, leaving the other half to the methods. Binary and never-indexed metadata stay
+/// literals. Literals are not Huffman-coded. The server's SETTINGS_HEADER_TABLE_SIZE below 4096 shrinks the table, signalled
 /// at the start of the next block.
 struct RequestHeaderEncoder {
     /// The most this encoder keeps (HTTP/2's default SETTINGS_HEADER_TABLE_SIZE).
@@ -71,7 +71,7 @@ struct RequestHeaderEncoder {
     private var entries: [Entry] = []
     /// Bytes of table in use (RFC 7541 sizes: name + value + 32 per entry).
     private(set) var size = 0
-    /// The part of `size` taken by metadata, at most half of `capacity`.
+    /// The part of `size` taken by per-call fields, at most half of `capacity`.
     private(set) var metadataSize = 0
     private(set) var capacity = Self.defaultTableSize
     /// The smallest capacity since the last block, when it changed: signalled first (RFC 7541 4.2).
@@ -96,7 +96,7 @@ struct RequestHeaderEncoder {
     }
 
     /// Appends a request's header block: the template's fields (a copy of their block when the table has
-    /// not changed since it was made), then `grpc-encoding` and `grpc-timeout` as literals and the metadata.
+    /// not changed since it was made), then `grpc-encoding`, `grpc-timeout` and the metadata.
     mutating func encode(
         _ template: RequestHeaderTemplate, compression: String?, timeout: String?, metadata: HPACKHeaders?,
         into out: inout ByteBuffer
@@ -118,8 +118,12 @@ struct RequestHeaderEncoder {
                 template.generation = generation
             }
         }
-        if let compression { appendLiteral(Self.grpcEncodingName, value: compression, into: &out) }
-        if let timeout { appendLiteral(Self.grpcTimeoutName, value: timeout, into: &out) }
+        if let compression {
+            append(name: "grpc-encoding", value: compression, indexing: .indexable, isMetadata: true, into: &out)
+        }
+        if let timeout {
+            append(name: "grpc-timeout", value: timeout, indexing: .indexable, isMetadata: true, into: &out)
+        }
         if let metadata {
             for (name, value, indexing) in metadata {
                 append(name: name, value: value, indexing: indexing, isMetadata: true, into: &out)
@@ -133,17 +137,6 @@ struct RequestHeaderEncoder {
         for (name, value, indexing) in headers {
             append(name: name, value: value, indexing: indexing, isMetadata: false, into: &out)
         }
-    }
-
-    private static let grpcEncodingName = literalName("grpc-encoding")
-    private static let grpcTimeoutName = literalName("grpc-timeout")
-
-    /// A literal field's first bytes for a name outside both tables: "without indexing", the name as a
-    /// string literal.
-    private static func literalName(_ name: String) -> [UInt8] {
-        var bytes: [UInt8] = [0, UInt8(name.utf8.count)]
-        bytes.append(contentsOf: name.utf8)
-        return bytes
     }
 
     private mutating func appendSizeUpdates(into out: inout ByteBuffer) {
@@ -184,11 +177,6 @@ struct RequestHeaderEncoder {
         let nameIndex = Self.staticNames[name] ?? dynamicIndex(ofName: name) ?? 0
         Self.appendInteger(nameIndex, prefixBits: 4, flags: neverIndexed ? 0x10 : 0, into: &out)
         if nameIndex == 0 { Self.appendString(name, into: &out) }
-        Self.appendString(value, into: &out)
-    }
-
-    private func appendLiteral(_ name: [UInt8], value: String, into out: inout ByteBuffer) {
-        out.writeBytes(name)
         Self.appendString(value, into: &out)
     }
 
