@@ -234,13 +234,19 @@ import Testing
         #expect(try sent().map { [$0.streamID, $0.payload.count, Int($0.flags)] } == [[1, 3, 0], [1, 0, 1]])
     }
 
-    @Test func aResetDropsTheStreamsWaitingDataAndFailsItsWrite() throws {
-        try ready([(4, 0)])
+    /// Writes `frame` and flushes; the box gets the write's failure, if it fails.
+    func writeWatchingFailure(_ frame: HTTP2Frame) -> Box<(any Error)?> {
         let failure = Box<(any Error)?>(nil)
         let promise = channel.embeddedEventLoop.makePromise(of: Void.self)
         promise.futureResult.whenFailure { failure.value = $0 }
-        channel.write(dataFrame(5, streamID: 1, endStream: true), promise: promise)
+        channel.write(frame, promise: promise)
         channel.flush()
+        return failure
+    }
+
+    @Test func aResetDropsTheStreamsWaitingDataAndFailsItsWrite() throws {
+        try ready([(4, 0)])
+        let failure = writeWatchingFailure(dataFrame(5, streamID: 1, endStream: true))
         #expect(try sent().isEmpty)
         try receive(Frame(type: 3, flags: 0, streamID: 1, payload: [0, 0, 0, 8]))
         #expect(failure.value is NIOHTTP2Errors.StreamClosed)
@@ -256,11 +262,7 @@ import Testing
 
     @Test func dataStillWaitingWhenTheServerEndsTheStreamIsDroppedAndTheStreamReset() throws {
         try ready([(4, 4)])
-        let failure = Box<(any Error)?>(nil)
-        let promise = channel.embeddedEventLoop.makePromise(of: Void.self)
-        promise.futureResult.whenFailure { failure.value = $0 }
-        channel.write(dataFrame(10, streamID: 1, endStream: true), promise: promise)
-        channel.flush()
+        let failure = writeWatchingFailure(dataFrame(10, streamID: 1, endStream: true))
         #expect(try sent().map(\.payload.count) == [4])
         // Trailers-only, END_STREAM: `:status: 200` (static index 8) is enough of a header block here.
         try receive(Frame(type: 1, flags: 0x4 | 0x1, streamID: 1, payload: [0x88]))

@@ -171,11 +171,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         }
         if let limit = peerMaxHeaderListSize {
             var size = template.listSize
-            if let compression { size += "grpc-encoding".utf8.count + compression.utf8.count + 32 }
-            if let timeout { size += "grpc-timeout".utf8.count + timeout.utf8.count + 32 }
-            if let metadata {
-                for (name, value, _) in metadata { size += name.utf8.count + value.utf8.count + 32 }
-            }
+            if let compression { size += RequestHeaderEncoder.fieldSize("grpc-encoding", compression) }
+            if let timeout { size += RequestHeaderEncoder.fieldSize("grpc-timeout", timeout) }
+            for (name, value, _) in metadata ?? HPACKHeaders() { size += RequestHeaderEncoder.fieldSize(name, value) }
             if size > limit {
                 // Sent anyway, the server would end the whole connection (a GOAWAY, or just EOF) and every
                 // call on it with no word about why.

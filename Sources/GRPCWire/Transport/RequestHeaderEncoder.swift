@@ -18,7 +18,7 @@ final class RequestHeaderTemplate {
     init(_ headers: HPACKHeaders) {
         self.headers = headers
         var size = 0
-        for (name, value, _) in headers { size += name.utf8.count + value.utf8.count + 32 }
+        for (name, value, _) in headers { size += RequestHeaderEncoder.fieldSize(name, value) }
         listSize = size
     }
 }
@@ -38,11 +38,14 @@ struct RequestHeaderEncoder {
     /// The most this encoder keeps (HTTP/2's default SETTINGS_HEADER_TABLE_SIZE).
     static let defaultTableSize = 4096
 
+    /// A field's size in the table and in a header list: name + value + 32 (RFC 7541 4.1, RFC 9113 6.5.2).
+    static func fieldSize(_ name: String, _ value: String) -> Int { name.utf8.count + value.utf8.count + 32 }
+
     private struct Entry {
         let name: String
         let value: String
         let isMetadata: Bool
-        var size: Int { name.utf8.count + value.utf8.count + 32 }
+        var size: Int { RequestHeaderEncoder.fieldSize(name, value) }
     }
 
     private struct Field: Hashable {
