@@ -182,6 +182,32 @@ import Testing
         #expect(logs[1].deadline == nil)
     }
 
+    @Test func eachCallCarriesTheUserAgentItsClientSent() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let python = "grpc-python/1.85.1 grpc-c/48.0.0 (linux; chttp2)"
+        script.unary("/witness.W/Unary", at: 0, metadata: [#"["user-agent","\#(python)"]"#, #"["x-team","blue"]"#])
+        script.unary("/witness.W/Unary", at: 10_000, metadata: [#"["user-agent","grpc-go/1.70.0"]"#])
+        script.unary("/witness.W/Unary", at: 20_000)
+        script.unary("/witness.W/Unary", at: 30_000, metadata: [#"["user-agent","\#(python)"]"#])
+        let recording = try script.recording()
+        let result = try await replay(recording, against: server.address) {
+            $0.connections = 1  // one connection, so one header template per method serves every agent
+        }
+        #expect(result.mismatchedCalls == 0, "\(result.differences)")
+        #expect(
+            server.calls.map(\.userAgent) == [python, "grpc-go/1.70.0", Client.Configuration().userAgent, python])
+
+        // Given with -H, one agent replaces the recorded ones for every call.
+        let before = server.calls.count
+        _ = try await replay(recording, against: server.address) {
+            $0.connections = 1
+            $0.metadata = ["user-agent": "nightly-replay/2"]
+        }
+        await server.stop()
+        #expect(server.calls.dropFirst(before).map(\.userAgent) == Array(repeating: "nightly-replay/2", count: 4))
+    }
+
     @Test func aCallThatFailsBeforeReachingTheServerIsADifference() async throws {
         let server = try await WitnessServer.start()
         var script = ScriptedRecording()

@@ -78,10 +78,11 @@ public final class RawCall: Sendable {
 extension Client {
     /// A raw call to `path` on this client's address: no schema needed, nothing encoded. `timeout` nil
     /// sends no deadline (the recording had none); the connection's size limits apply, the receive limit
-    /// raised to `receiveAtLeast` (a replay accepts the messages the recorded client accepted).
+    /// raised to `receiveAtLeast` (a replay accepts the messages the recorded client accepted). `userAgent`
+    /// replaces the client's own `user-agent` for this call (a replay sends the recorded client's).
     public func prepareRaw(
         path: String, isStream: Bool, metadata: Metadata, timeout: Duration?, steps: [RawCall.Step],
-        receiveAtLeast: Int = 0, tags: TagSet = .empty
+        receiveAtLeast: Int = 0, userAgent: String? = nil, tags: TagSet = .empty
     ) throws(EngineError) -> RawCall {
         let (session, _) = try currentSession()
         var params = CallParams()
@@ -89,6 +90,7 @@ extension Client {
         params.timeout = timeout
         var options = callOptions(params, session: session, defaultTimeout: nil)
         options.maxReceiveMessageSize = max(options.maxReceiveMessageSize, receiveAtLeast)
+        options.userAgent = userAgent
         let series = rawSeries(path: path, address: session.address, tags: tags)
         return RawCall(path: path, isStream: isStream, options: options, steps: steps, series: series)
     }

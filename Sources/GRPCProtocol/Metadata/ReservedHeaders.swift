@@ -73,7 +73,8 @@ public enum ReservedHeaders {
     }
 
     /// Request headers that gRPC and HTTP/2 set on every call (pseudo-headers aside), so a replay of a
-    /// recorded call sends its own instead of the recorded ones.
+    /// recorded call sends its own instead of the recorded ones (a replay takes the recorded `user-agent`
+    /// out first, to send it as the call's user agent).
     public static func isSetByEveryCall(_ name: String) -> Bool {
         switch name {
         case "content-type", "te", "user-agent", "grpc-timeout", "grpc-encoding", "grpc-accept-encoding",

@@ -15,6 +15,9 @@ public struct CallOptions: Sendable {
     /// When true, the stream's receive window is only given back when `ClientCall.releaseReceiveWindow`
     /// is called: end-to-end flow control for a proxy. Otherwise it is given back as messages arrive.
     public var manualFlowControl = false
+    /// The call's `user-agent`, in place of the connection's (a replay sends the one its recorded client
+    /// sent). Nil sends the connection's.
+    public var userAgent: String?
 
     /// The defaults: no metadata, no deadline, grpc-go's size limits, no compression.
     public static var defaults: CallOptions { CallOptions() }

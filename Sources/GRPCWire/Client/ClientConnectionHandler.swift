@@ -45,11 +45,11 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var isBatching = false
     var emptyBuffer = ByteBuffer()
     var terminalFailure: TransportFailure?
-    var headerTemplates: [String: RequestHeaderTemplate] = [:]
+    var headerTemplates: [TemplateKey: RequestHeaderTemplate] = [:]
     /// The last timeout encoded, and its header value: calls usually share one timeout.
     var lastTimeout: TimeAmount?
     var lastTimeoutHeader = ""
-    var lastTemplatePath: String?
+    var lastTemplateKey: TemplateKey?
     var lastTemplate: RequestHeaderTemplate?
     /// The client codec below, which takes requests' header blocks and DATA directly and hands frames up
     /// directly (nil in tests that read frames).
@@ -160,7 +160,7 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             call.finishLocally(GRPCStatus(code: .internalError, message: failure))
             return
         }
-        let template = headerTemplate(for: call.path)
+        let template = headerTemplate(for: TemplateKey(path: call.path, userAgent: call.options.userAgent))
         let compression = call.options.compression?.name
         let timeout = timeoutHeader(for: call)
         var metadata: HPACKHeaders?
@@ -224,29 +224,35 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         return lastTimeoutHeader
     }
 
-    /// The headers every call to `path` starts with, built once: `HPACKHeaders.add` checks each name, and
-    /// doing that for eight constant headers per call is a measurable share of a unary call.
-    private func headerTemplate(for path: String) -> RequestHeaderTemplate {
-        if path == lastTemplatePath, let lastTemplate { return lastTemplate }
+    /// What a header template is built for: a method, and the user agent when a call brings its own.
+    struct TemplateKey: Hashable {
+        var path: String
+        var userAgent: String?
+    }
+
+    /// The headers every call to a method starts with, built once: `HPACKHeaders.add` checks each name,
+    /// and doing that for eight constant headers per call is a measurable share of a unary call.
+    private func headerTemplate(for key: TemplateKey) -> RequestHeaderTemplate {
+        if key == lastTemplateKey, let lastTemplate { return lastTemplate }
         let template =
-            headerTemplates[path]
+            headerTemplates[key]
             ?? {
                 var headers = HPACKHeaders()
                 headers.reserveCapacity(12)
                 headers.add(name: ":method", value: "POST")
                 headers.add(name: ":scheme", value: scheme)
-                headers.add(name: ":path", value: path)
+                headers.add(name: ":path", value: key.path)
                 headers.add(name: ":authority", value: authority)
                 headers.add(name: "content-type", value: ContentType.grpc)
                 headers.add(name: "te", value: "trailers")
-                headers.add(name: "user-agent", value: configuration.userAgent)
+                headers.add(name: "user-agent", value: key.userAgent ?? configuration.userAgent)
                 if let acceptEncodingValue { headers.add(name: "grpc-accept-encoding", value: acceptEncodingValue) }
                 if headerTemplates.count >= 256 { headerTemplates.removeAll() }
                 let template = RequestHeaderTemplate(headers)
-                headerTemplates[path] = template
+                headerTemplates[key] = template
                 return template
             }()
-        lastTemplatePath = path
+        lastTemplateKey = key
         lastTemplate = template
         return template
     }

@@ -24,6 +24,9 @@ public struct PlannedCall: Sendable {
     public let metadata: Metadata
     /// The recorded deadline, if the client sent one.
     public let timeout: Duration?
+    /// The `user-agent` the recorded client sent, sent again in place of Reprise's own; nil when the
+    /// recording has none.
+    public var userAgent: String?
     /// The request messages, with their time since the call started and the server messages before them.
     public let requests: [RequestMessage]
     /// When the client half-closed its request side; nil when the recording does not say (older

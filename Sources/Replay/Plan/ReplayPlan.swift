@@ -88,9 +88,14 @@ public struct ReplayPlan: Sendable {
                 continue
             }
             var metadata = Metadata()
+            var userAgent: String?
             var redacted = false
             for entry in start.metadata {
                 let key = entry.key.lowercased()
+                if key == "user-agent", !entry.isBinary, entry.value != RecordingFormat.redactedMarker {
+                    userAgent = userAgent ?? entry.value
+                    continue
+                }
                 if key.hasPrefix(":") || ReservedHeaders.isSetByEveryCall(key) { continue }
                 if entry.value == RecordingFormat.redactedMarker {
                     redacted = true
@@ -128,6 +133,7 @@ public struct ReplayPlan: Sendable {
                 timeout: start.timeoutNanoseconds.map { .nanoseconds($0) }, requests: requests,
                 expected: expected)
             planned.recordedConnection = start.connection
+            planned.userAgent = userAgent
             planned.endOffset = .nanoseconds(max(0, (call.end?.time ?? start.time) - origin))
             planned.clientEndsRecorded = recordsClientEnds
             if let halfClose = call.halfClose {

@@ -290,16 +290,24 @@ public final class Replayer: Sendable {
         var methodNames: [String] = []
         var calls: [ReadyCall] = []
         calls.reserveCapacity(plan.calls.count)
+        // The user agent: one given with -H for every call, else each call's recorded one. Equal agents share
+        // one string, so a connection finds a call's header template by comparing storage, not bytes.
+        let givenAgent = options.metadata.first("user-agent")?.text
+        var agents: [String: String] = [:]
         for call in plan.calls {
             var metadata = call.metadata
             for entry in options.metadata { metadata.removeAll(entry.key) }
             metadata.add(contentsOf: options.metadata)
+            var userAgent = givenAgent ?? call.userAgent
+            if let agent = userAgent {
+                if let shared = agents[agent] { userAgent = shared } else { agents[agent] = agent }
+            }
             let raw = try client.prepareRaw(
                 path: call.method, isStream: call.kind != .unary, metadata: metadata, timeout: call.timeout,
                 steps: Self.steps(of: call),
                 // The recorded client took these messages; twice the largest leaves room for a server that
                 // grew its answer, which the check then reports as a difference, not as RESOURCE_EXHAUSTED.
-                receiveAtLeast: 2 * (call.expected.responses.map(\.count).max() ?? 0))
+                receiveAtLeast: 2 * (call.expected.responses.map(\.count).max() ?? 0), userAgent: userAgent)
             let method: Int
             if let known = methodIndex[call.methodName] {
                 method = known

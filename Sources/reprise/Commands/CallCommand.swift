@@ -259,6 +259,8 @@ struct CallCommand: AsyncParsableCommand {
     static func warnAboutReserved(_ metadata: Metadata, option: String, command: String) {
         var warned: Set<String> = []
         for key in metadata.keys where ReservedHeaders.isReservedForSending(key) && warned.insert(key).inserted {
+            // A replay sends a user agent given with -H in place of the recorded one.
+            if key == "user-agent", command == "replay" { continue }
             let instead =
                 switch (key, command) {
                 case ("grpc-timeout", "call"): "the deadline is --max-time"

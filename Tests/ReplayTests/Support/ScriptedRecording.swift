@@ -10,16 +10,19 @@ struct ScriptedRecording {
     ]
     private var nextCall = 1
 
-    /// Starts a call; returns its id.
+    /// Starts a call with `metadata` (JSON pairs, `["user-agent","grpc-go/1.70.0"]`); returns its id.
     mutating func call(
-        _ method: String, kind: String, at time: Int64, connection: Int = 1, timeout: Int64? = nil
+        _ method: String, kind: String, at time: Int64, connection: Int = 1, timeout: Int64? = nil,
+        metadata: [String] = []
     ) -> Int {
         let id = nextCall
         nextCall += 1
         let deadline = timeout.map { #","timeout_ns":\#($0)"# } ?? ""
+        let pairs = metadata.joined(separator: ",")
         lines.append(
             #"{"type":"call","t":\#(time),"call":\#(id),"conn":\#(connection),"stream":\#(id * 2 - 1),"#
-                + #""method":"\#(method)","kind":"\#(kind)","metadata":[]\#(deadline),"encoding":"identity"}"#)
+                + #""method":"\#(method)","kind":"\#(kind)","metadata":[\#(pairs)]\#(deadline),"#
+                + #""encoding":"identity"}"#)
         return id
     }
 
@@ -47,9 +50,9 @@ struct ScriptedRecording {
     @discardableResult
     mutating func unary(
         _ method: String, request: [UInt8] = [1], response: [UInt8]? = [1, 2, 3], code: Int = 0, message: String = "",
-        at time: Int64, connection: Int = 1, timeout: Int64? = nil
+        at time: Int64, connection: Int = 1, timeout: Int64? = nil, metadata: [String] = []
     ) -> Int {
-        let id = call(method, kind: "unary", at: time, connection: connection, timeout: timeout)
+        let id = call(method, kind: "unary", at: time, connection: connection, timeout: timeout, metadata: metadata)
         self.message(id, "request", request, at: time + 1_000)
         if let response { self.message(id, "response", response, at: time + 2_000) }
         finish(id, code: code, message: message, at: time + 3_000)

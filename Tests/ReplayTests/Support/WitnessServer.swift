@@ -20,6 +20,7 @@ final class WitnessServer: Sendable {
         var path: String
         var deadline: Duration?
         var clientPort: Int?
+        var userAgent: String?
         var events: [Event] = []
     }
 
@@ -56,7 +57,8 @@ final class WitnessServer: Sendable {
                         deadline: call.deadline.map {
                             .nanoseconds(Int64($0.uptimeNanoseconds) - Int64(NIODeadline.now().uptimeNanoseconds))
                         },
-                        clientPort: call.remoteAddress?.port))
+                        clientPort: call.remoteAddress?.port,
+                        userAgent: call.requestMetadata.first("user-agent")?.text))
                 return logs.count - 1
             }
             return Handler(index: index, logs: logs, delay: delay)
