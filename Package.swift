@@ -116,11 +116,12 @@ let package = Package(
         ),
 
         // MARK: Replay
+        .systemLibrary(name: "CTimerFD", path: "Sources/CTimerFD"),
         .target(
             name: "Replay",
             dependencies: nio + [
                 "Engine", "Recording", "Metrics", "GRPCWire", "GRPCProtocol", "ProtoCodec", "ProtoSchema", "LocalFile",
-                .product(name: "Yams", package: "Yams"),
+                "CTimerFD", .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
         ),

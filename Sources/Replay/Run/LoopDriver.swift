@@ -5,11 +5,11 @@ import Metrics
 import NIOCore
 import Synchronization
 
-/// Starts and finishes the replay's calls on one event loop: rate and as-recorded schedules from one
-/// scheduled callback at a time (each firing starts every call that is due), virtual users from each
+/// Starts and finishes the replay's calls on one event loop: rate and as-recorded schedules from the
+/// loop's ``LoopTicker`` (each firing starts every call that is due), virtual users from each
 /// call's end. Outcomes go to the golden check, the metrics and the loop's tally as calls end, and are
 /// then dropped. Confined to `eventLoop` once started.
-final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked Sendable {
+final class LoopDriver: RawCallHandler, @unchecked Sendable {
     let eventLoop: any EventLoop
     let index: Int
     private let shared: RunShared
@@ -26,7 +26,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
     private var cursor = 0
     /// The next call of this loop whose time has not come, once found.
     private var pending: (iteration: Int, slot: Int, due: UInt64)?
-    private var timer: NIOScheduledCallback?
+    private var ticker: LoopTicker?
     private var usersRunning = 0
     private var starting = false
     private var endedWhileStarting = false
@@ -80,14 +80,13 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
             schedulingDone = true
             finishIfIdle()
         } else {
-            handleScheduledCallback(eventLoop: eventLoop)
+            ticker = LoopTicker(eventLoop: eventLoop, tick: tick, window: window) { [unowned self] in fire() }
+            fire()
         }
     }
 
     /// No new calls from here on; calls in flight finish (on the loop).
     func stopScheduling() {
-        timer?.cancel()
-        timer = nil
         markSchedulingDone()
         finishIfIdle()
     }
@@ -104,13 +103,13 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
     private func markSchedulingDone() {
         if !schedulingDone, !shared.isVirtualUsers { shared.loopsDoneScheduling.add(1, ordering: .relaxed) }
         schedulingDone = true
+        ticker?.stop()
     }
 
     // MARK: Open loop and as recorded
 
     /// Starts every call of this loop that is due, then sleeps until the next one.
-    func handleScheduledCallback(eventLoop: some EventLoop) {
-        timer = nil
+    private func fire() {
         guard !schedulingDone else { return }
         let now = NIODeadline.now().uptimeNanoseconds
         beginBatch()
@@ -122,9 +121,7 @@ final class LoopDriver: RawCallHandler, NIOScheduledCallbackHandler, @unchecked 
         while !shared.stop.isStopped, let next = pending ?? nextOwnCall() {
             if next.due > now &+ window {
                 pending = next
-                timer = try? self.eventLoop.scheduleCallback(
-                    at: .uptimeNanoseconds(max(next.due, now &+ tick)), handler: self)
-                if timer != nil { return }
+                if ticker?.fire(for: next.due, now: now) == true { return }
                 break
             }
             pending = nil
