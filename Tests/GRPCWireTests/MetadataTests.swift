@@ -80,6 +80,25 @@ import Testing
         metadata.add("x-text", "line\nbreak")
         #expect(metadata.validationFailure() != nil)
     }
+
+    /// The edges of printable ASCII, alone and at every place of a long value (the check runs over the
+    /// bytes in wide steps, so a bad byte in the tail must count as much as one at the start).
+    @Test(arguments: [
+        (UInt8(0x1F), false), (0x20, true), (0x41, true), (0x7E, true), (0x7F, false), (0x80, false), (0xFF, false),
+        (0x00, false), (0x09, false),
+    ])
+    func printableASCIIEndsAt0x20And0x7E(byte: UInt8, printable: Bool) {
+        let token = Array("Bearer ".utf8) + Array(repeating: UInt8(ascii: "a"), count: 1000)
+        for place in [0, 1, 7, 31, 32, 500, token.count - 1] {
+            var bytes = token
+            bytes[place] = byte
+            // Bytes 0x80 and up are not UTF-8 on their own; the value is what decoding them makes.
+            let value = String(decoding: bytes, as: UTF8.self)
+            #expect(Metadata.isPrintableASCII(value) == printable, "byte \(byte) at \(place)")
+        }
+        #expect(Metadata.isPrintableASCII(String(decoding: [byte], as: UTF8.self)) == printable)
+        #expect(Metadata.isPrintableASCII(""))
+    }
 }
 
 extension Metadata {
