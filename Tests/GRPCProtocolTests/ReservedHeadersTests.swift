@@ -2,12 +2,17 @@ import GRPCProtocol
 import Testing
 
 @Suite struct ReservedHeadersTests {
-    @Test(arguments: [":path", "content-type", "grpc-timeout", "grpc-status-details-bin", "te", "connection", "host"])
+    // Every name of the list (the check looks at the first byte before the names).
+    @Test(arguments: [
+        ":path", "content-type", "user-agent", "te", "grpc-encoding", "grpc-accept-encoding", "grpc-message",
+        "grpc-status", "grpc-timeout", "grpc-status-details-bin", "grpc-message-type", "connection", "keep-alive",
+        "proxy-connection", "transfer-encoding", "upgrade", "host",
+    ])
     func transportNamesCannotBeSent(name: String) {
         #expect(ReservedHeaders.isReservedForSending(name))
     }
 
-    @Test(arguments: ["x-trace-bin", "authorization", "grpc-trace-bin", "tenant"])
+    @Test(arguments: ["x-trace-bin", "authorization", "grpc-trace-bin", "tenant", "hosts", "", "cookie", "upgrade-x"])
     func applicationNamesAreNeitherReservedNorHidden(name: String) {
         #expect(!ReservedHeaders.isReservedForSending(name))
         #expect(!ReservedHeaders.isHiddenOnReceipt(name))

@@ -6,7 +6,15 @@
 public enum ReservedHeaders {
     /// Names user metadata may not set on an outgoing call or response.
     public static func isReservedForSending(_ name: String) -> Bool {
-        if name.hasPrefix(":") { return true }
+        // Every call's metadata asks this of each key, and a switch over strings compares them one by one:
+        // most application keys (`authorization`, `x-...`) leave on their first byte.
+        switch name.utf8.first {
+        case UInt8(ascii: ":"): return true
+        case UInt8(ascii: "c"), UInt8(ascii: "u"), UInt8(ascii: "t"), UInt8(ascii: "g"), UInt8(ascii: "k"),
+            UInt8(ascii: "p"), UInt8(ascii: "h"):
+            break
+        default: return false
+        }
         switch name {
         case "content-type", "user-agent", "te", "grpc-encoding", "grpc-accept-encoding", "grpc-message",
             "grpc-status", "grpc-timeout", "grpc-status-details-bin", "grpc-message-type",

@@ -5,6 +5,7 @@ extension Metadata {
     /// Appends this metadata to outgoing headers: reserved and connection-specific keys are skipped (the wire
     /// layer owns them), `-bin` values are base64-encoded without padding, as grpc-go sends them.
     func append(to headers: inout HPACKHeaders) {
+        headers.reserveCapacity(headers.count + count)
         for entry in self where !ReservedHeaders.isReservedForSending(entry.key) {
             switch entry.value {
             case .string(let value):
