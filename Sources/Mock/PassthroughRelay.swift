@@ -40,6 +40,8 @@ final class PassthroughRelay: Sendable {
                 for entry in relayed.serverCall.requestMetadata where entry.key != "user-agent" {
                     options.metadata.add(entry.key, value: entry.value)
                 }
+                // The real server sees the client's user agent, not the mock's.
+                options.userAgent = relayed.serverCall.requestMetadata.first("user-agent")?.text
                 if let deadline = relayed.serverCall.deadline { options.timeout = deadline - .now() }
                 relayed.begin(connection.makeCall(path: relayed.serverCall.path, options: options, delegate: relayed))
             case .failure(let error):

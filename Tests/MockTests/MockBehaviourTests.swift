@@ -398,6 +398,25 @@ import Testing
         #expect(second.statistics.snapshot[Self.sayHello]?.missed == 0)
     }
 
+    /// The real server behind passthrough sees the client's user agent, not the mock's.
+    @Test func passthroughForwardsTheClientsUserAgent() async throws {
+        let demo = try await Self.recordDemo(names: ["Ada"])
+        var router = ServerRouter()
+        router.fallback { _ in AgentEcho() }
+        let upstream = try await GRPCServer.start(port: 0, router: router, group: testGroup)
+        let mock = try await MockFixtures.mock([(demo.path, demo.recording)]) {
+            $0.passthrough = MockConfiguration.Passthrough(host: "127.0.0.1", port: upstream.port, appendPath: nil)
+        }
+        let connection = try await MockFixtures.connect(mock.port)
+        let agent = "mobile-app/3.1 grpc-java-okhttp/1.68.0"
+        let answer = await connection.unary(
+            path: Self.sayHello, request: Self.hello("Bob"), options: .defaults { $0.userAgent = agent })
+        await connection.close()
+        await mock.shutdown()
+        await upstream.close()
+        #expect(answer.message.map { String(buffer: $0) } == agent, "\(answer.result.status)")
+    }
+
     /// Two recorded conversations of a bidirectional stream that start alike and part at their second
     /// message: a client that goes on as the second is answered from it (it used to be answered from the
     /// first, matched on its first message alone); one that goes on as neither is answered as the first
@@ -540,4 +559,13 @@ import Testing
         #expect(streamed.messages.count == 3, "\(streamed.result.status)")
         #expect(log.all.contains { $0.contains("passthrough to 127.0.0.1:\(port) failed for \(Self.sayHello)") })
     }
+}
+
+/// Answers any unary call with the `user-agent` it came with, as the response's bytes.
+private final class AgentEcho: ServerCallHandler, @unchecked Sendable {
+    func received(_ message: ByteBuffer, call: ServerCall) {
+        call.respond(ByteBuffer(string: call.requestMetadata.first("user-agent")?.text ?? "none"))
+    }
+
+    func receivedEnd(call: ServerCall) {}
 }
