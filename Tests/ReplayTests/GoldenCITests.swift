@@ -106,6 +106,33 @@ import Testing
         #expect(otherMethod.status == 1)
     }
 
+    /// The user agent each recorded client sent is the one a grpcio server sees on replay; a call recorded
+    /// without one carries Reprise's.
+    @Test func aGrpcioServerSeesEachRecordedUserAgent() async throws {
+        let peer = try GoldenPeer()
+        let agents = ["grpc-python/1.85.1 grpc-c/48.0.0 (linux; chttp2)", "grpc-go/1.70.0", nil]
+        var script = ScriptedRecording()
+        for (index, agent) in agents.enumerated() {
+            script.unary(
+                "/recordtest.v1.Recorder/Unary", request: GoldenPeer.note(text: "a", count: index + 1), response: [],
+                at: Int64(index) * 1_000_000, metadata: agent.map { [#"["user-agent","\#($0)"]"#] } ?? [])
+        }
+        let recording = try peer.directory.write("agents.jsonl", script.text).path
+        let results = peer.directory.path("agents-results.jsonl").path
+        try peer.switches("agent")
+        let output = try await peer.replay(["--results", results], recording: recording)
+        // The recorded answers are empty, so every call differs: the replayed text is the agent the server saw.
+        #expect(output.status == 1, "\(output.stderrText)")
+        let lines = try String(contentsOfFile: results, encoding: .utf8).split(separator: "\n")
+        var seen: [Int64: String] = [:]
+        for line in try lines.map({ try JSONValue(parsing: String($0)) }) {
+            let text = line["differences"]?.arrayValue?.first { $0["path"]?.stringValue == "responses[0].text" }
+            if let call = line["call"]?.int64Value { seen[call] = text?["replayed"]?.stringValue }
+        }
+        #expect(seen[1] == agents[0] && seen[2] == agents[1], "\(seen)")
+        #expect(seen[3]?.hasPrefix("reprise/") == true, "\(seen)")
+    }
+
     @Test func aChangedStatusIsAFailureWithItsMessage() async throws {
         let peer = try GoldenPeer()
         try await peer.makeGolden()

@@ -11,6 +11,7 @@ line, from the file given with --switches (missing or empty: the baseline):
   clock    Unary's `at` is the current time (baseline: a fixed instant)
   drift    Unary's inners' ratios are 0.001 larger
   meta     Unary's header x-api-version is 2 (baseline 1) and its trailer x-cache is miss (baseline hit)
+  agent    Unary answers the call's user-agent as its text (what a replay sent)
 """
 
 import argparse
@@ -51,7 +52,10 @@ class Recorder(pb_grpc.RecorderServicer):
             context.abort(grpc.StatusCode.FAILED_PRECONDITION, "switched off")
         context.send_initial_metadata((("x-api-version", "2" if "meta" in on else "1"),))
         context.set_trailing_metadata((("x-cache", "miss" if "meta" in on else "hit"),))
-        note = pb.Note(text=request.text + ("!" if "field" in on else ""), count=request.count)
+        text = request.text + ("!" if "field" in on else "")
+        if "agent" in on:
+            text = dict(context.invocation_metadata()).get("user-agent", "")
+        note = pb.Note(text=text, count=request.count)
         tags = ["alpha", "beta", "gamma"]
         inners = [("x", 0.5), ("y", 1.5), ("z", 2.5)]
         if "reorder" in on:
