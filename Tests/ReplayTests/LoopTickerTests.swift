@@ -53,7 +53,8 @@ import Testing
         #expect(times.count == 1)
         let first = try #require(times.first)
         #expect(first >= due, "fired \(Double(Int64(due) - Int64(first)) / 1e6) ms early")
-        #expect(first < due + 20 * Self.millisecond)
+        // Late only by the loop's own wake-up: generous, since CI machines are shared and busy.
+        #expect(first < due + 250 * Self.millisecond, "fired \(Double(Int64(first) - Int64(due)) / 1e6) ms late")
     }
 
     @Test func callsComingDueSteadilyFireATickApart() async throws {
@@ -64,11 +65,12 @@ import Testing
         }
         #expect(times.count == 30, "a stopped ticker fired again: \(times.count) firings")
         let gaps = zip(times.dropFirst(), times).map { Int64($0) - Int64($1) }
-        // Never sooner than a tick after the one before (a late firing is followed by an early-looking one
-        // only by the loop's own lateness, at most a tick).
+        // On the grid, not faster: 30 firings span at least 28 ticks. A firing the loop woke late for is
+        // followed by one that looks early (the grid stays put), so short gaps are allowed, but a ticker
+        // that fired again at once after each firing would make most of them short.
         let span = Int64(times.last! - times.first!)
         #expect(span >= Int64(29 * tick) - Int64(tick), "30 firings in \(Double(span) / 1e6) ms")
-        #expect(gaps.filter { $0 < Int64(tick) / 4 }.count <= 2, "gaps: \(gaps.map { Double($0) / 1e6 })")
+        #expect(gaps.filter { $0 < Int64(tick) / 4 }.count <= gaps.count / 3, "gaps: \(gaps.map { Double($0) / 1e6 })")
     }
 
     @Test func aCallDueLaterThanTheGridMovesIt() async throws {
