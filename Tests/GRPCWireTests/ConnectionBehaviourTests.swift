@@ -140,6 +140,44 @@ import Testing
         try await connection.closeFuture.get()
     }
 
+    /// A client done with a connection lets the calls it has finish, refuses new ones at once, and then
+    /// closes it (an idle one at once).
+    @Test func closeWhenIdleLetsCallsInFlightFinishThenCloses() async throws {
+        let held = HeldCalls()
+        var router = ServerRouter()
+        router.unary("/t.T/Held") { request, call in held.add(call, request) }
+        router.unary("/t.T/Quick") { request, call in call.respond(request) }
+        let server = try await GRPCServer.start(router: router, group: testGroup)
+        defer { Task { await server.shutdown(gracePeriod: .seconds(1)) } }
+        let connection = try await ClientConnection.connect(host: "127.0.0.1", port: server.port, group: testGroup)
+        let inFlight = (0..<3).map { index in
+            connection.unary(path: "/t.T/Held", request: .text("held \(index)"))
+        }
+        while held.count < 3 { try await Task.sleep(for: .milliseconds(10)) }
+
+        connection.closeWhenIdle()
+        while connection.isAcceptingCalls { try await Task.sleep(for: .milliseconds(10)) }
+        let refused = await connection.unary(path: "/t.T/Quick", request: .text("late"))
+        #expect(refused.result.status.code == .unavailable)
+        #expect(refused.result.status.message.contains("done with the connection"), "\(refused.result.status)")
+        #expect(refused.result.status.isSafeToRetry)
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(connection.openStreams == 3, "still open while its calls are in flight")
+
+        held.releaseAll()
+        for future in inFlight {
+            let response = try await future.get()
+            #expect(response.result.status.isOK, "\(response.result.status)")
+        }
+        try await connection.closeFuture.get()
+
+        let idle = try await ClientConnection.connect(host: "127.0.0.1", port: server.port, group: testGroup)
+        let quick = await idle.unary(path: "/t.T/Quick", request: .text("one"))
+        #expect(quick.result.status.isOK)
+        idle.closeWhenIdle()
+        try await idle.closeFuture.get()
+    }
+
     @Test func goAwayAboveTheLastStreamFailsOnlyThoseCallsAsSafeToRetry() async throws {
         let channel = try EmbeddedClient()
         try channel.settings(maxConcurrentStreams: 100)
@@ -245,6 +283,10 @@ import Testing
             files.message
                 == "cannot open a connection to x:1: this process has as many files open as it may (each connection "
                 + "is one; see ulimit -n)", "\(files.message)")
+        // Out of local ports (many connections opened and closed, as --fresh-connections does): said as such.
+        let ports = TransportFailure.classify(IOError(errnoCode: EADDRNOTAVAIL, reason: "connect"), target: "x:1")
+        #expect(ports.message.hasPrefix("cannot open a connection to x:1: this machine has no local port free"))
+        #expect(ports.isSafeToRetry)
     }
 
     @Test func silentPeerFailsTheConnectTimeout() async throws {

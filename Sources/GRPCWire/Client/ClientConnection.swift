@@ -95,6 +95,18 @@ public final class ClientConnection: Sendable {
         handlerOnLoop.endBatch()
     }
 
+    /// Takes no new calls (they fail at once with UNAVAILABLE, `isAcceptingCalls` turns false) and closes
+    /// the connection, with a GOAWAY, once the calls it has (open and queued) have ended: a client done with
+    /// a connection whose calls are still in flight. `closeFuture` completes when it has closed.
+    public func closeWhenIdle() {
+        if eventLoop.inEventLoop {
+            handlerOnLoop.closeWhenIdle()
+        } else {
+            let handler = self.handler
+            eventLoop.execute { handler.value.closeWhenIdle() }
+        }
+    }
+
     /// Closes the connection at once; open calls fail with UNAVAILABLE.
     public func close() -> EventLoopFuture<Void> {
         channel.close().recover { _ in }

@@ -60,6 +60,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     var deadlineTimerAt: NIODeadline?
     /// Why calls started after the connection closed fail (GOAWAY, when that was the reason).
     var failureForNewCalls: TransportFailure?
+    /// Set by ``ClientConnection/closeWhenIdle()``: no new calls; the connection closes once the calls it
+    /// has (open and queued) have ended.
+    var closingWhenIdle = false
     var keepalive: KeepaliveState?
 
     init(
@@ -135,6 +138,9 @@ final class ClientConnectionHandler: ChannelInboundHandler {
             return
         case .goingAway(let lastStreamID, let code):
             call.finishLocally(unavailable(goAwayFailure(lastStreamID: lastStreamID, code: code)))
+            return
+        case .awaitingSettings where closingWhenIdle, .ready where closingWhenIdle:
+            call.finishLocally(unavailable(closingFailure()))
             return
         case .awaitingSettings:
             call.wasQueued = true
@@ -304,6 +310,36 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         } else if let index = queued.firstIndex(where: { $0 === call }) {
             queued.remove(at: index)
         }
+        if closingWhenIdle { closeIfIdle() }
+    }
+
+    /// No new calls from here on; closes the connection as soon as no call is open or queued (at once if
+    /// none is), telling the server with GOAWAY (NO_ERROR) first, as a client that is done with it does.
+    func closeWhenIdle() {
+        switch phase {
+        case .closed, .goingAway: return
+        case .awaitingSettings, .ready: break
+        }
+        closingWhenIdle = true
+        shared.stopAcceptingCalls()
+        closeIfIdle()
+    }
+
+    private func closeIfIdle() {
+        guard calls.isEmpty, queued.isEmpty, let context else { return }
+        switch phase {
+        case .closed, .goingAway: return
+        case .awaitingSettings, .ready: break
+        }
+        failureForNewCalls = closingFailure()
+        context.write(
+            wrapOutboundOut(
+                HTTP2Frame(
+                    streamID: .rootStream,
+                    payload: .goAway(lastStreamID: .rootStream, errorCode: .noError, opaqueData: nil))),
+            promise: nil)
+        context.flush()
+        context.close(promise: nil)
     }
 
     /// The server refused `call`'s stream before answering: it queues again with its request, behind the
@@ -344,6 +380,12 @@ final class ClientConnectionHandler: ChannelInboundHandler {
 
     func unavailable(_ failure: TransportFailure) -> GRPCStatus {
         GRPCStatus(code: .unavailable, message: failure.message, transportFailure: failure)
+    }
+
+    func closingFailure() -> TransportFailure {
+        TransportFailure(
+            .connectionClosed, "this client is done with the connection to \(target): it takes no new calls",
+            isSafeToRetry: true)
     }
 
     func closedFailure() -> TransportFailure {

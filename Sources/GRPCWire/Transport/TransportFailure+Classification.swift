@@ -118,6 +118,12 @@ extension TransportFailure {
                 .dial,
                 "cannot open a connection to \(target): \(whose) as many files open as it may (each connection "
                     + "is one; see ulimit -n)")
+        case EADDRNOTAVAIL:
+            return TransportFailure(
+                .dial,
+                "cannot open a connection to \(target): this machine has no local port free for it (ports of "
+                    + "connections closed in the last minute wait in TIME_WAIT; see net.ipv4.ip_local_port_range)",
+                isSafeToRetry: true)
         case ENETUNREACH, EHOSTUNREACH:
             return TransportFailure(.dial, "cannot reach \(target): \(description)", isSafeToRetry: true)
         default:
