@@ -31,6 +31,8 @@ public final class ReconnectingConnection: @unchecked Sendable {
     private var closed = false
     private var backoff: Duration
     private var down: GRPCStatus
+    private var opening = false
+    private var settled: (() -> Void)?
 
     /// How often the connection was lost and replaced.
     public struct Counters: Sendable {
@@ -40,6 +42,8 @@ public final class ReconnectingConnection: @unchecked Sendable {
         public var failedAttempts = 0
         /// Connections made again.
         public var reconnected = 0
+        /// Connections opened anew on purpose (``ReconnectingConnection/replace()``), the first not counted.
+        public var renewed = 0
 
         /// No losses yet.
         public init() {}
@@ -82,6 +86,34 @@ public final class ReconnectingConnection: @unchecked Sendable {
 
     /// The status calls get while there is no connection: `unavailable`, saying why.
     public var unavailableStatus: GRPCStatus { down }
+
+    /// True from ``replace()`` until the fresh connection is up or its first attempt has failed: calls
+    /// meant for it should wait (``whenSettled(_:)`` says when) rather than fail. On `eventLoop` only.
+    public var isOpening: Bool { opening }
+
+    /// Runs `body` on `eventLoop` each time a ``replace()`` settles: the fresh connection is up, or its
+    /// first attempt failed (`current()` is then nil and attempts go on with backoff). Set once, before
+    /// the first `replace()`.
+    public func whenSettled(_ body: @escaping () -> Void) {
+        settled = body
+    }
+
+    /// Opens a fresh connection for the calls from here on, as a client that connects anew does: the
+    /// current one takes no more calls and closes, with a GOAWAY, once its open calls have ended (they are
+    /// not cut short). Until the fresh one is up, ``isOpening`` is true. On `eventLoop` only.
+    public func replace() {
+        guard !closed else { return }
+        if let connection {
+            self.connection = nil
+            connection.closeWhenIdle()
+        }
+        opening = true
+        down = Self.unavailable(address, "a fresh connection is being opened")
+        if !reconnecting {
+            reconnecting = true
+            attempt(after: .zero)
+        }
+    }
 
     /// Closes the connection and stops replacing it.
     public func close() async {
@@ -133,8 +165,12 @@ public final class ReconnectingConnection: @unchecked Sendable {
                             self.retry(Self.unavailable(self.address, "the connection closed as it opened"))
                             return
                         }
-                        self.counters.withLock { $0.reconnected += 1 }
+                        let renewal = self.opening
+                        self.counters.withLock {
+                            if renewal { $0.renewed += 1 } else { $0.reconnected += 1 }
+                        }
                         self.adopt(made)
+                        self.settle()
                     }
                 } catch {
                     eventLoop.execute {
@@ -145,9 +181,17 @@ public final class ReconnectingConnection: @unchecked Sendable {
         }
     }
 
+    /// A `replace()` is over, one way or the other: the calls waiting for it can go.
+    private func settle() {
+        guard opening else { return }
+        opening = false
+        settled?()
+    }
+
     private func retry(_ status: GRPCStatus) {
         counters.withLock { $0.failedAttempts += 1 }
         down = status
+        settle()
         let delay = backoff
         backoff = min(backoff * 2, maximumBackoff)
         attempt(after: delay)
