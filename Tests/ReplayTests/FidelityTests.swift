@@ -270,6 +270,84 @@ import Testing
         #expect(ports[5] == ports[6])
     }
 
+    /// With fresh connections the server sees each recorded connection as a connection of its own, as the
+    /// recorded clients made them, while no more are open at once than the recording had.
+    @Test func freshConnectionsGiveEachRecordedConnectionItsOwn() async throws {
+        // As above: 1 and 2 overlap; 3, 4 and 5 come after both, one after another; 5 has two calls. Each
+        // call has a method of its own (the witness answers UNIMPLEMENTED with the path, as recorded), so
+        // the server's log says which call came on which connection. Replayed as recorded, the calls come
+        // 10 to 100 µs apart, faster than a connection opens: later recorded connections queue behind the
+        // one being opened on their lane and each still gets its own.
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        let recordedConnections = [1, 2, 1, 3, 4, 5, 5]
+        let times: [Int64] = [0, 50_000, 100_000, 200_000, 300_000, 400_000, 410_000]
+        for (index, (connection, time)) in zip(recordedConnections, times).enumerated() {
+            let path = "/witness.W/Call\(index)"
+            script.unary(path, response: nil, code: 12, message: path, at: time, connection: connection)
+        }
+        let result = try await replay(try script.recording(), against: server.address) {
+            $0.schedule = .asRecorded(speed: 1)
+            $0.freshConnections = true
+        }
+        let calls = server.calls
+        await server.stop()
+        #expect(result.finished == 7)
+        #expect(result.failedCalls == 0 && result.mismatchedCalls == 0, "\(result.failureGroups) \(result.differences)")
+        let port = Dictionary(calls.map { ($0.path, $0.clientPort ?? -1) }, uniquingKeysWith: { a, _ in a })
+        let ports = (0..<7).map { port["/witness.W/Call\($0)"] ?? -1 }
+        #expect(!ports.contains(-1), "\(calls.map(\.path))")
+        #expect(Set(ports).count == 5, "one connection per recorded connection: \(ports)")
+        #expect(ports[0] == ports[2] && ports[5] == ports[6], "a recorded connection's calls share one: \(ports)")
+        #expect(result.connections.renewed == 3, "two lanes opened at the start, three more: \(result.connections)")
+        #expect(result.connections.lost == 0)
+    }
+
+    /// A recorded connection whose call is still in flight when the next one on its lane begins (the server
+    /// is slower now than when recorded) is not cut short: it closes once that call has ended.
+    @Test func aFreshConnectionLeavesTheCallsOfThePreviousOneToFinish() async throws {
+        let server = try await WitnessServer.start()  // echoes each message 150 ms late
+        var script = ScriptedRecording()
+        let chat = script.call("/witness.W/Echo", kind: "bidi", at: 0, connection: 1)
+        script.message(chat, "request", [1], at: 1_000)
+        script.message(chat, "response", [1], at: 2_000)
+        script.finish(chat, code: 0, at: 3_000)
+        script.unary("/witness.W/Unary", at: 10_000_000, connection: 2)  // recorded 10 ms later
+        let result = try await replay(try script.recording(), against: server.address) {
+            $0.schedule = .asRecorded(speed: 1)
+            $0.freshConnections = true
+        }
+        let calls = server.calls
+        await server.stop()
+        #expect(result.finished == 2)
+        #expect(result.failedCalls == 0 && result.mismatchedCalls == 0, "\(result.failureGroups) \(result.differences)")
+        let echo = try #require(calls.first { $0.path == "/witness.W/Echo" })
+        let unary = try #require(calls.first { $0.path == "/witness.W/Unary" })
+        #expect(echo.events == [.received(1), .halfClosed, .sent(1)], "\(echo.events)")
+        #expect(echo.clientPort != unary.clientPort)
+        #expect(result.connections.renewed == 1)
+    }
+
+    @Test func freshConnectionsFollowTheRecordingSoNotWithGivenConnectionsNorVirtualUsers() throws {
+        var script = ScriptedRecording()
+        script.unary("/witness.W/Unary", at: 0)
+        let plan = try ReplayPlan(recording: try script.recording(), inferKinds: true)
+        for configure in [
+            { (options: inout Replayer.Options) in options.connections = 2 },
+            { (options: inout Replayer.Options) in options.schedule = .virtualUsers(count: 2, limit: .iterations(4)) },
+        ] {
+            let error = #expect(throws: ReplayError.self) {
+                try Replayer(
+                    plan: plan, target: "127.0.0.1:1",
+                    options: .with {
+                        $0.freshConnections = true
+                        configure(&$0)
+                    })
+            }
+            #expect(error?.message.contains("fresh connections follow the recording's connections") == true)
+        }
+    }
+
     @Test func laneCountIsTheMostConnectionsInUseAtOnce() throws {
         var script = ScriptedRecording()
         // Ten clients one after another, then three at once.

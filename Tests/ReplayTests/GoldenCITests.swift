@@ -133,6 +133,41 @@ import Testing
         #expect(seen[3]?.hasPrefix("reprise/") == true, "\(seen)")
     }
 
+    /// With `--fresh-connections` a grpcio server sees the recording's connections: calls of one recorded
+    /// connection on one connection, each recorded connection on its own, though they took turns.
+    @Test func aGrpcioServerSeesEachRecordedConnectionWithFreshConnections() async throws {
+        let peer = try GoldenPeer()
+        // Three clients one after another; the second made two calls.
+        let connections = [1, 2, 2, 3]
+        var script = ScriptedRecording()
+        for (index, connection) in connections.enumerated() {
+            script.unary(
+                "/recordtest.v1.Recorder/Unary", request: GoldenPeer.note(text: "a", count: index + 1), response: [],
+                at: Int64(index) * 20_000_000, connection: connection)
+        }
+        let recording = try peer.directory.write("clients.jsonl", script.text).path
+        try peer.switches("peer")
+        func peers(_ flags: [String]) async throws -> [Int64: String] {
+            let results = peer.directory.path("clients-results-\(flags.count).jsonl").path
+            let output = try await peer.replay(["--results", results] + flags, recording: recording)
+            // The recorded answers are empty, so every call differs: the replayed text is the client's address.
+            #expect(output.status == 1, "\(output.stderrText)")
+            var seen: [Int64: String] = [:]
+            for line in try String(contentsOfFile: results, encoding: .utf8).split(separator: "\n") {
+                let value = try JSONValue(parsing: String(line))
+                let text = value["differences"]?.arrayValue?.first { $0["path"]?.stringValue == "responses[0].text" }
+                if let call = value["call"]?.int64Value { seen[call] = text?["replayed"]?.stringValue }
+            }
+            return seen
+        }
+        let fresh = try await peers(["--fresh-connections"])
+        #expect(fresh.count == 4 && fresh.values.allSatisfy { $0.hasPrefix("ipv4:127.0.0.1:") }, "\(fresh)")
+        #expect(fresh[2] == fresh[3], "one recorded connection, one connection: \(fresh)")
+        #expect(Set(fresh.values).count == 3, "each recorded connection its own: \(fresh)")
+        let turns = try await peers([])
+        #expect(Set(turns.values).count == 1, "without the flag they take turns on one: \(turns)")
+    }
+
     @Test func aChangedStatusIsAFailureWithItsMessage() async throws {
         let peer = try GoldenPeer()
         try await peer.makeGolden()

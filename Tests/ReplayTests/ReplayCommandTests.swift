@@ -1,4 +1,5 @@
 import Foundation
+import GRPCWire
 import ProtoCodec
 import TestSupport
 import Testing
@@ -192,6 +193,7 @@ import Testing
         ["--stage", "30s"], ["--ignore", "a..b"], ["--segment", "4/4"], ["--segment", "1of4"],
         ["--execution-segment", "1/3:3/4"], ["--segment", "0/2", "--execution-segment", "0:1/2"], ["--tick", "soon"],
         ["--connections", "0"], ["--vus", "2", "--duration", "0s"], ["--metrics-listen", "70000"],
+        ["--fresh-connections", "--connections", "2"], ["--fresh-connections", "--vus", "2"],
     ])
     func badFlagsAreUsageErrors(flags: [String]) async throws {
         let output = try await reprise(
@@ -266,6 +268,42 @@ import Testing
         #expect(spread.status == 0, "\(spread.stderrText)")
         #expect(ports.count == 600)
         #expect(Set(ports.prefix(300)).count == 1)
+    }
+
+    /// With `--fresh-connections` the recorded clients come and go as recorded: recorded again through
+    /// `reprise record`, the replay's recording has the same connections, call for call, though the
+    /// recorded connections came faster (10 µs apart at 10x) than connections open.
+    @Test func freshConnectionsRecordedAgainThroughTheProxyHaveTheRecordingsConnections() async throws {
+        let server = try await WitnessServer.start()
+        var script = ScriptedRecording()
+        // 20 clients one after another, two calls each.
+        for index in 0..<40 { script.unary("/witness.W/Unary", at: Int64(index) * 100_000, connection: index / 2 + 1) }
+        let directory = try TemporaryDirectory(prefix: "reprise-replay-fresh")
+        let recording = try directory.write("clients.jsonl", script.text)
+        let again = directory.path("again.jsonl").path
+        let proxy = try RecordProcess(upstreamPort: server.server.port, out: again)
+        let output = try await reprise([
+            "replay", recording.path, "--target", proxy.target, "--plaintext", "--speed", "10", "--fresh-connections",
+        ])
+        proxy.send(SIGINT)
+        let recordStatus = await proxy.exitStatus()
+        await server.stop()
+        #expect(output.status == 0, "\(output.stderrText)")
+        #expect(
+            output.stderrText.contains("1 connection at a time, a fresh one for each of its 20 recorded connections"),
+            "\(output.stderrText)")
+        #expect(output.stdoutText.contains("connections: 19 more opened fresh"), "\(output.stdoutText)")
+        #expect(recordStatus == 0, "\(proxy.stderrText)")
+        #expect(!proxy.stderrText.contains("warning"), "\(proxy.stderrText)")
+        var connections: [Int64] = []
+        for line in proxy.recordingText.split(separator: "\n") {
+            let value = try JSONValue(parsing: String(line))
+            if value["type"]?.stringValue == "call", let connection = value["conn"]?.int64Value {
+                connections.append(connection)
+            }
+        }
+        let recorded: [Int64] = (0..<40).map { Int64($0 / 2 + 1) }
+        #expect(connections == recorded, "\(connections)")
     }
 
     @Test func theFirstInterruptStopsNewCallsAndStillPrintsTheSummary() async throws {

@@ -44,6 +44,9 @@ public struct ReplayReport: Sendable {
                 " Connections lost: \(result.connections.lost), replaced: \(result.connections.reconnected) "
                 + "(\(result.connections.failedAttempts) failed attempts)."
         }
+        if result.connections.renewed > 0 {
+            reconnects += " Fresh connections: \(result.connections.renewed) more opened as recorded connections began."
+        }
         return """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><title>Reprise replay report</title>

@@ -49,6 +49,16 @@ final class LoopDriver: RawCallHandler, @unchecked Sendable {
     /// firing instead of one per connection, for the same even spread. Counts the firings that started calls.
     private var firings = 0
     private var batched: [ClientConnection] = []
+    /// With fresh connections: the recorded connection each slot's connection now serves, and the calls
+    /// waiting for a slot's fresh connection to open (by slot number; only this loop's are used).
+    private var servedConnection: [Int?]
+    private var waiting: [[Waiting]]
+
+    /// A call started while its slot's fresh connection was being opened.
+    private struct Waiting {
+        let runner: RawCallRunner
+        let intended: UInt64
+    }
 
     init(
         eventLoop: any EventLoop, index: Int, shared: RunShared, slots: [ReconnectingConnection],
@@ -64,11 +74,18 @@ final class LoopDriver: RawCallHandler, @unchecked Sendable {
         window = max(20_000, tick / 2)
         ownSlotNumbers = slots.indices.filter { $0 % shared.loopCount == index }
         ownSlots = ownSlotNumbers.map { slots[$0] }
+        servedConnection = Array(repeating: nil, count: shared.freshConnections ? slots.count : 0)
+        waiting = Array(repeating: [], count: shared.freshConnections ? slots.count : 0)
     }
 
     /// Starts the loop's part of the schedule (on the loop).
     func begin() {
         sink = engineMetrics?.sink(on: eventLoop)
+        if shared.freshConnections {
+            for slot in ownSlotNumbers {
+                slots[slot].whenSettled { [unowned self] in startWaiting(on: slot) }
+            }
+        }
         if case .virtualUsers(let count, _) = shared.schedule {
             let users = shared.segment.users(of: count)
             for user in 0..<users where (user % shared.slotCount) % shared.loopCount == index {
@@ -97,6 +114,18 @@ final class LoopDriver: RawCallHandler, @unchecked Sendable {
         for runner in runners where runner.isRunning {
             shared.interrupted.add(1, ordering: .relaxed)
             runner.interrupt(message)
+        }
+        // Calls still waiting for a fresh connection end the same way, never having been sent.
+        for slot in waiting.indices where !waiting[slot].isEmpty {
+            let entries = waiting[slot]
+            waiting[slot].removeAll()
+            for entry in entries {
+                shared.interrupted.add(1, ordering: .relaxed)
+                let ready = shared.calls[entry.runner.tag]
+                entry.runner.start(
+                    ready.raw, on: nil, intendedStart: entry.intended, expectedStatus: ready.expected,
+                    unavailable: GRPCStatus(code: .cancelled, message: message))
+            }
         }
     }
 
@@ -206,9 +235,56 @@ final class LoopDriver: RawCallHandler, @unchecked Sendable {
         runner.tag = call
         runner.iteration = iteration
         let connection = slots[slot]
+        if shared.freshConnections {
+            // Behind the calls already waiting for a fresh connection, in the order they came due.
+            if connection.isOpening {
+                waiting[slot].append(Waiting(runner: runner, intended: intended))
+                return
+            }
+            // The first call of the next recorded connection on this slot: a fresh connection for it.
+            let recorded = ready.plan.recordedConnection
+            if let served = servedConnection[slot], served != recorded {
+                servedConnection[slot] = recorded
+                connection.replace()
+                if connection.isOpening {
+                    waiting[slot].append(Waiting(runner: runner, intended: intended))
+                    return
+                }
+            }
+            servedConnection[slot] = recorded
+        }
         runner.start(
             ready.raw, on: connection.current(), intendedStart: intended, expectedStatus: ready.expected,
             unavailable: connection.unavailableStatus)
+    }
+
+    /// The slot's fresh connection is up (or its first attempt failed): the calls waiting for it go, in the
+    /// order they came due, with one write, up to the first call of a later recorded connection, which
+    /// opens the next fresh connection (the recording's connections came faster than they open now).
+    private func startWaiting(on slot: Int) {
+        guard !waiting[slot].isEmpty else { return }
+        let entries = waiting[slot]
+        waiting[slot].removeAll()
+        let connection = slots[slot]
+        let current = connection.current()
+        current?.beginBatch()
+        defer { current?.endBatch() }
+        for (index, entry) in entries.enumerated() {
+            let ready = shared.calls[entry.runner.tag]
+            let recorded = ready.plan.recordedConnection
+            if current != nil, servedConnection[slot] != recorded {
+                servedConnection[slot] = recorded
+                connection.replace()
+                if connection.isOpening {
+                    waiting[slot] = Array(entries[index...])
+                    return
+                }
+            }
+            servedConnection[slot] = recorded
+            entry.runner.start(
+                ready.raw, on: connection.current(), intendedStart: entry.intended, expectedStatus: ready.expected,
+                unavailable: connection.unavailableStatus)
+        }
     }
 
     func rawCallFinished(_ runner: RawCallRunner) {

@@ -28,6 +28,13 @@ public final class Replayer: Sendable {
         /// the same time get connections of their own, and one that began after another ended takes its
         /// turn on that one (``ConnectionLanes``).
         public var connections: Int?
+        /// Whether each recorded connection gets a connection of its own, as its client had: a lane opens a
+        /// fresh connection when the calls of the next recorded connection it carries begin, and the one
+        /// before closes (with a GOAWAY) once its calls have ended, so the server sees the recording's
+        /// connections come and go while no more are open at once than the recording had. Off, a lane's
+        /// connection carries the recorded connections that take turns on it. Not with `connections` nor
+        /// virtual users (whose calls do not follow the recording's connections).
+        public var freshConnections = false
         /// The slice of the schedule this process runs (`--segment i/n`).
         public var segment = ExecutionSegment.whole
         /// How to connect (plaintext, TLS, authority...).
@@ -99,6 +106,18 @@ public final class Replayer: Sendable {
     public init(plan: ReplayPlan, target: String, options: Options) throws(ReplayError) {
         if let connections = options.connections, connections < 1 {
             throw ReplayError("--connections must be at least 1")
+        }
+        if options.freshConnections {
+            if options.connections != nil {
+                throw ReplayError(
+                    "fresh connections follow the recording's connections: they cannot be spread over a given "
+                        + "number of connections as well")
+            }
+            if case .virtualUsers = options.schedule {
+                throw ReplayError(
+                    "fresh connections follow the recording's connections, and virtual users keep one connection "
+                        + "each: use them with an as-recorded or rate schedule")
+            }
         }
         self.plan = plan
         self.target = target
@@ -233,6 +252,7 @@ public final class Replayer: Sendable {
             result.connections.lost += counts.lost
             result.connections.reconnected += counts.reconnected
             result.connections.failedAttempts += counts.failedAttempts
+            result.connections.renewed += counts.renewed
             await slot.close()
         }
         if users > 0 {

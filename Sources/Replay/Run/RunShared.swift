@@ -45,6 +45,8 @@ final class RunShared: Sendable {
     let loopCount: Int
     /// `--connections` was given: iteration `j` runs on slot `j % slotCount`, not on its recorded one.
     let roundRobin: Bool
+    /// Each recorded connection on a connection of its own (`Replayer.Options.freshConnections`).
+    let freshConnections: Bool
     /// The run's start, `NIODeadline` uptime nanoseconds.
     let origin: UInt64
     let stop: Replayer.StopSignal
@@ -94,6 +96,7 @@ final class RunShared: Sendable {
         self.slotCount = slotCount
         self.loopCount = loopCount
         roundRobin = options.connections != nil
+        freshConnections = options.freshConnections
         origin = NIODeadline.now().uptimeNanoseconds
         stop = options.stop
         checker = options.checker

@@ -71,6 +71,7 @@ extension ReplayCommand {
         var options = Replayer.Options()
         options.schedule = schedule
         options.connections = connections
+        options.freshConnections = freshConnections
         do { options.segment = try executionSlice() } catch { throw ReplayFailure(error) }
         if let tick { options.tick = Self.duration(tick)! }
         options.connect = try tls.connectParams(timeout: .milliseconds(Int64(connectTimeout * 1000)))
@@ -247,6 +248,9 @@ extension ReplayCommand {
             text +=
                 "connections: \(connections.lost) lost, \(connections.reconnected) replaced, "
                 + "\(connections.failedAttempts) failed attempts to reconnect\n"
+        }
+        if connections.renewed > 0 {
+            text += "connections: \(connections.renewed) more opened fresh as later recorded connections began\n"
         }
         let calls = Dictionary(result.methods.map { ($0.method, $0.calls) }, uniquingKeysWith: { a, _ in a })
         func where_(_ recordedCall: Int, _ iteration: Int) -> String {

@@ -116,6 +116,15 @@ struct ReplayCommand: AsyncParsableCommand {
             valueName: "k"))
     var connections: Int?
 
+    @Flag(
+        name: .customLong("fresh-connections"),
+        help: ArgumentHelp(
+            "Give each recorded connection a connection of its own, opened when its first call is due and "
+                + "closed once its last has ended, so the server sees the recording's connections come and go "
+                + "(no more open at once than the recording had; without it they take turns on one). Not with "
+                + "--connections or --vus."))
+    var freshConnections = false
+
     @Option(
         name: .customLong("connect-timeout"),
         parsing: .unconditional,
@@ -183,6 +192,14 @@ struct ReplayCommand: AsyncParsableCommand {
         }
         if iterations != nil, duration != nil { throw ValidationError("Give --iterations or --duration, not both.") }
         if let connections, connections < 1 { throw ValidationError("--connections must be at least 1.") }
+        if freshConnections, connections != nil {
+            throw ValidationError("Give --fresh-connections or --connections, not both.")
+        }
+        if freshConnections, vus != nil {
+            throw ValidationError(
+                "--fresh-connections follows the recording's connections, which virtual users do not (each keeps "
+                    + "one): use it with an as-recorded or rate schedule.")
+        }
         if segment != nil, executionSegment != nil {
             throw ValidationError("Give --segment or --execution-segment, not both.")
         }
@@ -341,9 +358,11 @@ struct ReplayCommand: AsyncParsableCommand {
             warn(
                 "replaying \(plan.calls.count) calls from \(recording) against \(target), \(scheduleValue.summary), "
                     + "\(replayer.connectionCount) connection\(replayer.connectionCount == 1 ? "" : "s")"
-                    + (options.connections == nil && replayer.recordedConnectionCount != replayer.connectionCount
-                        ? " (the most of its \(replayer.recordedConnectionCount) recorded connections in use at once)"
-                        : "")
+                    + (options.freshConnections
+                        ? " at a time, a fresh one for each of its \(replayer.recordedConnectionCount) recorded connections"
+                        : options.connections == nil && replayer.recordedConnectionCount != replayer.connectionCount
+                            ? " (the most of its \(replayer.recordedConnectionCount) recorded connections in use at once)"
+                            : "")
                     + (options.segment == .whole ? "" : ", segment \(options.segment)"))
         }
         interrupt.install(stop: stop)

@@ -12,6 +12,7 @@ line, from the file given with --switches (missing or empty: the baseline):
   drift    Unary's inners' ratios are 0.001 larger
   meta     Unary's header x-api-version is 2 (baseline 1) and its trailer x-cache is miss (baseline hit)
   agent    Unary answers the call's user-agent as its text (what a replay sent)
+  peer     Unary answers the client's address as its text (grpcio's context.peer(): which connection)
 """
 
 import argparse
@@ -55,6 +56,8 @@ class Recorder(pb_grpc.RecorderServicer):
         text = request.text + ("!" if "field" in on else "")
         if "agent" in on:
             text = dict(context.invocation_metadata()).get("user-agent", "")
+        if "peer" in on:
+            text = context.peer()
         note = pb.Note(text=text, count=request.count)
         tags = ["alpha", "beta", "gamma"]
         inners = [("x", 0.5), ("y", 1.5), ("z", 2.5)]
