@@ -43,7 +43,7 @@ extension ClientConnection {
                     )
                 }
             }
-            .connect(host: host, port: port)
+            .dial(host: host, port: port)
         connected.whenComplete { result in
             switch result {
             case .failure(let error):

@@ -27,7 +27,7 @@ extension RelayConnection {
                     try pipeline.addHandler(RelayHandler(side: .upstream, connection: loopBound.value))
                 }
             }
-            .connect(host: configuration.upstreamHost, port: configuration.upstreamPort)
+            .dial(host: configuration.upstreamHost, port: configuration.upstreamPort)
         connected.assumeIsolated().whenComplete { [self] result in
             switch result {
             case .success(let channel):
