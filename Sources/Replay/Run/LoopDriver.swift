@@ -235,27 +235,25 @@ final class LoopDriver: RawCallHandler, @unchecked Sendable {
         runner.tag = call
         runner.iteration = iteration
         let connection = slots[slot]
-        if shared.freshConnections {
-            // Behind the calls already waiting for a fresh connection, in the order they came due.
-            if connection.isOpening {
-                waiting[slot].append(Waiting(runner: runner, intended: intended))
-                return
-            }
-            // The first call of the next recorded connection on this slot: a fresh connection for it.
-            let recorded = ready.plan.recordedConnection
-            if let served = servedConnection[slot], served != recorded {
-                servedConnection[slot] = recorded
-                connection.replace()
-                if connection.isOpening {
-                    waiting[slot].append(Waiting(runner: runner, intended: intended))
-                    return
-                }
-            }
-            servedConnection[slot] = recorded
+        // With fresh connections: behind the calls already waiting for one, in the order they came due.
+        if shared.freshConnections,
+            connection.isOpening || opensFreshConnection(on: slot, for: ready.plan.recordedConnection)
+        {
+            waiting[slot].append(Waiting(runner: runner, intended: intended))
+            return
         }
         runner.start(
             ready.raw, on: connection.current(), intendedStart: intended, expectedStatus: ready.expected,
             unavailable: connection.unavailableStatus)
+    }
+
+    /// Notes that `slot` now carries the recorded connection `recorded`; on the first call of a recorded
+    /// connection after another, opens a fresh connection for it. True while the calls must wait for it.
+    private func opensFreshConnection(on slot: Int, for recorded: Int) -> Bool {
+        defer { servedConnection[slot] = recorded }
+        guard let served = servedConnection[slot], served != recorded else { return false }
+        slots[slot].replace()
+        return slots[slot].isOpening
     }
 
     /// The slot's fresh connection is up (or its first attempt failed): the calls waiting for it go, in the
@@ -272,15 +270,12 @@ final class LoopDriver: RawCallHandler, @unchecked Sendable {
         for (index, entry) in entries.enumerated() {
             let ready = shared.calls[entry.runner.tag]
             let recorded = ready.plan.recordedConnection
-            if current != nil, servedConnection[slot] != recorded {
-                servedConnection[slot] = recorded
-                connection.replace()
-                if connection.isOpening {
-                    waiting[slot] = Array(entries[index...])
-                    return
-                }
+            if current == nil {
+                servedConnection[slot] = recorded  // the attempt failed: these calls fail as it did
+            } else if opensFreshConnection(on: slot, for: recorded) {
+                waiting[slot] = Array(entries[index...])
+                return
             }
-            servedConnection[slot] = recorded
             entry.runner.start(
                 ready.raw, on: connection.current(), intendedStart: entry.intended, expectedStatus: ready.expected,
                 unavailable: connection.unavailableStatus)
