@@ -33,31 +33,8 @@ start_echo_server || { echo "bench-connections: the echo server did not start" >
 ADDR=127.0.0.1:$SERVER_PORT
 
 # One recorded call, then CLIENTS one-call clients made of it, 1/RATE s apart.
-"$BIN/reprise" record --listen 127.0.0.1:0 --upstream "$ADDR" --out "$WORK/one.jsonl" --overwrite \
-  -I bench/peers --proto echo.proto 2> "$WORK/record.log" &
-RECORD_PID=$!
-PIDS+=("$RECORD_PID")
-PROXY_PORT=$(listen_port "$WORK/record.log")
-"$BIN/reprise" call --plaintext -I bench/peers --proto echo.proto -d '{"payload":"aGVsbG8gd29ybGQh"}' \
-  "127.0.0.1:$PROXY_PORT" bench.Echo/Unary > /dev/null
-kill -INT "$RECORD_PID"; wait "$RECORD_PID"
-python3 - "$WORK/one.jsonl" "$WORK/clients.jsonl" "$CLIENTS" "$RATE" <<'PY'
-import json, sys
-source, target, clients, rate = sys.argv[1], sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
-lines = open(source).read().splitlines()
-call = [json.loads(line) for line in lines[1:]]
-if not call or call[-1].get("type") != "end" or call[-1].get("outcome") != "ok":
-    sys.exit("bench-connections: the recorded call did not end ok")
-start, gap = call[0]["t"], int(1e9 / rate)
-with open(target, "w") as out:
-    out.write(lines[0] + "\n")
-    for client in range(clients):
-        for event in call:
-            event = dict(event, call=client + 1, t=client * gap + event["t"] - start)
-            if event["type"] == "call":
-                event["conn"] = client + 1
-            out.write(json.dumps(event, separators=(",", ":")) + "\n")
-PY
+. bench/churn-recording.sh
+churn_recording "$BIN/reprise" "$ADDR" "$WORK/clients.jsonl" "$CLIENTS" "$RATE"
 
 RESULTS=$WORK/results.jsonl
 : > "$RESULTS"

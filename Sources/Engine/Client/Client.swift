@@ -101,6 +101,13 @@ public final class Client: Sendable {
     /// Closes the connection (open streams end with an `error` then `end`, as in k6). A no-op when not
     /// connected; `connect` may be called again afterwards.
     public func close() async {
+        try? await closeNow()?.get()
+    }
+
+    /// `close()` from anywhere, the event loop included: the future completes once the connection has
+    /// closed; nil when not connected.
+    @discardableResult
+    func closeNow() -> EventLoopFuture<Void>? {
         let (session, streams) = state.withLock { state -> (Session?, [Stream]) in
             defer {
                 state.session = nil
@@ -108,36 +115,48 @@ public final class Client: Sendable {
             }
             return (state.session, Array(state.streams.values))
         }
-        guard let session else { return }
+        guard let session else { return nil }
         for stream in streams { stream.closeByClient() }
-        await session.connection.close()
-        session.metrics?.untrack(session.connection.byteCounter)
+        let metrics = session.metrics
+        let connection = session.connection
+        return connection.close().map { metrics?.untrack(connection.byteCounter) }
     }
 
     /// After a failed dial the client has no connection, as in k6: the old one closes, unless the server
     /// sent it GOAWAY; then it is left to finish the calls it has (see `retire`).
     func closeAfterFailedDial() async {
+        try? await closeAfterFailedDialNow().get()
+    }
+
+    /// `closeAfterFailedDial()` from the event loop.
+    func closeAfterFailedDialNow() -> EventLoopFuture<Void> {
         let goingAway = state.withLock { state -> Session? in
             guard let session = state.session, !session.connection.isAcceptingCalls else { return nil }
             state.session = nil
             return session
         }
-        if let goingAway { return await retire(goingAway) }
-        await close()
+        let done = if let goingAway { retireNow(goingAway) } else { closeNow() }
+        return done ?? configuration.group.next().makeSucceededFuture(())
     }
 
     /// Lets go of a replaced session's connection: closed at once, unless the server sent GOAWAY; then it
     /// closes by itself after its last call, so the calls the server took still finish (a reconnect after a
     /// GOAWAY must not cut them).
     func retire(_ session: Session) async {
+        try? await retireNow(session)?.get()
+    }
+
+    /// `retire(_:)` from the event loop: the future completes once the connection is closed (nil when it
+    /// is left to close by itself).
+    @discardableResult
+    func retireNow(_ session: Session) -> EventLoopFuture<Void>? {
         let connection = session.connection
+        let metrics = session.metrics
         guard connection.isAcceptingCalls else {
-            let metrics = session.metrics
             connection.closeFuture.whenComplete { _ in metrics?.untrack(connection.byteCounter) }
-            return
+            return nil
         }
-        await connection.close()
-        session.metrics?.untrack(connection.byteCounter)
+        return connection.close().map { metrics?.untrack(connection.byteCounter) }
     }
 
     // MARK: Internals shared by the call paths

@@ -150,32 +150,23 @@ public final class ReconnectingConnection: @unchecked Sendable {
     private func attempt(after delay: Duration) {
         eventLoop.scheduleTask(in: .nanoseconds(delay.nanosecondsClamped)) { [self] in
             guard !closed else { return }
-            // A dial is an `async` call: one Task per attempt, never per call.
-            Task {
-                do {
-                    try await client.connect(address, params: params)
-                    let made = client.connection
-                    eventLoop.execute {
-                        if self.closed {
-                            // Closed while dialling: the new connection is not wanted.
-                            Task { await self.client.close() }
-                            return
-                        }
-                        guard let made else {
-                            self.retry(Self.unavailable(self.address, "the connection closed as it opened"))
-                            return
-                        }
-                        let renewal = self.opening
-                        self.counters.withLock {
-                            if renewal { $0.renewed += 1 } else { $0.reconnected += 1 }
-                        }
-                        self.adopt(made)
-                        self.settle()
+            // Dialled from the loop (no `Task`): with fresh connections a dial comes with every recorded one.
+            client.redial(address, params: params).hop(to: eventLoop).whenComplete { [self] result in
+                switch result {
+                case .success(let made):
+                    if closed {
+                        // Closed while dialling: the new connection is not wanted.
+                        client.closeNow()
+                        return
                     }
-                } catch {
-                    eventLoop.execute {
-                        if !self.closed { self.retry(Self.unavailable(self.address, "\(error)")) }
+                    let renewal = opening
+                    counters.withLock {
+                        if renewal { $0.renewed += 1 } else { $0.reconnected += 1 }
                     }
+                    adopt(made)
+                    settle()
+                case .failure(let error):
+                    if !closed { retry(Self.unavailable(address, "\(error)")) }
                 }
             }
         }
