@@ -145,6 +145,14 @@ rate = med("reprise", "rate") / med("nghttpx", "rate")
 cpu = med("reprise", "cpu_us") / med("nghttpx", "cpu_us")
 ended, expected = int(sys.argv[2]), int(sys.argv[3])
 print(f"reprise/nghttpx (medians): calls/s {rate:.2f}x, CPU per call {cpu:.2f}x")
+# Each run's pair (the targets run one after another within a run): how far the VM's noise moves the ratio.
+runs = sorted({r["run"] for r in rows if r["target"] == "reprise"})
+def of(target, run): return next((r for r in rows if r["target"] == target and r["run"] == run), None)
+pairs = [(of("reprise", n), of("nghttpx", n)) for n in runs]
+pairs = [(a, b) for a, b in pairs if a and b and b["cpu_us"] and b["rate"]]
+if len(pairs) > 1:
+    print("each run, reprise/nghttpx: CPU per call " + ", ".join(f"{a['cpu_us'] / b['cpu_us']:.2f}x" for a, b in pairs)
+          + "; calls/s " + ", ".join(f"{a['rate'] / b['rate']:.2f}x" for a, b in pairs))
 print(f"aim: calls/s at least nghttpx's: {'met' if rate >= 1 else 'NOT met'}")
 print(f"aim: CPU per call at most nghttpx's: {'met' if cpu <= 1 else 'NOT met'}")
 print(f"aim: every call recorded ({ended} of {expected}): {'met' if ended == expected else 'NOT met'}")
