@@ -11,7 +11,9 @@
 # Knobs (environment): PROXY_TOTAL (calls per target per run, default 50000), PROXY_CONNECTIONS (4),
 # PROXY_STREAMS (8 in flight per connection), PROXY_WORKERS (event-loop threads / nghttpx workers, 1:
 # on a small machine h2load and the server need the other cores; 2 workers on 2 cores adds p99 stalls),
-# RUNS (3), PROXY_ONE_CONNECTION_RUNS (2; 0 skips them).
+# RUNS (3), PROXY_ONE_CONNECTION_RUNS (2; 0 skips them), PROXY_RECORD_ARGS (more `reprise record` arguments,
+# split on spaces: `--exclude-method *` leaves every call out of the recording, so the figures are the relay's
+# and the tap's alone; the every-call-recorded aim then reads NOT met).
 #
 # Then, for context and not an aim, nghttpx and Reprise with the same calls in flight on one client
 # connection: nghttpx multiplexes several client connections onto one backend connection where Reprise keeps
@@ -52,8 +54,10 @@ PIDS+=("$NGHTTPX_PID")
 # reprise record: decoding with the echo schema, writing the recording (not forced to disk each second,
 # as a benchmark on a shared disk should not measure fsync).
 RECORDING=$WORK/bench.jsonl
+read -ra RECORD_ARGS <<< "${PROXY_RECORD_ARGS:-}"  # split on spaces, no glob expansion
 "$BIN/reprise" record --threads "$WORKERS" --listen 127.0.0.1:0 --upstream "127.0.0.1:$SERVER_PORT" \
-  --out "$RECORDING" --overwrite -I bench/peers --proto echo.proto --sync never 2> "$WORK/record.log" &
+  --out "$RECORDING" --overwrite -I bench/peers --proto echo.proto --sync never "${RECORD_ARGS[@]}" \
+  2> "$WORK/record.log" &
 REPRISE_PID=$!
 PIDS+=("$REPRISE_PID")
 REPRISE_PORT=$(listen_port "$WORK/record.log")
