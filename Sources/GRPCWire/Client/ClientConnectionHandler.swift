@@ -18,6 +18,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
         case ready
         case goingAway(lastStreamID: HTTP2StreamID, code: HTTP2ErrorCode)
         case closed
+
+        /// Neither told to go away by the server nor closed.
+        var isOpen: Bool {
+            switch self {
+            case .awaitingSettings, .ready: true
+            case .goingAway, .closed: false
+            }
+        }
     }
 
     let configuration: ClientConnection.Configuration
@@ -316,21 +324,14 @@ final class ClientConnectionHandler: ChannelInboundHandler {
     /// No new calls from here on; closes the connection as soon as no call is open or queued (at once if
     /// none is), telling the server with GOAWAY (NO_ERROR) first, as a client that is done with it does.
     func closeWhenIdle() {
-        switch phase {
-        case .closed, .goingAway: return
-        case .awaitingSettings, .ready: break
-        }
+        guard phase.isOpen else { return }
         closingWhenIdle = true
         shared.stopAcceptingCalls()
         closeIfIdle()
     }
 
     private func closeIfIdle() {
-        guard calls.isEmpty, queued.isEmpty, let context else { return }
-        switch phase {
-        case .closed, .goingAway: return
-        case .awaitingSettings, .ready: break
-        }
+        guard calls.isEmpty, queued.isEmpty, phase.isOpen, let context else { return }
         failureForNewCalls = closingFailure()
         context.write(
             wrapOutboundOut(
