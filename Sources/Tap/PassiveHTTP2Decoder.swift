@@ -308,13 +308,11 @@ public final class PassiveHTTP2Decoder {
         _ block: ByteBuffer, stream: Int, endStream: Bool, _ state: inout Side, side: CallSide, time: Int64,
         into events: inout [TapEvent]
     ) -> String? {
-        var fields: [HeaderField] = []
-        // Room for a typical block at once (each field takes at least a byte), not four regrowths.
-        fields.reserveCapacity(min(block.readableBytes, 16))
+        let fields: [HeaderField]
         let unknown: Int
         do throws(HPACKReadError) {
-            unknown = try block.withUnsafeReadableBytes { bytes throws(HPACKReadError) in
-                try state.hpack.decode(bytes, into: &fields)
+            (fields, unknown) = try block.withUnsafeReadableBytes { bytes throws(HPACKReadError) in
+                try state.hpack.decode(bytes)
             }
         } catch {
             return "the header block of stream \(stream) does not decode: \(error)"

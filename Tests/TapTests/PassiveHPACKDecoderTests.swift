@@ -60,8 +60,8 @@ import Testing
     static func decode(_ block: ByteBuffer, with decoder: inout PassiveHPACKDecoder) throws -> (
         fields: [HeaderField], unknown: Int
     ) {
-        var fields: [HeaderField] = []
-        let unknown = try block.withUnsafeReadableBytes { try decoder.decode($0, into: &fields) }
+        // Through the recent-block cache, as the tap decodes.
+        let (fields, unknown) = try block.withUnsafeReadableBytes { try decoder.decode($0) }
         // Whichever way a name came (static entry, dynamic entry, literal), its kind is the name's.
         for field in fields { #expect(field.known == KnownHeader(field.name), "\(field.name)") }
         return (fields, unknown)
@@ -81,6 +81,53 @@ import Testing
             #expect(got.fields.map { "\($0.name): \($0.value)" } == expected, "block \(index)")
             #expect(expected == lists[index].map { "\($0.name): \($0.value)" })
         }
+    }
+
+    /// Blocks that repeat, as a client's do once its fields are indexed, between blocks that change the
+    /// table (and size updates): each decodes as NIOHPACK decodes it, never as the table was when the same
+    /// bytes came before.
+    @Test(arguments: [false, true])
+    func repeatedBlocksDecodeAsTheTableIsNow(resizing: Bool) throws {
+        let pool = Self.headerLists(seed: 5, count: 6, longValues: false)
+        var random = Generator(state: 11)
+        let lists = (0..<600).map { _ in pool[random.next(pool.count)] }
+        let blocks = try Self.blocks(lists, huffman: true, resizing: resizing, seed: 3)
+        var reference = HPACKDecoder(allocator: ByteBufferAllocator())
+        var decoder = PassiveHPACKDecoder()
+        var repeats = 0
+        var seen = Set<[UInt8]>()
+        for (index, block) in blocks.enumerated() {
+            if !seen.insert(Array(block.readableBytesView)).inserted { repeats += 1 }
+            var copy = block
+            let expected = try reference.decodeHeaders(from: &copy).map { "\($0.name): \($0.value)" }
+            let got = try Self.decode(block, with: &decoder)
+            #expect(got.fields.map { "\($0.name): \($0.value)" } == expected, "block \(index)")
+        }
+        #expect(repeats > 100)
+    }
+
+    /// The same bytes after an insertion name another entry: the block decodes to the new one.
+    @Test func aCachedBlockIsForgottenWhenTheTableChanges() throws {
+        var encoder = HPACKEncoder(allocator: ByteBufferAllocator(), useHuffmanEncoding: false)
+        func block(_ value: String) throws -> ByteBuffer {
+            var headers = HPACKHeaders()
+            headers.add(name: "x-a", value: value, indexing: .indexable)
+            var block = ByteBuffer()
+            try encoder.encode(headers: headers, to: &block)
+            return block
+        }
+        var decoder = PassiveHPACKDecoder()
+        _ = try Self.decode(try block("one"), with: &decoder)  // inserts x-a: one
+        let indexedOne = try block("one")
+        #expect(Array(indexedOne.readableBytesView) == [0xBE])
+        #expect(try Self.decode(indexedOne, with: &decoder).fields.map(\.value) == ["one"])
+        #expect(try Self.decode(indexedOne, with: &decoder).fields.map(\.value) == ["one"])
+        #expect(decoder.recentBlocksHeld == 1)
+        _ = try Self.decode(try block("two"), with: &decoder)  // inserts x-a: two, now index 62
+        #expect(decoder.recentBlocksHeld == 0)
+        let indexedTwo = try block("two")
+        #expect(Array(indexedTwo.readableBytesView) == [0xBE])
+        #expect(try Self.decode(indexedTwo, with: &decoder).fields.map(\.value) == ["two"])
     }
 
     @Test func decodesRFC7541sRequestExampleWithHuffman() throws {

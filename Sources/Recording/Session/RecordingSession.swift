@@ -61,6 +61,9 @@ public final class RecordingSession {
     /// Metadata keys whose values are redacted: a few names, so a list compared name by name (a length
     /// check each, mostly) costs less than hashing every header name of every call.
     let redactedKeys: [String]
+    /// Bit `n % 64` set for each redacted key of `n` bytes: most names are passed over on their length,
+    /// with no string comparison at all.
+    private let redactedLengths: UInt64
     let options: Options
     private var calls = StreamTable<Call>()
     private var methods: [String: (RPCKind, MessageType?, MessageType?)] = [:]
@@ -89,6 +92,7 @@ public final class RecordingSession {
         self.registry = registry
         self.redactor = try MessageRedactor(policy: redaction, pool: registry?.pool)
         self.redactedKeys = Array(Set(redaction.metadataKeys))
+        self.redactedLengths = redactedKeys.reduce(0) { $0 | 1 << UInt64($1.utf8.count % 64) }
         self.options = options
     }
 
@@ -376,7 +380,8 @@ public final class RecordingSession {
     }
 
     private func entry(_ name: String, _ value: String) -> MetadataEntry {
-        redactedKeys.contains(name) ? MetadataEntry(name, RecordingFormat.redactedMarker) : MetadataEntry(name, value)
+        let redacted = redactedLengths & 1 << UInt64(name.utf8.count % 64) != 0 && redactedKeys.contains(name)
+        return redacted ? MetadataEntry(name, RecordingFormat.redactedMarker) : MetadataEntry(name, value)
     }
 
     private func method(_ path: String) -> (RPCKind, MessageType?, MessageType?) {

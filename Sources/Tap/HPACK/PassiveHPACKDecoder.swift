@@ -1,5 +1,11 @@
 import GRPCProtocol
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// HPACK decoding (RFC 7541) for an observer of a connection: one direction's header blocks in, their
 /// fields out, with the dynamic table kept as the endpoints keep it.
 ///
@@ -38,6 +44,22 @@ struct PassiveHPACKDecoder {
     private var recentLiterals: [(coded: [UInt8], text: String)] = []
     private var nextRecent = 0
     private static let recentCount = 8
+    /// The last few blocks that left the dynamic table as it was, and what they decoded to: a client sends
+    /// the same block for every call once its fields are indexed (and nghttp2's unindexed `:path` does not
+    /// touch the table), and so does a server for its headers and its trailers. Such a block decodes to the
+    /// same fields for as long as the table stays the same, so it is one comparison and one shared array,
+    /// not a string retained and released per field. Emptied whenever the table changes.
+    private var recentBlocks: [RecentBlock] = []
+    private var nextRecentBlock = 0
+    private static let recentBlockCount = 4
+    /// The largest block kept in ``recentBlocks``.
+    private static let recentBlockMaximum = 512
+
+    private struct RecentBlock {
+        var bytes: [UInt8]
+        var fields: [HeaderField]
+        var unknown: Int
+    }
 
     /// The most a decoded header list may hold, counted as SETTINGS_MAX_HEADER_LIST_SIZE counts (name +
     /// value + 32 per field). A block is at most 16 MiB, but one byte can name a 4 KiB table entry: without
@@ -55,8 +77,49 @@ struct PassiveHPACKDecoder {
         }
     }
 
+    /// Blocks held for repeats (see `recentBlocks`).
+    var recentBlocksHeld: Int { recentBlocks.count }
+
     /// Entries in the dynamic table (known or not).
     var dynamicEntries: Int { entries.count - head }
+
+    /// Decodes one whole header block into its fields, and how many fields named a table entry from before
+    /// the decoder started (left out of the fields; always 0 when it knows them all). A block that repeats
+    /// one of the last few, with the table as it was then, gives the same array again.
+    mutating func decode(_ block: UnsafeRawBufferPointer) throws(HPACKReadError) -> (
+        fields: [HeaderField], unknown: Int
+    ) {
+        for index in recentBlocks.indices where recentBlocks[index].bytes.count == block.count {
+            let same = recentBlocks[index].bytes.withUnsafeBytes {
+                memcmp($0.baseAddress!, block.baseAddress!, block.count) == 0
+            }
+            if same { return (recentBlocks[index].fields, recentBlocks[index].unknown) }
+        }
+        var fields: [HeaderField] = []
+        // Room for a typical block at once (each field takes at least a byte), not four regrowths.
+        fields.reserveCapacity(min(block.count, 16))
+        let changesBefore = tableChanges
+        let unknown = try decode(block, into: &fields)
+        if tableChanges == changesBefore, block.count > 0, block.count <= Self.recentBlockMaximum {
+            let recent = RecentBlock(bytes: Array(block), fields: fields, unknown: unknown)
+            if recentBlocks.count < Self.recentBlockCount {
+                recentBlocks.append(recent)
+            } else {
+                recentBlocks[nextRecentBlock] = recent
+                nextRecentBlock = (nextRecentBlock + 1) % Self.recentBlockCount
+            }
+        }
+        return (fields, unknown)
+    }
+
+    /// Counts the changes to the dynamic table (insertions, evictions, size updates); a change forgets the
+    /// recent blocks, which decoded against the table as it was.
+    private var tableChanges = 0 {
+        didSet {
+            recentBlocks.removeAll(keepingCapacity: true)
+            nextRecentBlock = 0
+        }
+    }
 
     /// Decodes one whole header block, appending its fields to `fields`; returns how many fields named a
     /// table entry from before the decoder started (left out of `fields`; always 0 when it knows them all).
@@ -97,6 +160,7 @@ struct PassiveHPACKDecoder {
                 }
                 guard !fieldsSeen else { throw HPACKReadError("a table size update after a header field") }
                 capacity = newCapacity
+                tableChanges += 1
                 evict(toFit: 0)
             } else {  // literal without indexing (0000) or never indexed (0001)
                 let index = try reader.integer(prefix: 4)
@@ -165,6 +229,7 @@ struct PassiveHPACKDecoder {
 
     private mutating func insert(name: (name: String, known: KnownHeader)?, value: String) {
         let entrySize = (name?.name.utf8.count ?? 0) + value.utf8.count + 32
+        tableChanges += 1
         guard entrySize <= capacity else {
             // RFC 7541 4.4: an entry larger than the table empties it and is not added.
             evict(toFit: capacity + 1)
