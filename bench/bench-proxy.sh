@@ -165,5 +165,7 @@ if any(r["target"] == "reprise-1c" for r in rows):
     one_cpu = med("reprise-1c", "cpu_us") / med("nghttpx-1c", "cpu_us")
     print(f"info: one client connection, {sys.argv[4]} in flight (one backend connection for each proxy):"
           f" calls/s {one_rate:.2f}x, CPU per call {one_cpu:.2f}x"
-          f" ({med('reprise-1c', 'cpu_us'):.1f} vs {med('nghttpx-1c', 'cpu_us'):.1f} µs)")
+          f" ({med('reprise-1c', 'cpu_us'):.1f} vs {med('nghttpx-1c', 'cpu_us'):.1f} µs);"
+          f" p50 {med('reprise-1c', 'p50'):.0f} vs {med('nghttpx-1c', 'p50'):.0f} µs,"
+          f" p99 {med('reprise-1c', 'p99'):.0f} vs {med('nghttpx-1c', 'p99'):.0f} µs")
 PY
