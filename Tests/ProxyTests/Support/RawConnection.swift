@@ -27,6 +27,20 @@ final class RawConnection: @unchecked Sendable {
         try await channel.writeAndFlush(ByteBuffer(bytes: bytes))
     }
 
+    /// Everything received so far, as soon as `enough` holds for it (checked every 10 ms), or once the peer
+    /// closed the connection, or at `timeout`: for a peer that answers and keeps the connection open.
+    func received(
+        timeout: Duration = .seconds(20), until enough: @Sendable ([UInt8]) -> Bool
+    ) async throws -> [UInt8] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            let bytes = collector.bytes
+            if enough(bytes) || !channel.isActive { return bytes }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return collector.bytes
+    }
+
     /// Everything received, once the peer closed the connection (or after `timeout`, closing it then).
     func receivedUntilClosed(timeout: Duration = .seconds(10)) async throws -> (bytes: [UInt8], closedByPeer: Bool) {
         let closedByUs = NIOLockedValueBox(false)
