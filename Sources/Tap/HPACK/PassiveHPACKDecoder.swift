@@ -112,13 +112,15 @@ struct PassiveHPACKDecoder {
         return (fields, unknown)
     }
 
-    /// Counts the changes to the dynamic table (insertions, evictions, size updates); a change forgets the
-    /// recent blocks, which decoded against the table as it was.
-    private var tableChanges = 0 {
-        didSet {
-            recentBlocks.removeAll(keepingCapacity: true)
-            nextRecentBlock = 0
-        }
+    /// Changes to the dynamic table so far (insertions with their evictions, size updates), so `decode(_:)`
+    /// can tell whether a block left the table as it was.
+    private var tableChanges = 0
+
+    /// The table changed: the recent blocks, decoded against it as it was, are forgotten.
+    private mutating func tableChanged() {
+        tableChanges &+= 1
+        recentBlocks.removeAll(keepingCapacity: true)
+        nextRecentBlock = 0
     }
 
     /// Decodes one whole header block, appending its fields to `fields`; returns how many fields named a
@@ -160,7 +162,7 @@ struct PassiveHPACKDecoder {
                 }
                 guard !fieldsSeen else { throw HPACKReadError("a table size update after a header field") }
                 capacity = newCapacity
-                tableChanges += 1
+                tableChanged()
                 evict(toFit: 0)
             } else {  // literal without indexing (0000) or never indexed (0001)
                 let index = try reader.integer(prefix: 4)
@@ -229,7 +231,7 @@ struct PassiveHPACKDecoder {
 
     private mutating func insert(name: (name: String, known: KnownHeader)?, value: String) {
         let entrySize = (name?.name.utf8.count ?? 0) + value.utf8.count + 32
-        tableChanges += 1
+        tableChanged()
         guard entrySize <= capacity else {
             // RFC 7541 4.4: an entry larger than the table empties it and is not added.
             evict(toFit: capacity + 1)
