@@ -233,7 +233,7 @@ public final class TapRecorder {
                 session.trailers(tap.call, headers: headers.fields, time: time, unknownHeaders: headers.unknownFields)
             } else if !tap.sawResponseHeaders {
                 // 1xx responses are informational; the real headers follow.
-                if headers.first(.status)?.hasPrefix("1") == true { return }
+                if headers.first(.status)?.utf8.first == UInt8(ascii: "1") { return }
                 tap.sawResponseHeaders = true
                 tap.response = reader(encoding: headers.first(.grpcEncoding))
                 session.responseHeaders(tap.call, headers: headers.fields, time: time)

@@ -64,11 +64,21 @@ extension LineBuffer {
     }
 
     mutating func callStart(_ event: CallStartEvent) {
-        prefix("call", time: event.time, call: event.call)
+        callStartHead(time: event.time, call: event.call, connection: event.connection, stream: event.stream)
+        callStartTail(event)
+    }
+
+    /// A call line up to its stream: what differs from call to call.
+    mutating func callStartHead(time: Int64, call: Int, connection: Int, stream: Int) {
+        prefix("call", time: time, call: call)
         raw(#","conn":"#)
-        int(event.connection)
+        int(connection)
         raw(#","stream":"#)
-        int(event.stream)
+        int(stream)
+    }
+
+    /// The rest of a call line, made from the request headers alone.
+    mutating func callStartTail(_ event: CallStartEvent) {
         raw(#","method":"#)
         string(event.method)
         if event.methodInferred { raw(#","method_inferred":true"#) }
@@ -126,7 +136,16 @@ extension LineBuffer {
     }
 
     mutating func responseHeaders(_ event: ResponseHeadersEvent) {
-        prefix("headers", time: event.time, call: event.call)
+        responseHeadersHead(time: event.time, call: event.call)
+        responseHeadersTail(event)
+    }
+
+    mutating func responseHeadersHead(time: Int64, call: Int) {
+        prefix("headers", time: time, call: call)
+    }
+
+    /// The rest of a headers line, made from the header block alone.
+    mutating func responseHeadersTail(_ event: ResponseHeadersEvent) {
         raw(#","status":"#)
         int(event.status)
         raw(#","metadata":"#)
@@ -137,7 +156,16 @@ extension LineBuffer {
     }
 
     mutating func trailers(_ event: TrailersEvent) {
-        prefix("trailers", time: event.time, call: event.call)
+        trailersHead(time: event.time, call: event.call)
+        trailersTail(event)
+    }
+
+    mutating func trailersHead(time: Int64, call: Int) {
+        prefix("trailers", time: time, call: call)
+    }
+
+    /// The rest of a trailers line, made from the header block and whether it was trailers-only.
+    mutating func trailersTail(_ event: TrailersEvent) {
         raw(#","code":"#)
         int(event.code)
         raw(#","message":"#)

@@ -28,6 +28,11 @@ struct LineBuffer: ~Copyable {
 
     var isEmpty: Bool { count == 0 }
 
+    /// A copy of the bytes written from `start` on.
+    func copyOfBytes(from start: Int) -> [UInt8] {
+        Array(UnsafeRawBufferPointer(start: base + start, count: count - start))
+    }
+
     /// Forgets what was written; when it grew past `limit` bytes (one huge message), goes back to its
     /// first size.
     mutating func removeAll(keepingCapacityUpTo limit: Int) {

@@ -71,6 +71,14 @@ public final class RecordingSession {
     /// string (HPACK hands the same table entry each time) is cheaper than hashing it.
     private var lastMethod: (path: String, resolved: (RPCKind, MessageType?, MessageType?))?
     private var nextCallID = 1
+    /// Request header lists seen lately, with what a call line makes of them (see ``HeaderListMemo``).
+    private var callLines = HeaderListMemo<CallLine>()
+    /// Response header lists seen lately, with the rest of their headers line.
+    private var headersLines = HeaderListMemo<[UInt8]>()
+    /// Trailer lists seen lately (the variant: trailers-only), with the rest of their trailers line.
+    private var trailersLines = HeaderListMemo<[UInt8]>()
+    /// Lines finished from a memo instead of from their header list (for tests).
+    private(set) var headerListsReused = 0
     /// The JSON of the message being recorded, its memory kept from message to message.
     private var jsonScratch: [UInt8] = []
     /// Calls started so far.
@@ -110,6 +118,25 @@ public final class RecordingSession {
         connection: Int, stream: Int, headers: [HeaderField], time: Int64,
         inferredMethod: String? = nil, unknownHeaders: Int = 0
     ) -> Call {
+        // A list seen lately (unknown fields and inferred methods are not kept: both are rare).
+        let storage = inferredMethod == nil && unknownHeaders == 0 ? headers.storageIdentity : nil
+        var keep = false
+        if let storage {
+            switch callLines.sighting(of: headers, storage: storage) {
+            case .known(let known):
+                headerListsReused += 1
+                let call = newCall(
+                    connection: connection, stream: stream, method: known.path, inputType: known.inputType,
+                    outputType: known.outputType, time: time)
+                writer.appendLine {
+                    $0.callStartHead(time: time, call: call.id, connection: connection, stream: stream)
+                    $0.append(known.tail)
+                }
+                return call
+            case .repeated: keep = true
+            case .new: break
+            }
+        }
         var path = inferredMethod ?? ""
         var authority: String?
         var timeout: Int64?
@@ -128,19 +155,44 @@ public final class RecordingSession {
             }
         }
         let (kind, input, output) = method(path)
+        let call = newCall(
+            connection: connection, stream: stream, method: path, inputType: input, outputType: output, time: time)
+        var event = CallStartEvent(
+            time: time, call: call.id, connection: connection, stream: stream, method: path, kind: kind,
+            authority: authority, metadata: metadata, timeoutNanoseconds: timeout, encoding: encoding)
+        event.methodInferred = inferredMethod != nil
+        event.unknownHeaders = unknownHeaders
+        var tail: [UInt8]?
+        writer.appendLine { line in
+            line.callStartHead(time: time, call: call.id, connection: connection, stream: stream)
+            let tailStart = line.count
+            line.callStartTail(event)
+            if keep { tail = line.copyOfBytes(from: tailStart) }
+        }
+        if let storage, let tail {
+            callLines.remember(CallLine(path: path, inputType: input, outputType: output, tail: tail), storage: storage)
+        }
+        return call
+    }
+
+    /// What a call line makes of a request header list: the call's method and the line after its stream.
+    private struct CallLine {
+        let path: String
+        let inputType: MessageType?
+        let outputType: MessageType?
+        let tail: [UInt8]
+    }
+
+    private func newCall(
+        connection: Int, stream: Int, method: String, inputType: MessageType?, outputType: MessageType?, time: Int64
+    ) -> Call {
         let id = nextCallID
         nextCallID += 1
         callsStarted += 1
         let call = Call(
-            id: id, connection: connection, stream: stream, method: path, inputType: input, outputType: output,
-            time: time)
+            id: id, connection: connection, stream: stream, method: method, inputType: inputType,
+            outputType: outputType, time: time)
         calls[connection, stream] = call
-        var event = CallStartEvent(
-            time: time, call: id, connection: connection, stream: stream, method: path, kind: kind,
-            authority: authority, metadata: metadata, timeoutNanoseconds: timeout, encoding: encoding)
-        event.methodInferred = inferredMethod != nil
-        event.unknownHeaders = unknownHeaders
-        writer.appendLine { $0.callStart(event) }
         return call
     }
 
@@ -215,6 +267,21 @@ public final class RecordingSession {
     public func responseHeaders(_ call: Call, headers: [HeaderField], time: Int64) {
         guard call.advance(to: time) else { return }
         call.sawResponseHeaders = true
+        let storage = headers.storageIdentity
+        var keep = false
+        if let storage {
+            switch headersLines.sighting(of: headers, storage: storage) {
+            case .known(let tail):
+                headerListsReused += 1
+                writer.appendLine {
+                    $0.responseHeadersHead(time: time, call: call.id)
+                    $0.append(tail)
+                }
+                return
+            case .repeated: keep = true
+            case .new: break
+            }
+        }
         var status = 0
         var encoding = "identity"
         var metadata: [MetadataEntry] = []
@@ -228,7 +295,14 @@ public final class RecordingSession {
         }
         let event = ResponseHeadersEvent(
             time: time, call: call.id, status: status, metadata: metadata, encoding: encoding)
-        writer.appendLine { $0.responseHeaders(event) }
+        var tail: [UInt8]?
+        writer.appendLine { line in
+            line.responseHeadersHead(time: time, call: call.id)
+            let tailStart = line.count
+            line.responseHeadersTail(event)
+            if keep { tail = line.copyOfBytes(from: tailStart) }
+        }
+        if let storage, let tail { headersLines.remember(tail, storage: storage) }
     }
 
     /// The server's trailers (or the single header block of a trailers-only response); the call then ends.
@@ -242,6 +316,22 @@ public final class RecordingSession {
     public func trailers(_ call: Call, headers: [HeaderField], time: Int64, unknownHeaders: Int = 0) {
         guard call.advance(to: time) else { return }
         let trailersOnly = !call.sawResponseHeaders
+        let storage = unknownHeaders == 0 ? headers.storageIdentity : nil
+        var keep = false
+        if let storage {
+            switch trailersLines.sighting(of: headers, storage: storage, variant: trailersOnly) {
+            case .known(let tail):
+                headerListsReused += 1
+                writer.appendLine {
+                    $0.trailersHead(time: time, call: call.id)
+                    $0.append(tail)
+                }
+                finish(call, .ok, time)
+                return
+            case .repeated: keep = true
+            case .new: break
+            }
+        }
         var code: Int?
         var message = ""
         var details: [JSONValue] = []
@@ -275,7 +365,14 @@ public final class RecordingSession {
             code: code ?? StatusCode(httpStatus: httpStatus ?? 200).rawValue, message: message,
             details: details, metadata: metadata, trailersOnly: trailersOnly,
             httpStatus: trailersOnly ? httpStatus : nil)
-        writer.appendLine { $0.trailers(event) }
+        var tail: [UInt8]?
+        writer.appendLine { line in
+            line.trailersHead(time: time, call: call.id)
+            let tailStart = line.count
+            line.trailersTail(event)
+            if keep { tail = line.copyOfBytes(from: tailStart) }
+        }
+        if let storage, let tail { trailersLines.remember(tail, storage: storage, variant: trailersOnly) }
         finish(call, .ok, time)
     }
 
