@@ -54,10 +54,10 @@ extension LineBuffer {
         }
     }
 
-    private mutating func prefix(_ type: StaticString, time: Int64, call: Int) {
-        raw(#"{"type":""#)
-        raw(type)
-        raw(#"","t":"#)
+    /// The start of an event line up to its call id; `opening` is `{"type":"<type>","t":`, whole, so the
+    /// constant part is one copy, not three.
+    private mutating func prefix(_ opening: StaticString, time: Int64, call: Int) {
+        raw(opening)
         int(time)
         raw(#","call":"#)
         int(call)
@@ -70,7 +70,7 @@ extension LineBuffer {
 
     /// A call line up to its stream: what differs from call to call.
     mutating func callStartHead(time: Int64, call: Int, connection: Int, stream: Int) {
-        prefix("call", time: time, call: call)
+        prefix(#"{"type":"call","t":"#, time: time, call: call)
         raw(#","conn":"#)
         int(connection)
         raw(#","stream":"#)
@@ -108,7 +108,7 @@ extension LineBuffer {
         time: Int64, call: Int, direction: MessageDirection, json: [UInt8]?, raw payload: UnsafeRawBufferPointer,
         size: Int, compressed: Bool, decodeError: String?, redacted: [String], rawFields: JSONValue?
     ) {
-        prefix("message", time: time, call: call)
+        prefix(#"{"type":"message","t":"#, time: time, call: call)
         raw(direction == .request ? #","dir":"request""# : #","dir":"response""#)
         if let json {
             raw(#","json":"#)
@@ -141,7 +141,7 @@ extension LineBuffer {
     }
 
     mutating func responseHeadersHead(time: Int64, call: Int) {
-        prefix("headers", time: time, call: call)
+        prefix(#"{"type":"headers","t":"#, time: time, call: call)
     }
 
     /// The rest of a headers line, made from the header block alone.
@@ -161,7 +161,7 @@ extension LineBuffer {
     }
 
     mutating func trailersHead(time: Int64, call: Int) {
-        prefix("trailers", time: time, call: call)
+        prefix(#"{"type":"trailers","t":"#, time: time, call: call)
     }
 
     /// The rest of a trailers line, made from the header block and whether it was trailers-only.
@@ -187,19 +187,19 @@ extension LineBuffer {
     }
 
     mutating func halfClose(_ event: HalfCloseEvent) {
-        prefix("half_close", time: event.time, call: event.call)
+        prefix(#"{"type":"half_close","t":"#, time: event.time, call: event.call)
         raw("}\n")
     }
 
     mutating func cancel(_ event: CancelEvent) {
-        prefix("cancel", time: event.time, call: event.call)
+        prefix(#"{"type":"cancel","t":"#, time: event.time, call: event.call)
         raw(#","error_code":"#)
         int(Int64(event.errorCode))
         raw("}\n")
     }
 
     mutating func end(_ event: CallEndEvent) {
-        prefix("end", time: event.time, call: event.call)
+        prefix(#"{"type":"end","t":"#, time: event.time, call: event.call)
         switch event.outcome {
         case .ok:
             raw(#","outcome":"ok"}"#)
