@@ -162,12 +162,10 @@ public final class RecordingSession {
             authority: authority, metadata: metadata, timeoutNanoseconds: timeout, encoding: encoding)
         event.methodInferred = inferredMethod != nil
         event.unknownHeaders = unknownHeaders
-        var tail: [UInt8]?
-        writer.appendLine { line in
-            line.callStartHead(time: time, call: call.id, connection: connection, stream: stream)
-            let tailStart = line.count
-            line.callStartTail(event)
-            if keep { tail = line.copyOfBytes(from: tailStart) }
+        let tail = appendLine(keepingTail: keep) {
+            $0.callStartHead(time: time, call: call.id, connection: connection, stream: stream)
+        } tail: {
+            $0.callStartTail(event)
         }
         if let storage, let tail {
             callLines.remember(CallLine(path: path, inputType: input, outputType: output, tail: tail), storage: storage)
@@ -295,12 +293,10 @@ public final class RecordingSession {
         }
         let event = ResponseHeadersEvent(
             time: time, call: call.id, status: status, metadata: metadata, encoding: encoding)
-        var tail: [UInt8]?
-        writer.appendLine { line in
-            line.responseHeadersHead(time: time, call: call.id)
-            let tailStart = line.count
-            line.responseHeadersTail(event)
-            if keep { tail = line.copyOfBytes(from: tailStart) }
+        let tail = appendLine(keepingTail: keep) {
+            $0.responseHeadersHead(time: time, call: call.id)
+        } tail: {
+            $0.responseHeadersTail(event)
         }
         if let storage, let tail { headersLines.remember(tail, storage: storage) }
     }
@@ -365,12 +361,10 @@ public final class RecordingSession {
             code: code ?? StatusCode(httpStatus: httpStatus ?? 200).rawValue, message: message,
             details: details, metadata: metadata, trailersOnly: trailersOnly,
             httpStatus: trailersOnly ? httpStatus : nil)
-        var tail: [UInt8]?
-        writer.appendLine { line in
-            line.trailersHead(time: time, call: call.id)
-            let tailStart = line.count
-            line.trailersTail(event)
-            if keep { tail = line.copyOfBytes(from: tailStart) }
+        let tail = appendLine(keepingTail: keep) {
+            $0.trailersHead(time: time, call: call.id)
+        } tail: {
+            $0.trailersTail(event)
         }
         if let storage, let tail { trailersLines.remember(tail, storage: storage, variant: trailersOnly) }
         finish(call, .ok, time)
@@ -474,6 +468,20 @@ public final class RecordingSession {
         if case .error = outcome { callsFailed += 1 }
         let event = CallEndEvent(time: max(time, call.lastTime), call: call.id, outcome: outcome)
         writer.appendLine { $0.end(event) }
+    }
+
+    /// Writes a line made of `head` and `tail`; a copy of the tail's bytes when `keep` (for a memo).
+    private func appendLine(
+        keepingTail keep: Bool, _ head: (inout LineBuffer) -> Void, tail: (inout LineBuffer) -> Void
+    ) -> [UInt8]? {
+        var kept: [UInt8]?
+        writer.appendLine { line in
+            head(&line)
+            let tailStart = line.count
+            tail(&line)
+            if keep { kept = line.copyOfBytes(from: tailStart) }
+        }
+        return kept
     }
 
     private func entry(_ name: String, _ value: String) -> MetadataEntry {
