@@ -74,7 +74,9 @@ LONG_SECONDS=$(seconds_of "$LONG")
 # What the binary offers: k6's --summary-trend-stats (for p(99) in the export; without it the script reads
 # percentiles from the trend's raw histogram, which every reprise summary export carries).
 TREND_STATS=()
-if "$BIN/reprise" replay --help 2>&1 | grep -q -- '--summary-trend-stats'; then
+# The help is read whole first: `grep -q` ending the pipe early would fail it under pipefail (SIGPIPE).
+REPLAY_HELP=$("$BIN/reprise" replay --help 2>&1 || true)
+if grep -q -- '--summary-trend-stats' <<< "$REPLAY_HELP"; then
   TREND_STATS=(--summary-trend-stats 'avg,min,med,max,p(90),p(95),p(99)')
 fi
 
