@@ -85,7 +85,8 @@ struct PassiveHPACKDecoder {
 
     /// Decodes one whole header block into its fields, and how many fields named a table entry from before
     /// the decoder started (left out of the fields; always 0 when it knows them all). A block that repeats
-    /// one of the last few, with the table as it was then, gives the same array again.
+    /// one of the last few, with the table as it was then, gives the same array again (its storage too,
+    /// which the recording session's `HeaderListMemo` recognises to reuse the line it wrote for it).
     mutating func decode(_ block: UnsafeRawBufferPointer) throws(HPACKReadError) -> (
         fields: [HeaderField], unknown: Int
     ) {
