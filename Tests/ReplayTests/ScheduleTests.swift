@@ -94,4 +94,28 @@ import Testing
         #expect(starts[..<8].map { $0! } == (0..<8).map { Duration.milliseconds(250 * $0) })
         #expect(starts[8] == nil)
     }
+
+    @Test func aConstantRateStartsCallsOnWholeNanosecondsUpToItsLimit() throws {
+        let clock = try #require(
+            Schedule.constantRate(perSecond: 10_000, limit: .duration(.seconds(1)), maxInFlight: 1).openLoopClock)
+        #expect((0..<10_000).allSatisfy { clock.start(of: $0) == Int64($0) * 100_000 })
+        #expect(clock.start(of: 10_000) == nil)  // at 1 s exactly: the limit is not included
+        // A rate whose times are not whole nanoseconds: truncated, and the last one before 1 s still in.
+        let thirds = try #require(
+            Schedule.constantRate(perSecond: 3, limit: .duration(.seconds(1)), maxInFlight: 1).openLoopClock)
+        #expect((0..<4).map { thirds.start(of: $0) } == [0, 333_333_333, 666_666_666, nil])
+        let counted = try #require(
+            Schedule.constantRate(perSecond: 1_000, limit: .iterations(5), maxInFlight: 1).openLoopClock)
+        #expect((0..<6).map { counted.start(of: $0) } == [0, 1_000_000, 2_000_000, 3_000_000, 4_000_000, nil])
+        // A slow rate's far calls lie past what nanoseconds in an Int64 can say: the schedule ends there.
+        let slow = try #require(
+            Schedule.constantRate(perSecond: 0.001, limit: .iterations(.max), maxInFlight: 1).openLoopClock)
+        #expect(slow.start(of: 9_000_000) == 9_000_000_000_000_000_000)  // 9e9 s
+        #expect(slow.start(of: 10_000_000) == nil)
+        #expect(Schedule.virtualUsers(count: 1, limit: .iterations(1)).openLoopClock == nil)
+        let ramp = try #require(
+            Schedule.rampingRate(startRate: 4, stages: [.init(duration: .seconds(2), target: 4)], maxInFlight: 1)
+                .openLoopClock)
+        #expect((0..<9).map { ramp.start(of: $0) } == (0..<8).map { Int64($0) * 250_000_000 } + [nil])
+    }
 }

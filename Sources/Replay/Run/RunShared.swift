@@ -36,6 +36,8 @@ final class RunShared: Sendable {
     let calls: [ReadyCall]
     let methodNames: [String]
     let schedule: Schedule
+    /// Its start times, for rate schedules.
+    private let openLoopClock: Schedule.OpenLoopClock?
     /// Whether the schedule is virtual users (a closed loop: its end is its users', not its scheduling's).
     var isVirtualUsers: Bool {
         if case .virtualUsers = schedule { true } else { false }
@@ -92,6 +94,7 @@ final class RunShared: Sendable {
         self.calls = calls
         self.methodNames = methodNames
         schedule = options.schedule
+        openLoopClock = options.schedule.openLoopClock
         segment = options.segment
         self.slotCount = slotCount
         self.loopCount = loopCount
@@ -129,7 +132,7 @@ final class RunShared: Sendable {
         case .asRecorded(let speed):
             return iteration < calls.count ? Int64(Double(calls[iteration].offset) / speed) : nil
         case .constantRate, .rampingRate:
-            return schedule.openLoopStart(of: iteration)?.nanosecondsClamped
+            return openLoopClock?.start(of: iteration)
         case .virtualUsers:
             return nil
         }

@@ -49,20 +49,48 @@ public enum Schedule: Sendable, Hashable {
         }
     }
 
-    /// The start times of an open-loop schedule, from 0, for calls `0...`; nil once the schedule is over.
-    /// `asRecorded` is not open-loop in this sense (it uses each call's own offset) and returns nil.
-    func openLoopStart(of call: Int) -> Duration? {
+    /// The start times of an open-loop schedule (nil for `asRecorded`, which uses each call's own offset, and
+    /// for `virtualUsers`).
+    var openLoopClock: OpenLoopClock? {
         switch self {
-        case .asRecorded, .virtualUsers:
-            return nil
-        case .constantRate(let rate, let limit, _):
-            let at = Duration.seconds(Double(call) / rate)
-            switch limit {
-            case .iterations(let count): return call < count ? at : nil
-            case .duration(let duration): return at < duration ? at : nil
+        case .asRecorded, .virtualUsers: nil
+        case .constantRate(let rate, .iterations(let count), _):
+            OpenLoopClock(.constant(rate: rate, calls: count, end: .max))
+        case .constantRate(let rate, .duration(let duration), _):
+            OpenLoopClock(.constant(rate: rate, calls: .max, end: duration.nanosecondsClamped))
+        case .rampingRate(let startRate, let stages, _): OpenLoopClock(.ramp(startRate: startRate, stages: stages))
+        }
+    }
+
+    /// When the calls of an open-loop schedule start, in whole nanoseconds from 0 (truncated), with what a
+    /// constant rate's times depend on worked out once: a replay asks for every call's, and the 128-bit
+    /// arithmetic of a `Duration` per call was a tenth of a microsecond of it.
+    struct OpenLoopClock: Sendable {
+        enum Shape: Sendable {
+            /// `calls` at most, none at or after `end` nanoseconds (nor after 292 years).
+            case constant(rate: Double, calls: Int, end: Int64)
+            case ramp(startRate: Double, stages: [Stage])
+        }
+
+        let shape: Shape
+
+        init(_ shape: Shape) { self.shape = shape }
+
+        /// The start of call `call`; nil once the schedule is over.
+        @inline(__always)
+        func start(of call: Int) -> Int64? {
+            switch shape {
+            case .constant(let rate, let calls, let end):
+                guard call < calls else { return nil }
+                // Nanoseconds first, so a whole number of them (call 3 at 10,000/s: 300,000) comes out exact;
+                // past `Int64` (a slow rate's far calls), never.
+                let nanoseconds = Double(call) * 1e9 / rate
+                guard nanoseconds < 9.2e18 else { return nil }
+                let at = Int64(nanoseconds)
+                return at < end ? at : nil
+            case .ramp(let startRate, let stages):
+                return Schedule.rampStart(of: call, startRate: startRate, stages: stages)?.nanosecondsClamped
             }
-        case .rampingRate(let startRate, let stages, _):
-            return Self.rampStart(of: call, startRate: startRate, stages: stages)
         }
     }
 
