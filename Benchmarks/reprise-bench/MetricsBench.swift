@@ -93,9 +93,52 @@ struct MetricsBench: ParsableCommand {
         if let floor = medians["hdr-record"], let trendCost = medians["sink-trend"] {
             print("ratio sink-trend / hdr-record: \(Self.format(trendCost / floor))x")
         }
+        let widened = widening()
         // Keep the results observable so the loops are not optimised away.
         let total = histogram.totalCount &+ accumulator.count &+ registry.snapshot().trends[0].totals.count
-        print("checksum \(total)")
+        print("checksum \(total &+ widened)")
+    }
+
+    /// The first sample beyond a trend's range so far (a slow call), and the merge of such a trend into a
+    /// fresh one (a sink's flush, a summary merge): a TrendAccumulator widens its histogram itself, next
+    /// to hdrhistogram-swift's own auto-resize. CPU µs per case, median of `runs`; returns a checksum.
+    private func widening() -> UInt64 {
+        print("first sample beyond the range, from empty (CPU µs, median of \(runs) runs):")
+        print("value        trend.record   hdr.record (auto-resize)   trend.merge   hdr.add (auto-resize)")
+        var checksum: UInt64 = 0
+        for (label, nanoseconds) in [("3 ms", Int64(3_000_000)), ("60 ms", 60_000_000), ("60 s", 60_000_000_000)]
+            + [("1 h", 3_600_000_000_000)]
+        {
+            let value = UInt64(nanoseconds / 1000)
+            var full = TrendAccumulator()
+            full.record(nanoseconds)
+            var fullHistogram = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+            fullHistogram.record(value)
+            // Each case starts from an empty trend or histogram, as a sink's or a summary's does.
+            let costs: [() -> UInt64] = [
+                { changed(TrendAccumulator()) { $0.record(nanoseconds) }.count },
+                { changed(Histogram<UInt64>(numberOfSignificantValueDigits: .three)) { $0.record(value) }.totalCount },
+                { changed(TrendAccumulator()) { $0.merge(full) }.count },
+                {
+                    changed(Histogram<UInt64>(numberOfSignificantValueDigits: .three)) { $0.add(fullHistogram) }
+                        .totalCount
+                },
+            ]
+            var columns: [String] = []
+            for cost in costs {
+                var cpu: [Double] = []
+                for _ in 0..<runs {
+                    let before = Self.nanoseconds(CLOCK_THREAD_CPUTIME_ID)
+                    checksum &+= cost()
+                    cpu.append(Double(Self.nanoseconds(CLOCK_THREAD_CPUTIME_ID) - before) / 1000)
+                }
+                columns.append(Self.format(Self.median(cpu)))
+            }
+            print(
+                Self.pad(label, 13) + Self.pad(columns[0], 12, left: true) + Self.pad(columns[1], 27, left: true)
+                    + Self.pad(columns[2], 14, left: true) + Self.pad(columns[3], 24, left: true))
+        }
+        return checksum
     }
 
     /// Proves the allocation counter sees Swift allocations before trusting a zero.
@@ -143,4 +186,11 @@ struct MetricsBench: ParsableCommand {
         let padding = String(repeating: " ", count: max(0, width - text.count))
         return left ? padding + text : text + padding
     }
+}
+
+/// `value` after `change`: a fresh trend or histogram changed in one expression.
+private func changed<Value>(_ value: Value, _ change: (inout Value) -> Void) -> Value {
+    var copy = value
+    change(&copy)
+    return copy
 }

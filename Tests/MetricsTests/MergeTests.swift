@@ -1,3 +1,5 @@
+import GRPCProtocol
+import Histogram
 import Testing
 
 @testable import Metrics
@@ -62,5 +64,40 @@ import Testing
         let decoded = try #require(TrendAccumulator.decodeHistogram(trend.encodedHistogram))
         #expect(decoded == trend.histogram)
         #expect(TrendAccumulator.decodeHistogram("not base64!") == nil)
+    }
+
+    /// A trend widens its histogram itself (the library's own resize is slow): the counts, percentiles and
+    /// encoding come out as the library's auto-resizing histogram gives them, values and merges alike.
+    @Test func aWidenedHistogramCountsAsTheLibrarysOwn() throws {
+        // From 20 µs to 200 ms, then single values far beyond: a minute, an hour, and the first bucket's edge.
+        var values = Samples.durations(count: 5000, seed: 7)
+        values += [2_047_000, 2_048_000, 60_000_000_000, 3_600_000_000_000, 0, -5]
+        var trend = TrendAccumulator()
+        var reference = Histogram<UInt64>(numberOfSignificantValueDigits: .three)
+        for value in values {
+            trend.record(value)
+            reference.record(value <= 0 ? 0 : (UInt64(value) + 500) / 1000)
+            // Widened only as far as needed: its top is the last value its buckets reach.
+            #expect(trend.histogram.highestTrackableValue >= trend.histogram.max)
+        }
+        #expect(trend.histogram == reference)
+        #expect(trend.histogram.highestTrackableValue == 4_294_967_295)  // 2048 * 2^21 - 1 covers an hour in µs
+        for p in [0.0, 0.5, 0.9, 0.99, 0.999, 1] {
+            #expect(trend.histogram.valueAtPercentile(p * 100) == reference.valueAtPercentile(p * 100))
+        }
+        // Merged into a fresh trend and the other way round: the same counts.
+        var fresh = TrendAccumulator()
+        fresh.merge(trend)
+        #expect(fresh == trend)
+        var small = TrendAccumulator()
+        small.record(1_000)
+        small.merge(trend)
+        var expected = reference
+        expected.record(1)
+        #expect(small.histogram == expected)
+        // Decoding makes the whole range at once; values past what a histogram holds are refused, not a trap.
+        #expect(TrendAccumulator.decodeHistogram(trend.encodedHistogram) == reference)
+        let overflowing = Base64.encode([1, 3, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 1])
+        #expect(TrendAccumulator.decodeHistogram(overflowing) == nil)
     }
 }

@@ -24,16 +24,22 @@ extension TrendAccumulator {
         guard let bytes = Base64.decode(text, options: .paddingRequired), bytes.count >= 2, bytes[0] == 1,
             let digits = SignificantDigits(rawValue: Int8(bitPattern: bytes[1]))
         else { return nil }
-        var histogram = Histogram<UInt64>(numberOfSignificantValueDigits: digits)
         var position = 2
         guard let entryCount = readVarint(bytes, &position) else { return nil }
+        var entries: [(value: UInt64, count: UInt64)] = []
         var value: UInt64 = 0
         for _ in 0..<entryCount {
             guard let delta = readVarint(bytes, &position), let count = readVarint(bytes, &position) else { return nil }
-            value += delta
-            histogram.record(value, count: count)
+            let (next, overflow) = value.addingReportingOverflow(delta)
+            guard !overflow, next < UInt64.max / 4 else { return nil }
+            value = next
+            entries.append((value, count))
         }
-        return position == bytes.count ? histogram : nil
+        guard position == bytes.count else { return nil }
+        // Made wide enough for the largest value at once: widening value by value costs far more.
+        var histogram = TrendAccumulator.histogram(covering: value, digits: digits)
+        for entry in entries { histogram.record(entry.value, count: entry.count) }
+        return histogram
     }
 
     private func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
