@@ -6,9 +6,10 @@
 #   proxy: nghttpx and `reprise record` each relay h2load's SYSCALLS_CALLS calls (4 connections, 8 in
 #          flight each), ROUNDS times alternately; task-clock µs, context switches, epoll_wait, reads and
 #          writes per call, for the whole proxy process.
-#   replay: `reprise replay --rate 10000` for 5 s at each tick of SYSCALLS_TICKS, ROUNDS times; the same
-#          counts plus timerfd_settime, for the whole client process (needs the recording bench-replay
-#          made: .build/bench/replay/echo.jsonl).
+#   replay: `reprise replay --rate 10000` for 5 s at each tick of SYSCALLS_TICKS, then the engine's closed
+#          loop over as many calls (`reprise call -n 50000 -c 64`), both on 4 connections as in
+#          bench-replay.sh, ROUNDS times; the same counts plus timerfd_settime and CPU migrations, for the
+#          whole client process (needs the recording bench-replay made: .build/bench/replay/echo.jsonl).
 #
 # Usage: bench/syscalls.sh proxy|replay. Knobs: REPRISE_BIN (.build/release), ROUNDS (2),
 # SYSCALLS_CALLS (100000), SYSCALLS_TICKS ("1ms 1500us 2ms").
@@ -26,7 +27,7 @@ rm -rf "$WORK"; mkdir -p "$WORK"
 trap stop_peers EXIT
 start_echo_server
 EVENTS=task-clock,context-switches,syscalls:sys_enter_epoll_wait,syscalls:sys_enter_read,syscalls:sys_enter_write
-EVENTS=$EVENTS,syscalls:sys_enter_writev,syscalls:sys_enter_timerfd_settime
+EVENTS=$EVENTS,syscalls:sys_enter_writev,syscalls:sys_enter_timerfd_settime,cpu-migrations
 
 # per_call FILE LABEL CALLS: one line of counts per call from a `perf stat -x,` file.
 per_call() {
@@ -76,8 +77,12 @@ else
     for tick in $TICKS; do
       perf stat -x, -e "$EVENTS" -o "$WORK/replay-$tick.$round.stat" "$BIN/reprise" replay "$RECORDING" \
         --target "127.0.0.1:$SERVER_PORT" --plaintext --rate 10000 --duration 5s --tick "$tick" \
-        --max-in-flight 1000 --no-check --quiet > /dev/null
+        --connections 4 --max-in-flight 1000 --no-check --quiet > /dev/null
       per_call "$WORK/replay-$tick.$round.stat" "replay --tick $tick" 50000
     done
+    perf stat -x, -e "$EVENTS" -o "$WORK/call.$round.stat" "$BIN/reprise" call --plaintext -I bench/peers \
+      --proto echo.proto -d '{"payload":"aGVsbG8gd29ybGQh"}' -n 50000 -c 64 --connections 4 \
+      "127.0.0.1:$SERVER_PORT" bench.Echo/Unary > /dev/null
+    per_call "$WORK/call.$round.stat" "call -n 50000 -c 64" 50000
   done
 fi
