@@ -77,7 +77,7 @@ import Testing
         for value in values {
             trend.record(value)
             reference.record(value <= 0 ? 0 : (UInt64(value) + 500) / 1000)
-            // Widened only as far as needed: its top is the last value its buckets reach.
+            // Its top always covers what it holds (how far it widens: the exact top below).
             #expect(trend.histogram.highestTrackableValue >= trend.histogram.max)
         }
         #expect(trend.histogram == reference)

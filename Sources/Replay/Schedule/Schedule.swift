@@ -54,32 +54,25 @@ public enum Schedule: Sendable, Hashable {
     var openLoopClock: OpenLoopClock? {
         switch self {
         case .asRecorded, .virtualUsers: nil
-        case .constantRate(let rate, .iterations(let count), _):
-            OpenLoopClock(.constant(rate: rate, calls: count, end: .max))
+        case .constantRate(let rate, .iterations(let count), _): .constant(rate: rate, calls: count, end: .max)
         case .constantRate(let rate, .duration(let duration), _):
-            OpenLoopClock(.constant(rate: rate, calls: .max, end: duration.nanosecondsClamped))
-        case .rampingRate(let startRate, let stages, _): OpenLoopClock(.ramp(startRate: startRate, stages: stages))
+            .constant(rate: rate, calls: .max, end: duration.nanosecondsClamped)
+        case .rampingRate(let startRate, let stages, _): .ramp(startRate: startRate, stages: stages)
         }
     }
 
     /// When the calls of an open-loop schedule start, in whole nanoseconds from 0 (truncated), with what a
     /// constant rate's times depend on worked out once: a replay asks for every call's, and the 128-bit
     /// arithmetic of a `Duration` per call was a tenth of a microsecond of it.
-    struct OpenLoopClock: Sendable {
-        enum Shape: Sendable {
-            /// `calls` at most, none at or after `end` nanoseconds (nor after 292 years).
-            case constant(rate: Double, calls: Int, end: Int64)
-            case ramp(startRate: Double, stages: [Stage])
-        }
-
-        let shape: Shape
-
-        init(_ shape: Shape) { self.shape = shape }
+    enum OpenLoopClock: Sendable {
+        /// `calls` at most, none at or after `end` nanoseconds (nor after 292 years).
+        case constant(rate: Double, calls: Int, end: Int64)
+        case ramp(startRate: Double, stages: [Stage])
 
         /// The start of call `call`; nil once the schedule is over.
         @inline(__always)
         func start(of call: Int) -> Int64? {
-            switch shape {
+            switch self {
             case .constant(let rate, let calls, let end):
                 guard call < calls else { return nil }
                 // Nanoseconds first, so a whole number of them (call 3 at 10,000/s: 300,000) comes out exact;
